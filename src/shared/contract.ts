@@ -1,0 +1,126 @@
+/**
+ * The one API contract between the UI and the Node side. `LoupeApi` lists every method; `apiSchemas`
+ * validates each method's single argument and is checked against `LoupeApi` at compile time; IPC
+ * (main/preload) and the loopback bridge are both generated from `API_METHODS`.
+ */
+import { z } from 'zod';
+import type {
+  CorpusInfo,
+  DocumentSummary,
+  ExportFormat,
+  ExportRequest,
+  ExportResult,
+  ImportFile,
+  ImportReport,
+  Locale,
+  OffsetUnit,
+  LoupeDocument,
+  SaveDocumentRequest,
+  SaveResult,
+  Settings,
+} from './types';
+import { EXPORT_FORMATS, OFFSET_UNITS } from './types';
+
+/** Every method takes one argument object and returns a promise. */
+export interface LoupeApi {
+  corpusInfo(args: Record<string, never>): Promise<CorpusInfo>;
+  listDocuments(args: Record<string, never>): Promise<DocumentSummary[]>;
+  getDocument(args: { id: number }): Promise<LoupeDocument>;
+  saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
+  deleteDocument(args: { id: number }): Promise<void>;
+  importFiles(args: { files: ImportFile[] }): Promise<ImportReport>;
+  exportCorpus(args: ExportRequest): Promise<ExportResult>;
+  openCorpus(args: { path: string }): Promise<CorpusInfo>;
+  createCorpus(args: { path: string }): Promise<CorpusInfo>;
+  getSettings(args: Record<string, never>): Promise<Settings>;
+  updateSettings(args: { locale?: Locale | null }): Promise<Settings>;
+}
+
+export type ApiMethod = keyof LoupeApi;
+export type ApiArgs<K extends ApiMethod> = Parameters<LoupeApi[K]>[0];
+export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<LoupeApi[K]>>;
+
+const none = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
+const docId = z.number().int().positive();
+const offset = z.number().int().nonnegative();
+const path = z.string().min(1, 'a path is required').max(4096);
+
+const spanInput = z
+  .object({
+    id: z.string().min(1).max(200),
+    label: z.string().min(1).max(100),
+    start: offset,
+    end: offset,
+  })
+  .strict()
+  .refine((s) => s.end > s.start, { message: 'a span must end after it starts' });
+
+/** Argument schemas, one per method; the `satisfies` clause keeps them in step with LoupeApi. */
+export const apiSchemas = {
+  corpusInfo: none,
+  listDocuments: none,
+  getDocument: z.object({ id: docId }).strict(),
+  saveDocument: z
+    .object({
+      id: docId,
+      text: z.string().optional(),
+      title: z.string().min(1).max(1000).optional(),
+      upsert: z.array(spanInput),
+      remove: z.array(z.string().min(1).max(200)),
+    })
+    .strict(),
+  deleteDocument: z.object({ id: docId }).strict(),
+  importFiles: z
+    .object({
+      files: z
+        .array(
+          z
+            .object({ name: z.string().min(1).max(1024), data: z.instanceof(Uint8Array) })
+            .strict(),
+        )
+        .min(1, 'no files to import'),
+    })
+    .strict(),
+  exportCorpus: z
+    .object({
+      format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]),
+      path,
+      offsets: z.enum(OFFSET_UNITS as [OffsetUnit, ...OffsetUnit[]]),
+      documentId: docId.optional(),
+    })
+    .strict(),
+  openCorpus: z.object({ path }).strict(),
+  createCorpus: z.object({ path }).strict(),
+  getSettings: none,
+  updateSettings: z.object({ locale: z.enum(['en', 'zh-CN']).nullable().optional() }).strict(),
+} satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>, unknown> };
+
+/** The method names, in one list, for every transport. */
+export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
+
+/** The IPC channel of a method. */
+export const ipcChannel = (method: ApiMethod): string => `loupe:${method}`;
+
+/** An error that crosses the boundary as a message a user can read. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'invalid-argument' | 'not-found' | 'conflict' | 'io' | 'internal' = 'internal',
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Validates a method's argument; throws an ApiError naming the method and the bad field. */
+export function parseArgs<K extends ApiMethod>(method: K, raw: unknown): ApiArgs<K> {
+  if (!Object.hasOwn(apiSchemas, method)) throw new ApiError(`unknown method: ${String(method)}`, 'not-found');
+  const result = (apiSchemas[method] as z.ZodType).safeParse(raw ?? {});
+  if (!result.success) {
+    const issues = result.error.issues
+      .map((i) => `${i.path.length ? i.path.join('.') : 'argument'}: ${i.message}`)
+      .join('; ');
+    throw new ApiError(`${method}: invalid argument (${issues})`, 'invalid-argument');
+  }
+  return result.data as ApiArgs<K>;
+}
