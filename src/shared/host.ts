@@ -1,0 +1,41 @@
+/**
+ * What the window's host offers beyond the API contract: native dialogs and menu commands.
+ * Electron implements it in the preload (over IPC to the shell); the browser build implements it
+ * in the renderer with in-page dialogs.
+ */
+import type { ExportFormat, ImportFile, Locale, OffsetUnit } from './types';
+
+/** A command from a native menu (or the in-page menu of the browser build). */
+export type MenuCommand =
+  | { type: 'new-corpus' }
+  | { type: 'open-corpus' }
+  | { type: 'open-recent'; path: string }
+  | { type: 'import' }
+  | { type: 'export'; scope: 'corpus' | 'document'; format: ExportFormat }
+  | { type: 'save' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'toggle-mode' }
+  | { type: 'set-locale'; locale: Locale | null }
+  | { type: 'about' };
+
+export interface HostBridge {
+  readonly kind: 'electron' | 'web';
+  /** Asks for an existing corpus file; null when cancelled. */
+  chooseCorpusToOpen(): Promise<string | null>;
+  /** Asks where to create a new corpus file; null when cancelled. */
+  chooseCorpusToCreate(): Promise<string | null>;
+  /** Asks for files to import and returns their bytes; null when cancelled. */
+  chooseFilesToImport(): Promise<ImportFile[] | null>;
+  /** Asks where to write an export; null when cancelled. */
+  chooseExportPath(defaultName: string, format: ExportFormat, offsets: OffsetUnit): Promise<string | null>;
+  /** Subscribes to menu commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Registers the work to finish (pending saves) before the window closes. */
+  onBeforeClose(flush: () => Promise<void>): void;
+  /** Tells the shell which locale the UI uses, so native menus follow it. */
+  setLocale(locale: Locale): void;
+}
+
+/** The name under which the preload exposes the API and the host. */
+export const PRELOAD_GLOBAL = 'loupe';
