@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+'use strict';
+// The `loupe` command. It checks the Node version before loading anything that would crash on an
+// old one (better-sqlite3 13 needs Node 22), then runs the TypeScript CLI through tsx.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(
+    `loupe: Node ${process.versions.node} is too old; Loupe needs Node 22.12 or newer.\n` +
+      'Inside the project, run it as `npx loupe …` or through `npm run`, which use the Node the project installs.\n',
+  );
+  process.exit(1);
+}
+require('tsx/cjs/api').register();
+const { runCli } = require('../src/main/cli/main.ts');
+runCli(process.argv.slice(2)).then((code) => {
+  if (code !== undefined) process.exitCode = code;
+});

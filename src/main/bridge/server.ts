@@ -1,0 +1,244 @@
+/**
+ * The loopback bridge: the renderer in a browser talks to the same service as in Electron.
+ * It listens on 127.0.0.1 only, wants the per-run token on every API call, and refuses foreign
+ * Origins and Host names (DNS rebinding), so another page or user cannot reach a corpus.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { API_METHODS, ApiError, parseArgs, type ApiMethod } from '../../shared/contract';
+import type { ExportFormat, OffsetUnit } from '../../shared/types';
+import { EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
+import type { LoupeService } from '../services/loupeService';
+import { reviveBytes } from './wire';
+
+export interface BridgeOptions {
+  service: LoupeService;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  token?: string;
+}
+
+export interface Bridge {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Largest request body: an import batch travels base64-encoded. */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+};
+
+const STATUS: Record<ApiError['code'], number> = {
+  'invalid-argument': 400,
+  'not-found': 404,
+  conflict: 409,
+  io: 422,
+  internal: 500,
+};
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(data),
+  });
+  res.end(data);
+}
+
+function sendError(res: http.ServerResponse, error: unknown): void {
+  const apiError = error instanceof ApiError ? error : new ApiError(String((error as Error)?.message ?? error));
+  sendJson(res, STATUS[apiError.code], { ok: false, error: { message: apiError.message, code: apiError.code } });
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('request too large (the limit is 256 MB)', 'invalid-argument'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function tokenMatches(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Starts the bridge; resolves once it listens. */
+export function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const staticRoot = path.resolve(options.staticDir);
+  const methods = new Set<string>(API_METHODS);
+  let port = 0;
+
+  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  const serveStatic = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void => {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = path.resolve(staticRoot, relative);
+    if (file !== staticRoot && !file.startsWith(staticRoot + path.sep)) {
+      sendJson(res, 403, { ok: false, error: { message: 'forbidden', code: 'invalid-argument' } });
+      return;
+    }
+    fs.stat(file, (err, stat) => {
+      if (err || !stat.isFile()) {
+        sendJson(res, 404, { ok: false, error: { message: 'not found', code: 'not-found' } });
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'content-length': stat.size,
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache',
+      });
+      if (req.method === 'HEAD') res.end();
+      else fs.createReadStream(file).pipe(res);
+    });
+  };
+
+  const serveExport = async (url: URL, res: http.ServerResponse): Promise<void> => {
+    const format = url.searchParams.get('format') as ExportFormat;
+    const offsets = (url.searchParams.get('offsets') ?? 'codepoint') as OffsetUnit;
+    const documentParam = url.searchParams.get('documentId');
+    if (!EXPORT_FORMATS.includes(format)) throw new ApiError(`unknown export format: ${format}`, 'invalid-argument');
+    if (!OFFSET_UNITS.includes(offsets)) throw new ApiError(`unknown offset unit: ${offsets}`, 'invalid-argument');
+    const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-export-'));
+    try {
+      const name = url.searchParams.get('name')?.replace(/[\\/:*?"<>|]/g, '_') || `corpus.${format}`;
+      const args = parseArgs('exportCorpus', {
+        format,
+        offsets,
+        path: path.join(tmpDir, 'export'),
+        ...(documentParam ? { documentId: Number(documentParam) } : {}),
+      });
+      const result = await options.service.exportCorpus(args);
+      const stat = fs.statSync(result.path);
+      res.writeHead(200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-length': stat.size,
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'cache-control': 'no-store',
+      });
+      await new Promise<void>((resolve, reject) => {
+        fs.createReadStream(result.path).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
+      });
+    } finally {
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        if (!allowedHosts().has(req.headers.host ?? '')) {
+          sendJson(res, 421, { ok: false, error: { message: 'wrong host', code: 'invalid-argument' } });
+          return;
+        }
+        const origin = req.headers.origin;
+        if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) {
+          sendJson(res, 403, { ok: false, error: { message: 'foreign origin', code: 'invalid-argument' } });
+          return;
+        }
+        const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+        if (!url.pathname.startsWith('/api/')) {
+          if (req.method !== 'GET' && req.method !== 'HEAD') {
+            sendJson(res, 405, { ok: false, error: { message: 'method not allowed', code: 'invalid-argument' } });
+            return;
+          }
+          serveStatic(req, res, url.pathname);
+          return;
+        }
+        const auth = req.headers.authorization?.replace(/^Bearer /, '');
+        if (!tokenMatches(auth, token)) {
+          sendJson(res, 401, { ok: false, error: { message: 'missing or wrong token', code: 'invalid-argument' } });
+          return;
+        }
+        const name = url.pathname.slice('/api/'.length);
+        if (name === 'export' && req.method === 'GET') {
+          await serveExport(url, res);
+          return;
+        }
+        if (req.method !== 'POST' || !methods.has(name)) {
+          sendJson(res, 404, { ok: false, error: { message: `unknown method: ${name}`, code: 'not-found' } });
+          return;
+        }
+        const body = await readBody(req);
+        let raw: unknown;
+        try {
+          raw = body.length ? reviveBytes(JSON.parse(body)) : {};
+        } catch {
+          throw new ApiError(`${name}: the request body is not valid JSON`, 'invalid-argument');
+        }
+        const method = name as ApiMethod;
+        const args = parseArgs(method, raw);
+        const call = options.service[method] as (a: unknown) => Promise<unknown>;
+        const result = await call(args);
+        sendJson(res, 200, { ok: true, result: result ?? null });
+      } catch (error) {
+        if (res.headersSent) res.destroy();
+        else sendError(res, error);
+      }
+    })();
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      const address = server.address();
+      port = typeof address === 'object' && address ? address.port : 0;
+      resolve({
+        url: `http://127.0.0.1:${port}/?token=${token}`,
+        port,
+        token,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * The Node side of the contract: one object implementing LoupeApi over the open corpus.
+ * Electron's IPC, the loopback bridge and the CLI all call this; none of them holds logic of its own.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError, type LoupeApi } from '../../shared/contract';
+import { DEFAULT_LABELS } from '../../shared/labels';
+import type { CorpusInfo, ExportRequest, ImportFile, ImportReport } from '../../shared/types';
+import { writeExportFile } from '../formats/export';
+import { DecodeError, decodeText } from '../formats/decode';
+import { parsePlainText } from '../formats/plainText';
+import { CorpusOpenError } from '../store/database';
+import { CorpusStore, StoreError } from '../store/corpusStore';
+import { NewerSchemaError } from '../store/migrations';
+import { seedSampleCorpus } from './sampleCorpus';
+import { SettingsStore } from './settingsStore';
+
+export interface LoupeService extends LoupeApi {
+  /** Closes the corpus; the service must not be used afterwards. */
+  close(): void;
+}
+
+export interface ServiceOptions {
+  /** Where settings and the default corpus live. */
+  dataDir: string;
+  /** Open this corpus instead of the most recent one (created if missing). */
+  corpusPath?: string;
+}
+
+/** The file name of the corpus a new user starts with. */
+export const DEFAULT_CORPUS_NAME = 'Default.loupe';
+
+/** Turns the Node side's own errors into ApiErrors a user can read. */
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof StoreError) return new ApiError(error.message, error.code);
+  if (error instanceof CorpusOpenError || error instanceof NewerSchemaError) return new ApiError(error.message, 'io');
+  if (error instanceof DecodeError) return new ApiError(error.message, 'invalid-argument');
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError(message, 'internal');
+}
+
+/** Opens a corpus store, creating the file (with the default labels) when asked to. */
+export function openCorpusStore(file: string, options: { create: boolean }): CorpusStore {
+  const store = CorpusStore.open(file, options);
+  if (store.labels().length === 0) store.addLabels(DEFAULT_LABELS);
+  return store;
+}
+
+/** Decodes and stores each file in its own transaction; a bad file is reported, the rest still import. */
+export function importFilesInto(store: CorpusStore, files: readonly ImportFile[]): ImportReport {
+  const report: ImportReport = { imported: [], failed: [] };
+  for (const file of files) {
+    try {
+      const decoded = decodeText(file.data);
+      const article = parsePlainText(decoded.text, path.basename(file.name), decoded.encoding);
+      const documentId = store.insertDocument({ title: article.title, text: article.text, meta: article.meta });
+      report.imported.push({ name: file.name, documentId, title: article.title, encoding: decoded.encoding });
+    } catch (error) {
+      report.failed.push({ name: file.name, error: toApiError(error).message });
+    }
+  }
+  return report;
+}
+
+/** Writes an export of the corpus (or one document) from the store. */
+export function exportFrom(store: CorpusStore, request: Omit<ExportRequest, 'path'> & { path: string }) {
+  if (request.documentId !== undefined) store.getDocument(request.documentId); // a clear error before any file
+  const source = {
+    labels: store.labels(),
+    corpusName: store.name,
+    documents: () => store.documents(request.documentId),
+  };
+  return writeExportFile(request.path, request.format, source, request.offsets);
+}
+
+/** Creates the service, opening the given, the most recent or the default corpus. */
+export function createLoupeService(options: ServiceOptions): LoupeService {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const settings = new SettingsStore(options.dataDir);
+  const defaultPath = path.join(options.dataDir, DEFAULT_CORPUS_NAME);
+
+  const openInitial = (): CorpusStore => {
+    if (options.corpusPath) return openCorpusStore(path.resolve(options.corpusPath), { create: true });
+    const recent = settings.get().recentCorpora.find((p) => fs.existsSync(p));
+    if (recent) {
+      try {
+        return openCorpusStore(recent, { create: false });
+      } catch {
+        // A recent corpus that no longer opens must not keep the app from starting: fall back to the default.
+      }
+    }
+    const fresh = !fs.existsSync(defaultPath);
+    const store = openCorpusStore(defaultPath, { create: true });
+    if (fresh) seedSampleCorpus(store);
+    return store;
+  };
+
+  let store = openInitial();
+  settings.addRecent(store.path);
+
+  const info = (): CorpusInfo => ({
+    path: store.path,
+    name: store.name,
+    labels: store.labels(),
+    documentCount: store.documentCount(),
+  });
+
+  const switchTo = (next: CorpusStore): CorpusInfo => {
+    store.close();
+    store = next;
+    settings.addRecent(store.path);
+    return info();
+  };
+
+  const api: LoupeService = {
+    corpusInfo: async () => info(),
+    listDocuments: async () => store.listDocuments(),
+    getDocument: async ({ id }) => store.getDocument(id),
+    saveDocument: async (req) => store.saveDocument(req),
+    deleteDocument: async ({ id }) => store.deleteDocument(id),
+    importFiles: async ({ files }) => importFilesInto(store, files),
+    exportCorpus: async (req) => {
+      const result = await exportFrom(store, req);
+      return { path: path.resolve(req.path), ...result };
+    },
+    openCorpus: async ({ path: file }) => switchTo(openCorpusStore(path.resolve(file), { create: false })),
+    createCorpus: async ({ path: file }) => {
+      const target = path.resolve(file.endsWith('.loupe') ? file : `${file}.loupe`);
+      if (fs.existsSync(target)) {
+        throw new ApiError(`a file already exists at ${target}; choose another name, or open it instead`, 'conflict');
+      }
+      // Open before closing the current corpus, so a failure leaves the user where they were.
+      return switchTo(openCorpusStore(target, { create: true }));
+    },
+    getSettings: async () => settings.get(),
+    updateSettings: async ({ locale }) => (locale === undefined ? settings.get() : settings.setLocale(locale)),
+    close: () => store.close(),
+  };
+
+  // Every contract method answers with an ApiError, whatever went wrong below it.
+  for (const key of Object.keys(api) as (keyof LoupeService)[]) {
+    const method = api[key] as (...args: unknown[]) => unknown;
+    if (key === 'close') continue;
+    (api as unknown as Record<string, unknown>)[key] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        throw toApiError(error);
+      }
+    };
+  }
+  return api;
+}
