@@ -20,6 +20,7 @@ import type {
   Settings,
 } from './types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from './types';
+import { API_METHOD_NAMES } from './apiMethods';
 
 /** Every method takes one argument object and returns a promise. */
 export interface LoupeApi {
@@ -95,11 +96,8 @@ export const apiSchemas = {
   updateSettings: z.object({ locale: z.enum(['en', 'zh-CN']).nullable().optional() }).strict(),
 } satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>, unknown> };
 
-/** The method names, in one list, for every transport. */
-export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
-
-/** The IPC channel of a method. */
-export const ipcChannel = (method: ApiMethod): string => `loupe:${method}`;
+/** The method names, in one list, for every transport (defined zod-free in apiMethods.ts). */
+export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
 
 /** An error that crosses the boundary as a message a user can read. */
 export class ApiError extends Error {

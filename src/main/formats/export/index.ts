@@ -1,0 +1,141 @@
+/**
+ * Exports of a corpus (JSONL, JSON, CSV). An exporter turns an ExportSource into string chunks,
+ * reading one document at a time; writeExportFile streams those chunks to disk so that the file at
+ * the target path is either the previous one or the complete new export, never a partial one.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import type { ExportFormat, Label, LoupeDocument, OffsetUnit } from '../../../shared/types';
+import { csvChunks } from './csv';
+import { jsonChunks } from './json';
+import { jsonlChunks } from './jsonl';
+
+/** What an exporter reads: the corpus header and its documents, one at a time. */
+export interface ExportSource {
+  labels: Label[];
+  corpusName: string;
+  /** Each document with its spans sorted by start, then end. May page through a store. */
+  documents(): Iterable<LoupeDocument>;
+}
+
+/** The export of `source` in `format`, as string chunks; offsets are counted in `unit`. */
+export function exportChunks(format: ExportFormat, source: ExportSource, unit: OffsetUnit): Generator<string> {
+  switch (format) {
+    case 'jsonl':
+      return jsonlChunks(source, unit);
+    case 'json':
+      return jsonChunks(source, unit);
+    case 'csv':
+      return csvChunks(source, unit);
+    default:
+      throw new Error(`unknown export format: ${String(format)}`);
+  }
+}
+
+/** Counts documents and spans as they pass through to the exporter. */
+function counting(source: ExportSource, counts: { documents: number; spans: number }): ExportSource {
+  return {
+    labels: source.labels,
+    corpusName: source.corpusName,
+    *documents() {
+      for (const doc of source.documents()) {
+        counts.documents++;
+        counts.spans += doc.spans.length;
+        yield doc;
+      }
+    },
+  };
+}
+
+/** Writes every chunk, waiting for 'drain' whenever the stream's buffer is full, then for the file to close. */
+async function writeAll(stream: fs.WriteStream, chunks: Iterable<string>): Promise<void> {
+  // A stream error rejects the pending once()/finished() below; events only fire while we await.
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  }
+  stream.end();
+  await finished(stream);
+}
+
+/** An I/O error in words a user can act on; other errors keep their own message. */
+function describe(error: unknown, target: string): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `the folder ${path.dirname(target)} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+    case 'EBUSY':
+      return 'permission denied (the folder may be read-only, or the file open in another program)';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'EISDIR':
+      return `${target} is a folder`;
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Makes the rename itself durable; directories cannot be opened for this on Windows. */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  try {
+    const handle = await fs.promises.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort: the data itself is already synced; some file systems refuse fsync on a folder.
+  }
+}
+
+/**
+ * Writes the export to `file` atomically: a temporary file in the same folder, fsynced, then renamed
+ * over the target. On failure the temporary file is removed, an existing file is left untouched, and
+ * an Error naming the target and the cause is thrown.
+ */
+export async function writeExportFile(
+  file: string,
+  format: ExportFormat,
+  source: ExportSource,
+  unit: OffsetUnit,
+): Promise<{ documents: number; spans: number }> {
+  const target = path.resolve(file);
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  const counts = { documents: 0, spans: 0 };
+  let stream: fs.WriteStream | undefined;
+  let created = false;
+  try {
+    const chunks = exportChunks(format, counting(source, counts), unit);
+    // 'wx': never adopt someone else's file. Opened here, not by the stream, so we know it is ours to remove.
+    const fd = await promisify(fs.open)(tmp, 'wx');
+    created = true;
+    // The stream owns the descriptor from here; flush: fsync before it closes the file.
+    stream = fs.createWriteStream(tmp, { fd, encoding: 'utf8', flush: true });
+    await writeAll(stream, chunks);
+    await fs.promises.rename(tmp, target);
+  } catch (error) {
+    if (stream && !stream.closed) {
+      // The file must be closed before it can be removed (Windows refuses to delete an open file).
+      const closed = once(stream, 'close').catch(() => undefined);
+      stream.destroy();
+      await closed;
+    }
+    if (created) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    throw new Error(`Could not export to ${target}: ${describe(error, target)}`, { cause: error });
+  }
+  await syncFolder(path.dirname(target));
+  return counts;
+}

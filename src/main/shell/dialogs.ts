@@ -1,0 +1,131 @@
+/**
+ * The shell's half of `HostBridge`: native open/save dialogs behind the 'loupe:host:*' channels.
+ * Files chosen for import are read here, because the sandboxed renderer cannot read the disk.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  type FileFilter,
+  type IpcMainInvokeEvent,
+  type OpenDialogOptions,
+  type OpenDialogReturnValue,
+  type SaveDialogOptions,
+  type SaveDialogReturnValue,
+} from 'electron';
+import { ApiError } from '../../shared/contract';
+import { translate } from '../../shared/i18n';
+import { HOST_CHANNELS } from '../../shared/ipcChannels';
+import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
+import { handleTrusted, type SenderCheck } from './ipc';
+
+/** Files above this size are refused before they are read (a news article is a few kB). */
+export const MAX_IMPORT_FILE_BYTES = 64 * 1024 * 1024;
+
+const CORPUS_EXTENSION = 'loupe';
+const TEXT_EXTENSIONS = ['txt', 'text', 'md'];
+
+/** Adds the extension when the user typed a name without one (Linux save dialogs do not). */
+function withExtension(file: string, extension: string): string {
+  return path.extname(file).toLowerCase() === `.${extension}` ? file : `${file}.${extension}`;
+}
+
+function parentOf(event: IpcMainInvokeEvent): BrowserWindow | null {
+  return BrowserWindow.fromWebContents(event.sender);
+}
+
+async function showOpen(
+  event: IpcMainInvokeEvent,
+  options: OpenDialogOptions,
+): Promise<OpenDialogReturnValue> {
+  const parent = parentOf(event);
+  return parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options);
+}
+
+async function showSave(
+  event: IpcMainInvokeEvent,
+  options: SaveDialogOptions,
+): Promise<SaveDialogReturnValue> {
+  const parent = parentOf(event);
+  return parent ? dialog.showSaveDialog(parent, options) : dialog.showSaveDialog(options);
+}
+
+/** Reads the chosen files, refusing any above the size limit before reading anything. */
+async function readImportFiles(paths: readonly string[]): Promise<ImportFile[]> {
+  const sizes = await Promise.all(paths.map(async (p) => ({ p, size: (await fs.stat(p)).size })));
+  const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_FILE_BYTES);
+  if (tooBig.length > 0) {
+    const names = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.size / 1024 / 1024)} MB)`).join(', ');
+    throw new ApiError(`too large to import, the limit is 64 MB per file: ${names}`, 'invalid-argument');
+  }
+  const files: ImportFile[] = [];
+  for (const p of paths) {
+    const buffer = await fs.readFile(p);
+    // a view on a whole, unshared ArrayBuffer crosses IPC as is; anything else is copied first
+    const data =
+      buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
+        ? new Uint8Array(buffer.buffer, 0, buffer.byteLength)
+        : new Uint8Array(buffer);
+    files.push({ name: path.basename(p), data });
+  }
+  return files;
+}
+
+/** Registers the dialog handlers; `locale` gives the UI language for titles and filter names. */
+export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Locale): void {
+  const t = (key: string): string => translate(locale(), key);
+  const corpusFilters = (): FileFilter[] => [{ name: t('dialog.corpusFilter'), extensions: [CORPUS_EXTENSION] }];
+
+  handleTrusted(HOST_CHANNELS.chooseCorpusToOpen, isTrusted, async (event) => {
+    const result = await showOpen(event, {
+      title: t('dialog.openTitle'),
+      properties: ['openFile'],
+      filters: corpusFilters(),
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+
+  handleTrusted(HOST_CHANNELS.chooseCorpusToCreate, isTrusted, async (event) => {
+    const result = await showSave(event, {
+      title: t('dialog.newTitle'),
+      defaultPath: path.join(app.getPath('documents'), `Corpus.${CORPUS_EXTENSION}`),
+      filters: corpusFilters(),
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    return result.canceled || !result.filePath ? null : withExtension(result.filePath, CORPUS_EXTENSION);
+  });
+
+  handleTrusted(HOST_CHANNELS.chooseFilesToImport, isTrusted, async (event) => {
+    const result = await showOpen(event, {
+      title: t('dialog.importTitle'),
+      properties: ['openFile', 'multiSelections'],
+      filters: [
+        { name: t('dialog.textFilter'), extensions: TEXT_EXTENSIONS },
+        { name: t('dialog.allFiles'), extensions: ['*'] },
+      ],
+    });
+    if (result.canceled || result.filePaths.length === 0) return null;
+    return readImportFiles(result.filePaths);
+  });
+
+  handleTrusted(HOST_CHANNELS.chooseExportPath, isTrusted, async (event, defaultName, format, offsets) => {
+    if (typeof defaultName !== 'string' || !EXPORT_FORMATS.includes(format as ExportFormat)) {
+      throw new ApiError('chooseExportPath: invalid argument (a file name and a format are required)', 'invalid-argument');
+    }
+    if (!OFFSET_UNITS.some((u) => u === offsets)) {
+      throw new ApiError('chooseExportPath: invalid argument (offsets)', 'invalid-argument');
+    }
+    const extension = format as ExportFormat;
+    // the offset unit is the renderer's choice and only matters to the export itself
+    const name = path.basename(defaultName) || `export.${extension}`;
+    const result = await showSave(event, {
+      title: t('dialog.exportTitle'),
+      defaultPath: path.join(app.getPath('documents'), withExtension(name, extension)),
+      filters: [{ name: extension.toUpperCase(), extensions: [extension] }],
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    return result.canceled || !result.filePath ? null : withExtension(result.filePath, extension);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The preload: exposes the API contract and the host bridge to the page as `window.loupe`, over IPC.
+ * Runs sandboxed, so it imports nothing at runtime but 'electron' and the plain constants of
+ * src/shared (bundled); no logic beyond forwarding.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { API_METHOD_NAMES } from '../shared/apiMethods';
+import type { ApiArgs, ApiMethod, ApiResult, LoupeApi } from '../shared/contract';
+import { PRELOAD_GLOBAL, type HostBridge, type MenuCommand } from '../shared/host';
+import { HOST_CHANNELS, ipcChannel, type IpcReply } from '../shared/ipcChannels';
+
+/** Invokes a channel and unwraps the reply, rethrowing the shell's message without Electron's prefix. */
+async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
+  const reply = (await ipcRenderer.invoke(channel, ...args)) as IpcReply<T>;
+  if (reply.ok) return reply.value;
+  const error = new Error(reply.message);
+  error.name = reply.code === 'internal' ? 'Error' : 'ApiError';
+  throw error;
+}
+
+type Invokers = { [K in ApiMethod]: (args: ApiArgs<K>) => Promise<ApiResult<K>> };
+
+const api = Object.fromEntries(
+  API_METHOD_NAMES.map((method) => [method, (args: unknown) => invoke(ipcChannel(method), args)]),
+) as Invokers satisfies LoupeApi;
+
+let flush: (() => Promise<void>) | null = null;
+
+ipcRenderer.on(HOST_CHANNELS.beforeClose, () => {
+  const work = flush ? Promise.resolve().then(flush) : Promise.resolve();
+  void work
+    .catch((error: unknown) => console.error('Loupe: saving before close failed', error))
+    .finally(() => ipcRenderer.send(HOST_CHANNELS.flushed));
+});
+
+const host = {
+  kind: 'electron',
+  chooseCorpusToOpen: () => invoke(HOST_CHANNELS.chooseCorpusToOpen),
+  chooseCorpusToCreate: () => invoke(HOST_CHANNELS.chooseCorpusToCreate),
+  chooseFilesToImport: () => invoke(HOST_CHANNELS.chooseFilesToImport),
+  chooseExportPath: (defaultName, format, offsets) =>
+    invoke(HOST_CHANNELS.chooseExportPath, defaultName, format, offsets),
+  onMenuCommand(listener) {
+    const forward = (_event: IpcRendererEvent, command: MenuCommand): void => listener(command);
+    ipcRenderer.on(HOST_CHANNELS.menu, forward);
+    return () => {
+      ipcRenderer.removeListener(HOST_CHANNELS.menu, forward);
+    };
+  },
+  onBeforeClose(work) {
+    // one owner: a later registration (a remounted component) replaces the earlier one
+    flush = work;
+  },
+  setLocale(locale) {
+    void invoke(HOST_CHANNELS.setLocale, locale).catch(() => {});
+  },
+} satisfies HostBridge;
+
+contextBridge.exposeInMainWorld(PRELOAD_GLOBAL, { api, host });

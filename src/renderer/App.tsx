@@ -1,0 +1,375 @@
+/**
+ * The window: menu bar (browser build only), toolbar, document list, editor, span panel, status bar.
+ * It wires menu commands, hotkeys and autosave to the editor and the API; the editor itself lives
+ * in editor/ and knows nothing of React.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MenuCommand } from '../shared/host';
+import type {
+  CorpusInfo,
+  DocumentSummary,
+  ExportFormat,
+  Label,
+  Locale,
+  LoupeDocument,
+  Settings,
+} from '../shared/types';
+import { LOUPE_VERSION } from '../shared/version';
+import { DialogHost } from './components/DialogHost';
+import { DocumentList } from './components/DocumentList';
+import { EditorPane, type EditorHandle, type EditorSpan } from './components/EditorPane';
+import { MenuBar } from './components/MenuBar';
+import { SpanPanel } from './components/SpanPanel';
+import { StatusBar } from './components/StatusBar';
+import { Toolbar } from './components/Toolbar';
+import { systemLocale } from './i18n';
+import { createPlatform } from './platform';
+import { downloadExport } from './platform/httpApi';
+import { readFiles } from './platform/webHost';
+import { DocumentSaver, type SaveStatus } from './state/autosave';
+import { dialogStore, showMessage } from './state/dialogs';
+
+export type EditorMode = 'annotate' | 'edit';
+
+function isTypingTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  if (el.closest?.('.ProseMirror')) return false;
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const platform = useMemo(() => createPlatform((key) => i18n.t(key)), [i18n]);
+  const { api, host } = platform;
+
+  const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
+  const [documents, setDocuments] = useState<DocumentSummary[]>([]);
+  const [openDoc, setOpenDoc] = useState<LoupeDocument | null>(null);
+  const [spans, setSpans] = useState<EditorSpan[]>([]);
+  const [selectedSpanId, setSelectedSpanId] = useState<string | null>(null);
+  const [mode, setMode] = useState<EditorMode>('annotate');
+  const [status, setStatus] = useState<SaveStatus>({ state: 'saved' });
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const editorRef = useRef<EditorHandle | null>(null);
+  const saverRef = useRef<DocumentSaver | null>(null);
+  const dialogOpen = useSyncExternalStore(dialogStore.subscribe, () => dialogStore.get() !== null);
+
+  const labels: Label[] = corpus?.labels ?? [];
+
+  const report = useCallback((e: unknown) => {
+    setError(t('error.generic', { message: (e as Error)?.message ?? String(e) }));
+  }, [t]);
+
+  const applyLocale = useCallback(
+    (locale: Locale | null) => {
+      const effective = locale ?? systemLocale();
+      void i18n.changeLanguage(effective);
+      document.documentElement.lang = effective;
+      host.setLocale(effective);
+    },
+    [host, i18n],
+  );
+
+  const refreshDocuments = useCallback(async () => {
+    setDocuments(await api.listDocuments({}));
+  }, [api]);
+
+  const flush = useCallback(async () => {
+    await saverRef.current?.flush();
+  }, []);
+
+  const openDocument = useCallback(
+    async (id: number) => {
+      try {
+        await flush();
+        const doc = await api.getDocument({ id });
+        saverRef.current?.dispose();
+        saverRef.current = null;
+        setSelectedSpanId(null);
+        setOpenDoc(doc);
+      } catch (e) {
+        report(e);
+      }
+    },
+    [api, flush, report],
+  );
+
+  const loadCorpus = useCallback(
+    async (info: CorpusInfo) => {
+      saverRef.current?.dispose();
+      saverRef.current = null;
+      setCorpus(info);
+      setOpenDoc(null);
+      setSpans([]);
+      const list = await api.listDocuments({});
+      setDocuments(list);
+      if (list[0]) await openDocument(list[0].id);
+    },
+    [api, openDocument],
+  );
+
+  // First load: settings (locale), the corpus, the first document.
+  useEffect(() => {
+    void (async () => {
+      try {
+        const s = await api.getSettings({});
+        setSettings(s);
+        applyLocale(s.locale);
+        await loadCorpus(await api.corpusInfo({}));
+      } catch (e) {
+        report(e);
+      }
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    host.onBeforeClose(flush);
+  }, [host, flush]);
+
+  // A saver per open document, created once the editor has the document.
+  const onEditorReady = useCallback(
+    (editor: EditorHandle, doc: LoupeDocument) => {
+      saverRef.current?.dispose();
+      saverRef.current = new DocumentSaver(
+        api,
+        doc.id,
+        editor.read(),
+        () => editor.read(),
+        setStatus,
+        (count) => setDocuments((list) => list.map((d) => (d.id === doc.id ? { ...d, spanCount: count } : d))),
+      );
+      setStatus({ state: 'saved' });
+    },
+    [api],
+  );
+
+  const onDocChanged = useCallback(() => saverRef.current?.changed(), []);
+
+  const importFiles = useCallback(
+    async (files: { name: string; data: Uint8Array }[]) => {
+      if (files.length === 0) return;
+      const result = await api.importFiles({ files });
+      await refreshDocuments();
+      setCorpus(await api.corpusInfo({}));
+      const lines = [
+        t('import.done', { count: result.imported.length }),
+        ...result.failed.map((f) => t('import.failed', { name: f.name, error: f.error })),
+      ];
+      if (result.failed.length > 0) await showMessage(t('import.report'), lines);
+      const first = result.imported[0];
+      if (first) await openDocument(first.documentId);
+    },
+    [api, openDocument, refreshDocuments, t],
+  );
+
+  const exportAs = useCallback(
+    async (scope: 'corpus' | 'document', format: ExportFormat) => {
+      await flush();
+      const documentId = scope === 'document' ? openDoc?.id : undefined;
+      if (scope === 'document' && documentId === undefined) return;
+      const base = scope === 'document' ? `document-${documentId}` : (corpus?.name ?? 'corpus');
+      const name = `${base}.${format}`;
+      if (platform.web) {
+        await downloadExport(platform.web.token, { format, offsets: 'codepoint', documentId, name });
+        return;
+      }
+      const path = await host.chooseExportPath(name, format, 'codepoint');
+      if (!path) return;
+      const result = await api.exportCorpus({ format, path, offsets: 'codepoint', documentId });
+      await showMessage(t('dialog.exportTitle'), [t('export.done', { ...result })]);
+    },
+    [api, corpus, flush, host, openDoc, platform.web, t],
+  );
+
+  const runCommand = useCallback(
+    async (command: MenuCommand) => {
+      try {
+        switch (command.type) {
+          case 'new-corpus': {
+            const path = await host.chooseCorpusToCreate();
+            if (path) {
+              await flush();
+              await loadCorpus(await api.createCorpus({ path }));
+              setSettings(await api.getSettings({}));
+            }
+            break;
+          }
+          case 'open-corpus':
+          case 'open-recent': {
+            const path = command.type === 'open-recent' ? command.path : await host.chooseCorpusToOpen();
+            if (path) {
+              await flush();
+              await loadCorpus(await api.openCorpus({ path }));
+              setSettings(await api.getSettings({}));
+            }
+            break;
+          }
+          case 'import': {
+            const files = await host.chooseFilesToImport();
+            if (files) await importFiles(files);
+            break;
+          }
+          case 'export':
+            await exportAs(command.scope, command.format);
+            break;
+          case 'save':
+            await flush();
+            break;
+          case 'undo':
+            editorRef.current?.undo();
+            break;
+          case 'redo':
+            editorRef.current?.redo();
+            break;
+          case 'toggle-mode':
+            setMode((m) => (m === 'annotate' ? 'edit' : 'annotate'));
+            break;
+          case 'set-locale': {
+            const next = await api.updateSettings({ locale: command.locale });
+            setSettings(next);
+            applyLocale(next.locale);
+            break;
+          }
+          case 'about':
+            await showMessage(t('menu.about'), [t('about.text', { version: LOUPE_VERSION })]);
+            break;
+        }
+      } catch (e) {
+        report(e);
+      }
+    },
+    [api, applyLocale, exportAs, flush, host, importFiles, loadCorpus, report, t],
+  );
+
+  useEffect(() => host.onMenuCommand((c) => void runCommand(c)), [host, runCommand]);
+
+  // Window-level keys: Ctrl/Cmd+S everywhere; in annotate mode the label hotkeys and span keys.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (dialogOpen || isTypingTarget(event.target)) return;
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && event.key.toLowerCase() === 's') {
+        event.preventDefault();
+        void flush();
+        return;
+      }
+      const editor = editorRef.current;
+      if (!editor) return;
+      if (mode === 'edit') {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          setMode('annotate');
+        }
+        return;
+      }
+      if (!mod && !event.altKey && (event.key === 'e' || event.key === 'E')) {
+        event.preventDefault();
+        setMode('edit');
+        return;
+      }
+      if (editor.handleAnnotateKey(event)) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialogOpen, flush, mode]);
+
+  // Drag and drop of files anywhere on the window imports them.
+  const onDrop = useCallback(
+    async (event: React.DragEvent) => {
+      event.preventDefault();
+      setDragging(false);
+      if (event.dataTransfer.files.length === 0) return;
+      try {
+        await importFiles(await readFiles(event.dataTransfer.files));
+      } catch (e) {
+        report(e);
+      }
+    },
+    [importFiles, report],
+  );
+
+  const selectedSpan = spans.find((s) => s.id === selectedSpanId) ?? null;
+
+  return (
+    <div
+      className={`app${dragging ? ' is-dragging' : ''}`}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => void onDrop(e)}
+    >
+      {platform.web && (
+        <MenuBar
+          recent={settings?.recentCorpora ?? []}
+          locale={settings?.locale ?? null}
+          hasDocument={openDoc !== null}
+          onCommand={(c) => platform.web?.emit(c)}
+        />
+      )}
+      <Toolbar
+        labels={labels}
+        mode={mode}
+        hasSelectedSpan={selectedSpan !== null}
+        onTag={(label) => editorRef.current?.tag(label)}
+        onModeChange={setMode}
+        onRemove={() => editorRef.current?.removeSelectedSpan()}
+        onUndo={() => editorRef.current?.undo()}
+        onRedo={() => editorRef.current?.redo()}
+      />
+      {error && (
+        <div className="error-banner" role="alert">
+          <span>{error}</span>
+          <button type="button" onClick={() => setError(null)}>
+            {t('dialog.close')}
+          </button>
+        </div>
+      )}
+      <main className="workspace">
+        <DocumentList
+          documents={documents}
+          openId={openDoc?.id ?? null}
+          liveSpanCount={openDoc ? spans.length : null}
+          onOpen={(id) => void openDocument(id)}
+        />
+        <section className="editor-column" aria-label={t('editor.label')}>
+          {openDoc ? (
+            <EditorPane
+              key={`${corpus?.path}:${openDoc.id}`}
+              ref={editorRef}
+              document={openDoc}
+              labels={labels}
+              mode={mode}
+              onReady={onEditorReady}
+              onDocChanged={onDocChanged}
+              onSpansChanged={setSpans}
+              onSelectSpan={setSelectedSpanId}
+            />
+          ) : (
+            <p className="placeholder">{t('editor.noDocument')}</p>
+          )}
+        </section>
+        <SpanPanel
+          spans={spans}
+          labels={labels}
+          selectedId={selectedSpanId}
+          onSelect={(id) => editorRef.current?.selectSpan(id)}
+        />
+      </main>
+      <StatusBar status={status} corpusName={corpus?.name ?? ''} mode={mode} />
+      {dragging && <div className="drop-overlay">{t('docs.dropHint')}</div>}
+      <DialogHost />
+    </div>
+  );
+}

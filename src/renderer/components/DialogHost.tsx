@@ -1,0 +1,65 @@
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { dialogStore, type Dialog } from '../state/dialogs';
+
+/** Renders the open in-page dialog, if any. */
+export function DialogHost() {
+  const dialog = useSyncExternalStore(dialogStore.subscribe, dialogStore.get);
+  if (!dialog) return null;
+  return (
+    <div className="dialog-backdrop">
+      {dialog.kind === 'path' ? <PathDialog dialog={dialog} /> : <MessageDialog dialog={dialog} />}
+    </div>
+  );
+}
+
+function PathDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'path' }> }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState(dialog.initial);
+  const inputRef = useRef<HTMLInputElement>(null);
+  useEffect(() => inputRef.current?.focus(), []);
+  return (
+    <form
+      className="dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-label={dialog.title}
+      onSubmit={(e) => {
+        e.preventDefault();
+        dialog.resolve(value.trim() || null);
+      }}
+      onKeyDown={(e) => e.key === 'Escape' && dialog.resolve(null)}
+    >
+      <h2>{dialog.title}</h2>
+      <label>
+        {dialog.label}
+        <input ref={inputRef} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} />
+      </label>
+      <div className="dialog-buttons">
+        <button type="button" onClick={() => dialog.resolve(null)}>
+          {t('dialog.cancel')}
+        </button>
+        <button type="submit">{t('dialog.ok')}</button>
+      </div>
+    </form>
+  );
+}
+
+function MessageDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'message' }> }) {
+  const { t } = useTranslation();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => buttonRef.current?.focus(), []);
+  return (
+    <div className="dialog" role="dialog" aria-modal="true" aria-label={dialog.title}>
+      <h2>{dialog.title}</h2>
+      {dialog.lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+      <div className="dialog-buttons">
+        <button ref={buttonRef} type="button" onClick={() => dialog.resolve()}>
+          {t('dialog.close')}
+        </button>
+      </div>
+    </div>
+  );
+}

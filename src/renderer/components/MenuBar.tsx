@@ -1,0 +1,136 @@
+/**
+ * The browser build's stand-in for Electron's native menus: the same commands, in the page.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MenuCommand } from '../../shared/host';
+import type { ExportFormat, Locale } from '../../shared/types';
+import { EXPORT_FORMATS } from '../../shared/types';
+
+interface Props {
+  recent: string[];
+  locale: Locale | null;
+  hasDocument: boolean;
+  onCommand(command: MenuCommand): void;
+}
+
+interface Item {
+  label: string;
+  command?: MenuCommand;
+  disabled?: boolean;
+  checked?: boolean;
+  shortcut?: string;
+}
+
+const FORMAT_NAMES: Record<ExportFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' };
+
+export function MenuBar({ recent, locale, hasDocument, onCommand }: Props) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<string | null>(null);
+  const barRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!barRef.current?.contains(e.target as Node)) setOpen(null);
+    };
+    const escape = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(null);
+    window.addEventListener('mousedown', close);
+    window.addEventListener('keydown', escape);
+    return () => {
+      window.removeEventListener('mousedown', close);
+      window.removeEventListener('keydown', escape);
+    };
+  }, [open]);
+
+  const menus: { id: string; label: string; items: (Item | 'separator')[] }[] = [
+    {
+      id: 'file',
+      label: t('menu.file'),
+      items: [
+        { label: t('menu.newCorpus'), command: { type: 'new-corpus' } },
+        { label: t('menu.openCorpus'), command: { type: 'open-corpus' } },
+        ...(recent.length
+          ? recent.map((path) => ({ label: `${t('menu.openRecent')}: ${path}`, command: { type: 'open-recent', path } as MenuCommand }))
+          : [{ label: t('menu.noRecent'), disabled: true }]),
+        'separator',
+        { label: t('menu.import'), command: { type: 'import' } },
+        ...EXPORT_FORMATS.map((format) => ({
+          label: `${t('menu.exportCorpus')}: ${FORMAT_NAMES[format]}`,
+          command: { type: 'export', scope: 'corpus', format } as MenuCommand,
+        })),
+        ...EXPORT_FORMATS.map((format) => ({
+          label: `${t('menu.exportDocument')}: ${FORMAT_NAMES[format]}`,
+          command: { type: 'export', scope: 'document', format } as MenuCommand,
+          disabled: !hasDocument,
+        })),
+        'separator',
+        { label: t('menu.save'), command: { type: 'save' }, shortcut: 'Ctrl+S' },
+      ],
+    },
+    {
+      id: 'edit',
+      label: t('menu.edit'),
+      items: [
+        { label: t('menu.undo'), command: { type: 'undo' }, shortcut: 'Ctrl+Z' },
+        { label: t('menu.redo'), command: { type: 'redo' }, shortcut: 'Ctrl+Shift+Z' },
+        { label: t('menu.toggleMode'), command: { type: 'toggle-mode' }, shortcut: 'E / Esc' },
+      ],
+    },
+    {
+      id: 'view',
+      label: t('menu.view'),
+      items: [
+        { label: `${t('menu.language')}: ${t('menu.languageSystem')}`, command: { type: 'set-locale', locale: null }, checked: locale === null },
+        { label: `${t('menu.language')}: English`, command: { type: 'set-locale', locale: 'en' }, checked: locale === 'en' },
+        { label: `${t('menu.language')}: 简体中文`, command: { type: 'set-locale', locale: 'zh-CN' }, checked: locale === 'zh-CN' },
+      ],
+    },
+    { id: 'help', label: t('menu.help'), items: [{ label: t('menu.about'), command: { type: 'about' } }] },
+  ];
+
+  return (
+    <div className="menu-bar" role="menubar" ref={barRef}>
+      {menus.map((menu) => (
+        <div key={menu.id} className="menu">
+          <button
+            type="button"
+            role="menuitem"
+            aria-haspopup="menu"
+            aria-expanded={open === menu.id}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => setOpen(open === menu.id ? null : menu.id)}
+            onMouseEnter={() => open && open !== menu.id && setOpen(menu.id)}
+          >
+            {menu.label}
+          </button>
+          {open === menu.id && (
+            <div className="menu-popup" role="menu" aria-label={menu.label}>
+              {menu.items.map((item, i) =>
+                item === 'separator' ? (
+                  <hr key={`sep-${i}`} role="separator" />
+                ) : (
+                  <button
+                    key={item.label}
+                    type="button"
+                    role={item.checked === undefined ? 'menuitem' : 'menuitemradio'}
+                    aria-checked={item.checked}
+                    disabled={item.disabled}
+                    onMouseDown={(e) => e.preventDefault()}
+                    onClick={() => {
+                      setOpen(null);
+                      if (item.command) onCommand(item.command);
+                    }}
+                  >
+                    <span>{item.label}</span>
+                    {item.shortcut && <kbd>{item.shortcut}</kbd>}
+                  </button>
+                ),
+              )}
+            </div>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}

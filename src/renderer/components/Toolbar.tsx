@@ -1,0 +1,64 @@
+import { useTranslation } from 'react-i18next';
+import type { Label } from '../../shared/types';
+import type { EditorMode } from '../App';
+
+interface Props {
+  labels: Label[];
+  mode: EditorMode;
+  hasSelectedSpan: boolean;
+  onTag(label: string): void;
+  onModeChange(mode: EditorMode): void;
+  onRemove(): void;
+  onUndo(): void;
+  onRedo(): void;
+}
+
+/** Label buttons (accessible name = the label's name), the mode switch, undo/redo. */
+export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onModeChange, onRemove, onUndo, onRedo }: Props) {
+  const { t } = useTranslation();
+  // mousedown must not take the selection away from the editor before the click tags it
+  const keepSelection = (e: React.MouseEvent) => e.preventDefault();
+  return (
+    <div className="toolbar" role="toolbar" aria-label={t('toolbar.labels')}>
+      <div className="label-buttons">
+        {labels.map((label, index) => (
+          <button
+            key={label.name}
+            type="button"
+            className={`label-button lp-label-${index}`}
+            aria-label={label.name}
+            aria-keyshortcuts={label.hotkey ?? undefined}
+            title={`${label.description}${label.hotkey ? ` (${label.hotkey})` : ''}`}
+            onMouseDown={keepSelection}
+            onClick={() => onTag(label.name)}
+          >
+            <span className="swatch" aria-hidden="true" />
+            {label.name}
+            {label.hotkey && <kbd aria-hidden="true">{label.hotkey}</kbd>}
+          </button>
+        ))}
+      </div>
+      <div className="toolbar-actions">
+        <button type="button" onMouseDown={keepSelection} onClick={onRemove} disabled={!hasSelectedSpan}>
+          {t('toolbar.removeSpan')}
+        </button>
+        <button type="button" onMouseDown={keepSelection} onClick={onUndo}>
+          {t('toolbar.undo')}
+        </button>
+        <button type="button" onMouseDown={keepSelection} onClick={onRedo}>
+          {t('toolbar.redo')}
+        </button>
+        <div className="mode-switch" role="group" aria-label={t('menu.toggleMode')}>
+          <button type="button" aria-pressed={mode === 'annotate'} onClick={() => onModeChange('annotate')}
+            title={t('toolbar.modeHelpAnnotate')}>
+            {t('toolbar.annotateMode')}
+          </button>
+          <button type="button" aria-pressed={mode === 'edit'} onClick={() => onModeChange('edit')}
+            title={t('toolbar.modeHelpEdit')}>
+            {t('toolbar.editMode')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * Keyboard bindings. In annotate mode the text is locked and the window's key handler calls
+ * `handleAnnotateKey`; in edit mode the view's own keymap applies (base editing, history, Alt+hotkey).
+ */
+import { baseKeymap } from 'prosemirror-commands';
+import { redo, undo } from 'prosemirror-history';
+import { keymap } from 'prosemirror-keymap';
+import { Plugin } from 'prosemirror-state';
+import { applyLabel, selectSpan } from './commands';
+import type { EditorLabel } from './spanPlugin';
+import type { LoupeEditor } from './view';
+
+interface KeyLike {
+  key: string;
+  code?: string;
+}
+
+/** The label whose hotkey the event's key is (letters ignore case; digits also match by key position). */
+export function labelForKey(labels: readonly EditorLabel[], event: KeyLike): EditorLabel | undefined {
+  const key = event.key.length === 1 ? event.key.toLowerCase() : '';
+  // With Shift or a non-US layout, `key` may not be the digit; `code` still names the key.
+  const code = /^(?:Digit|Numpad)(\d)$/.exec(event.code ?? '')?.[1] ?? /^Key([A-Z])$/.exec(event.code ?? '')?.[1]?.toLowerCase();
+  return labels.find((l) => {
+    const hotkey = l.hotkey?.toLowerCase();
+    return !!hotkey && (hotkey === key || hotkey === code);
+  });
+}
+
+function isTextField(target: EventTarget | null, editor: LoupeEditor): boolean {
+  const el = target as { tagName?: string; isContentEditable?: boolean } | null;
+  if (!el || typeof el.tagName !== 'string') return false;
+  if (editor.view.dom.contains(target as globalThis.Node)) return false;
+  return el.isContentEditable === true || /^(?:INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
+}
+
+/**
+ * Handles a key in annotate mode: label hotkeys tag the selection (or relabel the selected span),
+ * Delete/Backspace remove the selected span, Escape lets go of it, j/k select the next/previous
+ * span, Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo. Returns true when the editor acted.
+ */
+export function handleAnnotateKey(
+  editor: LoupeEditor,
+  event: KeyboardEvent,
+  labels: readonly EditorLabel[] = editor.labels,
+): boolean {
+  if (editor.mode !== 'annotate' || event.isComposing || event.defaultPrevented) return false;
+  if (isTextField(event.target, editor)) return false;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  if (event.ctrlKey || event.metaKey) {
+    if (event.altKey) return false;
+    if (key === 'z') return event.shiftKey ? editor.redo() : editor.undo();
+    if (key === 'y' && event.ctrlKey && !event.shiftKey) return editor.redo();
+    return false;
+  }
+  if (event.altKey) return false;
+  const label = labelForKey(labels, event);
+  if (label) return editor.tag(label.name);
+  switch (key) {
+    case 'Delete':
+    case 'Backspace':
+      return editor.removeSelectedSpan();
+    case 'Escape':
+      return editor.selectSpan(null);
+    case 'j':
+      return editor.selectNextSpan(1);
+    case 'k':
+      return editor.selectNextSpan(-1);
+    default:
+      return false;
+  }
+}
+
+/** The edit-mode key bindings; `labels` is read at key time, so label changes apply at once. */
+export function editKeymap(labels: () => readonly EditorLabel[]): Plugin[] {
+  const altHotkeys = new Plugin({
+    props: {
+      handleKeyDown(view, event) {
+        if (!event.altKey || event.ctrlKey || event.metaKey) return false;
+        const label = labelForKey(labels(), event);
+        return !!label && applyLabel(label.name)(view.state, view.dispatch);
+      },
+    },
+  });
+  return [
+    keymap({ 'Mod-z': undo, 'Shift-Mod-z': redo, 'Mod-y': redo, Escape: selectSpan(null) }),
+    altHotkeys,
+    keymap(baseKeymap),
+  ];
+}

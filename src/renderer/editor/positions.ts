@@ -1,0 +1,188 @@
+/**
+ * The one place that converts between ProseMirror positions, UTF-16 units and Unicode code points.
+ * Loupe stores offsets as code points into the text (paragraphs joined by "\n"); ProseMirror counts
+ * UTF-16 units plus one token for each paragraph's open and close. So the "\n" between two
+ * paragraphs is two positions (close + open), and an astral character is two positions.
+ */
+import type { Node } from 'prosemirror-model';
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function isPairAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
+
+/** UTF-16 offsets (within `text`) of every surrogate pair, ascending; null when there are none. */
+export function astralOffsets(text: string): Int32Array | null {
+  if (!SURROGATE.test(text)) return null;
+  const found: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (isPairAt(text, i)) found.push(i++);
+  }
+  return found.length ? Int32Array.from(found) : null;
+}
+
+/** The number of code points in a string (a lone surrogate counts as one, as in `for…of`). */
+export function codePointLength(text: string): number {
+  const astral = astralOffsets(text);
+  return text.length - (astral ? astral.length : 0);
+}
+
+/** Converts ascending code-point offsets into `text` to UTF-16 offsets, in one pass. */
+export function cpToUtf16Sorted(text: string, cps: readonly number[]): number[] {
+  if (!SURROGATE.test(text)) return cps.slice();
+  const out = new Array<number>(cps.length);
+  let unit = 0;
+  let cp = 0;
+  for (let k = 0; k < cps.length; k++) {
+    const target = cps[k]!;
+    while (cp < target && unit < text.length) {
+      unit += isPairAt(text, unit) ? 2 : 1;
+      cp++;
+    }
+    out[k] = unit;
+  }
+  return out;
+}
+
+/** Within one paragraph: UTF-16 offset -> code points, rounding down inside a surrogate pair. */
+function unitsToCp(astral: Int32Array | null, units: number): number {
+  if (!astral) return units;
+  // Count the pairs that start before `units`.
+  let lo = 0;
+  let hi = astral.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (astral[mid]! < units) lo = mid + 1;
+    else hi = mid;
+  }
+  return units - lo;
+}
+
+/** Within one paragraph: code points -> UTF-16 offset. */
+function cpToUnits(astral: Int32Array | null, cp: number): number {
+  if (!astral) return cp;
+  // The j-th pair starts at code point astral[j] - j; count those that start before `cp`.
+  let lo = 0;
+  let hi = astral.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (astral[mid]! - mid < cp) lo = mid + 1;
+    else hi = mid;
+  }
+  return cp + lo;
+}
+
+interface ParagraphText {
+  /** UTF-16 length, which is also the paragraph's content size. */
+  size: number;
+  cpLength: number;
+  astral: Int32Array | null;
+}
+
+// Paragraph nodes are shared between successive documents, so an edit rescans only what changed.
+const paragraphCache = new WeakMap<Node, ParagraphText>();
+
+function paragraphText(paragraph: Node): ParagraphText {
+  let info = paragraphCache.get(paragraph);
+  if (!info) {
+    const text = paragraph.textContent;
+    const astral = astralOffsets(text);
+    info = { size: text.length, cpLength: text.length - (astral ? astral.length : 0), astral };
+    paragraphCache.set(paragraph, info);
+  }
+  return info;
+}
+
+/** Last index i with values[i] <= x (0 when x is below every value). */
+function lastAtOrBelow(values: Int32Array | Float64Array, x: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (values[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Converts positions of one document to code points and back. Build it with `offsetIndex(doc)`. */
+export class OffsetIndex {
+  /** Position where each paragraph's content starts. */
+  private readonly posStarts: Float64Array;
+  /** Code-point offset where each paragraph starts in the text. */
+  private readonly cpStarts: Float64Array;
+  private readonly paragraphs: ParagraphText[];
+  /** The text's length in code points. */
+  readonly length: number;
+
+  constructor(readonly doc: Node) {
+    const n = doc.childCount;
+    this.posStarts = new Float64Array(n);
+    this.cpStarts = new Float64Array(n);
+    this.paragraphs = new Array<ParagraphText>(n);
+    let pos = 0;
+    let cp = 0;
+    for (let i = 0; i < n; i++) {
+      const para = doc.child(i);
+      const info = paragraphText(para);
+      this.paragraphs[i] = info;
+      this.posStarts[i] = pos + 1;
+      this.cpStarts[i] = cp;
+      pos += para.nodeSize;
+      cp += info.cpLength + 1;
+    }
+    this.length = n ? cp - 1 : 0;
+  }
+
+  /** The index of the paragraph holding (or, between paragraphs, ending before) `pos`. */
+  paragraphIndexAt(pos: number): number {
+    return lastAtOrBelow(this.posStarts, pos);
+  }
+
+  /** Code-point offset of a position. A position between paragraphs maps to the "\n" before it. */
+  posToCp(pos: number): number {
+    if (this.paragraphs.length === 0 || pos <= 0) return 0;
+    const i = lastAtOrBelow(this.posStarts, pos);
+    const para = this.paragraphs[i]!;
+    const start = this.posStarts[i]!;
+    const cpStart = this.cpStarts[i]!;
+    if (pos < start) return cpStart;
+    if (pos >= start + para.size) return cpStart + para.cpLength;
+    return cpStart + unitsToCp(para.astral, pos - start);
+  }
+
+  /** Position of a code-point offset. Right after a "\n" is the start of the next paragraph's content. */
+  cpToPos(cp: number): number {
+    if (this.paragraphs.length === 0) return 0;
+    const clamped = Math.max(0, Math.min(cp, this.length));
+    const i = lastAtOrBelow(this.cpStarts, clamped);
+    const para = this.paragraphs[i]!;
+    return this.posStarts[i]! + cpToUnits(para.astral, clamped - this.cpStarts[i]!);
+  }
+}
+
+const indexCache = new WeakMap<Node, OffsetIndex>();
+
+/** The (cached) offset index of a document. */
+export function offsetIndex(doc: Node): OffsetIndex {
+  let index = indexCache.get(doc);
+  if (!index) {
+    index = new OffsetIndex(doc);
+    indexCache.set(doc, index);
+  }
+  return index;
+}
+
+/** The position of a code-point offset into the document's text. */
+export function cpToPos(doc: Node, cp: number): number {
+  return offsetIndex(doc).cpToPos(cp);
+}
+
+/** The code-point offset into the document's text of a position. */
+export function posToCp(doc: Node, pos: number): number {
+  return offsetIndex(doc).posToCp(pos);
+}

@@ -1,0 +1,154 @@
+/**
+ * Creates Loupe's editor view. Two modes: 'annotate' locks the text (not editable; mouse selection
+ * still works and the window's key handler drives tagging), 'edit' makes the text editable.
+ */
+import type { Node } from 'prosemirror-model';
+import { history, redo, undo } from 'prosemirror-history';
+import { type Command, EditorState, type Transaction } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import type { SpanInput } from '../../shared/types';
+import { applyLabel, removeSpan, selectNextSpan, selectSpan, setLabels } from './commands';
+import { type DocumentContent, docFromText, readDocument } from './docCodec';
+import { editKeymap } from './keys';
+import { SPAN_ID_ATTR } from './schema';
+import { findSpan, type SpanRange, spansAt } from './spanMarks';
+import { type EditorLabel, getSelectedSpanId, spanPlugin } from './spanPlugin';
+
+export type EditorMode = 'annotate' | 'edit';
+
+export interface EditorOptions {
+  text: string;
+  spans: readonly SpanInput[];
+  labels: readonly EditorLabel[];
+  mode?: EditorMode;
+  /** The accessible name of the text area. */
+  ariaLabel?: string;
+  /** After every transaction (the doc changed when `tr.docChanged`). */
+  onChange?: (state: EditorState, tr: Transaction) => void;
+  /** When the selected span changes. */
+  onSelectSpan?: (id: string | null) => void;
+}
+
+export interface LoupeEditor {
+  readonly view: EditorView;
+  readonly mode: EditorMode;
+  readonly labels: readonly EditorLabel[];
+  setMode(mode: EditorMode): void;
+  setLabels(labels: readonly EditorLabel[]): void;
+  /** Replaces the document; history starts afresh. */
+  load(text: string, spans: readonly SpanInput[]): void;
+  /** The current text and spans, in code points. */
+  read(): DocumentContent;
+  /** Tags the selection with `label`, or relabels the selected span. */
+  tag(label: string): boolean;
+  removeSelectedSpan(): boolean;
+  undo(): boolean;
+  redo(): boolean;
+  selectSpan(id: string | null): boolean;
+  selectNextSpan(dir: 1 | -1): boolean;
+  selectedSpanId(): string | null;
+  destroy(): void;
+}
+
+/** The span a click lands on: the shortest one around the clicked character. */
+export function spanAtClick(doc: Node, pos: number, target: EventTarget | null, root: HTMLElement): SpanRange | undefined {
+  const el = target as { closest?: unknown } | null;
+  if (el && typeof el.closest === 'function' && root.contains(target as globalThis.Node)) {
+    // The DOM knows which spans wrap the clicked character; a position alone cannot tell a click
+    // on a span's last character from one on the character after it.
+    let best: SpanRange | undefined;
+    for (let cur = (target as Element).closest(`[${SPAN_ID_ATTR}]`); cur && root.contains(cur); ) {
+      const span = findSpan(doc, cur.getAttribute(SPAN_ID_ATTR) ?? '');
+      if (span && (!best || span.to - span.from < best.to - best.from)) best = span;
+      cur = cur.parentElement?.closest(`[${SPAN_ID_ATTR}]`) ?? null;
+    }
+    return best;
+  }
+  return spansAt(doc, pos)[0];
+}
+
+/** Creates the editor inside `mount`. */
+export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeEditor {
+  let mode: EditorMode = options.mode ?? 'annotate';
+  let labels = options.labels;
+
+  const createState = (text: string, spans: readonly SpanInput[]): EditorState =>
+    EditorState.create({
+      doc: docFromText(text, spans),
+      plugins: [spanPlugin(labels), history(), ...editKeymap(() => labels)],
+    });
+
+  const attributes = (): Record<string, string> => ({
+    class: `lp-editor lp-mode-${mode}`,
+    role: 'textbox',
+    'aria-multiline': 'true',
+    'aria-readonly': String(mode === 'annotate'),
+    ...(options.ariaLabel ? { 'aria-label': options.ariaLabel } : {}),
+    spellcheck: 'false',
+  });
+
+  const run = (command: Command): boolean => command(view.state, view.dispatch);
+
+  const view: EditorView = new EditorView(mount, {
+    state: createState(options.text, options.spans),
+    editable: () => mode === 'edit',
+    attributes,
+    dispatchTransaction(tr) {
+      const before = getSelectedSpanId(view.state);
+      const state = view.state.apply(tr);
+      view.updateState(state);
+      options.onChange?.(state, tr);
+      const after = getSelectedSpanId(state);
+      if (after !== before) options.onSelectSpan?.(after);
+    },
+    handleClick(v, pos, event) {
+      const span = spanAtClick(v.state.doc, pos, event.target, v.dom);
+      if (!span) {
+        run(selectSpan(null));
+        return false;
+      }
+      if (mode === 'edit') {
+        // Editing: keep the caret where the user clicked; only mark the span as selected.
+        run(selectSpan(span.id, { textSelection: false }));
+        return false;
+      }
+      return run(selectSpan(span.id));
+    },
+    clipboardTextSerializer: (slice) => slice.content.textBetween(0, slice.content.size, '\n'),
+  });
+
+  return {
+    view,
+    get mode() {
+      return mode;
+    },
+    get labels() {
+      return labels;
+    },
+    setMode(next) {
+      mode = next;
+      view.setProps({ editable: () => mode === 'edit', attributes });
+    },
+    setLabels(next) {
+      labels = next;
+      run(setLabels(next));
+    },
+    load(text, spans) {
+      const before = getSelectedSpanId(view.state);
+      view.updateState(createState(text, spans));
+      if (before !== null) options.onSelectSpan?.(null);
+    },
+    read: () => readDocument(view.state.doc),
+    tag: (label) => run(applyLabel(label)),
+    removeSelectedSpan() {
+      const id = getSelectedSpanId(view.state);
+      return id !== null && run(removeSpan(id));
+    },
+    undo: () => run(undo),
+    redo: () => run(redo),
+    selectSpan: (id) => run(selectSpan(id)),
+    selectNextSpan: (dir) => run(selectNextSpan(dir)),
+    selectedSpanId: () => getSelectedSpanId(view.state),
+    destroy: () => view.destroy(),
+  };
+}

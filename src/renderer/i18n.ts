@@ -1,0 +1,18 @@
+/** The renderer's i18next instance, over the shared string tables. */
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { detectLocale, i18nResources } from '../shared/i18n';
+import type { Locale } from '../shared/types';
+
+/** The locale the system asks for (navigator.languages). */
+export const systemLocale = (): Locale => detectLocale(navigator.languages ?? [navigator.language]);
+
+void i18next.use(initReactI18next).init({
+  resources: i18nResources,
+  lng: systemLocale(),
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+});
+
+export default i18next;

@@ -1,0 +1,79 @@
+/**
+ * The contract over the loopback bridge, for the browser build. Generated from API_METHOD_NAMES
+ * like the Electron preload, so no method is written by hand.
+ */
+import { API_METHOD_NAMES } from '../../shared/apiMethods';
+import type { LoupeApi } from '../../shared/contract';
+
+const TOKEN_KEY = 'loupe-token';
+
+/** Reads the per-run token from the URL (then hides it from the address bar) or from this tab's storage. */
+export function takeToken(): string {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+/** JSON replacer: bytes travel as { $bytes: base64 } (the bridge revives them). */
+function replaceBytes(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? { $bytes: toBase64(value) } : value;
+}
+
+/** Builds a LoupeApi whose calls go to the bridge with the token. */
+export function createHttpApi(token: string): LoupeApi {
+  const call = async (method: string, args: unknown): Promise<unknown> => {
+    const response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(args ?? {}, replaceBytes),
+    });
+    const body = (await response.json().catch(() => null)) as
+      | { ok: true; result: unknown }
+      | { ok: false; error: { message: string } }
+      | null;
+    if (!body) throw new Error(`${method}: the server answered ${response.status}`);
+    if (!body.ok) throw new Error(body.error.message);
+    return body.result;
+  };
+  const api: Record<string, unknown> = {};
+  for (const method of API_METHOD_NAMES) api[method] = (args: unknown) => call(method, args);
+  return api as unknown as LoupeApi;
+}
+
+/** Downloads an export through the bridge (the browser saves it where the user wants). */
+export async function downloadExport(
+  token: string,
+  params: { format: string; offsets: string; documentId?: number; name: string },
+): Promise<void> {
+  const query = new URLSearchParams({ format: params.format, offsets: params.offsets, name: params.name });
+  if (params.documentId !== undefined) query.set('documentId', String(params.documentId));
+  const response = await fetch(`/api/export?${query}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
+    throw new Error(body?.error?.message ?? `export failed (${response.status})`);
+  }
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = params.name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,65 @@
+/**
+ * HostBridge for the browser build: in-page dialogs instead of native ones, and the in-page menu
+ * bar as the source of menu commands.
+ */
+import type { HostBridge, MenuCommand } from '../../shared/host';
+import type { ImportFile } from '../../shared/types';
+import { promptPath } from '../state/dialogs';
+
+type Translate = (key: string) => string;
+
+/** Reads the picked or dropped files' bytes. */
+export async function readFiles(files: Iterable<File>): Promise<ImportFile[]> {
+  return Promise.all(
+    [...files].map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })),
+  );
+}
+
+function pickFiles(): Promise<File[] | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.accept = '.txt,.text,.md,text/plain';
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      resolve(input.files && input.files.length ? [...input.files] : null);
+      input.remove();
+    });
+    input.addEventListener('cancel', () => {
+      resolve(null);
+      input.remove();
+    });
+    document.body.append(input);
+    input.click();
+  });
+}
+
+/** The browser's HostBridge; menu commands come from the in-page menu bar through `emit`. */
+export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCommand): void } {
+  const listeners = new Set<(command: MenuCommand) => void>();
+  return {
+    kind: 'web',
+    chooseCorpusToOpen: () => promptPath(t('dialog.openTitle'), t('dialog.pathLabel')),
+    chooseCorpusToCreate: () => promptPath(t('dialog.newTitle'), t('dialog.pathLabel'), 'corpus.loupe'),
+    chooseFilesToImport: async () => {
+      const files = await pickFiles();
+      return files ? readFiles(files) : null;
+    },
+    chooseExportPath: (defaultName) => promptPath(t('dialog.exportTitle'), t('dialog.exportPathLabel'), defaultName),
+    onMenuCommand(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onBeforeClose(flush) {
+      // A browser gives no time to await a save on unload; pagehide at least starts it.
+      window.addEventListener('pagehide', () => void flush());
+    },
+    setLocale() {
+      // The in-page menu re-renders with the UI; nothing native to update.
+    },
+    emit(command) {
+      for (const l of listeners) l(command);
+    },
+  };
+}

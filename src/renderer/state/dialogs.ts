@@ -1,0 +1,42 @@
+/**
+ * In-page dialogs (the browser build has no native ones; Electron uses them for messages too).
+ * A tiny external store: the DialogHost component renders whatever is open.
+ */
+export type Dialog =
+  | { kind: 'path'; title: string; label: string; initial: string; resolve: (value: string | null) => void }
+  | { kind: 'message'; title: string; lines: string[]; resolve: () => void };
+
+type Listener = () => void;
+
+let current: Dialog | null = null;
+const listeners = new Set<Listener>();
+
+function set(next: Dialog | null): void {
+  current = next;
+  for (const l of listeners) l();
+}
+
+export const dialogStore = {
+  get: (): Dialog | null => current,
+  subscribe(listener: Listener): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  close(): void {
+    set(null);
+  },
+};
+
+/** Asks for a path; resolves null when cancelled. */
+export function promptPath(title: string, label: string, initial = ''): Promise<string | null> {
+  return new Promise((resolve) => {
+    set({ kind: 'path', title, label, initial, resolve: (v) => (set(null), resolve(v)) });
+  });
+}
+
+/** Shows a message until the user closes it. */
+export function showMessage(title: string, lines: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    set({ kind: 'message', title, lines, resolve: () => (set(null), resolve()) });
+  });
+}

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { editor, expect, exportVia, importFiles, selectText, SHARED_CORPUS, test, waitSaved } from './fixtures';
+import { parseJsonl, sliceCp } from './helpers';
+
+const ARTICLE = path.join(SHARED_CORPUS, 'jinzhong-two-sessions.txt');
+const TITLE = '攀“高”逐“新” 共绘美好未来';
+
+test('first start shows the demo corpus with something to tag', async ({ page }) => {
+  await expect(page.getByRole('navigation', { name: 'Documents' }).getByRole('button')).not.toHaveCount(0);
+  await expect(editor(page)).toContainText('县委书记周振华');
+  for (const name of ['quote', 'official', 'pledge', 'slogan']) {
+    await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  }
+});
+
+test('import the sample article in three encodings and report a broken file', async ({ page, loupe }) => {
+  await importFiles(page, [
+    ARTICLE,
+    path.join(SHARED_CORPUS, 'jinzhong-two-sessions.gb18030.txt'),
+    path.join(SHARED_CORPUS, 'jinzhong-two-sessions.utf16le-bom.txt'),
+    path.join(__dirname, '../fixtures/not-text.bin'),
+  ]);
+  const report = page.getByRole('dialog', { name: 'Import report' });
+  await expect(report).toContainText('Imported 3 file(s).');
+  await expect(report).toContainText('not-text.bin');
+  await report.getByRole('button', { name: 'Close' }).click();
+  const docs = page.getByRole('navigation', { name: 'Documents' });
+  await expect(docs.getByRole('button', { name: new RegExp(TITLE) })).toHaveCount(3);
+  await expect(editor(page)).toContainText('市政协副主席、寿阳县委书记赵宏钟');
+  const texts = loupe.query<{ text: string }>('SELECT DISTINCT text FROM documents WHERE title = ?', TITLE);
+  expect(texts).toHaveLength(1);
+});
+
+test('tag by hotkey and toolbar, with overlap and same-label nesting; reload keeps everything', async ({ page, loupe }) => {
+  await importFiles(page, [ARTICLE]);
+  await expect(editor(page)).toContainText('赵宏钟');
+
+  const quote = '“政府工作报告有三个特点:一是克难稳进的发展态势来之不易,二是向新求质的澎湃活力来之不易,三是更有温度的民生答卷来之不易。”';
+  await selectText(page, quote);
+  await page.keyboard.press('1'); // quote
+  await selectText(page, '一是克难稳进的发展态势来之不易');
+  await page.keyboard.press('1'); // a quote nested in a quote: same label
+  await selectText(page, '市政协副主席、寿阳县委书记赵宏钟');
+  await page.getByRole('button', { name: 'official', exact: true }).click();
+  // a pledge that overlaps the official's span without nesting in it
+  await selectText(page, '寿阳县委书记赵宏钟表示,寿阳县将以市两会为契机');
+  await page.keyboard.press('3');
+  await selectText(page, '争当发展排头兵、建设幸福新寿阳');
+  await page.getByRole('button', { name: 'slogan', exact: true }).click();
+
+  const panel = page.getByRole('complementary', { name: 'Spans' });
+  await expect(panel.getByRole('listitem')).toHaveCount(5);
+  // nested and overlapping spans stay distinguishable: they sit in different lanes
+  await expect(editor(page).locator('.lp-span.lp-lane-1').first()).toBeVisible();
+  await expect(panel.getByRole('button').nth(0)).toContainText('quote');
+  await waitSaved(page);
+
+  const rows = loupe.query<{ label: string; t: string }>(
+    `SELECT s.label, substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS t
+     FROM spans s JOIN documents d ON d.id = s.document_id WHERE d.title = ? ORDER BY s.start_cp, s.end_cp DESC`,
+    TITLE,
+  );
+  expect(rows).toEqual([
+    { label: 'quote', t: quote },
+    { label: 'quote', t: '一是克难稳进的发展态势来之不易' },
+    { label: 'official', t: '市政协副主席、寿阳县委书记赵宏钟' },
+    { label: 'pledge', t: '寿阳县委书记赵宏钟表示,寿阳县将以市两会为契机' },
+    { label: 'slogan', t: '争当发展排头兵、建设幸福新寿阳' },
+  ]);
+
+  await page.reload();
+  await page.getByRole('button', { name: new RegExp(TITLE) }).click();
+  await expect(panel.getByRole('listitem')).toHaveCount(5);
+  await expect(panel).toContainText('市政协副主席、寿阳县委书记赵宏钟');
+});
+
+test('clicking a span selects it; Delete removes it; another hotkey relabels it; all undoable', async ({ page, loupe }) => {
+  await importFiles(page, [ARTICLE]);
+  await expect(editor(page)).toContainText('阳和启蛰');
+  await selectText(page, '阳和启蛰,品物皆春。');
+  await page.keyboard.press('4');
+  const panel = page.getByRole('complementary', { name: 'Spans' });
+  await expect(panel.getByRole('listitem')).toHaveCount(1);
+
+  await page.keyboard.press('Escape');
+  await panel.getByRole('button', { name: /阳和启蛰/ }).click();
+  await expect(panel.getByRole('button', { name: /阳和启蛰/ })).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('1');
+  await expect(panel.getByRole('button', { name: /阳和启蛰/ })).toContainText('quote');
+  await page.keyboard.press('Control+z');
+  await expect(panel.getByRole('button', { name: /阳和启蛰/ })).toContainText('slogan');
+
+  await editor(page).getByText('阳和启蛰').click();
+  await page.keyboard.press('Delete');
+  await expect(panel.getByRole('listitem')).toHaveCount(0);
+  await page.keyboard.press('Control+z');
+  await expect(panel.getByRole('listitem')).toHaveCount(1);
+  await page.keyboard.press('Control+Shift+z');
+  await expect(panel.getByRole('listitem')).toHaveCount(0);
+  await page.keyboard.press('Control+z');
+  await waitSaved(page);
+  expect(loupe.query('SELECT label FROM spans')).toEqual([{ label: 'slogan' }]);
+});
+
+test('export JSONL and CSV: offsets slice back to each span, in code points', async ({ page }) => {
+  await importFiles(page, [path.join(SHARED_CORPUS, 'tricky-offsets.txt')]);
+  await expect(editor(page)).toContainText('𠮷');
+  await selectText(page, '“𠮷”字');
+  await page.keyboard.press('1');
+  await selectText(page, '👍🏽');
+  await page.keyboard.press('4');
+  await selectText(page, 'family emoji 👨‍👩‍👧 counts');
+  await page.keyboard.press('2');
+  await selectText(page, '「明年將推動三項改革」。\nCafé owner');
+  await page.keyboard.press('3');
+  await waitSaved(page);
+
+  const docs = parseJsonl(await exportVia(page, 'document', 'JSONL'));
+  expect(docs).toHaveLength(1);
+  const doc = docs[0]!;
+  expect(doc.offset_unit).toBe('codepoint');
+  expect(doc.spans.map((s) => s.text)).toEqual(['“𠮷”字', '👍🏽', '「明年將推動三項改革」。\nCafé owner', 'family emoji 👨‍👩‍👧 counts']);
+  for (const s of doc.spans) expect(sliceCp(doc.text, s.start, s.end)).toBe(s.text);
+
+  const csv = await exportVia(page, 'corpus', 'CSV');
+  expect(csv.charCodeAt(0)).toBe(0xfeff);
+  expect(csv).toContain('doc_id,doc_title,span_id,label,start,end,text,left_context,right_context');
+  expect(csv).toContain('"「明年將推動三項改革」。\nCafé owner"');
+});

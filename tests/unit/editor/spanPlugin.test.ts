@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { describe, expect, it } from 'vitest';
+import { relabelSpan, removeSpan, selectSpan, setLabels } from '../../../src/renderer/editor/commands';
+import { docFromText } from '../../../src/renderer/editor/docCodec';
+import { assignLanes, MAX_LANE } from '../../../src/renderer/editor/lanes';
+import { labelStyleRules } from '../../../src/renderer/editor/labelStyles';
+import {
+  getSelectedSpanId,
+  type SpanDecorationSpec,
+  spanPlugin,
+  spanPluginKey,
+} from '../../../src/renderer/editor/spanPlugin';
+import { doc, LABELS, p, run, sp, stateOf } from './helpers';
+
+/** The span decorations of a state: id, range and class list. */
+function decorations(state: EditorState) {
+  return spanPluginKey
+    .getState(state)!
+    .decorations.find()
+    .map((d) => {
+      const spec = d.spec as SpanDecorationSpec;
+      return { id: spec.spanId, from: d.from, to: d.to, classes: spec.className.split(' ') };
+    })
+    .sort((a, b) => a.from - b.from || a.to - b.to || a.id.localeCompare(b.id));
+}
+
+const classesOf = (state: EditorState, id: string) => decorations(state).find((d) => d.id === id)!.classes;
+const laneOf = (state: EditorState, id: string) =>
+  Number(classesOf(state, id).find((c) => c.startsWith('lp-lane-'))!.slice('lp-lane-'.length));
+
+describe('span decorations', () => {
+  it('put overlapping spans, even with the same label, in different lanes', () => {
+    const state = stateOf(
+      doc(p(sp('a', 'quote')('一二', sp('b', 'quote')('三')), sp('b', 'quote')('四'), '五', sp('c', 'quote')('六'))),
+    );
+    expect(laneOf(state, 'a')).not.toBe(laneOf(state, 'b'));
+    // 'c' overlaps neither, so it takes the lowest lane again.
+    expect(laneOf(state, 'c')).toBe(0);
+    expect(classesOf(state, 'a')).toEqual(expect.arrayContaining(['lp-span', 'lp-label-0']));
+  });
+
+  it('mark the selected span, and only it', () => {
+    let state = stateOf(doc(p(sp('a', 'quote')('一'), sp('b', 'pledge')('二'))));
+    state = run(state, selectSpan('b'));
+    expect(classesOf(state, 'b')).toContain('lp-selected');
+    expect(classesOf(state, 'a')).not.toContain('lp-selected');
+    expect(classesOf(state, 'b')).toContain('lp-label-2');
+    // Removing the selected span clears the selection.
+    state = run(state, removeSpan('b'));
+    expect(getSelectedSpanId(state)).toBeNull();
+    expect(decorations(state).map((d) => d.id)).toEqual(['a']);
+  });
+
+  it('follow relabels and label list changes', () => {
+    let state = stateOf(doc(p(sp('a', 'quote')('一'))));
+    state = run(state, relabelSpan('a', 'official'));
+    expect(classesOf(state, 'a')).toContain('lp-label-1');
+    state = run(state, setLabels([{ name: 'official', color: '#000000' }]));
+    expect(classesOf(state, 'a')).toContain('lp-label-0');
+    state = run(state, setLabels([]));
+    expect(classesOf(state, 'a').some((c) => c.startsWith('lp-label-'))).toBe(false);
+  });
+
+  it('after any edit are the ones a fresh build gives', () => {
+    const text = '一二三四五六七八九十\n甲乙丙丁\n\n子丑寅卯辰巳';
+    const spans = [
+      { id: 'a', label: 'quote', start: 0, end: 5 },
+      { id: 'b', label: 'quote', start: 2, end: 14 },
+      { id: 'c', label: 'pledge', start: 3, end: 4 },
+      { id: 'd', label: 'official', start: 12, end: 20 },
+      { id: 'e', label: 'quote', start: 5, end: 6 },
+    ];
+    const edit = fc.record({ kind: fc.constantFrom('type', 'delete', 'split'), a: fc.nat(200), b: fc.nat(6) });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
+        let state = EditorState.create({ doc: docFromText(text, spans), plugins: [spanPlugin(LABELS)] });
+        for (const e of edits) {
+          const size = state.doc.content.size;
+          const from = 1 + (e.a % (size - 1));
+          if (!state.doc.resolve(from).parent.inlineContent) continue;
+          let tr: Transaction = state.tr;
+          if (e.kind === 'type') tr = tr.setSelection(TextSelection.create(state.doc, from)).insertText('字');
+          else if (e.kind === 'split') tr = tr.split(from);
+          else tr = tr.delete(from, Math.min(from + e.b, size - 1));
+          state = state.apply(tr);
+          const fresh = EditorState.create({ doc: state.doc, plugins: [spanPlugin(LABELS)] });
+          expect(decorations(state)).toEqual(decorations(fresh));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('assignLanes', () => {
+  it('gives the lowest free lane in start order and caps at MAX_LANE', () => {
+    const nested = Array.from({ length: 8 }, (_, i) => ({ from: i, to: 100 - i }));
+    expect(assignLanes(nested)).toEqual([0, 1, 2, 3, 4, MAX_LANE, MAX_LANE, MAX_LANE]);
+    // Touching ranges share a lane; a freed lower lane is reused.
+    expect(assignLanes([{ from: 0, to: 5 }, { from: 1, to: 3 }, { from: 3, to: 9 }, { from: 5, to: 6 }])).toEqual([0, 1, 1, 0]);
+  });
+});
+
+describe('labelStyleRules', () => {
+  it('gives each label index its colour and refuses anything but a hex colour', () => {
+    expect(labelStyleRules([{ color: '#d9480f' }, { color: 'red;} body{display:none' }])).toEqual([
+      '.lp-label-0 { --lc: #d9480f; }',
+      '.lp-label-1 { --lc: #868e96; }',
+    ]);
+  });
+});

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, parseArgs } from '../../src/shared/contract';
+import { createLoupeService, DEFAULT_CORPUS_NAME, type LoupeService } from '../../src/main/services/loupeService';
+
+const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+const bytes = (file: string) => new Uint8Array(fs.readFileSync(path.join(CORPUS, file)));
+
+let dir: string;
+let service: LoupeService;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-service-'));
+  service = createLoupeService({ dataDir: dir });
+});
+afterEach(() => {
+  service.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('first start', () => {
+  it('opens a default corpus in the data folder, seeded with the demo articles and the four labels', async () => {
+    const info = await service.corpusInfo({});
+    expect(info.path).toBe(path.join(dir, DEFAULT_CORPUS_NAME));
+    expect(info.labels.map((l) => [l.name, l.hotkey])).toEqual([
+      ['quote', '1'],
+      ['official', '2'],
+      ['pledge', '3'],
+      ['slogan', '4'],
+    ]);
+    const docs = await service.listDocuments({});
+    expect(docs.length).toBeGreaterThanOrEqual(2);
+    const zh = await service.getDocument({ id: docs[0]!.id });
+    expect(zh.text).toContain('县委书记周振华');
+    expect(String(zh.meta.gloss)).toMatch(/Zhou Zhenhua/);
+  });
+
+  it('reopens the most recent corpus on the next start', async () => {
+    const other = path.join(dir, 'second.loupe');
+    await service.createCorpus({ path: other });
+    service.close();
+    service = createLoupeService({ dataDir: dir });
+    expect((await service.corpusInfo({})).path).toBe(other);
+  });
+});
+
+describe('import', () => {
+  it('imports UTF-8, GB18030 and UTF-16 copies of the article as one identical text, and reports a bad file', async () => {
+    const report = await service.importFiles({
+      files: [
+        { name: 'a.txt', data: bytes('jinzhong-two-sessions.txt') },
+        { name: 'broken.bin', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 0, 0xff, 0xfe, 0, 1]) },
+        { name: 'b.txt', data: bytes('jinzhong-two-sessions.gb18030.txt') },
+        { name: 'c.txt', data: bytes('jinzhong-two-sessions.utf16le-bom.txt') },
+      ],
+    });
+    expect(report.imported.map((r) => r.encoding)).toEqual(['UTF-8', 'GB18030', 'UTF-16LE']);
+    expect(report.failed).toEqual([{ name: 'broken.bin', error: expect.stringMatching(/binary|not a text/i) }]);
+    const texts = await Promise.all(report.imported.map((r) => service.getDocument({ id: r.documentId })));
+    expect(new Set(texts.map((d) => d.text)).size).toBe(1);
+    expect(texts[0]!.title).toBe('攀“高”逐“新” 共绘美好未来');
+    expect(texts[0]!.meta.fileName).toBe('a.txt');
+  });
+});
+
+describe('corpus files', () => {
+  it('refuses to create a corpus over an existing file, and keeps the current one open', async () => {
+    const existing = path.join(dir, 'taken.loupe');
+    fs.writeFileSync(existing, 'precious');
+    await expect(service.createCorpus({ path: existing })).rejects.toThrow(/already exists/);
+    expect(fs.readFileSync(existing, 'utf8')).toBe('precious');
+    expect((await service.corpusInfo({})).path).toBe(path.join(dir, DEFAULT_CORPUS_NAME));
+  });
+
+  it('reports a file that is not a corpus as an ApiError and stays on the current corpus', async () => {
+    const bogus = path.join(dir, 'bogus.loupe');
+    fs.writeFileSync(bogus, 'hello');
+    const error = await service.openCorpus({ path: bogus }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as Error).message).toMatch(/not a Loupe corpus/);
+    expect((await service.listDocuments({})).length).toBeGreaterThan(0);
+  });
+
+  it('remembers the UI language', async () => {
+    await service.updateSettings({ locale: 'zh-CN' });
+    service.close();
+    service = createLoupeService({ dataDir: dir });
+    expect((await service.getSettings({})).locale).toBe('zh-CN');
+  });
+});
+
+describe('the contract boundary', () => {
+  it('refuses malformed arguments with a message naming the field', () => {
+    expect(() => parseArgs('getDocument', { id: 'x' })).toThrow(/getDocument: invalid argument \(id:/);
+    expect(() => parseArgs('saveDocument', { id: 1, upsert: [{ id: 'a', label: 'q', start: 5, end: 2 }], remove: [] })).toThrow(
+      /end after it starts/,
+    );
+    expect(() => parseArgs('exportCorpus', { format: 'xml', path: '/tmp/x', offsets: 'codepoint' })).toThrow(/format/);
+    expect(() => parseArgs('corpusInfo', { surprise: true })).toThrow(/invalid argument/);
+    expect(() => parseArgs('nope' as 'corpusInfo', {})).toThrow(/unknown method/);
+    expect(parseArgs('getDocument', { id: 3 })).toEqual({ id: 3 });
+  });
+
+  it('turns store errors into ApiErrors with a code', async () => {
+    const error = await service.getDocument({ id: 9999 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe('not-found');
+  });
+});

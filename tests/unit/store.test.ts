@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LABELS } from '../../src/shared/labels';
+import { CorpusOpenError, LOUPE_APPLICATION_ID, openDatabase } from '../../src/main/store/database';
+import { CorpusStore, StoreError } from '../../src/main/store/corpusStore';
+import { checkMigrationList, MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from '../../src/main/store/migrations';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-store-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function freshStore(): CorpusStore {
+  const store = CorpusStore.open(path.join(dir, 'c.loupe'), { create: true });
+  store.addLabels(DEFAULT_LABELS);
+  return store;
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n and a mis-numbered list is refused', () => {
+    expect(() => checkMigrationList(MIGRATIONS)).not.toThrow();
+    expect(() => checkMigrationList([{ ...MIGRATIONS[0]!, version: 2 }])).toThrow(/expected 1/);
+  });
+
+  it('create STRICT tables, WAL, foreign keys, and mark the file as Loupe', () => {
+    const db = openDatabase(path.join(dir, 'a.loupe'), { create: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('application_id', { simple: true })).toBe(LOUPE_APPLICATION_ID);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'spans'").get() as { sql: string };
+    expect(sql.sql).toMatch(/STRICT/);
+    db.close();
+  });
+
+  it('refuse a corpus from a newer Loupe and leave it byte-for-byte untouched', () => {
+    const file = path.join(dir, 'newer.loupe');
+    const db = openDatabase(file, { create: true });
+    db.pragma('journal_mode = DELETE');
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file, { create: false })).toThrow(NewerSchemaError);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('refuse files that are not Loupe corpora, untouched', () => {
+    const text = path.join(dir, 'notes.loupe');
+    fs.writeFileSync(text, 'just some text, not a database at all');
+    expect(() => openDatabase(text, { create: false })).toThrow(CorpusOpenError);
+    expect(fs.readFileSync(text, 'utf8')).toBe('just some text, not a database at all');
+
+    const other = path.join(dir, 'other.sqlite');
+    const foreign = new Database(other);
+    foreign.exec('CREATE TABLE t (x)');
+    foreign.close();
+    const before = fs.readFileSync(other);
+    expect(() => openDatabase(other, { create: false })).toThrow(/not a Loupe corpus/);
+    expect(fs.readFileSync(other).equals(before)).toBe(true);
+
+    expect(() => openDatabase(path.join(dir, 'missing.loupe'), { create: false })).toThrow(/no corpus/);
+  });
+});
+
+describe('CorpusStore', () => {
+  it('stores documents and spans and reads them back in text order', () => {
+    const store = freshStore();
+    const id = store.insertDocument({
+      title: 'T',
+      text: '𠮷野家\n说“好”',
+      meta: { fileName: 'a.txt' },
+      spans: [
+        { id: 'b', label: 'quote', start: 5, end: 8 },
+        { id: 'a', label: 'official', start: 0, end: 3 },
+      ],
+    });
+    const doc = store.getDocument(id);
+    expect(doc.meta).toEqual({ fileName: 'a.txt' });
+    expect(doc.spans.map((s) => s.id)).toEqual(['a', 'b']);
+    expect(store.listDocuments()).toEqual([expect.objectContaining({ id, title: 'T', spanCount: 2 })]);
+    // Offsets are code points, which is what SQLite's substr() counts: SQL slices spans directly.
+    const rows = store.db
+      .prepare('SELECT substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS t FROM spans s JOIN documents d ON d.id = s.document_id ORDER BY s.start_cp')
+      .all() as { t: string }[];
+    expect(rows.map((r) => r.t)).toEqual(['𠮷野家', '“好”']);
+    store.close();
+  });
+
+  it('applies an incremental save atomically, and refuses bad spans without writing anything', () => {
+    const store = freshStore();
+    const id = store.insertDocument({ title: 'T', text: 'abcdef', spans: [{ id: 's1', label: 'quote', start: 1, end: 3 }] });
+    const saved = store.saveDocument({ id, text: 'xxabcdef', upsert: [{ id: 's1', label: 'pledge', start: 3, end: 5 }], remove: [] });
+    expect(saved.revision).toBe(1);
+    expect(store.getDocument(id).spans[0]).toMatchObject({ label: 'pledge', start: 3, end: 5 });
+
+    const before = store.getDocument(id);
+    expect(() =>
+      store.saveDocument({ id, text: 'x', upsert: [{ id: 's2', label: 'quote', start: 0, end: 1 }], remove: [] }),
+    ).toThrow(/past the end/); // s1 (3–5) would no longer fit
+    expect(() => store.saveDocument({ id, upsert: [{ id: 's3', label: 'nope', start: 0, end: 1 }], remove: [] })).toThrow(
+      /unknown label/,
+    );
+    expect(store.getDocument(id)).toEqual(before);
+
+    store.saveDocument({ id, upsert: [], remove: ['s1'] });
+    expect(store.getDocument(id).spans).toEqual([]);
+    store.close();
+  });
+
+  it('keeps spans of one document out of another', () => {
+    const store = freshStore();
+    const a = store.insertDocument({ title: 'A', text: 'aaaa', spans: [{ id: 'x', label: 'quote', start: 0, end: 1 }] });
+    const b = store.insertDocument({ title: 'B', text: 'bbbb' });
+    expect(() => store.saveDocument({ id: b, upsert: [{ id: 'x', label: 'quote', start: 0, end: 2 }], remove: [] })).toThrow(
+      StoreError,
+    );
+    expect(store.getDocument(a).spans[0]).toMatchObject({ start: 0, end: 1 });
+    store.close();
+  });
+
+  it('streams documents page by page and counts spans per label', () => {
+    const store = freshStore();
+    for (let i = 0; i < 150; i++) {
+      store.insertDocument({ title: `D${i}`, text: `text ${i}`, spans: i % 2 ? [{ id: `s${i}`, label: 'slogan', start: 0, end: 4 }] : [] });
+    }
+    const titles = [...store.documents()].map((d) => d.title);
+    expect(titles).toHaveLength(150);
+    expect(titles[149]).toBe('D149');
+    expect(store.spanCountsByLabel()).toContainEqual({ label: 'slogan', count: 75 });
+    expect(store.spanCountsByLabel()).toContainEqual({ label: 'quote', count: 0 });
+    store.close();
+  });
+
+  it('cascades span deletion with the document', () => {
+    const store = freshStore();
+    const id = store.insertDocument({ title: 'A', text: 'aaaa', spans: [{ id: 'x', label: 'quote', start: 0, end: 1 }] });
+    store.deleteDocument(id);
+    expect(store.db.prepare('SELECT count(*) AS n FROM spans').get()).toEqual({ n: 0 });
+    expect(() => store.getDocument(id)).toThrow(/does not exist/);
+    store.close();
+  });
+});
