@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { editor, expect, exportVia, importFiles, selectText, SHARED_CORPUS, test, waitSaved } from './fixtures';
 import { parseJsonl, sliceCp } from './helpers';
@@ -126,4 +128,57 @@ test('export JSONL and CSV: offsets slice back to each span, in code points', as
   expect(csv.charCodeAt(0)).toBe(0xfeff);
   expect(csv).toContain('doc_id,doc_title,span_id,label,start,end,text,left_context,right_context');
   expect(csv).toContain('"「明年將推動三項改革」。\nCafé owner"');
+});
+
+test('drag and drop of text files imports them', async ({ page, loupe }) => {
+  const big5 = fs.readFileSync(path.join(SHARED_CORPUS, 'taipei-briefing.big5.txt')).toString('base64');
+  const dataTransfer = await page.evaluateHandle((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'taipei-briefing.big5.txt', { type: 'text/plain' }));
+    return dt;
+  }, big5);
+  const target = page.locator('.app');
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+  await expect(editor(page)).toContainText('交通局長陳志明');
+  const [doc] = loupe.query<{ meta: string }>("SELECT meta FROM documents WHERE meta LIKE '%taipei%'");
+  expect(JSON.parse(doc!.meta)).toMatchObject({ fileName: 'taipei-briefing.big5.txt', encoding: 'Big5' });
+});
+
+test('a Python script slicing the exported text reproduces every span (sample article and tricky offsets)', async ({ page }) => {
+  await importFiles(page, [path.join(SHARED_CORPUS, 'tricky-offsets.txt')]);
+  await expect(editor(page)).toContainText('𠮷');
+  await selectText(page, '𠮷野家社长');
+  await page.keyboard.press('2');
+  await selectText(page, 'Cafe\u0301 with a combining accent');
+  await page.keyboard.press('4');
+  await selectText(page, '🇨🇳 flag');
+  await page.keyboard.press('4');
+  await importFiles(page, [ARTICLE]);
+  await expect(editor(page)).toContainText('赵宏钟');
+  await selectText(page, '“政府工作报告有三个特点');
+  await page.keyboard.press('1');
+  await selectText(page, '市政协副主席、寿阳县委书记赵宏钟');
+  await page.keyboard.press('2');
+  await waitSaved(page);
+
+  const jsonl = await exportVia(page, 'corpus', 'JSONL');
+  const file = path.join(test.info().outputDir, 'corpus.jsonl');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, jsonl);
+  const script = [
+    'import json, sys',
+    'n = 0',
+    'for line in open(sys.argv[1], encoding="utf-8"):',
+    '    doc = json.loads(line)',
+    '    assert doc["offset_unit"] == "codepoint"',
+    '    for s in doc["spans"]:',
+    '        assert doc["text"][s["start"]:s["end"]] == s["text"], (s, doc["text"][s["start"]:s["end"]])',
+    '        n += 1',
+    'print(n)',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(Number(result.stdout.trim())).toBe(5);
 });

@@ -113,13 +113,15 @@ describe('docFromText / readDocument', () => {
       .array(char, { maxLength: 60 })
       .map((cs) => cs.join(''))
       .chain((text) => {
-        const cps = [...text];
-        // A span is its marked text, so a stored span never starts or ends on a "\n".
-        const ok = (s: number, e: number) => e > s && cps[s] !== '\n' && cps[e - 1] !== '\n';
+        // A span is its marked text, so a stored span starts and ends on a character other than "\n".
+        const chars = [...text].flatMap((c, i) => (c === '\n' ? [] : [i]));
+        type Raw = { s: number; e: number; label: string };
+        if (!chars.length) return fc.tuple(fc.constant(text), fc.constant<Raw[]>([]));
+        const last = chars.length - 1;
         const span = fc
-          .record({ s: fc.nat(cps.length), e: fc.nat(cps.length), label: fc.constantFrom('quote', 'pledge') })
-          .filter(({ s, e }) => ok(s, e));
-        return fc.tuple(fc.constant(text), cps.length ? fc.array(span, { maxLength: 8 }) : fc.constant([]));
+          .record({ a: fc.nat(last), b: fc.nat(last), label: fc.constantFrom('quote', 'pledge') })
+          .map(({ a, b, label }): Raw => ({ s: chars[Math.min(a, b)]!, e: chars[Math.max(a, b)]! + 1, label }));
+        return fc.tuple(fc.constant(text), fc.array(span, { maxLength: 8 }));
       });
     fc.assert(
       fc.property(input, ([text, raw]) => {

@@ -2,7 +2,7 @@
 import type { Node } from 'prosemirror-model';
 import { history } from 'prosemirror-history';
 import { type Command, EditorState, TextSelection, type Transaction } from 'prosemirror-state';
-import { builders } from 'prosemirror-test-builder';
+import { builders, type MarkBuilder, type NodeBuilder } from 'prosemirror-test-builder';
 import { expect } from 'vitest';
 import { readDocument } from '../../../src/renderer/editor/docCodec';
 import { schema } from '../../../src/renderer/editor/schema';
@@ -10,14 +10,16 @@ import { type EditorLabel, spanPlugin } from '../../../src/renderer/editor/spanP
 
 const b = builders(schema, { p: { nodeType: 'paragraph' } });
 
-export const doc = b.doc;
-export const p = b.p;
+// The builders object is indexed by name; these are the ones the schema defines.
+export const doc = b['doc'] as NodeBuilder;
+export const p = b['p'] as NodeBuilder;
+const span = b['span'] as MarkBuilder;
 
 /** A builder for text carrying the span `id` with `label`. */
 export const sp =
   (id: string, label: string) =>
-  (...children: Parameters<typeof b.span>[1][]) =>
-    b.span({ id, label }, ...children);
+  (...children: Parameters<MarkBuilder>[1][]) =>
+    span({ id, label }, ...children);
 
 export const LABELS: EditorLabel[] = [
   { name: 'quote', color: '#d9480f', hotkey: '1' },

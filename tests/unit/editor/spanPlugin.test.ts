@@ -1,13 +1,16 @@
 import fc from 'fast-check';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { history, undo } from 'prosemirror-history';
+import { type Command, EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { relabelSpan, removeSpan, selectSpan, setLabels } from '../../../src/renderer/editor/commands';
+import { relabelSpan, removeSpan, selectSpan, setLabels, tagSelection } from '../../../src/renderer/editor/commands';
 import { docFromText } from '../../../src/renderer/editor/docCodec';
 import { assignLanes, MAX_LANE } from '../../../src/renderer/editor/lanes';
 import { labelStyleRules } from '../../../src/renderer/editor/labelStyles';
+import { spanRanges } from '../../../src/renderer/editor/spanMarks';
 import {
   getSelectedSpanId,
   type SpanDecorationSpec,
+  spanClass,
   spanPlugin,
   spanPluginKey,
 } from '../../../src/renderer/editor/spanPlugin';
@@ -62,7 +65,7 @@ describe('span decorations', () => {
     expect(classesOf(state, 'a').some((c) => c.startsWith('lp-label-'))).toBe(false);
   });
 
-  it('after any edit are the ones a fresh build gives', () => {
+  it('after any edit, tag, relabel, removal or (de)selection are the ones the spans call for', () => {
     const text = '一二三四五六七八九十\n甲乙丙丁\n\n子丑寅卯辰巳';
     const spans = [
       { id: 'a', label: 'quote', start: 0, end: 5 },
@@ -71,24 +74,49 @@ describe('span decorations', () => {
       { id: 'd', label: 'official', start: 12, end: 20 },
       { id: 'e', label: 'quote', start: 5, end: 6 },
     ];
-    const edit = fc.record({ kind: fc.constantFrom('type', 'delete', 'split'), a: fc.nat(200), b: fc.nat(6) });
+    const labelIndex = new Map(LABELS.map((l, i) => [l.name, i]));
+    /** What the decorations must be: one per span, lane by start order, label colour, selection. */
+    const expected = (state: EditorState) => {
+      const ranges = spanRanges(state.doc);
+      const lanes = assignLanes(ranges);
+      const selected = getSelectedSpanId(state);
+      return ranges.map((r, i) => ({
+        id: r.id,
+        from: r.from,
+        to: r.to,
+        classes: spanClass(lanes[i]!, labelIndex.get(r.label) ?? -1, r.id === selected).split(' '),
+      }));
+    };
+    const kinds = ['type', 'delete', 'split', 'tag', 'relabel', 'remove', 'select', 'deselect', 'undo'] as const;
+    const step = fc.record({ kind: fc.constantFrom(...kinds), a: fc.nat(200), b: fc.nat(6) });
     fc.assert(
-      fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
-        let state = EditorState.create({ doc: docFromText(text, spans), plugins: [spanPlugin(LABELS)] });
-        for (const e of edits) {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 14 }), (steps) => {
+        let state = EditorState.create({ doc: docFromText(text, spans), plugins: [spanPlugin(LABELS), history()] });
+        let n = 0;
+        for (const e of steps) {
           const size = state.doc.content.size;
           const from = 1 + (e.a % (size - 1));
-          if (!state.doc.resolve(from).parent.inlineContent) continue;
-          let tr: Transaction = state.tr;
-          if (e.kind === 'type') tr = tr.setSelection(TextSelection.create(state.doc, from)).insertText('字');
-          else if (e.kind === 'split') tr = tr.split(from);
-          else tr = tr.delete(from, Math.min(from + e.b, size - 1));
-          state = state.apply(tr);
-          const fresh = EditorState.create({ doc: state.doc, plugins: [spanPlugin(LABELS)] });
-          expect(decorations(state)).toEqual(decorations(fresh));
+          const to = Math.min(from + e.b, size - 1);
+          const ids = spanRanges(state.doc).map((r) => r.id);
+          const someId = ids[e.a % Math.max(ids.length, 1)];
+          const label = LABELS[e.b % LABELS.length]!.name;
+          const apply = (command: Command) => command(state, (tr) => (state = state.apply(tr)));
+          const textAt = state.doc.resolve(from).parent.inlineContent;
+          if (e.kind === 'type' && textAt) apply((s, d) => (d?.(s.tr.setSelection(TextSelection.create(s.doc, from)).insertText('字')), true));
+          else if (e.kind === 'split' && textAt) apply((s, d) => (d?.(s.tr.split(from)), true));
+          else if (e.kind === 'delete' && textAt) apply((s, d) => (d?.(s.tr.delete(from, to)), true));
+          else if (e.kind === 'tag' && textAt && state.doc.resolve(to).parent.inlineContent) {
+            state = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
+            apply(tagSelection(label, `t${n++}`));
+          } else if (e.kind === 'relabel' && someId) apply(relabelSpan(someId, label));
+          else if (e.kind === 'remove' && someId) apply(removeSpan(someId));
+          else if (e.kind === 'select' && someId) apply(selectSpan(someId, { textSelection: e.b % 2 === 0 }));
+          else if (e.kind === 'deselect') apply(selectSpan(null));
+          else if (e.kind === 'undo') apply(undo);
+          expect(decorations(state)).toEqual(expected(state));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });
