@@ -28,7 +28,7 @@ import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readFiles } from './platform/webHost';
 import { DocumentSaver, type SaveStatus } from './state/autosave';
-import { dialogStore, showMessage } from './state/dialogs';
+import { dialogStore, promptText, showMessage } from './state/dialogs';
 
 export type EditorMode = 'annotate' | 'edit';
 
@@ -166,6 +166,21 @@ export function App() {
       if (first) await openDocument(first.documentId);
     },
     [api, openDocument, refreshDocuments, t],
+  );
+
+  const renameDocument = useCallback(
+    async (id: number) => {
+      const current = documents.find((d) => d.id === id);
+      const title = await promptText(t('docs.renameTitle'), t('docs.renameLabel'), current?.title ?? '');
+      if (!title || title === current?.title) return;
+      try {
+        await api.saveDocument({ id, title, upsert: [], remove: [] });
+        await refreshDocuments();
+      } catch (e) {
+        report(e);
+      }
+    },
+    [api, documents, refreshDocuments, report, t],
   );
 
   const exportAs = useCallback(
@@ -342,6 +357,7 @@ export function App() {
           openId={openDoc?.id ?? null}
           liveSpanCount={openDoc ? spans.length : null}
           onOpen={(id) => void openDocument(id)}
+          onRename={(id) => void renameDocument(id)}
         />
         <section className="editor-column" aria-label={t('editor.label')}>
           {openDoc ? (

@@ -182,3 +182,14 @@ test('a Python script slicing the exported text reproduces every span (sample ar
   expect(result.stderr).toBe('');
   expect(Number(result.stdout.trim())).toBe(5);
 });
+
+test('the user can give a document another title', async ({ page, loupe }) => {
+  await importFiles(page, [ARTICLE]);
+  const docs = page.getByRole('navigation', { name: 'Documents' });
+  await docs.getByRole('button', { name: new RegExp(TITLE) }).dblclick();
+  const dialog = page.getByRole('dialog', { name: 'Rename document' });
+  await dialog.getByRole('textbox', { name: 'Title' }).fill('晋中市两会反响(一)');
+  await dialog.getByRole('button', { name: 'OK' }).click();
+  await expect(docs.getByRole('button', { name: /晋中市两会反响/ })).toBeVisible();
+  expect(loupe.query("SELECT count(*) AS n FROM documents WHERE title = '晋中市两会反响(一)'")).toEqual([{ n: 1 }]);
+});

@@ -8,12 +8,12 @@ export function DialogHost() {
   if (!dialog) return null;
   return (
     <div className="dialog-backdrop">
-      {dialog.kind === 'path' ? <PathDialog dialog={dialog} /> : <MessageDialog dialog={dialog} />}
+      {dialog.kind === 'text' ? <TextDialog dialog={dialog} /> : <MessageDialog dialog={dialog} />}
     </div>
   );
 }
 
-function PathDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'path' }> }) {
+function TextDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'text' }> }) {
   const { t } = useTranslation();
   const [value, setValue] = useState(dialog.initial);
   const inputRef = useRef<HTMLInputElement>(null);

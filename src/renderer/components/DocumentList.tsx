@@ -7,10 +7,11 @@ interface Props {
   /** The open document's span count as the editor has it (ahead of the database while saving). */
   liveSpanCount: number | null;
   onOpen(id: number): void;
+  onRename(id: number): void;
 }
 
 /** The corpus's documents: title and span count. */
-export function DocumentList({ documents, openId, liveSpanCount, onOpen }: Props) {
+export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRename }: Props) {
   const { t } = useTranslation();
   return (
     <nav className="document-list" aria-label={t('docs.title')}>
@@ -28,6 +29,14 @@ export function DocumentList({ documents, openId, liveSpanCount, onOpen }: Props
                   className="document-item"
                   aria-current={d.id === openId ? 'page' : undefined}
                   onClick={() => onOpen(d.id)}
+                  onDoubleClick={() => onRename(d.id)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'F2') {
+                      e.preventDefault();
+                      onRename(d.id);
+                    }
+                  }}
+                  title={t('docs.renameHint')}
                 >
                   <span className="document-title">{d.title}</span>
                   <span className="document-count">{t('docs.spanCount', { count })}</span>

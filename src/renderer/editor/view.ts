@@ -102,6 +102,8 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
       if (after !== before) options.onSelectSpan?.(after);
     },
     handleClick(v, pos, event) {
+      // Shift-click extends the text selection; leave it to the browser and ProseMirror.
+      if (event.shiftKey) return false;
       const span = spanAtClick(v.state.doc, pos, event.target, v.dom);
       if (!span) {
         run(selectSpan(null));

@@ -4,7 +4,7 @@
  */
 import type { HostBridge, MenuCommand } from '../../shared/host';
 import type { ImportFile } from '../../shared/types';
-import { promptPath } from '../state/dialogs';
+import { promptText } from '../state/dialogs';
 
 type Translate = (key: string) => string;
 
@@ -40,13 +40,13 @@ export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCo
   const listeners = new Set<(command: MenuCommand) => void>();
   return {
     kind: 'web',
-    chooseCorpusToOpen: () => promptPath(t('dialog.openTitle'), t('dialog.pathLabel')),
-    chooseCorpusToCreate: () => promptPath(t('dialog.newTitle'), t('dialog.pathLabel'), 'corpus.loupe'),
+    chooseCorpusToOpen: () => promptText(t('dialog.openTitle'), t('dialog.pathLabel')),
+    chooseCorpusToCreate: () => promptText(t('dialog.newTitle'), t('dialog.pathLabel'), 'corpus.loupe'),
     chooseFilesToImport: async () => {
       const files = await pickFiles();
       return files ? readFiles(files) : null;
     },
-    chooseExportPath: (defaultName) => promptPath(t('dialog.exportTitle'), t('dialog.exportPathLabel'), defaultName),
+    chooseExportPath: (defaultName) => promptText(t('dialog.exportTitle'), t('dialog.exportPathLabel'), defaultName),
     onMenuCommand(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -3,7 +3,7 @@
  * A tiny external store: the DialogHost component renders whatever is open.
  */
 export type Dialog =
-  | { kind: 'path'; title: string; label: string; initial: string; resolve: (value: string | null) => void }
+  | { kind: 'text'; title: string; label: string; initial: string; resolve: (value: string | null) => void }
   | { kind: 'message'; title: string; lines: string[]; resolve: () => void };
 
 type Listener = () => void;
@@ -27,10 +27,10 @@ export const dialogStore = {
   },
 };
 
-/** Asks for a path; resolves null when cancelled. */
-export function promptPath(title: string, label: string, initial = ''): Promise<string | null> {
+/** Asks for a line of text (a path, a title); resolves null when cancelled. */
+export function promptText(title: string, label: string, initial = ''): Promise<string | null> {
   return new Promise((resolve) => {
-    set({ kind: 'path', title, label, initial, resolve: (v) => (set(null), resolve(v)) });
+    set({ kind: 'text', title, label, initial, resolve: (v) => (set(null), resolve(v)) });
   });
 }
 

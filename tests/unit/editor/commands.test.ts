@@ -105,6 +105,22 @@ describe('removeSpan / relabelSpan', () => {
   });
 });
 
+describe('undo of span commands', () => {
+  it('takes back one command at a time, even in quick succession', () => {
+    let state = stateOf(doc(p('<a>一二<b>三四')));
+    state = run(state, tagSelection('quote', 'first'));
+    state = run(state, relabelSpan('first', 'pledge'));
+    state = state.apply(state.tr.setSelection(TextSelection.create(state.doc, 3, 5)));
+    state = run(state, tagSelection('quote', 'second'));
+    state = run(state, undo);
+    expect(readDocument(state.doc).spans).toEqual([{ id: 'first', label: 'pledge', start: 0, end: 2 }]);
+    state = run(state, undo);
+    expect(readDocument(state.doc).spans).toEqual([{ id: 'first', label: 'quote', start: 0, end: 2 }]);
+    state = run(state, undo);
+    expect(readDocument(state.doc).spans).toEqual([]);
+  });
+});
+
 describe('applyLabel', () => {
   it('relabels the selected span when nothing is selected as text', () => {
     let state = stateOf(doc(p(sp('x', 'quote')('一二'), '<a>三')));
