@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectLocale, messages, translate } from '../../src/shared/i18n';
+import { LOUPE_VERSION } from '../../src/shared/version';
+
+describe('UI strings', () => {
+  it('pick Simplified Chinese for any Chinese system language, English otherwise', () => {
+    expect(detectLocale(['zh-TW', 'en'])).toBe('zh-CN');
+    expect(detectLocale(['zh'])).toBe('zh-CN');
+    expect(detectLocale(['fr-FR', 'en-GB'])).toBe('en');
+    expect(detectLocale([])).toBe('en');
+  });
+
+  it('have a Chinese text for every English one, and fill placeholders', () => {
+    const missing = Object.entries(messages['zh-CN']).filter(([, text]) => !text.trim());
+    expect(missing).toEqual([]);
+    expect(translate('zh-CN', 'status.corpus', { name: '样例' })).toBe('语料库:样例');
+    expect(translate('en', 'menu.file')).toBe('File');
+  });
+});
+
+describe('version', () => {
+  it('written into exports is the package version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(LOUPE_VERSION).toBe(pkg.version);
+  });
+});
