@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { chromium } from 'playwright-core';
+import { chromium } from '@playwright/test';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-shot-'));
 const server = spawn(process.execPath, ['bin/loupe.cjs', 'web', '--port', '0', '--data-dir', dataDir], {

@@ -2,7 +2,7 @@
  * CSS rules giving each label its colour. The app runs under a strict CSP (no inline styles), so
  * the UI inserts these rules with CSSOM (`sheet.insertRule`) whenever the label list changes.
  */
-import { LABEL_CLASS_PREFIX } from './spanPlugin';
+import { LABEL_CLASS_PREFIX } from './spanDecorations';
 
 const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 const FALLBACK_COLOR = '#868e96';
