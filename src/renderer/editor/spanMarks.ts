@@ -157,3 +157,15 @@ export function spansAt(doc: Node, pos: number): SpanRange[] {
     .filter((s) => s.from <= pos && pos <= s.to)
     .sort((a, b) => a.to - a.from - (b.to - b.from) || compareSpans(a, b));
 }
+
+/** The span marks that every character between `from` and `to` carries (none for an empty range). */
+export function spanMarksCovering(doc: Node, from: number, to: number): readonly Mark[] {
+  let common: readonly Mark[] | null = null;
+  doc.nodesBetween(from, to, (node) => {
+    if (!node.isText) return true;
+    const marks = node.marks.filter((m) => m.type === spanType);
+    common = common === null ? marks : common.filter((m) => marks.some((n) => n.eq(m)));
+    return false;
+  });
+  return common ?? [];
+}

@@ -2,14 +2,17 @@
  * The span plugin: which span is selected, and the decorations that draw every span (built in
  * spanDecorations.ts). Its state is persistent: each transaction yields a new value.
  * It also keeps span marks sound: pasted content never carries span marks, and a span whose text
- * gets a gap (something pasted into its middle) is closed over it again.
+ * gets a gap (something pasted into its middle) is closed over it again, and text typed over a
+ * selection inside a span stays in the span.
  */
-import { Fragment, type Node, Slice } from 'prosemirror-model';
+import { isHistoryTransaction } from 'prosemirror-history';
+import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
+import { ReplaceStep } from 'prosemirror-transform';
 import { assignLanes } from './lanes';
 import { spanType } from './schema';
 import { buildDecorations, type DrawnSpans, type EditorLabel, patchDecorations } from './spanDecorations';
-import { brokenSpans, findSpan, type SpanRange, spanRanges } from './spanMarks';
+import { brokenSpans, findSpan, type SpanRange, spanMarksCovering, spanRanges } from './spanMarks';
 
 export {
   type EditorLabel,
@@ -87,13 +90,43 @@ export function spanPlugin(labels: readonly EditorLabel[]): Plugin<SpanPluginSta
     },
     appendTransaction(trs, _old, state) {
       if (!trs.some((tr) => tr.docChanged)) return null;
+      const replaced = replacementsInSpans(trs);
       const broken = brokenSpans(state.doc);
-      if (!broken.length) return null;
+      if (!broken.length && !replaced.length) return null;
       const tr = state.tr;
+      for (const r of replaced) tr.addMark(r.from, r.to, r.mark);
       for (const s of broken) tr.addMark(s.from, s.to, s.mark);
-      return tr;
+      return tr.docChanged ? tr : null;
     },
   });
+}
+
+/**
+ * Text typed (or composed by an IME, or pasted) over a selection that lay wholly inside a span
+ * belongs to that span, even at the span's end where the non-inclusive mark would not reach:
+ * selecting a wrong character at the end of a name and typing the right one keeps the name tagged.
+ * Returns the inserted ranges, mapped to the final document, with the marks to put on them.
+ */
+function replacementsInSpans(trs: readonly Transaction[]): { from: number; to: number; mark: Mark }[] {
+  const found: { from: number; to: number; mark: Mark }[] = [];
+  trs.forEach((tr, k) => {
+    if (isHistoryTransaction(tr)) return; // undo/redo restore marks themselves
+    tr.steps.forEach((step, i) => {
+      if (!(step instanceof ReplaceStep)) return;
+      const { from, to, slice } = step as unknown as { from: number; to: number; slice: Slice };
+      if (from >= to || slice.size === 0) return;
+      const marks = spanMarksCovering(tr.docs[i]!, from, to);
+      if (!marks.length) return;
+      let start = tr.mapping.slice(i + 1).map(from, 1);
+      let end = tr.mapping.slice(i + 1).map(from + slice.size, -1);
+      for (const later of trs.slice(k + 1)) {
+        start = later.mapping.map(start, 1);
+        end = later.mapping.map(end, -1);
+      }
+      if (start < end) for (const mark of marks) found.push({ from: start, to: end, mark });
+    });
+  });
+  return found;
 }
 
 /** The id of the selected span, or null. */

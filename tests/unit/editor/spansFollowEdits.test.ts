@@ -86,3 +86,30 @@ describe('pasted content', () => {
     expect(slice.openStart).toBe(1);
   });
 });
+
+describe('text typed over a selection', () => {
+  const typeOver = (state: ReturnType<typeof stateOf>, from: number, to: number, text: string) =>
+    state.applyTransaction(state.tr.setSelection(TextSelection.create(state.doc, from, to)).insertText(text)).state;
+
+  it('stays in the span when the selection lay inside it, even at its end (a typo fix in a name)', () => {
+    const o = sp('o1', 'official');
+    const d = doc(p('介休市委书记', o('任光<a>耀<b>'), '表示'));
+    const state = typeOver(stateOf(d), d.tag.a!, d.tag.b!, '曜');
+    expect(readDocument(state.doc).text).toBe('介休市委书记任光曜表示');
+    expect(spanTexts(state)).toEqual([{ label: 'official', text: '任光曜' }]);
+    // One undo step gives back the old character, still tagged.
+    const undone = (() => {
+      let s = state;
+      undo(s, (tr) => (s = s.apply(tr)));
+      return s;
+    })();
+    expect(spanTexts(undone)).toEqual([{ label: 'official', text: '任光耀' }]);
+  });
+
+  it('does not join a span when the selection reached outside it', () => {
+    const o = sp('o1', 'official');
+    const d = doc(p('介休', o('任光<a>耀'), '表<b>示'));
+    const state = typeOver(stateOf(d), d.tag.a!, d.tag.b!, '曜说');
+    expect(spanTexts(state)).toEqual([{ label: 'official', text: '任光' }]);
+  });
+});
