@@ -4,11 +4,12 @@
  */
 import type { Mark, Node } from 'prosemirror-model';
 import type { SpanInput } from '../../shared/types';
-import { codePointLength, cpToUtf16Sorted, offsetIndex } from './positions';
+import { codePointLength } from '../../shared/offsets';
+import { cpToUtf16Sorted, positionIndex } from './positions';
 import { paragraphType, schema, spanMark } from './schema';
 import { spanRanges } from './spanMarks';
 
-export { cpToPos, posToCp, offsetIndex } from './positions';
+export { cpToPos, posToCp, positionIndex } from './positions';
 
 /** The document's text and spans, offsets in code points. */
 export interface DocumentContent {
@@ -92,7 +93,7 @@ export function docFromText(text: string, spans: readonly SpanInput[]): Node {
 export function readDocument(doc: Node): DocumentContent {
   const parts: string[] = [];
   for (let i = 0; i < doc.childCount; i++) parts.push(doc.child(i).textContent);
-  const index = offsetIndex(doc);
+  const index = positionIndex(doc);
   const spans = spanRanges(doc).map((s) => ({
     id: s.id,
     label: s.label,

@@ -1,7 +1,7 @@
 /** The editor core's public API, for the React wrapper. */
 export { createEditor, spanAtClick, type EditorMode, type EditorOptions, type LoupeEditor } from './view';
 export { handleAnnotateKey, labelForKey } from './keys';
-export { docFromText, readDocument, cpToPos, posToCp, offsetIndex, type DocumentContent } from './docCodec';
+export { docFromText, readDocument, cpToPos, posToCp, positionIndex, type DocumentContent } from './docCodec';
 export { applyLabel, relabelSpan, removeSpan, selectNextSpan, selectSpan, setLabels, tagSelection } from './commands';
 export {
   getSelectedSpanId,

@@ -25,12 +25,6 @@ export function astralOffsets(text: string): Int32Array | null {
   return found.length ? Int32Array.from(found) : null;
 }
 
-/** The number of code points in a string (a lone surrogate counts as one, as in `for…of`). */
-export function codePointLength(text: string): number {
-  const astral = astralOffsets(text);
-  return text.length - (astral ? astral.length : 0);
-}
-
 /** Converts ascending code-point offsets into `text` to UTF-16 offsets, in one pass. */
 export function cpToUtf16Sorted(text: string, cps: readonly number[]): number[] {
   if (!SURROGATE.test(text)) return cps.slice();
@@ -109,8 +103,8 @@ function lastAtOrBelow(values: Int32Array | Float64Array, x: number): number {
   return lo;
 }
 
-/** Converts positions of one document to code points and back. Build it with `offsetIndex(doc)`. */
-export class OffsetIndex {
+/** Converts positions of one document to code points and back. Build it with `positionIndex(doc)`. */
+export class PositionIndex {
   /** Position where each paragraph's content starts. */
   private readonly posStarts: Float64Array;
   /** Code-point offset where each paragraph starts in the text. */
@@ -165,13 +159,13 @@ export class OffsetIndex {
   }
 }
 
-const indexCache = new WeakMap<Node, OffsetIndex>();
+const indexCache = new WeakMap<Node, PositionIndex>();
 
 /** The (cached) offset index of a document. */
-export function offsetIndex(doc: Node): OffsetIndex {
+export function positionIndex(doc: Node): PositionIndex {
   let index = indexCache.get(doc);
   if (!index) {
-    index = new OffsetIndex(doc);
+    index = new PositionIndex(doc);
     indexCache.set(doc, index);
   }
   return index;
@@ -179,10 +173,10 @@ export function offsetIndex(doc: Node): OffsetIndex {
 
 /** The position of a code-point offset into the document's text. */
 export function cpToPos(doc: Node, cp: number): number {
-  return offsetIndex(doc).cpToPos(cp);
+  return positionIndex(doc).cpToPos(cp);
 }
 
 /** The code-point offset into the document's text of a position. */
 export function posToCp(doc: Node, pos: number): number {
-  return offsetIndex(doc).posToCp(pos);
+  return positionIndex(doc).posToCp(pos);
 }
