@@ -121,6 +121,7 @@ function start(): void {
       stateFile: path.join(dataDir, WINDOW_STATE_FILE),
       title,
       icon: path.join(__dirname, '../../resources/icon.png'),
+      locale: () => shellLocale,
     });
     const contents = mainWindow.webContents;
     windows.add(contents);

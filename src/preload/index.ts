@@ -28,9 +28,10 @@ let flush: (() => Promise<void>) | null = null;
 
 ipcRenderer.on(HOST_CHANNELS.beforeClose, () => {
   const work = flush ? Promise.resolve().then(flush) : Promise.resolve();
-  void work
-    .catch((error: unknown) => console.error('Loupe: saving before close failed', error))
-    .finally(() => ipcRenderer.send(HOST_CHANNELS.flushed));
+  void work.then(
+    () => ipcRenderer.send(HOST_CHANNELS.flushed, null),
+    (error: unknown) => ipcRenderer.send(HOST_CHANNELS.flushed, error instanceof Error ? error.message : String(error)),
+  );
 });
 
 const host = {

@@ -56,6 +56,12 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
 
   const editorRef = useRef<EditorHandle | null>(null);
+  /** The open document's id, read by callbacks without waiting for a render. */
+  const openIdRef = useRef<number | null>(null);
+  /** Bumped on every load, so the editor (and its saver) is rebuilt even for the same document. */
+  const loadSeqRef = useRef(0);
+  /** The open corpus's id, which every save carries. */
+  const corpusIdRef = useRef('');
   const saverRef = useRef<DocumentSaver | null>(null);
   const dialogOpen = useSyncExternalStore(dialogStore.subscribe, () => dialogStore.get() !== null);
 
@@ -84,12 +90,15 @@ export function App() {
   }, []);
 
   const openDocument = useCallback(
-    async (id: number) => {
+    async (id: number, options: { reload?: boolean } = {}) => {
+      if (!options.reload && openIdRef.current === id) return;
       try {
-        await flush();
+        await flush(); // rejects while the open document has unsaved changes: stay on it
         const doc = await api.getDocument({ id });
         saverRef.current?.dispose();
         saverRef.current = null;
+        openIdRef.current = id;
+        loadSeqRef.current += 1;
         setSelectedSpanId(null);
         setOpenDoc(doc);
       } catch (e) {
@@ -104,11 +113,13 @@ export function App() {
       saverRef.current?.dispose();
       saverRef.current = null;
       setCorpus(info);
+      corpusIdRef.current = info.id;
+      openIdRef.current = null;
       setOpenDoc(null);
       setSpans([]);
       const list = await api.listDocuments({});
       setDocuments(list);
-      if (list[0]) await openDocument(list[0].id);
+      if (list[0]) await openDocument(list[0].id, { reload: true });
     },
     [api, openDocument],
   );
@@ -129,7 +140,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    host.onBeforeClose(flush);
+    host.onBeforeClose(flush, () => saverRef.current?.hasUnsavedChanges() ?? false);
   }, [host, flush]);
 
   // A saver per open document, created once the editor has the document.
@@ -138,7 +149,9 @@ export function App() {
       saverRef.current?.dispose();
       saverRef.current = new DocumentSaver(
         api,
+        corpusIdRef.current,
         doc.id,
+        doc.revision,
         editor.read(),
         () => editor.read(),
         setStatus,
@@ -174,13 +187,13 @@ export function App() {
       const title = await promptText(t('docs.renameTitle'), t('docs.renameLabel'), current?.title ?? '');
       if (!title || title === current?.title) return;
       try {
-        await api.saveDocument({ id, title, upsert: [], remove: [] });
+        await api.saveDocument({ corpusId: corpus!.id, id, title, upsert: [], remove: [] });
         await refreshDocuments();
       } catch (e) {
         report(e);
       }
     },
-    [api, documents, refreshDocuments, report, t],
+    [api, corpus, documents, refreshDocuments, report, t],
   );
 
   const exportAs = useCallback(
@@ -362,7 +375,7 @@ export function App() {
         <section className="editor-column" aria-label={t('editor.label')}>
           {openDoc ? (
             <EditorPane
-              key={`${corpus?.path}:${openDoc.id}`}
+              key={loadSeqRef.current}
               ref={editorRef}
               document={openDoc}
               labels={labels}

@@ -63,7 +63,9 @@ export const apiSchemas = {
   getDocument: z.object({ id: docId }).strict(),
   saveDocument: z
     .object({
+      corpusId: z.string().min(1).max(100),
       id: docId,
+      baseRevision: z.number().int().nonnegative().optional(),
       text: z.string().optional(),
       title: z.string().min(1).max(1000).optional(),
       upsert: z.array(spanInput),

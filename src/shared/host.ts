@@ -31,8 +31,11 @@ export interface HostBridge {
   chooseExportPath(defaultName: string, format: ExportFormat, offsets: OffsetUnit): Promise<string | null>;
   /** Subscribes to menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
-  /** Registers the work to finish (pending saves) before the window closes. */
-  onBeforeClose(flush: () => Promise<void>): void;
+  /**
+   * Registers the work to finish (pending saves) before the window closes. `flush` rejects when
+   * changes could not be saved; the host then lets the user keep the window open.
+   */
+  onBeforeClose(flush: () => Promise<void>, hasUnsavedChanges: () => boolean): void;
   /** Tells the shell which locale the UI uses, so native menus follow it. */
   setLocale(locale: Locale): void;
 }

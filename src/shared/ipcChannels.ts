@@ -18,7 +18,7 @@ export const HOST_CHANNELS = {
   menu: 'loupe:menu',
   /** main -> renderer: the window is closing, finish pending saves. */
   beforeClose: 'loupe:before-close',
-  /** renderer -> main: pending saves are done (or failed); the window may close. */
+  /** renderer -> main: pending saves are done (payload null) or failed (payload: the message). */
   flushed: 'loupe:flushed',
 } as const;
 

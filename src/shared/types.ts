@@ -67,6 +67,8 @@ export interface LoupeDocument {
 
 /** The open corpus. */
 export interface CorpusInfo {
+  /** Random, made when the corpus file was created; tells corpora apart whatever their path. */
+  id: string;
   path: string;
   name: string;
   labels: Label[];
@@ -87,7 +89,14 @@ export interface ImportReport {
 
 /** An incremental save of one document: new text (if it changed) and the span changes. */
 export interface SaveDocumentRequest {
+  /** The corpus the document was read from (CorpusInfo.id): a save never lands in another one. */
+  corpusId: string;
   id: number;
+  /**
+   * The revision the changes were made on; when another window saved the document since, the save
+   * is refused (conflict) instead of overwriting that work. Title-only saves may leave it out.
+   */
+  baseRevision?: number;
   /** The full text, only when it changed since the last save. */
   text?: string;
   title?: string;

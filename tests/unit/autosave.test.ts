@@ -41,7 +41,7 @@ describe('DocumentSaver', () => {
   afterEach(() => vi.useRealTimers());
 
   const make = () =>
-    new DocumentSaver(api, 7, { text: 'abc', spans: [] }, () => current, (s) => statuses.push(s.state));
+    new DocumentSaver(api, 'c1', 7, 0, { text: 'abc', spans: [] }, () => current, (s) => statuses.push(s.state));
 
   it('saves within a second even while the user keeps working, in one request per burst', async () => {
     const saver = make();
@@ -53,7 +53,7 @@ describe('DocumentSaver', () => {
     // 1 s of continuous typing has already produced a save (max wait), not just one at the end
     expect(saves.length).toBeGreaterThanOrEqual(1);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(saves.at(-1)).toEqual({ id: 7, text: 'abcxxxxxxxxxx', upsert: [], remove: [] });
+    expect(saves.at(-1)).toEqual({ corpusId: 'c1', id: 7, baseRevision: saves.length - 1, text: 'abcxxxxxxxxxx', upsert: [], remove: [] });
     expect(statuses.at(-1)).toBe('saved');
   });
 
@@ -62,11 +62,12 @@ describe('DocumentSaver', () => {
     current = { text: 'abc', spans: [span('s', 0, 2)] };
     saver.changed();
     fail = true;
-    await saver.flush();
+    await expect(saver.flush()).rejects.toThrow('disk full'); // callers must not walk away
     expect(statuses.at(-1)).toBe('error');
+    expect(saver.hasUnsavedChanges()).toBe(true);
     fail = false;
     await vi.advanceTimersByTimeAsync(3000);
-    expect(saves).toEqual([{ id: 7, upsert: [span('s', 0, 2)], remove: [] }]);
+    expect(saves).toEqual([{ corpusId: 'c1', id: 7, baseRevision: 0, upsert: [span('s', 0, 2)], remove: [] }]);
     expect(statuses.at(-1)).toBe('saved');
   });
 });

@@ -90,10 +90,33 @@ describe('corpus files', () => {
   });
 });
 
+describe('saving', () => {
+  it('never lands in another corpus, and never overwrites a save made elsewhere', async () => {
+    const first = await service.corpusInfo({});
+    const [doc] = await service.listDocuments({});
+    const loaded = await service.getDocument({ id: doc!.id });
+    const save = (revision: number, corpusId = first.id) =>
+      service.saveDocument({ corpusId, id: loaded.id, baseRevision: revision, upsert: [{ id: 'x', label: 'quote', start: 0, end: 2 }], remove: [] });
+
+    const saved = await save(loaded.revision);
+    expect(saved.revision).toBe(loaded.revision + 1);
+    // a second window still on the old revision is refused, and the first window's span stays
+    await expect(save(loaded.revision)).rejects.toMatchObject({ code: 'conflict' });
+    // a rename does not count as an edit another window must reload for
+    await service.saveDocument({ corpusId: first.id, id: loaded.id, title: '新标题', upsert: [], remove: [] });
+    expect((await save(saved.revision)).revision).toBe(saved.revision + 1);
+
+    // another corpus opened meanwhile (by another tab): the old tab's save is refused there
+    const other = await service.createCorpus({ path: path.join(dir, 'other.loupe') });
+    expect(other.id).not.toBe(first.id);
+    await expect(save(0)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/no longer open/) });
+  });
+});
+
 describe('the contract boundary', () => {
   it('refuses malformed arguments with a message naming the field', () => {
     expect(() => parseArgs('getDocument', { id: 'x' })).toThrow(/getDocument: invalid argument \(id:/);
-    expect(() => parseArgs('saveDocument', { id: 1, upsert: [{ id: 'a', label: 'q', start: 5, end: 2 }], remove: [] })).toThrow(
+    expect(() => parseArgs('saveDocument', { corpusId: 'c', id: 1, upsert: [{ id: 'a', label: 'q', start: 5, end: 2 }], remove: [] })).toThrow(
       /end after it starts/,
     );
     expect(() => parseArgs('exportCorpus', { format: 'xml', path: '/tmp/x', offsets: 'codepoint' })).toThrow(/format/);

@@ -49,6 +49,23 @@ describe('migrations', () => {
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
 
+  it('leave a newer corpus with a pending write-ahead log untouched too', () => {
+    const live = path.join(dir, 'live.loupe');
+    const db = openDatabase(live, { create: true });
+    db.pragma('wal_autocheckpoint = 0');
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`); // lands in the WAL, not in the main file
+    const copy = path.join(dir, 'copy.loupe');
+    fs.copyFileSync(live, copy);
+    fs.copyFileSync(`${live}-wal`, `${copy}-wal`);
+    db.close();
+    const main = fs.readFileSync(copy);
+    const wal = fs.readFileSync(`${copy}-wal`);
+    expect(wal.length).toBeGreaterThan(0);
+    expect(() => openDatabase(copy, { create: false })).toThrow(NewerSchemaError);
+    expect(fs.readFileSync(copy).equals(main)).toBe(true);
+    expect(fs.readFileSync(`${copy}-wal`).equals(wal)).toBe(true);
+  });
+
   it('refuse files that are not Loupe corpora, untouched', () => {
     const text = path.join(dir, 'notes.loupe');
     fs.writeFileSync(text, 'just some text, not a database at all');
@@ -142,6 +159,26 @@ describe('CorpusStore', () => {
     store.deleteDocument(id);
     expect(store.db.prepare('SELECT count(*) AS n FROM spans').get()).toEqual({ n: 0 });
     expect(() => store.getDocument(id)).toThrow(/does not exist/);
+    store.close();
+  });
+});
+
+describe('streamed reads', () => {
+  it('pair each document with the spans of the same revision, even when it is saved mid-stream', () => {
+    const store = freshStore();
+    const ids = [0, 1, 2].map((i) =>
+      store.insertDocument({ title: `D${i}`, text: '他说好话', spans: [{ id: `s${i}`, label: 'quote', start: 2, end: 4 }] }),
+    );
+    const seen: { text: string; span: string }[] = [];
+    for (const doc of store.documents()) {
+      // the user edits every document while the export is writing the first one
+      if (seen.length === 0) {
+        for (const id of ids) store.saveDocument({ id, text: 'XX他说好话', upsert: [{ id: `s${id - 1}`, label: 'quote', start: 4, end: 6 }], remove: [] });
+      }
+      const s = doc.spans[0]!;
+      seen.push({ text: doc.text, span: [...doc.text].slice(s.start, s.end).join('') });
+    }
+    expect(seen.map((x) => x.span)).toEqual(['好话', '好话', '好话']);
     store.close();
   });
 });

@@ -101,6 +101,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   settings.addRecent(store.path);
 
   const info = (): CorpusInfo => ({
+    id: store.id,
     path: store.path,
     name: store.name,
     labels: store.labels(),
@@ -118,7 +119,12 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     corpusInfo: async () => info(),
     listDocuments: async () => store.listDocuments(),
     getDocument: async ({ id }) => store.getDocument(id),
-    saveDocument: async (req) => store.saveDocument(req),
+    saveDocument: async ({ corpusId, ...req }) => {
+      if (corpusId !== store.id) {
+        throw new ApiError('this document belongs to a corpus that is no longer open here; nothing was saved', 'conflict');
+      }
+      return store.saveDocument(req);
+    },
     deleteDocument: async ({ id }) => store.deleteDocument(id),
     importFiles: async ({ files }) => importFilesInto(store, files),
     exportCorpus: async (req) => {

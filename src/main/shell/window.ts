@@ -2,7 +2,9 @@
  * The main window: locked-down web preferences, remembered bounds, the renderer page, and the close
  * handshake that lets the renderer finish pending saves before the window goes away.
  */
-import { BrowserWindow, ipcMain, screen, type IpcMainEvent, type WebContents } from 'electron';
+import { BrowserWindow, dialog, ipcMain, screen, type IpcMainEvent, type WebContents } from 'electron';
+import { translate } from '../../shared/i18n';
+import type { Locale } from '../../shared/types';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
 import type { RendererSource } from './security';
 import { fitToDisplays, MIN_WINDOW_SIZE, readWindowState, writeWindowState, type WindowState } from './windowState';
@@ -18,6 +20,8 @@ export interface MainWindowOptions {
   title: string;
   /** The window icon (Windows, Linux); macOS takes the bundle's. */
   icon?: string;
+  /** The language of the shell's own dialogs. */
+  locale: () => Locale;
   /** Called once the renderer flushed and the window is about to be destroyed. */
   onClosing?: () => void;
 }
@@ -66,25 +70,26 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return win;
 }
 
-/** Asks the renderer to flush and resolves when it says so, when it is gone, or after the timeout. */
-function requestFlush(contents: WebContents, timeoutMs: number): Promise<void> {
-  if (contents.isDestroyed() || contents.isCrashed()) return Promise.resolve();
+/**
+ * Asks the renderer to flush; resolves null when it saved (or is gone), or the reason it could not:
+ * its own error message, or a timeout.
+ */
+function requestFlush(contents: WebContents, timeoutMs: number): Promise<string | null> {
+  if (contents.isDestroyed() || contents.isCrashed()) return Promise.resolve(null);
   return new Promise((resolve) => {
-    const done = (): void => {
+    const done = (failure: string | null = null): void => {
       clearTimeout(timer);
       ipcMain.removeListener(HOST_CHANNELS.flushed, onFlushed);
-      contents.removeListener('render-process-gone', done);
-      resolve();
+      contents.removeListener('render-process-gone', gone);
+      resolve(failure);
     };
-    const onFlushed = (event: IpcMainEvent): void => {
-      if (event.sender === contents) done();
+    const gone = (): void => done(null);
+    const onFlushed = (event: IpcMainEvent, failure: unknown): void => {
+      if (event.sender === contents) done(typeof failure === 'string' ? failure : null);
     };
-    const timer = setTimeout(() => {
-      console.warn('[loupe] the window did not confirm its saves in time; closing anyway');
-      done();
-    }, timeoutMs);
+    const timer = setTimeout(() => done('the window did not confirm its saves in time'), timeoutMs);
     ipcMain.on(HOST_CHANNELS.flushed, onFlushed);
-    contents.once('render-process-gone', done);
+    contents.once('render-process-gone', gone);
     contents.send(HOST_CHANNELS.beforeClose);
   });
 }
@@ -108,7 +113,23 @@ function guardClose(win: BrowserWindow, options: MainWindowOptions): void {
     event.preventDefault();
     if (flushing) return;
     flushing = true;
-    void requestFlush(win.webContents, FLUSH_TIMEOUT_MS).then(() => {
+    void requestFlush(win.webContents, FLUSH_TIMEOUT_MS).then(async (failure) => {
+      if (failure && !win.isDestroyed()) {
+        // Never drop unsaved work silently: the user decides.
+        const t = (key: string): string => translate(options.locale(), key);
+        const { response } = await dialog.showMessageBox(win, {
+          type: 'warning',
+          message: t('close.unsaved'),
+          detail: failure,
+          buttons: [t('close.keepOpen'), t('close.discard')],
+          defaultId: 0,
+          cancelId: 0,
+        });
+        if (response === 0) {
+          flushing = false;
+          return;
+        }
+      }
       flushed = true;
       if (!win.isDestroyed()) win.close();
     });

@@ -2,6 +2,7 @@
  * The repository over one corpus file. SQL speaks snake_case, the rest of Loupe camelCase: the
  * conversion happens here and nowhere else.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { codePointLength } from '../../shared/offsets';
@@ -135,6 +136,7 @@ export class CorpusStore {
       touch: db.prepare<[string, number], { revision: number }>(
         'UPDATE documents SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision',
       ),
+      touchTitle: db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?'),
       deleteDocument: db.prepare('DELETE FROM documents WHERE id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?'),
       setMeta: db.prepare(
@@ -146,6 +148,15 @@ export class CorpusStore {
   /** Opens or creates the corpus file at `file`. */
   static open(file: string, options: OpenOptions): CorpusStore {
     return new CorpusStore(openDatabase(file, options), path.resolve(file));
+  }
+
+  /** The corpus's random id, made on first open (files from before it existed get one then). */
+  get id(): string {
+    const stored = this.statements.getMeta.get('id')?.value;
+    if (stored) return stored;
+    const made = randomUUID();
+    this.statements.setMeta.run('id', made);
+    return made;
   }
 
   /** The corpus name: its stored name, else the file name without extension. */
@@ -203,17 +214,26 @@ export class CorpusStore {
     return toDocument(row, this.statements.spansOf.all(id).map(toSpan));
   }
 
-  /** Streams documents with their spans, a page at a time, so exports never hold the corpus. */
+  /**
+   * Streams documents with their spans, a page at a time, so exports never hold the corpus. A page
+   * (texts and spans together) is read in one read transaction before any of it is yielded: a save
+   * made while the consumer writes cannot pair one revision's text with another's spans.
+   */
   *documents(onlyId?: number): Generator<LoupeDocument> {
     if (onlyId !== undefined) {
       yield this.getDocument(onlyId);
       return;
     }
+    const readPage = this.db.transaction((after: number) =>
+      this.statements.documentPage
+        .all(after, PAGE_SIZE)
+        .map((row) => toDocument(row, this.statements.spansOf.all(row.id).map(toSpan))),
+    );
     let after = 0;
     for (;;) {
-      const page = this.statements.documentPage.all(after, PAGE_SIZE);
+      const page = readPage.deferred(after);
       if (page.length === 0) return;
-      for (const row of page) yield toDocument(row, this.statements.spansOf.all(row.id).map(toSpan));
+      yield* page;
       after = page[page.length - 1]!.id;
     }
   }
@@ -235,10 +255,16 @@ export class CorpusStore {
   }
 
   /** Applies an incremental save in one transaction: nothing is written unless all of it is valid. */
-  saveDocument(req: SaveDocumentRequest): SaveResult {
+  saveDocument(req: Omit<SaveDocumentRequest, 'corpusId'>): SaveResult {
     return this.db.transaction(() => {
       const row = this.statements.document.get(req.id);
       if (!row) throw new StoreError(`document ${req.id} does not exist`, 'not-found');
+      if (req.baseRevision !== undefined && req.baseRevision !== row.revision) {
+        throw new StoreError(
+          `“${row.title}” was changed elsewhere (another window or tab) since it was opened; reopen it to see those changes`,
+          'conflict',
+        );
+      }
       const stamp = now();
       const text = req.text ?? row.text;
       if (req.text !== undefined && req.text !== row.text) this.statements.updateText.run(req.text, req.id);
@@ -257,6 +283,12 @@ export class CorpusStore {
       const maxEnd = this.statements.maxSpanEnd.get(req.id)?.m ?? 0;
       if (maxEnd > length) {
         throw new StoreError(`a span ends at ${maxEnd}, past the end of the text (${length} characters)`);
+      }
+      // A rename alone is not a change to the text or spans another window might be editing.
+      const contentChanged = req.text !== undefined || req.upsert.length > 0 || req.remove.length > 0;
+      if (!contentChanged) {
+        this.statements.touchTitle.run(stamp, req.id);
+        return { revision: row.revision, updatedAt: stamp };
       }
       const touched = this.statements.touch.get(stamp, req.id);
       return { revision: touched!.revision, updatedAt: stamp };

@@ -38,6 +38,36 @@ function checkHeader(path: string): void {
   }
 }
 
+/** Maps SQLite's complaints about a file to a message for the user. */
+function describeOpenError(path: string, error: unknown): Error {
+  if (error instanceof CorpusOpenError || error instanceof NewerSchemaError) return error;
+  const message = (error as Error).message;
+  if (/not a database|malformed|file is encrypted/i.test(message)) {
+    return new CorpusOpenError(`${path} is damaged or not a Loupe corpus (${message}).`);
+  }
+  return new CorpusOpenError(`cannot open ${path}: ${message}`);
+}
+
+/** Checks, read-only, that an existing file is a Loupe corpus this version can read; returns its schema version. */
+function inspect(path: string): number {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (appId !== LOUPE_APPLICATION_ID && (appId !== 0 || tables.n > 0)) {
+      throw new CorpusOpenError(`${path} is an SQLite database but not a Loupe corpus.`);
+    }
+    if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
+    return version;
+  } catch (error) {
+    throw describeOpenError(path, error);
+  } finally {
+    db?.close();
+  }
+}
+
 /** Opens (or creates) a corpus database at the current schema version. */
 export function openDatabase(path: string, options: OpenOptions): Database.Database {
   const exists = fs.existsSync(path);
@@ -46,6 +76,9 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
     if (fs.statSync(path).isDirectory()) throw new CorpusOpenError(`${path} is a folder, not a corpus file.`);
     checkHeader(path);
   }
+  // The checks run on a read-only connection: closing a read-write one would checkpoint a pending
+  // WAL into the file, and a foreign or newer corpus must be left exactly as it was.
+  const version = exists && fs.statSync(path).size > 0 ? inspect(path) : 0;
   let db: Database.Database;
   try {
     db = new Database(path, { fileMustExist: !options.create });
@@ -53,15 +86,6 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
     throw new CorpusOpenError(`cannot open ${path}: ${(error as Error).message}`);
   }
   try {
-    // Read-only checks come first, so a foreign or newer file is never modified.
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (appId !== LOUPE_APPLICATION_ID && (appId !== 0 || tables.n > 0)) {
-      throw new CorpusOpenError(`${path} is an SQLite database but not a Loupe corpus.`);
-    }
-    if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
-
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when the API acknowledges it, even if the machine then loses power.
     db.pragma('synchronous = FULL');
@@ -77,11 +101,6 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
     return db;
   } catch (error) {
     db.close();
-    if (error instanceof CorpusOpenError || error instanceof NewerSchemaError) throw error;
-    const message = (error as Error).message;
-    if (/not a database|malformed|file is encrypted/i.test(message)) {
-      throw new CorpusOpenError(`${path} is damaged or not a Loupe corpus (${message}).`);
-    }
-    throw new CorpusOpenError(`cannot open ${path}: ${message}`);
+    throw describeOpenError(path, error);
   }
 }

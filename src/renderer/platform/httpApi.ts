@@ -37,18 +37,21 @@ function replaceBytes(_key: string, value: unknown): unknown {
 /** Builds a LoupeApi whose calls go to the bridge with the token. */
 export function createHttpApi(token: string): LoupeApi {
   const call = async (method: string, args: unknown): Promise<unknown> => {
+    const body = JSON.stringify(args ?? {}, replaceBytes);
     const response = await fetch(`/api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(args ?? {}, replaceBytes),
+      body,
+      // a save started as the tab closes must outlive the page (browsers cap keepalive bodies at 64 KB)
+      keepalive: method === 'saveDocument' && body.length < 60_000,
     });
-    const body = (await response.json().catch(() => null)) as
+    const reply = (await response.json().catch(() => null)) as
       | { ok: true; result: unknown }
       | { ok: false; error: { message: string } }
       | null;
-    if (!body) throw new Error(`${method}: the server answered ${response.status}`);
-    if (!body.ok) throw new Error(body.error.message);
-    return body.result;
+    if (!reply) throw new Error(`${method}: the server answered ${response.status}`);
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.result;
   };
   const api: Record<string, unknown> = {};
   for (const method of API_METHOD_NAMES) api[method] = (args: unknown) => call(method, args);

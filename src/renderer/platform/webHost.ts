@@ -51,9 +51,13 @@ export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCo
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    onBeforeClose(flush) {
-      // A browser gives no time to await a save on unload; pagehide at least starts it.
-      window.addEventListener('pagehide', () => void flush());
+    onBeforeClose(flush, hasUnsavedChanges) {
+      // A browser gives no time to await a save on unload: ask the user to stay while changes are
+      // pending, and start the save on pagehide (the API client sends it with keepalive).
+      window.addEventListener('beforeunload', (event) => {
+        if (hasUnsavedChanges()) event.preventDefault();
+      });
+      window.addEventListener('pagehide', () => void flush().catch(() => undefined));
     },
     setLocale() {
       // The in-page menu re-renders with the UI; nothing native to update.

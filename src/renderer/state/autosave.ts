@@ -38,10 +38,13 @@ export class DocumentSaver {
   private firstDirtyAt = 0;
   private dirty = false;
   private inFlight: Promise<void> | null = null;
+  private lastError: string | null = null;
 
   constructor(
     private readonly api: LoupeApi,
+    private readonly corpusId: string,
     readonly documentId: number,
+    private revision: number,
     initial: Snapshot,
     private readonly read: () => Snapshot,
     private readonly onStatus: (status: SaveStatus) => void,
@@ -61,7 +64,10 @@ export class DocumentSaver {
     this.timer = setTimeout(() => void this.flush(), wait);
   }
 
-  /** Saves now (Ctrl+S, switching documents, closing); resolves when everything is stored. */
+  /**
+   * Saves now (Ctrl+S, switching documents, closing); resolves when everything is stored and
+   * rejects while changes could not be saved, so callers never walk away from unsaved work.
+   */
   async flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -73,6 +79,12 @@ export class DocumentSaver {
       this.inFlight = null;
     });
     await this.inFlight;
+    if (this.dirty && this.lastError) throw new Error(this.lastError);
+  }
+
+  /** True while some change is not in the corpus file yet. */
+  hasUnsavedChanges(): boolean {
+    return this.dirty || this.inFlight !== null;
   }
 
   private async saveOnce(): Promise<void> {
@@ -85,13 +97,21 @@ export class DocumentSaver {
     }
     this.onStatus({ state: 'saving' });
     try {
-      await this.api.saveDocument({ id: this.documentId, ...diff });
+      const result = await this.api.saveDocument({
+        corpusId: this.corpusId,
+        id: this.documentId,
+        baseRevision: this.revision,
+        ...diff,
+      });
+      this.revision = result.revision;
       this.saved = current;
+      this.lastError = null;
       this.onSaved(current.spans.length);
       this.onStatus(this.dirty ? { state: 'unsaved' } : { state: 'saved' });
     } catch (error) {
       this.dirty = true;
-      this.onStatus({ state: 'error', message: (error as Error).message });
+      this.lastError = (error as Error).message;
+      this.onStatus({ state: 'error', message: this.lastError });
       if (!this.timer) this.timer = setTimeout(() => void this.flush(), RETRY_MS);
     }
   }
