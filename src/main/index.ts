@@ -84,6 +84,7 @@ function start(): void {
           locale: shellLocale,
           localeSetting: settings.locale,
           recentCorpora: settings.recentCorpora,
+          exportOffsets: settings.exportOffsets,
           isPackaged: app.isPackaged,
           platform: process.platform,
           send,

@@ -201,18 +201,20 @@ export function App() {
       await flush();
       const documentId = scope === 'document' ? openDoc?.id : undefined;
       if (scope === 'document' && documentId === undefined) return;
+      const offsets = settings?.exportOffsets ?? 'codepoint';
       const base = scope === 'document' ? `document-${documentId}` : (corpus?.name ?? 'corpus');
-      const name = `${base}.${format}`;
+      // the unit goes into the name when it is not the default, so files of both kinds can sit side by side
+      const name = `${base}${offsets === 'codepoint' ? '' : `.${offsets}`}.${format}`;
       if (platform.web) {
-        await downloadExport(platform.web.token, { format, offsets: 'codepoint', documentId, name });
+        await downloadExport(platform.web.token, { format, offsets, documentId, name });
         return;
       }
-      const path = await host.chooseExportPath(name, format, 'codepoint');
+      const path = await host.chooseExportPath(name, format, offsets);
       if (!path) return;
-      const result = await api.exportCorpus({ format, path, offsets: 'codepoint', documentId });
+      const result = await api.exportCorpus({ format, path, offsets, documentId });
       await showMessage(t('dialog.exportTitle'), [t('export.done', { ...result })]);
     },
-    [api, corpus, flush, host, openDoc, platform.web, t],
+    [api, corpus, flush, host, openDoc, platform.web, settings, t],
   );
 
   const runCommand = useCallback(
@@ -257,6 +259,9 @@ export function App() {
             break;
           case 'toggle-mode':
             setMode((m) => (m === 'annotate' ? 'edit' : 'annotate'));
+            break;
+          case 'set-export-offsets':
+            setSettings(await api.updateSettings({ exportOffsets: command.offsets }));
             break;
           case 'set-locale': {
             const next = await api.updateSettings({ locale: command.locale });
@@ -342,6 +347,7 @@ export function App() {
         <MenuBar
           recent={settings?.recentCorpora ?? []}
           locale={settings?.locale ?? null}
+          exportOffsets={settings?.exportOffsets ?? 'codepoint'}
           hasDocument={openDoc !== null}
           onCommand={(c) => platform.web?.emit(c)}
         />

@@ -34,7 +34,7 @@ export interface LoupeApi {
   openCorpus(args: { path: string }): Promise<CorpusInfo>;
   createCorpus(args: { path: string }): Promise<CorpusInfo>;
   getSettings(args: Record<string, never>): Promise<Settings>;
-  updateSettings(args: { locale?: Locale | null }): Promise<Settings>;
+  updateSettings(args: { locale?: Locale | null; exportOffsets?: OffsetUnit }): Promise<Settings>;
 }
 
 export type ApiMethod = keyof LoupeApi;
@@ -95,7 +95,12 @@ export const apiSchemas = {
   openCorpus: z.object({ path }).strict(),
   createCorpus: z.object({ path }).strict(),
   getSettings: none,
-  updateSettings: z.object({ locale: z.enum(['en', 'zh-CN']).nullable().optional() }).strict(),
+  updateSettings: z
+    .object({
+      locale: z.enum(['en', 'zh-CN']).nullable().optional(),
+      exportOffsets: z.enum(OFFSET_UNITS as [OffsetUnit, ...OffsetUnit[]]).optional(),
+    })
+    .strict(),
 } satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>, unknown> };
 
 /** The method names, in one list, for every transport (defined zod-free in apiMethods.ts). */

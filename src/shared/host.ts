@@ -17,6 +17,7 @@ export type MenuCommand =
   | { type: 'redo' }
   | { type: 'toggle-mode' }
   | { type: 'set-locale'; locale: Locale | null }
+  | { type: 'set-export-offsets'; offsets: OffsetUnit }
   | { type: 'about' };
 
 export interface HostBridge {

@@ -137,4 +137,6 @@ export interface Settings {
   /** null: follow the system locale. */
   locale: Locale | null;
   recentCorpora: string[];
+  /** The offset unit File › Export writes. */
+  exportOffsets: OffsetUnit;
 }

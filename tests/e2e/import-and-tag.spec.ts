@@ -124,6 +124,14 @@ test('export JSONL and CSV: offsets slice back to each span, in code points', as
   expect(doc.spans.map((s) => s.text)).toEqual(['“𠮷”字', '👍🏽', '「明年將推動三項改革」。\nCafé owner', 'family emoji 👨‍👩‍👧 counts']);
   for (const s of doc.spans) expect(sliceCp(doc.text, s.start, s.end)).toBe(s.text);
 
+  // UTF-16 offsets on request (what JavaScript and Java slice by): 𠮷 and the emoji count double there
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitemradio', { name: /Export offsets: UTF-16/ }).click();
+  const [utf16] = parseJsonl(await exportVia(page, 'document', 'JSONL'));
+  expect(utf16!.offset_unit).toBe('utf16');
+  expect(utf16!.spans.map((s) => utf16!.text.slice(s.start, s.end))).toEqual(doc.spans.map((s) => s.text));
+  expect(utf16!.spans[1]!.start).toBeGreaterThan(doc.spans[1]!.start);
+
   const csv = await exportVia(page, 'corpus', 'CSV');
   expect(csv.charCodeAt(0)).toBe(0xfeff);
   expect(csv).toContain('doc_id,doc_title,span_id,label,start,end,text,left_context,right_context');
@@ -176,11 +184,14 @@ test('a Python script slicing the exported text reproduces every span (sample ar
     '    for s in doc["spans"]:',
     '        assert doc["text"][s["start"]:s["end"]] == s["text"], (s, doc["text"][s["start"]:s["end"]])',
     '        n += 1',
-    'print(n)',
+    '        print(s["text"])',
   ].join('\n');
   const result = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
-  expect(Number(result.stdout.trim())).toBe(5);
+  // Python's slices are exactly what was selected in the editor (not just what the exporter wrote)
+  expect(result.stdout.trimEnd().split('\n').sort()).toEqual(
+    ['𠮷野家社长', 'Cafe\u0301 with a combining accent', '🇨🇳 flag', '“政府工作报告有三个特点', '市政协副主席、寿阳县委书记赵宏钟'].sort(),
+  );
 });
 
 test('the user can give a document another title', async ({ page, loupe }) => {
@@ -192,4 +203,17 @@ test('the user can give a document another title', async ({ page, loupe }) => {
   await dialog.getByRole('button', { name: 'OK' }).click();
   await expect(docs.getByRole('button', { name: /晋中市两会反响/ })).toBeVisible();
   expect(loupe.query("SELECT count(*) AS n FROM documents WHERE title = '晋中市两会反响(一)'")).toEqual([{ n: 1 }]);
+});
+
+test('clicking the open document again keeps saving; Ctrl+S saves at once', async ({ page, loupe }) => {
+  const docs = page.getByRole('navigation', { name: 'Documents' });
+  const first = docs.getByRole('button').first();
+  await first.click();
+  await first.dblclick();
+  await page.getByRole('dialog', { name: 'Rename document' }).getByRole('button', { name: 'Cancel' }).click();
+  await selectText(page, '县委书记周振华');
+  await page.keyboard.press('2');
+  await page.keyboard.press('Control+s');
+  await waitSaved(page);
+  expect(loupe.query('SELECT label FROM spans')).toEqual([{ label: 'official' }]);
 });

@@ -141,7 +141,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       return switchTo(openCorpusStore(target, { create: true }));
     },
     getSettings: async () => settings.get(),
-    updateSettings: async ({ locale }) => (locale === undefined ? settings.get() : settings.setLocale(locale)),
+    updateSettings: async (changes) => settings.update(changes),
     close: () => store.close(),
   };
 

@@ -4,12 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Locale, Settings } from '../../shared/types';
+import { OFFSET_UNITS, type Locale, type OffsetUnit, type Settings } from '../../shared/types';
 import { writeFileAtomicSync } from './atomicFile';
 
 const MAX_RECENT = 10;
 
-const DEFAULTS: Settings = { locale: null, recentCorpora: [] };
+const DEFAULTS: Settings = { locale: null, recentCorpora: [], exportOffsets: 'codepoint' };
 
 export class SettingsStore {
   private current: Settings;
@@ -28,6 +28,7 @@ export class SettingsStore {
         recentCorpora: Array.isArray(raw.recentCorpora)
           ? raw.recentCorpora.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT)
           : [],
+        exportOffsets: OFFSET_UNITS.includes(raw.exportOffsets as OffsetUnit) ? (raw.exportOffsets as OffsetUnit) : 'codepoint',
       };
     } catch {
       return { ...DEFAULTS, recentCorpora: [] };
@@ -38,8 +39,13 @@ export class SettingsStore {
     return { ...this.current, recentCorpora: [...this.current.recentCorpora] };
   }
 
-  setLocale(locale: Locale | null): Settings {
-    this.current = { ...this.current, locale };
+  /** Applies the given changes and writes them. */
+  update(changes: { locale?: Locale | null; exportOffsets?: OffsetUnit }): Settings {
+    this.current = {
+      ...this.current,
+      ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+      ...(changes.exportOffsets !== undefined ? { exportOffsets: changes.exportOffsets } : {}),
+    };
     this.save();
     return this.get();
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/host';
 import { translate } from '../../shared/i18n';
-import { EXPORT_FORMATS, type Locale } from '../../shared/types';
+import { EXPORT_FORMATS, OFFSET_UNITS, type Locale, type OffsetUnit } from '../../shared/types';
 
 export interface MenuOptions {
   /** The language of the labels. */
@@ -15,6 +15,8 @@ export interface MenuOptions {
   /** The saved language choice; null is "follow the system". */
   localeSetting: Locale | null;
   recentCorpora: readonly string[];
+  /** The offset unit exports use (a radio group in File). */
+  exportOffsets: OffsetUnit;
   /** Reload and developer tools only exist in development builds. */
   isPackaged: boolean;
   platform: NodeJS.Platform;
@@ -55,6 +57,15 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       { label: t('menu.import'), accelerator: 'CmdOrCtrl+I', click: command({ type: 'import' }) },
       { label: t('menu.exportCorpus'), submenu: exportItems('corpus') },
       { label: t('menu.exportDocument'), submenu: exportItems('document') },
+      {
+        label: t('menu.exportOffsets'),
+        submenu: OFFSET_UNITS.map((offsets) => ({
+          label: t(`offsets.${offsets}`),
+          type: 'radio' as const,
+          checked: options.exportOffsets === offsets,
+          click: command({ type: 'set-export-offsets', offsets }),
+        })),
+      },
       { type: 'separator' },
       { label: t('menu.save'), accelerator: 'CmdOrCtrl+S', click: command({ type: 'save' }) },
       // macOS keeps Quit in the application menu

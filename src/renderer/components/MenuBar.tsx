@@ -4,12 +4,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MenuCommand } from '../../shared/host';
-import type { ExportFormat, Locale } from '../../shared/types';
-import { EXPORT_FORMATS } from '../../shared/types';
+import type { ExportFormat, Locale, OffsetUnit } from '../../shared/types';
+import { EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
 
 interface Props {
   recent: string[];
   locale: Locale | null;
+  exportOffsets: OffsetUnit;
   hasDocument: boolean;
   onCommand(command: MenuCommand): void;
 }
@@ -24,7 +25,7 @@ interface Item {
 
 const FORMAT_NAMES: Record<ExportFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' };
 
-export function MenuBar({ recent, locale, hasDocument, onCommand }: Props) {
+export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand }: Props) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
   const barRef = useRef<HTMLDivElement>(null);
@@ -63,6 +64,11 @@ export function MenuBar({ recent, locale, hasDocument, onCommand }: Props) {
           label: `${t('menu.exportDocument')}: ${FORMAT_NAMES[format]}`,
           command: { type: 'export', scope: 'document', format } as MenuCommand,
           disabled: !hasDocument,
+        })),
+        ...OFFSET_UNITS.map((offsets) => ({
+          label: `${t('menu.exportOffsets')}: ${t(`offsets.${offsets}`)}`,
+          command: { type: 'set-export-offsets', offsets } as MenuCommand,
+          checked: exportOffsets === offsets,
         })),
         'separator',
         { label: t('menu.save'), command: { type: 'save' }, shortcut: 'Ctrl+S' },
