@@ -17,6 +17,7 @@ import type {
 } from '../shared/types';
 import { LOUPE_VERSION } from '../shared/version';
 import { DialogHost } from './components/DialogHost';
+import type { EditorMode } from './editor/view';
 import { DocumentList } from './components/DocumentList';
 import { EditorPane, type EditorHandle, type EditorSpan } from './components/EditorPane';
 import { MenuBar } from './components/MenuBar';
@@ -30,7 +31,6 @@ import { readFiles } from './platform/webHost';
 import { DocumentSaver, type SaveStatus } from './state/autosave';
 import { dialogStore, promptText, showMessage } from './state/dialogs';
 
-export type EditorMode = 'annotate' | 'edit';
 
 function isTypingTarget(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;

@@ -17,7 +17,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const loupe = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
 
 describe('loupe CLI', () => {
-  it('imports, reports stats and exports JSONL whose code-point offsets slice back to the span text', () => {
+  it('imports (reporting a bad file), reports stats and exports the imported texts as JSONL', () => {
     const corpus = path.join(dir, 'c.loupe');
     const junk = path.join(dir, 'junk.bin');
     fs.writeFileSync(junk, Buffer.from([0, 1, 2, 3, 0, 0, 0xff, 0]));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectLocale, messages, translate } from '../../src/shared/i18n';
+import { cspDirectives } from '../../src/shared/csp';
 import { LOUPE_VERSION } from '../../src/shared/version';
 
 describe('UI strings', () => {
@@ -24,5 +25,13 @@ describe('version', () => {
   it('written into exports is the package version', () => {
     const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { version: string };
     expect(LOUPE_VERSION).toBe(pkg.version);
+  });
+});
+
+describe('Content-Security-Policy', () => {
+  it('of index.html is the shared policy (less frame-ancestors, which a meta tag cannot carry)', () => {
+    const html = fs.readFileSync(path.resolve(__dirname, '../../src/renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)?.[1];
+    expect(meta?.split('; ')).toEqual(cspDirectives().filter((d) => !d.startsWith('frame-ancestors')));
   });
 });

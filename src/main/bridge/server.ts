@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { contentSecurityPolicyHeader } from '../../shared/csp';
 import { API_METHODS, ApiError, parseArgs, type ApiMethod } from '../../shared/contract';
 import type { ExportFormat, OffsetUnit } from '../../shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
@@ -33,18 +34,7 @@ export interface Bridge {
 /** Largest request body: an import batch travels base64-encoded. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicyHeader();
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

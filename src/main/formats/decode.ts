@@ -3,6 +3,7 @@
  * bytes (UTF-16 without BOM or binary), then strict UTF-8, then chardet's candidates decoded with
  * iconv-lite, with a tie-breaker for the GB18030 / Big5 choice that matters most to Loupe's users.
  */
+import { MAX_IMPORT_BYTES } from '../../shared/limits';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -21,7 +22,7 @@ export class DecodeError extends Error {
 }
 
 /** Files above this size are refused before any decoding. */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+export { MAX_IMPORT_BYTES };
 
 /** Detection reads this much of the file: far more than a news article, and a long file's head is representative. */
 const SAMPLE_BYTES = 64 * 1024;

@@ -18,11 +18,10 @@ import {
 import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
+import { MAX_IMPORT_BYTES } from '../../shared/limits';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
 import { handleTrusted, type SenderCheck } from './ipc';
 
-/** Files above this size are refused before they are read (a news article is a few kB). */
-export const MAX_IMPORT_FILE_BYTES = 64 * 1024 * 1024;
 
 const CORPUS_EXTENSION = 'loupe';
 const TEXT_EXTENSIONS = ['txt', 'text', 'md'];
@@ -55,7 +54,7 @@ async function showSave(
 /** Reads the chosen files, refusing any above the size limit before reading anything. */
 async function readImportFiles(paths: readonly string[]): Promise<ImportFile[]> {
   const sizes = await Promise.all(paths.map(async (p) => ({ p, size: (await fs.stat(p)).size })));
-  const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_FILE_BYTES);
+  const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_BYTES);
   if (tooBig.length > 0) {
     const names = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.size / 1024 / 1024)} MB)`).join(', ');
     throw new ApiError(`too large to import, the limit is 64 MB per file: ${names}`, 'invalid-argument');

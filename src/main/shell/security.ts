@@ -2,6 +2,7 @@
  * Hardening that does not depend on a particular window: which URLs are Loupe's own pages, the
  * Content-Security-Policy header, permission denial, and navigation / popup / webview guards.
  */
+import { contentSecurityPolicyHeader } from '../../shared/csp';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcMainEvent, IpcMainInvokeEvent, Session, WebContents } from 'electron';
@@ -39,9 +40,9 @@ export function appUrlTest(source: RendererSource): AppUrlTest {
 
 /** The Content-Security-Policy of Loupe's pages; the dev variant admits Vite's client and HMR socket. */
 export function contentSecurityPolicy(source: RendererSource): string {
-  const script = ["'self'"];
-  const style = ["'self'"];
-  const connect = ["'self'"];
+  const script: string[] = [];
+  const style: string[] = [];
+  const connect: string[] = [];
   if (source.kind === 'dev') {
     // Vite injects inline module scripts (React refresh preamble) and <style> tags; they carry this nonce
     if (source.nonce) {
@@ -51,19 +52,7 @@ export function contentSecurityPolicy(source: RendererSource): string {
     const dev = new URL(source.url);
     connect.push(`${dev.protocol === 'https:' ? 'wss:' : 'ws:'}//${dev.host}`);
   }
-  return [
-    "default-src 'self'",
-    `script-src ${script.join(' ')}`,
-    `style-src ${style.join(' ')}`,
-    // in step with the meta CSP of src/renderer/index.html: both apply, the stricter wins
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${connect.join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicyHeader({ script, style, connect });
 }
 
 /** Sets the CSP header on our pages and refuses every permission request and check. */

@@ -7,7 +7,7 @@ import type { Label, LoupeDocument } from '../../shared/types';
 import { labelStyleRules } from '../editor/labelStyles';
 import { handleAnnotateKey } from '../editor/keys';
 import { spanRanges } from '../editor/spanMarks';
-import { createEditor, type LoupeEditor } from '../editor/view';
+import { createEditor, type EditorMode, type LoupeEditor } from '../editor/view';
 import type { Snapshot } from '../state/autosave';
 
 /** A span as the panels show it. */
@@ -32,7 +32,7 @@ export interface EditorHandle {
 interface Props {
   document: LoupeDocument;
   labels: Label[];
-  mode: 'annotate' | 'edit';
+  mode: EditorMode;
   onReady(editor: EditorHandle, doc: LoupeDocument): void;
   onDocChanged(): void;
   onSpansChanged(spans: EditorSpan[]): void;

@@ -1,10 +1,11 @@
 import { useTranslation } from 'react-i18next';
+import type { EditorMode } from '../editor/view';
 import type { SaveStatus } from '../state/autosave';
 
 interface Props {
   status: SaveStatus;
   corpusName: string;
-  mode: 'annotate' | 'edit';
+  mode: EditorMode;
 }
 
 /** Save state (Saving… / Saved), corpus name and the current mode's keys. */

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Label } from '../../shared/types';
-import type { EditorMode } from '../App';
+import type { EditorMode } from '../editor/view';
 
 interface Props {
   labels: Label[];
