@@ -7,6 +7,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { API_METHOD_NAMES } from '../shared/apiMethods';
 import type { ApiArgs, ApiMethod, ApiResult, LoupeApi } from '../shared/contract';
 import { PRELOAD_GLOBAL, type HostBridge, type MenuCommand } from '../shared/host';
+import { withReason } from '../shared/errors';
 import { HOST_CHANNELS, ipcChannel, type IpcReply } from '../shared/ipcChannels';
 
 /** Invokes a channel and unwraps the reply, rethrowing the shell's message without Electron's prefix. */
@@ -15,7 +16,7 @@ async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   if (reply.ok) return reply.value;
   const error = new Error(reply.message);
   error.name = reply.code === 'internal' ? 'Error' : 'ApiError';
-  throw error;
+  throw withReason(error, reply.reason);
 }
 
 type Invokers = { [K in ApiMethod]: (args: ApiArgs<K>) => Promise<ApiResult<K>> };

@@ -24,7 +24,7 @@ import { MenuBar } from './components/MenuBar';
 import { SpanPanel } from './components/SpanPanel';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
-import { systemLocale } from './i18n';
+import { describeError, systemLocale } from './i18n';
 import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readFiles } from './platform/webHost';
@@ -68,7 +68,7 @@ export function App() {
   const labels: Label[] = corpus?.labels ?? [];
 
   const report = useCallback((e: unknown) => {
-    setError(t('error.generic', { message: (e as Error)?.message ?? String(e) }));
+    setError(t('error.generic', { message: describeError(e) }));
   }, [t]);
 
   const applyLocale = useCallback(
@@ -172,7 +172,7 @@ export function App() {
       setCorpus(await api.corpusInfo({}));
       const lines = [
         t('import.done', { count: result.imported.length }),
-        ...result.failed.map((f) => t('import.failed', { name: f.name, error: f.error })),
+        ...result.failed.map((f) => t('import.failed', { name: f.name, error: describeError(Object.assign(new Error(f.error), { reason: f.reason })) })),
       ];
       if (result.failed.length > 0) await showMessage(t('import.report'), lines);
       const first = result.imported[0];

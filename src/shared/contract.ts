@@ -21,6 +21,7 @@ import type {
 } from './types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from './types';
 import { API_METHOD_NAMES } from './apiMethods';
+import type { ErrorReason } from './errors';
 
 /** Every method takes one argument object and returns a promise. */
 export interface LoupeApi {
@@ -111,6 +112,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: 'invalid-argument' | 'not-found' | 'conflict' | 'io' | 'internal' = 'internal',
+    /** A translatable form of the message, when there is one. */
+    readonly reason?: ErrorReason,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -3,6 +3,7 @@
  * constants, no schema library: the sandboxed preload bundles this file.
  */
 import type { ApiMethod } from './contract';
+import type { ErrorReason } from './errors';
 
 /** The IPC channel of an API method. */
 export const ipcChannel = (method: ApiMethod): string => `loupe:${method}`;
@@ -26,4 +27,4 @@ export const HOST_CHANNELS = {
  * What every invoke handler in main resolves to. Errors travel as data because Electron rewrites a
  * thrown error's message ("Error invoking remote method …"); the preload rethrows the bare message.
  */
-export type IpcReply<T> = { ok: true; value: T } | { ok: false; message: string; code: string };
+export type IpcReply<T> = { ok: true; value: T } | { ok: false; message: string; code: string; reason?: ErrorReason };

@@ -3,6 +3,7 @@
  * into the document's `text` (paragraphs joined by "\n"); other units exist only at export time
  * and inside the editor.
  */
+import type { ErrorReason } from './errors';
 
 /** The unit an exported offset is counted in. */
 export type OffsetUnit = 'codepoint' | 'utf16' | 'utf8';
@@ -84,7 +85,7 @@ export interface ImportFile {
 /** What happened to each file of an import batch. */
 export interface ImportReport {
   imported: { name: string; documentId: number; title: string; encoding: string }[];
-  failed: { name: string; error: string }[];
+  failed: { name: string; error: string; reason?: ErrorReason }[];
 }
 
 /** An incremental save of one document: new text (if it changed) and the span changes. */

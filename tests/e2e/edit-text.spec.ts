@@ -107,4 +107,10 @@ test('the interface switches to Simplified Chinese and remembers it', async ({ p
   await expect(page.getByRole('navigation', { name: '文档' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('menuitem', { name: '文件' })).toBeVisible();
+  // messages from the Node side are translated too
+  await page.getByRole('menuitem', { name: '文件' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('menuitem', { name: '导入…' }).click();
+  await (await chooser).setFiles([path.join(__dirname, '../fixtures/not-text.bin')]);
+  await expect(page.getByRole('dialog', { name: '导入报告' })).toContainText('not-text.bin:不是文本文件(含有二进制数据)');
 });

@@ -56,7 +56,9 @@ describe('import', () => {
       ],
     });
     expect(report.imported.map((r) => r.encoding)).toEqual(['UTF-8', 'GB18030', 'UTF-16LE']);
-    expect(report.failed).toEqual([{ name: 'broken.bin', error: expect.stringMatching(/binary|not a text/i) }]);
+    expect(report.failed).toEqual([
+      { name: 'broken.bin', error: expect.stringMatching(/binary|not a text/i), reason: { key: 'error.binary' } },
+    ]);
     const texts = await Promise.all(report.imported.map((r) => service.getDocument({ id: r.documentId })));
     expect(new Set(texts.map((d) => d.text)).size).toBe(1);
     expect(texts[0]!.title).toBe('攀“高”逐“新” 共绘美好未来');

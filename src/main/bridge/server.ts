@@ -67,7 +67,10 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 function sendError(res: http.ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError(String((error as Error)?.message ?? error));
-  sendJson(res, STATUS[apiError.code], { ok: false, error: { message: apiError.message, code: apiError.code } });
+  sendJson(res, STATUS[apiError.code], {
+    ok: false,
+    error: { message: apiError.message, code: apiError.code, ...(apiError.reason ? { reason: apiError.reason } : {}) },
+  });
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -3,6 +3,7 @@
  * bytes (UTF-16 without BOM or binary), then strict UTF-8, then chardet's candidates decoded with
  * iconv-lite, with a tie-breaker for the GB18030 / Big5 choice that matters most to Loupe's users.
  */
+import type { ErrorReason } from '../../shared/errors';
 import { MAX_IMPORT_BYTES } from '../../shared/limits';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
@@ -15,7 +16,10 @@ export interface DecodedText {
 
 /** A file that cannot be imported as text; the message is meant for the user. */
 export class DecodeError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason?: ErrorReason,
+  ) {
     super(message);
     this.name = 'DecodeError';
   }
@@ -36,12 +40,12 @@ type ChineseEncoding = 'GB18030' | 'Big5';
 
 /** Decodes an imported file's bytes, detecting the encoding; throws DecodeError when it is not usable text. */
 export function decodeText(bytes: Uint8Array): DecodedText {
-  if (bytes.length === 0) throw new DecodeError('the file is empty');
-  if (bytes.length > MAX_IMPORT_BYTES) throw new DecodeError('the file is larger than the 64 MB import limit');
+  if (bytes.length === 0) throw new DecodeError('the file is empty', { key: 'error.fileEmpty' });
+  if (bytes.length > MAX_IMPORT_BYTES) throw new DecodeError('the file is larger than the 64 MB import limit', { key: 'error.fileTooLarge' });
 
   const decoded = decodeBytes(bytes);
-  if (decoded.text.length === 0) throw new DecodeError('the file is empty');
-  if (isMostlyControl(decoded.text)) throw new DecodeError(BINARY_MESSAGE);
+  if (decoded.text.length === 0) throw new DecodeError('the file is empty', { key: 'error.fileEmpty' });
+  if (isMostlyControl(decoded.text)) throw new DecodeError(BINARY_MESSAGE, { key: 'error.binary' });
   return decoded;
 }
 
@@ -61,13 +65,13 @@ function decodeBytes(bytes: Uint8Array): DecodedText {
   if (bytes.includes(0)) {
     const utf16 = bomlessUtf16(bytes);
     if (utf16) return utf16;
-    throw new DecodeError(BINARY_MESSAGE);
+    throw new DecodeError(BINARY_MESSAGE, { key: 'error.binary' });
   }
 
   // Below the NUL test every candidate is ASCII-compatible, so C0 bytes are control characters whatever
   // the encoding; checking them first names binary data as such instead of "encoding not detected".
   const rawSample = iconv.decode(toBuffer(sampleOf(bytes)), 'latin1');
-  if (isMostlyControl(rawSample, false)) throw new DecodeError(BINARY_MESSAGE);
+  if (isMostlyControl(rawSample, false)) throw new DecodeError(BINARY_MESSAGE, { key: 'error.binary' });
 
   const utf8 = tryStrictDecode('utf-8', bytes);
   if (utf8 !== null) return { text: utf8, encoding: 'UTF-8' };
@@ -78,6 +82,7 @@ function decodeBytes(bytes: Uint8Array): DecodedText {
   if (produced > 0) {
     throw new DecodeError(
       `the text is not valid ${encoding} (${produced} undecodable byte sequence${produced === 1 ? '' : 's'})`,
+      { key: 'error.invalidEncoding', params: { encoding, count: produced } },
     );
   }
   return { text, encoding };
@@ -142,7 +147,9 @@ function chooseLegacyEncoding(sample: Uint8Array): string {
   }
   const best = bestChinese(sample, matches);
   if (best && best.score >= 0.5) return best.encoding;
-  throw new DecodeError('the encoding could not be detected (save the file as UTF-8 and import it again)');
+  throw new DecodeError('the encoding could not be detected (save the file as UTF-8 and import it again)', {
+    key: 'error.undetectable',
+  });
 }
 
 /** The better Chinese reading of the sample, if either decodes cleanly; ties go to chardet's order, then GB18030. */
@@ -253,7 +260,10 @@ function isMostlyControl(text: string, countC1 = true): boolean {
 function strictDecode(label: 'utf-8' | 'utf-16le' | 'utf-16be', bytes: Uint8Array, name: string): string {
   const text = tryStrictDecode(label, bytes);
   if (text === null) {
-    throw new DecodeError(`the file says it is ${name} (it starts with a byte-order mark) but is not valid ${name}`);
+    throw new DecodeError(`the file says it is ${name} (it starts with a byte-order mark) but is not valid ${name}`, {
+      key: 'error.badBom',
+      params: { encoding: name },
+    });
   }
   return text;
 }

@@ -28,7 +28,7 @@ export function parsePlainText(
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
   const first = paragraphs[0];
-  if (first === undefined) throw new DecodeError('the file has no text');
+  if (first === undefined) throw new DecodeError('the file has no text', { key: 'error.noText' });
 
   const title = options?.title?.trim() || first;
   return { title, text: paragraphs.join('\n'), meta: { fileName, encoding } };

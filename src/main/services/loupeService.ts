@@ -34,9 +34,12 @@ export const DEFAULT_CORPUS_NAME = 'Default.loupe';
 /** Turns the Node side's own errors into ApiErrors a user can read. */
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof StoreError) return new ApiError(error.message, error.code);
-  if (error instanceof CorpusOpenError || error instanceof NewerSchemaError) return new ApiError(error.message, 'io');
-  if (error instanceof DecodeError) return new ApiError(error.message, 'invalid-argument');
+  if (error instanceof StoreError) return new ApiError(error.message, error.code, error.reason);
+  if (error instanceof CorpusOpenError) return new ApiError(error.message, 'io', error.reason);
+  if (error instanceof NewerSchemaError) {
+    return new ApiError(error.message, 'io', { key: 'error.newerCorpus', params: { version: error.found } });
+  }
+  if (error instanceof DecodeError) return new ApiError(error.message, 'invalid-argument', error.reason);
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(message, 'internal');
 }
@@ -58,7 +61,8 @@ export function importFilesInto(store: CorpusStore, files: readonly ImportFile[]
       const documentId = store.insertDocument({ title: article.title, text: article.text, meta: article.meta });
       report.imported.push({ name: file.name, documentId, title: article.title, encoding: decoded.encoding });
     } catch (error) {
-      report.failed.push({ name: file.name, error: toApiError(error).message });
+      const apiError = toApiError(error);
+      report.failed.push({ name: file.name, error: apiError.message, ...(apiError.reason ? { reason: apiError.reason } : {}) });
     }
   }
   return report;
@@ -121,7 +125,9 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     getDocument: async ({ id }) => store.getDocument(id),
     saveDocument: async ({ corpusId, ...req }) => {
       if (corpusId !== store.id) {
-        throw new ApiError('this document belongs to a corpus that is no longer open here; nothing was saved', 'conflict');
+        throw new ApiError('this document belongs to a corpus that is no longer open here; nothing was saved', 'conflict', {
+          key: 'error.corpusNotOpen',
+        });
       }
       return store.saveDocument(req);
     },
@@ -135,7 +141,10 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     createCorpus: async ({ path: file }) => {
       const target = path.resolve(file.endsWith('.loupe') ? file : `${file}.loupe`);
       if (fs.existsSync(target)) {
-        throw new ApiError(`a file already exists at ${target}; choose another name, or open it instead`, 'conflict');
+        throw new ApiError(`a file already exists at ${target}; choose another name, or open it instead`, 'conflict', {
+          key: 'error.fileExists',
+          params: { path: target },
+        });
       }
       // Open before closing the current corpus, so a failure leaves the user where they were.
       return switchTo(openCorpusStore(target, { create: true }));

@@ -15,7 +15,9 @@ export async function replyOf<T>(label: string, work: () => Promise<T> | T): Pro
   try {
     return { ok: true, value: await work() };
   } catch (error) {
-    if (error instanceof ApiError) return { ok: false, message: error.message, code: error.code };
+    if (error instanceof ApiError) {
+      return { ok: false, message: error.message, code: error.code, ...(error.reason ? { reason: error.reason } : {}) };
+    }
     // not an expected failure: keep the stack in the main log, give the user the message
     console.error(`[loupe] ${label} failed:`, error);
     const message = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { codePointLength } from '../../shared/offsets';
+import type { ErrorReason } from '../../shared/errors';
 import type {
   DocumentMeta,
   DocumentSummary,
@@ -51,6 +52,7 @@ export class StoreError extends Error {
   constructor(
     message: string,
     readonly code: 'not-found' | 'invalid-argument' | 'conflict' = 'invalid-argument',
+    readonly reason?: ErrorReason,
   ) {
     super(message);
     this.name = 'StoreError';
@@ -263,6 +265,7 @@ export class CorpusStore {
         throw new StoreError(
           `“${row.title}” was changed elsewhere (another window or tab) since it was opened; reopen it to see those changes`,
           'conflict',
+          { key: 'error.changedElsewhere', params: { title: row.title } },
         );
       }
       const stamp = now();

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import type { ErrorReason } from '../../shared/errors';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './migrations';
 
 /** 'LOUP' in ASCII: marks the SQLite file as a Loupe corpus. */
@@ -13,7 +14,10 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /** A corpus file could not be opened; the message is for the user and the file was not changed. */
 export class CorpusOpenError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason?: ErrorReason,
+  ) {
     super(message);
     this.name = 'CorpusOpenError';
   }
@@ -31,7 +35,7 @@ function checkHeader(path: string): void {
     const read = fs.readSync(fd, header, 0, 16, 0);
     if (read === 0) return; // an empty file is a fresh database to SQLite
     if (read < 16 || !header.equals(SQLITE_HEADER)) {
-      throw new CorpusOpenError(`${path} is not a Loupe corpus (it is not an SQLite database).`);
+      throw new CorpusOpenError(`${path} is not a Loupe corpus (it is not an SQLite database).`, { key: 'error.notCorpus', params: { path } });
     }
   } finally {
     fs.closeSync(fd);
@@ -43,7 +47,7 @@ function describeOpenError(path: string, error: unknown): Error {
   if (error instanceof CorpusOpenError || error instanceof NewerSchemaError) return error;
   const message = (error as Error).message;
   if (/not a database|malformed|file is encrypted/i.test(message)) {
-    return new CorpusOpenError(`${path} is damaged or not a Loupe corpus (${message}).`);
+    return new CorpusOpenError(`${path} is damaged or not a Loupe corpus (${message}).`, { key: 'error.damaged', params: { path } });
   }
   return new CorpusOpenError(`cannot open ${path}: ${message}`);
 }
@@ -57,7 +61,7 @@ function inspect(path: string): number {
     const version = db.pragma('user_version', { simple: true }) as number;
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
     if (appId !== LOUPE_APPLICATION_ID && (appId !== 0 || tables.n > 0)) {
-      throw new CorpusOpenError(`${path} is an SQLite database but not a Loupe corpus.`);
+      throw new CorpusOpenError(`${path} is an SQLite database but not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
     }
     if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
     return version;
@@ -71,9 +75,9 @@ function inspect(path: string): number {
 /** Opens (or creates) a corpus database at the current schema version. */
 export function openDatabase(path: string, options: OpenOptions): Database.Database {
   const exists = fs.existsSync(path);
-  if (!exists && !options.create) throw new CorpusOpenError(`no corpus at ${path}.`);
+  if (!exists && !options.create) throw new CorpusOpenError(`no corpus at ${path}.`, { key: 'error.noCorpus', params: { path } });
   if (exists) {
-    if (fs.statSync(path).isDirectory()) throw new CorpusOpenError(`${path} is a folder, not a corpus file.`);
+    if (fs.statSync(path).isDirectory()) throw new CorpusOpenError(`${path} is a folder, not a corpus file.`, { key: 'error.notCorpus', params: { path } });
     checkHeader(path);
   }
   // The checks run on a read-only connection: closing a read-write one would checkpoint a pending

@@ -4,6 +4,7 @@
  */
 import { API_METHOD_NAMES } from '../../shared/apiMethods';
 import type { LoupeApi } from '../../shared/contract';
+import { withReason, type ErrorReason } from '../../shared/errors';
 
 const TOKEN_KEY = 'loupe-token';
 
@@ -47,10 +48,10 @@ export function createHttpApi(token: string): LoupeApi {
     });
     const reply = (await response.json().catch(() => null)) as
       | { ok: true; result: unknown }
-      | { ok: false; error: { message: string } }
+      | { ok: false; error: { message: string; reason?: ErrorReason } }
       | null;
     if (!reply) throw new Error(`${method}: the server answered ${response.status}`);
-    if (!reply.ok) throw new Error(reply.error.message);
+    if (!reply.ok) throw withReason(new Error(reply.error.message), reply.error.reason);
     return reply.result;
   };
   const api: Record<string, unknown> = {};

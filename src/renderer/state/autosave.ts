@@ -4,6 +4,7 @@
  */
 import type { LoupeApi } from '../../shared/contract';
 import type { SpanInput } from '../../shared/types';
+import { describeError } from '../i18n';
 
 export type SaveStatus = { state: 'saved' } | { state: 'unsaved' } | { state: 'saving' } | { state: 'error'; message: string };
 
@@ -110,7 +111,7 @@ export class DocumentSaver {
       this.onStatus(this.dirty ? { state: 'unsaved' } : { state: 'saved' });
     } catch (error) {
       this.dirty = true;
-      this.lastError = (error as Error).message;
+      this.lastError = describeError(error);
       this.onStatus({ state: 'error', message: this.lastError });
       if (!this.timer) this.timer = setTimeout(() => void this.flush(), RETRY_MS);
     }

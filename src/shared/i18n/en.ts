@@ -72,6 +72,20 @@ export const en = {
   'export.done': 'Exported {{documents}} documents and {{spans}} spans to {{path}}.',
   'export.offsets': 'Offsets',
   'error.generic': 'Something went wrong: {{message}}',
+  'error.fileEmpty': 'the file is empty',
+  'error.fileTooLarge': 'the file is larger than the 64 MB import limit',
+  'error.binary': 'not a text file (it contains binary data)',
+  'error.invalidEncoding': 'the text is not valid {{encoding}} ({{count}} undecodable byte sequences)',
+  'error.undetectable': 'the encoding could not be detected (save the file as UTF-8 and import it again)',
+  'error.badBom': 'the file says it is {{encoding}} (it starts with a byte-order mark) but is not valid {{encoding}}',
+  'error.noText': 'the file has no text',
+  'error.notCorpus': '{{path}} is not a Loupe corpus',
+  'error.damaged': '{{path}} is damaged or not a Loupe corpus',
+  'error.noCorpus': 'there is no corpus at {{path}}',
+  'error.newerCorpus': 'this corpus was written by a newer version of Loupe (schema {{version}}); update Loupe to open it — the file was not changed',
+  'error.changedElsewhere': '“{{title}}” was changed in another window or tab since it was opened; reopen it to see those changes',
+  'error.corpusNotOpen': 'this document belongs to a corpus that is no longer open here; nothing was saved',
+  'error.fileExists': 'a file already exists at {{path}}; choose another name, or open it instead',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,17 @@
+/**
+ * Why something failed, in a form the UI can translate: a message key of src/shared/i18n and its
+ * parameters. Errors keep their English message too (logs, the CLI, unknown keys).
+ */
+export interface ErrorReason {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** An Error that may carry a translatable reason. */
+export type ReasonedError = Error & { reason?: ErrorReason };
+
+/** Attaches a reason to an error that crossed a transport. */
+export function withReason(error: Error, reason: ErrorReason | undefined): ReasonedError {
+  if (reason) (error as ReasonedError).reason = reason;
+  return error;
+}
