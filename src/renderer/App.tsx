@@ -29,7 +29,7 @@ import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readFiles } from './platform/webHost';
 import { DocumentSaver, type SaveStatus } from './state/autosave';
-import { dialogStore, promptText, showMessage } from './state/dialogs';
+import { confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
 
 
 function isTypingTarget(target: EventTarget | null): boolean {
@@ -89,11 +89,24 @@ export function App() {
     await saverRef.current?.flush();
   }, []);
 
+  /**
+   * Saves before leaving the open document; when that fails, the user decides whether to leave
+   * anyway (discarding what could not be saved). Resolves false to stay.
+   */
+  const saveBeforeLeaving = useCallback(async (): Promise<boolean> => {
+    try {
+      await flush();
+      return true;
+    } catch (e) {
+      return confirmAction(t('leave.title'), [describeError(e), t('leave.question')], t('leave.discard'));
+    }
+  }, [flush, t]);
+
   const openDocument = useCallback(
     async (id: number, options: { reload?: boolean } = {}) => {
       if (!options.reload && openIdRef.current === id) return;
       try {
-        await flush(); // rejects while the open document has unsaved changes: stay on it
+        if (!(await saveBeforeLeaving())) return;
         const doc = await api.getDocument({ id });
         saverRef.current?.dispose();
         saverRef.current = null;
@@ -105,7 +118,7 @@ export function App() {
         report(e);
       }
     },
-    [api, flush, report],
+    [api, report, saveBeforeLeaving],
   );
 
   const loadCorpus = useCallback(
@@ -223,8 +236,7 @@ export function App() {
         switch (command.type) {
           case 'new-corpus': {
             const path = await host.chooseCorpusToCreate();
-            if (path) {
-              await flush();
+            if (path && (await saveBeforeLeaving())) {
               await loadCorpus(await api.createCorpus({ path }));
               setSettings(await api.getSettings({}));
             }
@@ -233,8 +245,7 @@ export function App() {
           case 'open-corpus':
           case 'open-recent': {
             const path = command.type === 'open-recent' ? command.path : await host.chooseCorpusToOpen();
-            if (path) {
-              await flush();
+            if (path && (await saveBeforeLeaving())) {
               await loadCorpus(await api.openCorpus({ path }));
               setSettings(await api.getSettings({}));
             }

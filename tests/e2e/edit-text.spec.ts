@@ -114,3 +114,27 @@ test('the interface switches to Simplified Chinese and remembers it', async ({ p
   await (await chooser).setFiles([path.join(__dirname, '../fixtures/not-text.bin')]);
   await expect(page.getByRole('dialog', { name: '导入报告' })).toContainText('not-text.bin:不是文本文件(含有二进制数据)');
 });
+
+test('two tabs on one document: the later save is refused, nothing is overwritten, and the user can reload', async ({ page, loupe }) => {
+  const other = await page.context().newPage();
+  await other.goto(loupe.url);
+  await expect(editor(other)).toContainText('县委书记周振华');
+
+  await selectText(other, '县委书记周振华');
+  await other.keyboard.press('2');
+  await waitSaved(other);
+
+  await selectText(page, '副县长、县河长办主任王丽萍');
+  await page.keyboard.press('2');
+  await expect(page.getByRole('status')).toContainText('was changed in another window or tab');
+  expect(loupe.query<{ label: string }>('SELECT label FROM spans')).toEqual([{ label: 'official' }]);
+
+  // Leaving asks first; discarding reloads what the other tab saved.
+  await page.getByRole('navigation', { name: 'Documents' }).getByRole('button', { name: /Harbour city/ }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Unsaved changes' });
+  await ask.getByRole('button', { name: 'Discard and continue' }).click();
+  await page.getByRole('navigation', { name: 'Documents' }).getByRole('button', { name: /清河县/ }).click();
+  const panel = page.getByRole('complementary', { name: 'Spans' });
+  await expect(panel.getByRole('listitem')).toHaveCount(1);
+  await expect(panel).toContainText('县委书记周振华');
+});

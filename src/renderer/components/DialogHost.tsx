@@ -8,7 +8,13 @@ export function DialogHost() {
   if (!dialog) return null;
   return (
     <div className="dialog-backdrop">
-      {dialog.kind === 'text' ? <TextDialog dialog={dialog} /> : <MessageDialog dialog={dialog} />}
+      {dialog.kind === 'text' ? (
+        <TextDialog dialog={dialog} />
+      ) : dialog.kind === 'confirm' ? (
+        <ConfirmDialog dialog={dialog} />
+      ) : (
+        <MessageDialog dialog={dialog} />
+      )}
     </div>
   );
 }
@@ -58,6 +64,34 @@ function MessageDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'message' }
       <div className="dialog-buttons">
         <button ref={buttonRef} type="button" onClick={() => dialog.resolve()}>
           {t('dialog.close')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ConfirmDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'confirm' }> }) {
+  const { t } = useTranslation();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancelRef.current?.focus(), []);
+  return (
+    <div
+      className="dialog"
+      role="alertdialog"
+      aria-modal="true"
+      aria-label={dialog.title}
+      onKeyDown={(e) => e.key === 'Escape' && dialog.resolve(false)}
+    >
+      <h2>{dialog.title}</h2>
+      {dialog.lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+      <div className="dialog-buttons">
+        <button ref={cancelRef} type="button" onClick={() => dialog.resolve(false)}>
+          {t('dialog.cancel')}
+        </button>
+        <button type="button" onClick={() => dialog.resolve(true)}>
+          {dialog.confirmLabel}
         </button>
       </div>
     </div>

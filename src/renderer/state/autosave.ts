@@ -4,6 +4,7 @@
  */
 import type { LoupeApi } from '../../shared/contract';
 import type { SpanInput } from '../../shared/types';
+import type { ReasonedError } from '../../shared/errors';
 import { describeError } from '../i18n';
 
 export type SaveStatus = { state: 'saved' } | { state: 'unsaved' } | { state: 'saving' } | { state: 'error'; message: string };
@@ -62,7 +63,7 @@ export class DocumentSaver {
     this.onStatus({ state: 'unsaved' });
     if (this.timer) clearTimeout(this.timer);
     const wait = Math.max(0, Math.min(DEBOUNCE_MS, this.firstDirtyAt + MAX_WAIT_MS - now));
-    this.timer = setTimeout(() => void this.flush(), wait);
+    this.timer = setTimeout(() => void this.flush().catch(() => undefined), wait); // the status bar shows failures
   }
 
   /**
@@ -113,7 +114,10 @@ export class DocumentSaver {
       this.dirty = true;
       this.lastError = describeError(error);
       this.onStatus({ state: 'error', message: this.lastError });
-      if (!this.timer) this.timer = setTimeout(() => void this.flush(), RETRY_MS);
+      // A conflict does not heal by retrying; anything else (a busy or full disk) may.
+      const key = (error as ReasonedError).reason?.key;
+      const final = key === 'error.changedElsewhere' || key === 'error.corpusNotOpen';
+      if (!final && !this.timer) this.timer = setTimeout(() => void this.flush().catch(() => undefined), RETRY_MS);
     }
   }
 

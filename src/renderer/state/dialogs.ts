@@ -4,7 +4,8 @@
  */
 export type Dialog =
   | { kind: 'text'; title: string; label: string; initial: string; resolve: (value: string | null) => void }
-  | { kind: 'message'; title: string; lines: string[]; resolve: () => void };
+  | { kind: 'message'; title: string; lines: string[]; resolve: () => void }
+  | { kind: 'confirm'; title: string; lines: string[]; confirmLabel: string; resolve: (confirmed: boolean) => void };
 
 type Listener = () => void;
 
@@ -38,5 +39,12 @@ export function promptText(title: string, label: string, initial = ''): Promise<
 export function showMessage(title: string, lines: string[]): Promise<void> {
   return new Promise((resolve) => {
     set({ kind: 'message', title, lines, resolve: () => (set(null), resolve()) });
+  });
+}
+
+/** Asks a yes/no question; resolves true only when the user confirms. */
+export function confirmAction(title: string, lines: string[], confirmLabel: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    set({ kind: 'confirm', title, lines, confirmLabel, resolve: (v) => (set(null), resolve(v)) });
   });
 }
