@@ -62,6 +62,8 @@ export function App() {
   const loadSeqRef = useRef(0);
   /** The open corpus's id, which every save carries. */
   const corpusIdRef = useRef('');
+  /** loadCorpus, for callbacks defined before it. */
+  const loadCorpusRef = useRef<(info: CorpusInfo) => Promise<void>>(async () => undefined);
   const saverRef = useRef<DocumentSaver | null>(null);
   const dialogOpen = useSyncExternalStore(dialogStore.subscribe, () => dialogStore.get() !== null);
 
@@ -104,9 +106,18 @@ export function App() {
 
   const openDocument = useCallback(
     async (id: number, options: { reload?: boolean } = {}) => {
-      if (!options.reload && openIdRef.current === id) return;
+      // The open document again: nothing to do, unless it has changes that could not be saved
+      // (a conflict), where choosing it again is how the user asks to reload it.
+      if (!options.reload && openIdRef.current === id && !saverRef.current?.hasUnsavedChanges()) return;
       try {
         if (!(await saveBeforeLeaving())) return;
+        // Another tab may have opened another corpus on the same bridge: show that one instead of
+        // mixing its documents into this list.
+        const info = await api.corpusInfo({});
+        if (info.id !== corpusIdRef.current) {
+          await loadCorpusRef.current(info);
+          return;
+        }
         const doc = await api.getDocument({ id });
         saverRef.current?.dispose();
         saverRef.current = null;
@@ -136,6 +147,24 @@ export function App() {
     },
     [api, openDocument],
   );
+  loadCorpusRef.current = loadCorpus;
+
+  // Coming back to a tab after another tab switched the corpus: follow it (saves could not land anyway).
+  useEffect(() => {
+    const check = () => {
+      if (document.visibilityState !== 'visible' || !corpusIdRef.current) return;
+      void api
+        .corpusInfo({})
+        .then((info) => (info.id !== corpusIdRef.current ? loadCorpusRef.current(info) : undefined))
+        .catch(() => undefined);
+    };
+    window.addEventListener('focus', check);
+    document.addEventListener('visibilitychange', check);
+    return () => {
+      window.removeEventListener('focus', check);
+      document.removeEventListener('visibilitychange', check);
+    };
+  }, [api]);
 
   // First load: settings (locale), the corpus, the first document.
   useEffect(() => {
@@ -300,7 +329,7 @@ export function App() {
       const mod = event.ctrlKey || event.metaKey;
       if (mod && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        void flush();
+        void flush().catch(() => undefined); // the status bar shows why it failed
         return;
       }
       const editor = editorRef.current;

@@ -72,7 +72,11 @@ export const apiSchemas = {
       upsert: z.array(spanInput),
       remove: z.array(z.string().min(1).max(200)),
     })
-    .strict(),
+    .strict()
+    .refine((r) => r.baseRevision !== undefined || (r.text === undefined && r.upsert.length === 0 && r.remove.length === 0), {
+      message: 'baseRevision is required when text or spans change',
+      path: ['baseRevision'],
+    }),
   deleteDocument: z.object({ id: docId }).strict(),
   importFiles: z
     .object({

@@ -2,8 +2,10 @@
  * Why something failed, in a form the UI can translate: a message key of src/shared/i18n and its
  * parameters. Errors keep their English message too (logs, the CLI, unknown keys).
  */
+import type { MessageKey } from './i18n/en';
+
 export interface ErrorReason {
-  key: string;
+  key: MessageKey;
   params?: Record<string, string | number>;
 }
 

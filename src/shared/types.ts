@@ -68,7 +68,7 @@ export interface LoupeDocument {
 
 /** The open corpus. */
 export interface CorpusInfo {
-  /** Random, made when the corpus file was created; tells corpora apart whatever their path. */
+  /** Names this opening of the corpus (random per open): saves carry it, so none lands elsewhere. */
   id: string;
   path: string;
   name: string;
@@ -90,7 +90,7 @@ export interface ImportReport {
 
 /** An incremental save of one document: new text (if it changed) and the span changes. */
 export interface SaveDocumentRequest {
-  /** The corpus the document was read from (CorpusInfo.id): a save never lands in another one. */
+  /** The opening of the corpus the document was read from (CorpusInfo.id): a save never lands elsewhere. */
   corpusId: string;
   id: number;
   /**

@@ -129,11 +129,10 @@ test('two tabs on one document: the later save is refused, nothing is overwritte
   await expect(page.getByRole('status')).toContainText('was changed in another window or tab');
   expect(loupe.query<{ label: string }>('SELECT label FROM spans')).toEqual([{ label: 'official' }]);
 
-  // Leaving asks first; discarding reloads what the other tab saved.
-  await page.getByRole('navigation', { name: 'Documents' }).getByRole('button', { name: /Harbour city/ }).click();
+  // Choosing the document again reloads it, after asking; discarding shows what the other tab saved.
+  await page.getByRole('navigation', { name: 'Documents' }).getByRole('button', { name: /清河县/ }).click();
   const ask = page.getByRole('alertdialog', { name: 'Unsaved changes' });
   await ask.getByRole('button', { name: 'Discard and continue' }).click();
-  await page.getByRole('navigation', { name: 'Documents' }).getByRole('button', { name: /清河县/ }).click();
   const panel = page.getByRole('complementary', { name: 'Spans' });
   await expect(panel.getByRole('listitem')).toHaveCount(1);
   await expect(panel).toContainText('县委书记周振华');

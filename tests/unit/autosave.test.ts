@@ -22,12 +22,18 @@ describe('DocumentSaver', () => {
   let saves: SaveDocumentRequest[];
   let statuses: SaveStatus['state'][];
   let current: Snapshot;
-  let fail = false;
+  let fail: Error | null = null;
+  let gate: Promise<void> | null = null;
+  /** Like the store: refuses a save made on a stale revision. */
+  let revision = 0;
   const api = {
     saveDocument: async (req: SaveDocumentRequest) => {
-      if (fail) throw new Error('disk full');
+      if (gate) await gate;
+      if (fail) throw fail;
+      if (req.baseRevision !== revision) throw Object.assign(new Error('conflict'), { reason: { key: 'error.changedElsewhere' } });
       saves.push(req);
-      return { revision: saves.length, updatedAt: '' };
+      revision += 1;
+      return { revision, updatedAt: '' };
     },
   } as unknown as LoupeApi;
 
@@ -35,7 +41,9 @@ describe('DocumentSaver', () => {
     vi.useFakeTimers();
     saves = [];
     statuses = [];
-    fail = false;
+    fail = null;
+    gate = null;
+    revision = 0;
     current = { text: 'abc', spans: [] };
   });
   afterEach(() => vi.useRealTimers());
@@ -61,13 +69,52 @@ describe('DocumentSaver', () => {
     const saver = make();
     current = { text: 'abc', spans: [span('s', 0, 2)] };
     saver.changed();
-    fail = true;
+    fail = new Error('disk full');
     await expect(saver.flush()).rejects.toThrow('disk full'); // callers must not walk away
     expect(statuses.at(-1)).toBe('error');
     expect(saver.hasUnsavedChanges()).toBe(true);
-    fail = false;
+    fail = null;
     await vi.advanceTimersByTimeAsync(3000);
     expect(saves).toEqual([{ corpusId: 'c1', id: 7, baseRevision: 0, upsert: [span('s', 0, 2)], remove: [] }]);
     expect(statuses.at(-1)).toBe('saved');
+  });
+
+  it('flush saves at once, without waiting for the debounce', async () => {
+    const saver = make();
+    current = { text: 'abcd', spans: [] };
+    saver.changed();
+    await saver.flush(); // no timer advanced
+    expect(saves).toHaveLength(1);
+  });
+
+  it('a change made while a save is in flight is saved next, on the new revision', async () => {
+    const saver = make();
+    let open!: () => void;
+    gate = new Promise((r) => (open = r));
+    current = { text: 'abc1', spans: [] };
+    saver.changed();
+    const first = saver.flush();
+    current = { text: 'abc12', spans: [] };
+    saver.changed();
+    open();
+    gate = null;
+    await first;
+    await saver.flush();
+    expect(saves.map((s) => [s.baseRevision, s.text])).toEqual([
+      [0, 'abc1'],
+      [1, 'abc12'],
+    ]);
+  });
+
+  it('does not retry a conflict (it cannot heal), but keeps the changes unsaved', async () => {
+    const saver = make();
+    revision = 5; // another window saved meanwhile
+    current = { text: 'mine', spans: [] };
+    saver.changed();
+    await expect(saver.flush()).rejects.toThrow();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(saves).toEqual([]);
+    expect(statuses.filter((s) => s === 'saving')).toHaveLength(1);
+    expect(saver.hasUnsavedChanges()).toBe(true);
   });
 });

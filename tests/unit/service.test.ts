@@ -112,6 +112,19 @@ describe('saving', () => {
     const other = await service.createCorpus({ path: path.join(dir, 'other.loupe') });
     expect(other.id).not.toBe(first.id);
     await expect(save(0)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/no longer open/) });
+
+    // a copy of the first corpus (a backup) is another opening, with another id
+    fs.copyFileSync(first.path, path.join(dir, 'copy.loupe'));
+    const copy = await service.openCorpus({ path: path.join(dir, 'copy.loupe') });
+    expect(copy.id).not.toBe(first.id);
+    await expect(save(saved.revision + 1)).rejects.toMatchObject({ reason: { key: 'error.corpusNotOpen' } });
+  });
+
+  it('requires the base revision whenever text or spans change', () => {
+    expect(() => parseArgs('saveDocument', { corpusId: 'c', id: 1, text: 'x', upsert: [], remove: [] })).toThrow(
+      /baseRevision is required/,
+    );
+    expect(parseArgs('saveDocument', { corpusId: 'c', id: 1, title: 'T', upsert: [], remove: [] })).toMatchObject({ title: 'T' });
   });
 });
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type OffsetUnit } from '../../shared/types';
-import { MAX_IMPORT_BYTES } from '../../shared/limits';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
 import { LOUPE_VERSION } from '../../shared/version';
 import { exportFrom, importFilesInto, openCorpusStore } from '../services/loupeService';
 import { startWeb } from '../web';
@@ -37,7 +37,7 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
     const unreadable: { name: string; error: string }[] = [];
     for (const file of files) {
       try {
-        if (fs.statSync(file).size > MAX_IMPORT_BYTES) throw new Error('the file is larger than the 64 MB import limit');
+        if (fs.statSync(file).size > MAX_IMPORT_BYTES) throw new Error(`the file is larger than the ${MAX_IMPORT_MB} MB import limit`);
         inputs.push({ name: file, data: new Uint8Array(fs.readFileSync(file)) });
       } catch (error) {
         unreadable.push({ name: file, error: (error as Error).message });

@@ -4,7 +4,7 @@
  * iconv-lite, with a tie-breaker for the GB18030 / Big5 choice that matters most to Loupe's users.
  */
 import type { ErrorReason } from '../../shared/errors';
-import { MAX_IMPORT_BYTES } from '../../shared/limits';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 
@@ -41,7 +41,10 @@ type ChineseEncoding = 'GB18030' | 'Big5';
 /** Decodes an imported file's bytes, detecting the encoding; throws DecodeError when it is not usable text. */
 export function decodeText(bytes: Uint8Array): DecodedText {
   if (bytes.length === 0) throw new DecodeError('the file is empty', { key: 'error.fileEmpty' });
-  if (bytes.length > MAX_IMPORT_BYTES) throw new DecodeError('the file is larger than the 64 MB import limit', { key: 'error.fileTooLarge' });
+  if (bytes.length > MAX_IMPORT_BYTES) throw new DecodeError(`the file is larger than the ${MAX_IMPORT_MB} MB import limit`, {
+      key: 'error.fileTooLarge',
+      params: { limit: MAX_IMPORT_MB },
+    });
 
   const decoded = decodeBytes(bytes);
   if (decoded.text.length === 0) throw new DecodeError('the file is empty', { key: 'error.fileEmpty' });

@@ -18,7 +18,7 @@ import {
 import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
-import { MAX_IMPORT_BYTES } from '../../shared/limits';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
 import { handleTrusted, type SenderCheck } from './ipc';
 
@@ -57,7 +57,10 @@ async function readImportFiles(paths: readonly string[]): Promise<ImportFile[]> 
   const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_BYTES);
   if (tooBig.length > 0) {
     const names = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.size / 1024 / 1024)} MB)`).join(', ');
-    throw new ApiError(`too large to import, the limit is 64 MB per file: ${names}`, 'invalid-argument');
+    throw new ApiError(`too large to import, the limit is ${MAX_IMPORT_MB} MB per file: ${names}`, 'invalid-argument', {
+      key: 'error.filesTooLarge',
+      params: { limit: MAX_IMPORT_MB, names },
+    });
   }
   const files: ImportFile[] = [];
   for (const p of paths) {

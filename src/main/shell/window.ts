@@ -74,7 +74,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
  * Asks the renderer to flush; resolves null when it saved (or is gone), or the reason it could not:
  * its own error message, or a timeout.
  */
-function requestFlush(contents: WebContents, timeoutMs: number): Promise<string | null> {
+function requestFlush(contents: WebContents, timeoutMs: number, locale: () => Locale): Promise<string | null> {
   if (contents.isDestroyed() || contents.isCrashed()) return Promise.resolve(null);
   return new Promise((resolve) => {
     const done = (failure: string | null = null): void => {
@@ -87,7 +87,7 @@ function requestFlush(contents: WebContents, timeoutMs: number): Promise<string 
     const onFlushed = (event: IpcMainEvent, failure: unknown): void => {
       if (event.sender === contents) done(typeof failure === 'string' ? failure : null);
     };
-    const timer = setTimeout(() => done('the window did not confirm its saves in time'), timeoutMs);
+    const timer = setTimeout(() => done(translate(locale(), 'error.closeTimeout')), timeoutMs);
     ipcMain.on(HOST_CHANNELS.flushed, onFlushed);
     contents.once('render-process-gone', gone);
     contents.send(HOST_CHANNELS.beforeClose);
@@ -113,7 +113,7 @@ function guardClose(win: BrowserWindow, options: MainWindowOptions): void {
     event.preventDefault();
     if (flushing) return;
     flushing = true;
-    void requestFlush(win.webContents, FLUSH_TIMEOUT_MS).then(async (failure) => {
+    void requestFlush(win.webContents, FLUSH_TIMEOUT_MS, options.locale).then(async (failure) => {
       if (failure && !win.isDestroyed()) {
         // Never drop unsaved work silently: the user decides.
         const t = (key: string): string => translate(options.locale(), key);

@@ -152,14 +152,11 @@ export class CorpusStore {
     return new CorpusStore(openDatabase(file, options), path.resolve(file));
   }
 
-  /** The corpus's random id, made on first open (files from before it existed get one then). */
-  get id(): string {
-    const stored = this.statements.getMeta.get('id')?.value;
-    if (stored) return stored;
-    const made = randomUUID();
-    this.statements.setMeta.run('id', made);
-    return made;
-  }
+  /**
+   * Names this opening of the corpus (random, in memory): a save made against another opening —
+   * another corpus, a copy of this file, or this file before it was reopened — is refused.
+   */
+  readonly id: string = randomUUID();
 
   /** The corpus name: its stored name, else the file name without extension. */
   get name(): string {
@@ -212,7 +209,7 @@ export class CorpusStore {
 
   getDocument(id: number): LoupeDocument {
     const row = this.statements.document.get(id);
-    if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found');
+    if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found', { key: 'error.documentGone' });
     return toDocument(row, this.statements.spansOf.all(id).map(toSpan));
   }
 
@@ -260,7 +257,7 @@ export class CorpusStore {
   saveDocument(req: Omit<SaveDocumentRequest, 'corpusId'>): SaveResult {
     return this.db.transaction(() => {
       const row = this.statements.document.get(req.id);
-      if (!row) throw new StoreError(`document ${req.id} does not exist`, 'not-found');
+      if (!row) throw new StoreError(`document ${req.id} does not exist`, 'not-found', { key: 'error.documentGone' });
       if (req.baseRevision !== undefined && req.baseRevision !== row.revision) {
         throw new StoreError(
           `“${row.title}” was changed elsewhere (another window or tab) since it was opened; reopen it to see those changes`,

@@ -49,7 +49,7 @@ function describeOpenError(path: string, error: unknown): Error {
   if (/not a database|malformed|file is encrypted/i.test(message)) {
     return new CorpusOpenError(`${path} is damaged or not a Loupe corpus (${message}).`, { key: 'error.damaged', params: { path } });
   }
-  return new CorpusOpenError(`cannot open ${path}: ${message}`);
+  return new CorpusOpenError(`cannot open ${path}: ${message}`, { key: 'error.cannotOpen', params: { path, detail: message } });
 }
 
 /** Checks, read-only, that an existing file is a Loupe corpus this version can read; returns its schema version. */
@@ -87,7 +87,7 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   try {
     db = new Database(path, { fileMustExist: !options.create });
   } catch (error) {
-    throw new CorpusOpenError(`cannot open ${path}: ${(error as Error).message}`);
+    throw describeOpenError(path, error);
   }
   try {
     db.pragma('journal_mode = WAL');

@@ -35,6 +35,13 @@ function replaceBytes(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? { $bytes: toBase64(value) } : value;
 }
 
+let unloading = false;
+
+/** Marks the page as going away: the saves sent from now on use keepalive requests. */
+export function markUnloading(): void {
+  unloading = true;
+}
+
 /** Builds a LoupeApi whose calls go to the bridge with the token. */
 export function createHttpApi(token: string): LoupeApi {
   const call = async (method: string, args: unknown): Promise<unknown> => {
@@ -43,8 +50,9 @@ export function createHttpApi(token: string): LoupeApi {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body,
-      // a save started as the tab closes must outlive the page (browsers cap keepalive bodies at 64 KB)
-      keepalive: method === 'saveDocument' && body.length < 60_000,
+      // a save started as the tab closes must outlive the page; browsers cap keepalive bodies at
+      // 64 KB (UTF-8 bytes) and refuse larger ones, so it is used only then and only when it fits
+      keepalive: unloading && method === 'saveDocument' && new TextEncoder().encode(body).length < 63_000,
     });
     const reply = (await response.json().catch(() => null)) as
       | { ok: true; result: unknown }

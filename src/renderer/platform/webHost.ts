@@ -5,6 +5,7 @@
 import type { HostBridge, MenuCommand } from '../../shared/host';
 import type { ImportFile } from '../../shared/types';
 import { promptText } from '../state/dialogs';
+import { markUnloading } from './httpApi';
 
 type Translate = (key: string) => string;
 
@@ -57,7 +58,10 @@ export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCo
       window.addEventListener('beforeunload', (event) => {
         if (hasUnsavedChanges()) event.preventDefault();
       });
-      window.addEventListener('pagehide', () => void flush().catch(() => undefined));
+      window.addEventListener('pagehide', () => {
+        markUnloading();
+        void flush().catch(() => undefined);
+      });
     },
     setLocale() {
       // The in-page menu re-renders with the UI; nothing native to update.

@@ -116,7 +116,7 @@ export class DocumentSaver {
       this.onStatus({ state: 'error', message: this.lastError });
       // A conflict does not heal by retrying; anything else (a busy or full disk) may.
       const key = (error as ReasonedError).reason?.key;
-      const final = key === 'error.changedElsewhere' || key === 'error.corpusNotOpen';
+      const final = key === 'error.changedElsewhere' || key === 'error.corpusNotOpen' || key === 'error.documentGone';
       if (!final && !this.timer) this.timer = setTimeout(() => void this.flush().catch(() => undefined), RETRY_MS);
     }
   }
