@@ -137,3 +137,25 @@ test('two tabs on one document: the later save is refused, nothing is overwritte
   await expect(panel.getByRole('listitem')).toHaveCount(1);
   await expect(panel).toContainText('县委书记周振华');
 });
+
+test('File › New corpus, then Open recent back to the first one', async ({ page, loupe }) => {
+  const file = path.join(loupe.dataDir, 'second.loupe');
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: 'New corpus…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New corpus' });
+  await dialog.getByRole('textbox').fill(file);
+  await dialog.getByRole('button', { name: 'OK' }).click();
+  await expect(page.getByRole('status').locator('..')).toContainText('Corpus: second');
+  await expect(page.getByRole('navigation', { name: 'Documents' })).toContainText('No documents yet');
+
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: `Open recent: ${loupe.corpusPath}` }).click();
+  await expect(page.getByRole('navigation', { name: 'Documents' })).toContainText('清河县');
+  // a path that is not a corpus: a clear message, and the current corpus stays open
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: 'Open corpus…' }).click();
+  await page.getByRole('dialog', { name: 'Open corpus' }).getByRole('textbox').fill(path.join(__dirname, '../fixtures/not-text.bin'));
+  await page.getByRole('dialog', { name: 'Open corpus' }).getByRole('button', { name: 'OK' }).click();
+  await expect(page.getByRole('alert')).toContainText('is not a Loupe corpus');
+  await expect(page.getByRole('navigation', { name: 'Documents' })).toContainText('清河县');
+});
