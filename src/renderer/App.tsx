@@ -17,6 +17,7 @@ import type {
 } from '../shared/types';
 import { LOUPE_VERSION } from '../shared/version';
 import { DialogHost } from './components/DialogHost';
+import { isTextField } from './editor/keys';
 import type { EditorMode } from './editor/view';
 import { DocumentList } from './components/DocumentList';
 import { EditorPane, type EditorHandle, type EditorSpan } from './components/EditorPane';
@@ -31,13 +32,6 @@ import { readFiles } from './platform/webHost';
 import { DocumentSaver, type SaveStatus } from './state/autosave';
 import { confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
 
-
-function isTypingTarget(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  if (!el) return false;
-  if (el.closest?.('.ProseMirror')) return false;
-  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable;
-}
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -325,7 +319,7 @@ export function App() {
   // Window-level keys: Ctrl/Cmd+S everywhere; in annotate mode the label hotkeys and span keys.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (dialogOpen || isTypingTarget(event.target)) return;
+      if (dialogOpen || isTextField(event.target)) return;
       const mod = event.ctrlKey || event.metaKey;
       if (mod && event.key.toLowerCase() === 's') {
         event.preventDefault();

@@ -13,7 +13,7 @@ import { API_METHODS, ApiError, parseArgs, type ApiMethod } from '../../shared/c
 import type { ExportFormat, OffsetUnit } from '../../shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
 import type { LoupeService } from '../services/loupeService';
-import { reviveBytes } from './wire';
+import { reviveBytes } from '../../shared/wire';
 
 export interface BridgeOptions {
   service: LoupeService;

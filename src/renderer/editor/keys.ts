@@ -26,10 +26,11 @@ export function labelForKey(labels: readonly EditorLabel[], event: KeyLike): Edi
   });
 }
 
-function isTextField(target: EventTarget | null, editor: LoupeEditor): boolean {
-  const el = target as { tagName?: string; isContentEditable?: boolean } | null;
+/** Whether a key event's target is a text field other than the editor (its keys are not ours). */
+export function isTextField(target: EventTarget | null, editorRoot?: globalThis.Node | null): boolean {
+  const el = target as { tagName?: string; isContentEditable?: boolean; closest?: (s: string) => unknown } | null;
   if (!el || typeof el.tagName !== 'string') return false;
-  if (editor.view.dom.contains(target as globalThis.Node)) return false;
+  if (editorRoot ? editorRoot.contains(target as globalThis.Node) : el.closest?.('.ProseMirror')) return false;
   return el.isContentEditable === true || /^(?:INPUT|TEXTAREA|SELECT)$/.test(el.tagName);
 }
 
@@ -44,7 +45,7 @@ export function handleAnnotateKey(
   labels: readonly EditorLabel[] = editor.labels,
 ): boolean {
   if (editor.mode !== 'annotate' || event.isComposing || event.defaultPrevented) return false;
-  if (isTextField(event.target, editor)) return false;
+  if (isTextField(event.target, editor.view.dom)) return false;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
   if (event.ctrlKey || event.metaKey) {
     if (event.altKey) return false;

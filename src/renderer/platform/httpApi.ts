@@ -5,6 +5,7 @@
 import { API_METHOD_NAMES } from '../../shared/apiMethods';
 import type { LoupeApi } from '../../shared/contract';
 import { withReason, type ErrorReason } from '../../shared/errors';
+import { bytesReplacer } from '../../shared/wire';
 
 const TOKEN_KEY = 'loupe-token';
 
@@ -21,20 +22,6 @@ export function takeToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
-}
-
-/** JSON replacer: bytes travel as { $bytes: base64 } (the bridge revives them). */
-function replaceBytes(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? { $bytes: toBase64(value) } : value;
-}
-
 let unloading = false;
 
 /** Marks the page as going away: the saves sent from now on use keepalive requests. */
@@ -45,7 +32,7 @@ export function markUnloading(): void {
 /** Builds a LoupeApi whose calls go to the bridge with the token. */
 export function createHttpApi(token: string): LoupeApi {
   const call = async (method: string, args: unknown): Promise<unknown> => {
-    const body = JSON.stringify(args ?? {}, replaceBytes);
+    const body = JSON.stringify(args ?? {}, bytesReplacer);
     const response = await fetch(`/api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
