@@ -15,6 +15,7 @@ export const API_METHOD_NAMES = [
   'exportCorpus',
   'openCorpus',
   'createCorpus',
+  'updateSchema',
   'getSettings',
   'updateSettings',
 ] as const satisfies readonly (keyof LoupeApi)[];

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type {
+  AttributeKind,
   CorpusInfo,
+  DocumentStatus,
   DocumentSummary,
   ExportFormat,
   ExportRequest,
@@ -16,10 +18,13 @@ import type {
   OffsetUnit,
   LoupeDocument,
   SaveDocumentRequest,
+  SchemaDraft,
+  SchemaUpdateResult,
   SaveResult,
   Settings,
 } from './types';
-import { EXPORT_FORMATS, OFFSET_UNITS } from './types';
+import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, EXPORT_FORMATS, OFFSET_UNITS } from './types';
+import { NOTE_MAX } from './schema';
 import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
 
@@ -34,6 +39,11 @@ export interface LoupeApi {
   exportCorpus(args: ExportRequest): Promise<ExportResult>;
   openCorpus(args: { path: string }): Promise<CorpusInfo>;
   createCorpus(args: { path: string }): Promise<CorpusInfo>;
+  /**
+   * Replaces the corpus schema. When the change would delete spans, attribute values or links and
+   * `confirmDeletes` is not set, nothing is written and the result (applied: false) says what would go.
+   */
+  updateSchema(args: { corpusId: string; schema: SchemaDraft; confirmDeletes?: boolean }): Promise<SchemaUpdateResult>;
   getSettings(args: Record<string, never>): Promise<Settings>;
   updateSettings(args: { locale?: Locale | null; exportOffsets?: OffsetUnit }): Promise<Settings>;
 }
@@ -47,15 +57,82 @@ const docId = z.number().int().positive();
 const offset = z.number().int().nonnegative();
 const path = z.string().min(1, 'a path is required').max(4096);
 
+const spanId = z.string().min(1).max(200);
+const name = z.string().min(1).max(100);
+const attrValue = z.union([z.string().max(10_000), z.number().finite(), z.boolean()]);
+const fragment = z.tuple([offset, offset]);
+
 const spanInput = z
   .object({
-    id: z.string().min(1).max(200),
-    label: z.string().min(1).max(100),
+    id: spanId,
+    label: name,
     start: offset,
     end: offset,
+    fragments: z.array(fragment).min(1).max(1000).optional(),
+    attrs: z.record(z.string().max(100), attrValue).optional(),
+    note: z.string().max(NOTE_MAX).optional(),
   })
   .strict()
-  .refine((s) => s.end > s.start, { message: 'a span must end after it starts' });
+  .refine((s) => s.end > s.start, { message: 'a span must end after it starts' })
+  .refine(
+    (s) =>
+      !s.fragments ||
+      (s.fragments[0]![0] === s.start &&
+        s.fragments[s.fragments.length - 1]![1] === s.end &&
+        s.fragments.every(([a, b], i) => b > a && (i === 0 || a > s.fragments![i - 1]![1]))),
+    { message: 'fragments must be sorted, non-empty, apart from each other, and run from start to end', path: ['fragments'] },
+  );
+
+const link = z
+  .object({ id: spanId, type: name, from: spanId, to: spanId })
+  .strict()
+  .refine((l) => l.from !== l.to, { message: 'a link joins two different spans' });
+
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour looks like #1a2b3c');
+const schemaDraft = z
+  .object({
+    labels: z
+      .array(
+        z
+          .object({
+            was: name.optional(),
+            name,
+            color: hexColor,
+            hotkey: z.string().length(1).nullable(),
+            description: z.string().max(2000),
+            attributes: z.array(
+              z
+                .object({
+                  was: name.optional(),
+                  name,
+                  kind: z.enum(ATTRIBUTE_KINDS as [AttributeKind, ...AttributeKind[]]),
+                  options: z.array(name).max(200),
+                  default: attrValue.nullable(),
+                  description: z.string().max(2000),
+                })
+                .strict(),
+            ).max(100),
+          })
+          .strict(),
+      )
+      .min(1, 'the schema needs at least one label')
+      .max(200),
+    linkTypes: z
+      .array(
+        z
+          .object({
+            was: name.optional(),
+            name,
+            from: z.array(name).max(200),
+            to: z.array(name).max(200),
+            color: hexColor,
+            description: z.string().max(2000),
+          })
+          .strict(),
+      )
+      .max(100),
+  })
+  .strict();
 
 /** Argument schemas, one per method; the `satisfies` clause keeps them in step with LoupeApi. */
 export const apiSchemas = {
@@ -69,11 +146,19 @@ export const apiSchemas = {
       baseRevision: z.number().int().nonnegative().optional(),
       text: z.string().optional(),
       title: z.string().min(1).max(1000).optional(),
+      status: z.enum(DOCUMENT_STATUSES as [DocumentStatus, ...DocumentStatus[]]).optional(),
+      note: z.string().max(NOTE_MAX).optional(),
       upsert: z.array(spanInput),
-      remove: z.array(z.string().min(1).max(200)),
+      remove: z.array(spanId),
+      upsertLinks: z.array(link).optional(),
+      removeLinks: z.array(spanId).optional(),
     })
     .strict()
-    .refine((r) => r.baseRevision !== undefined || (r.text === undefined && r.upsert.length === 0 && r.remove.length === 0), {
+    .refine(
+      (r) =>
+        r.baseRevision !== undefined ||
+        (r.text === undefined && r.upsert.length === 0 && r.remove.length === 0 && !r.upsertLinks?.length && !r.removeLinks?.length),
+      {
       message: 'baseRevision is required when text or spans change',
       path: ['baseRevision'],
     }),
@@ -99,6 +184,9 @@ export const apiSchemas = {
     .strict(),
   openCorpus: z.object({ path }).strict(),
   createCorpus: z.object({ path }).strict(),
+  updateSchema: z
+    .object({ corpusId: z.string().min(1).max(100), schema: schemaDraft, confirmDeletes: z.boolean().optional() })
+    .strict(),
   getSettings: none,
   updateSettings: z
     .object({

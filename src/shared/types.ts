@@ -10,6 +10,25 @@ export type OffsetUnit = 'codepoint' | 'utf16' | 'utf8';
 
 export const OFFSET_UNITS: readonly OffsetUnit[] = ['codepoint', 'utf16', 'utf8'];
 
+/** The kinds of value a span attribute can hold. */
+export type AttributeKind = 'choice' | 'text' | 'flag' | 'number';
+
+export const ATTRIBUTE_KINDS: readonly AttributeKind[] = ['choice', 'text', 'flag', 'number'];
+
+/** A value of a span attribute: a choice or text is a string, a flag a boolean, a number a number. */
+export type AttrValue = string | number | boolean;
+
+/** An attribute a label declares for its spans. */
+export interface AttributeDef {
+  name: string;
+  kind: AttributeKind;
+  /** The allowed values of a `choice` (empty for the other kinds). */
+  options: string[];
+  /** The value a new span gets, or null for none. */
+  default: AttrValue | null;
+  description: string;
+}
+
 /** A label of the corpus schema. */
 export interface Label {
   name: string;
@@ -18,32 +37,105 @@ export interface Label {
   /** A single key (`1`…`9`, a letter) or null. */
   hotkey: string | null;
   description: string;
+  attributes: AttributeDef[];
+}
+
+/** A type of directed link between two spans, e.g. `speaker` from a quote to an official. */
+export interface LinkType {
+  name: string;
+  /** Labels allowed at the link's start; empty means any label. */
+  from: string[];
+  /** Labels allowed at the link's end; empty means any label. */
+  to: string[];
+  /** CSS hex colour, `#rrggbb`. */
+  color: string;
+  description: string;
+}
+
+/** A corpus's annotation schema: its labels (in order) and its link types. */
+export interface CorpusSchema {
+  labels: Label[];
+  linkTypes: LinkType[];
+}
+
+/**
+ * A schema as edited: every label, attribute and link type may name what it `was` called in the
+ * current schema, so renames carry existing spans, values and links over. Items without `was` are new;
+ * current items no draft item names are deleted.
+ */
+export interface SchemaDraft {
+  labels: (Omit<Label, 'attributes'> & { was?: string; attributes: (AttributeDef & { was?: string })[] })[];
+  linkTypes: (LinkType & { was?: string })[];
+}
+
+/** What a schema change would remove from the corpus (nothing is removed silently). */
+export interface SchemaImpact {
+  /** Labels deleted, with the spans (and links touching them) that go with them. */
+  labels: { name: string; spans: number; links: number }[];
+  /** Attribute values dropped: the attribute was deleted, or its kind or options no longer admit the value. */
+  attributes: { label: string; name: string; values: number }[];
+  /** Link types deleted, and links dropped because their ends' labels no longer fit their type. */
+  linkTypes: { name: string; links: number }[];
+}
+
+/** The result of `updateSchema`: applied, or (when it would delete something and that was not confirmed) not. */
+export interface SchemaUpdateResult {
+  applied: boolean;
+  impact: SchemaImpact;
+  corpus: CorpusInfo;
 }
 
 /** Free-form metadata of a document (file name, source encoding, gloss…). */
 export type DocumentMeta = Record<string, unknown>;
 
-/** Free-form attributes of a span. */
-export type SpanAttrs = Record<string, unknown>;
+/** The attribute values of a span, by attribute name (an attribute without a value is absent). */
+export type SpanAttrs = Record<string, AttrValue>;
 
-/** A standoff annotation: a labelled range of a document's text, in code points. */
+/** One piece of a span: `[start, end)` in code points. */
+export type Fragment = [start: number, end: number];
+
+/** The progress of a document. */
+export type DocumentStatus = 'new' | 'in_progress' | 'done';
+
+export const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['new', 'in_progress', 'done'];
+
+/**
+ * A standoff annotation: a labelled range of a document's text, in code points. A span interrupted
+ * by other text (a quote broken by “他说”) has several fragments; `start`/`end` always cover them all.
+ */
 export interface Span {
   id: string;
   label: string;
   start: number;
   end: number;
+  /** Sorted, disjoint, non-adjacent pieces; one `[start, end]` for a contiguous span. */
+  fragments: Fragment[];
   attrs: SpanAttrs;
+  note: string;
   annotator: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-/** What the editor sends when a span is created or moved. */
+/** What the editor sends when a span is created or changed. */
 export interface SpanInput {
   id: string;
   label: string;
   start: number;
   end: number;
+  /** The pieces of a fragmented span (sorted, disjoint); absent: one piece, `[start, end]`. */
+  fragments?: Fragment[];
+  /** Absent: no values (a new span) or unchanged (an existing one). */
+  attrs?: SpanAttrs;
+  note?: string;
+}
+
+/** A directed, typed link from one span to another of the same document. */
+export interface Link {
+  id: string;
+  type: string;
+  from: string;
+  to: string;
 }
 
 /** A line of the document list. */
@@ -51,6 +143,7 @@ export interface DocumentSummary {
   id: number;
   title: string;
   spanCount: number;
+  status: DocumentStatus;
   updatedAt: string;
 }
 
@@ -60,7 +153,11 @@ export interface LoupeDocument {
   title: string;
   text: string;
   meta: DocumentMeta;
+  status: DocumentStatus;
+  note: string;
   spans: Span[];
+  /** Links between this document's spans, sorted by id. */
+  links: Link[];
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -73,6 +170,7 @@ export interface CorpusInfo {
   path: string;
   name: string;
   labels: Label[];
+  linkTypes: LinkType[];
   documentCount: number;
 }
 
@@ -101,20 +199,33 @@ export interface SaveDocumentRequest {
   /** The full text, only when it changed since the last save. */
   text?: string;
   title?: string;
-  /** Spans created, moved or relabelled since the last save (offsets against the new text). */
+  /** Document status and note: like the title, they need no base revision and do not bump it. */
+  status?: DocumentStatus;
+  note?: string;
+  /** Spans created, moved, relabelled or re-attributed since the last save (offsets against the new text). */
   upsert: SpanInput[];
-  /** Ids of spans that are gone. */
+  /** Ids of spans that are gone (their links go with them). */
   remove: string[];
+  /** Links created or changed since the last save. */
+  upsertLinks?: Link[];
+  /** Ids of links that are gone. */
+  removeLinks?: string[];
 }
 
 export interface SaveResult {
   revision: number;
+  status: DocumentStatus;
   updatedAt: string;
 }
 
-export type ExportFormat = 'jsonl' | 'json' | 'csv';
+/** `csv` is one row per span; `csv-links` one row per link (the CSV export writes both files). */
+export type ExportFormat = 'jsonl' | 'json' | 'csv' | 'csv-links';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'json', 'csv'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'json', 'csv', 'csv-links'];
+
+/** The formats File › Export offers (the CSV export brings its links CSV along). */
+export const MENU_EXPORT_FORMATS = ['jsonl', 'json', 'csv'] as const satisfies readonly ExportFormat[];
+export type MenuExportFormat = (typeof MENU_EXPORT_FORMATS)[number];
 
 /** What to export, and where. */
 export interface ExportRequest {
@@ -127,8 +238,11 @@ export interface ExportRequest {
 
 export interface ExportResult {
   path: string;
+  /** Every file written (the CSV export writes its links CSV next to the spans CSV). */
+  files: string[];
   documents: number;
   spans: number;
+  links: number;
 }
 
 export type Locale = 'en' | 'zh-CN';

@@ -146,3 +146,64 @@ describe('the contract boundary', () => {
     expect((error as ApiError).code).toBe('not-found');
   });
 });
+
+describe('export of attribution', () => {
+  it('carries attrs, fragments, links, status and notes; the CSV export writes its links CSV next to it', async () => {
+    const info = await service.corpusInfo({});
+    const report = await service.importFiles({ files: [{ name: 'a.txt', data: new TextEncoder().encode('赵书记说:“𠮷好,”他又说,“👍🏽”。') }] });
+    const documentId = report.imported[0]!.documentId;
+    const doc = await service.getDocument({ id: documentId });
+    expect(doc.status).toBe('new');
+    const saved = await service.saveDocument({
+      corpusId: info.id,
+      id: documentId,
+      baseRevision: doc.revision,
+      note: 'checked twice',
+      upsert: [
+        { id: 'o', label: 'official', start: 0, end: 3, attrs: { name: '赵', role: '书记' } },
+        // “𠮷好,” and “👍🏽”, counted in code points: 赵书记说: is 5, “𠮷好,” 5, 他又说, 4, “👍🏽” 4.
+        { id: 'q', label: 'quote', start: 5, end: 18, fragments: [[5, 10], [14, 18]], attrs: { kind: 'direct' }, note: 'one quote, two pieces' },
+      ],
+      remove: [],
+      upsertLinks: [{ id: 'l', type: 'speaker', from: 'q', to: 'o' }],
+    });
+    expect(saved.status).toBe('in_progress');
+    await service.saveDocument({ corpusId: info.id, id: documentId, status: 'done', upsert: [], remove: [] });
+
+    const jsonl = path.join(dir, 'out.jsonl');
+    const result = await service.exportCorpus({ format: 'jsonl', path: jsonl, offsets: 'utf16', documentId });
+    expect(result).toEqual({ path: jsonl, files: [jsonl], documents: 1, spans: 2, links: 1 });
+    const line = JSON.parse(fs.readFileSync(jsonl, 'utf8')) as Record<string, unknown> & { spans: Record<string, unknown>[] };
+    expect(line).toMatchObject({ status: 'done', note: 'checked twice', links: [{ id: 'l', type: 'speaker', from: 'q', to: 'o' }] });
+    expect(line.spans[1]).toEqual({
+      id: 'q',
+      label: 'quote',
+      start: 5,
+      end: 21,
+      text: '“𠮷好,”他又说,“👍🏽”',
+      fragments: [[5, 11], [15, 21]],
+      attrs: { kind: 'direct' },
+      note: 'one quote, two pieces',
+    });
+
+    const json = path.join(dir, 'out.json');
+    await service.exportCorpus({ format: 'json', path: json, offsets: 'codepoint', documentId });
+    const whole = JSON.parse(fs.readFileSync(json, 'utf8')) as { link_types: { name: string }[]; documents: { spans: { fragments: number[][] }[] }[] };
+    expect(whole.link_types.map((t) => t.name)).toEqual(['speaker', 'pledged_by']);
+    expect(whole.documents[0]!.spans[1]!.fragments).toEqual([[5, 10], [14, 18]]);
+
+    const csv = path.join(dir, 'out.csv');
+    const both = await service.exportCorpus({ format: 'csv', path: csv, offsets: 'codepoint', documentId });
+    expect(both).toEqual({ path: csv, files: [csv, path.join(dir, 'out.links.csv')], documents: 1, spans: 2, links: 1 });
+    const rows = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+    expect(rows[0]).toBe(
+      'doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,' +
+        'quote.kind,official.name,official.role,pledge.measurable,pledge.target_year',
+    );
+    expect(rows[2]).toBe(`${documentId},"${doc.title}",done,q,quote,5,18,"“𠮷好,”他又说,“👍🏽”",5-10;14-18,赵书记说:,。,"one quote, two pieces",direct,,,,`);
+    expect(rows[1]!.endsWith(',,赵,书记,,')).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'out.links.csv'), 'utf8')).toBe(
+      `\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id\r\nl,speaker,q,"“𠮷好,”他又说,“👍🏽”",o,赵书记,${documentId}\r\n`,
+    );
+  });
+});

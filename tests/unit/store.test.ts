@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LABELS } from '../../src/shared/labels';
+import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
 import { CorpusOpenError, LOUPE_APPLICATION_ID, openDatabase } from '../../src/main/store/database';
 import { CorpusStore, StoreError } from '../../src/main/store/corpusStore';
 import { checkMigrationList, MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from '../../src/main/store/migrations';
@@ -81,6 +81,86 @@ describe('migrations', () => {
     expect(fs.readFileSync(other).equals(before)).toBe(true);
 
     expect(() => openDatabase(path.join(dir, 'missing.loupe'), { create: false })).toThrow(/no corpus/);
+  });
+});
+
+/** A corpus file as Loupe 0.1 wrote it: schema version 1, the first schema's labels, `documents` as given. */
+function versionOneCorpus(file: string, labels: { name: string; color: string; hotkey: string | null }[], documents: { text: string; spans: [string, string, number, number][] }[]): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(MIGRATIONS[0]!.up);
+  db.pragma('user_version = 1');
+  db.pragma(`application_id = ${LOUPE_APPLICATION_ID}`);
+  const stamp = '2025-01-01T00:00:00.000Z';
+  labels.forEach((l, i) =>
+    db.prepare('INSERT INTO labels (name, color, hotkey, description, position) VALUES (?, ?, ?, ?, ?)').run(l.name, l.color, l.hotkey, '', i),
+  );
+  for (const [i, d] of documents.entries()) {
+    const id = Number(
+      db.prepare('INSERT INTO documents (title, text, meta, revision, created_at, updated_at) VALUES (?, ?, ?, 3, ?, ?)').run(`D${i}`, d.text, '{}', stamp, stamp)
+        .lastInsertRowid,
+    );
+    for (const [spanId, label, start, end] of d.spans) {
+      db.prepare(
+        `INSERT INTO spans (id, document_id, label, start_cp, end_cp, attrs, annotator, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, '{}', 'ann', ?, ?)`,
+      ).run(spanId, id, label, start, end, stamp, stamp);
+    }
+  }
+  db.close();
+}
+
+describe('migration from schema 1 (before attribution)', () => {
+  it('opens a version 1 corpus at version 2 with the default attributes and link types, statuses set and spans intact', () => {
+    const file = path.join(dir, 'v1.loupe');
+    versionOneCorpus(
+      file,
+      DEFAULT_LABELS.map((l) => ({ name: l.name, color: l.color, hotkey: l.hotkey })),
+      [
+        { text: '赵书记表示,“我们会坚持”。𠮷', spans: [['q1', 'quote', 6, 13], ['o1', 'official', 0, 3]] },
+        { text: 'untouched', spans: [] },
+      ],
+    );
+    const store = CorpusStore.open(file, { create: false });
+    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.labels()).toEqual(DEFAULT_LABELS.map((l) => ({ ...l, description: '' })));
+    expect(store.linkTypes()).toEqual(DEFAULT_LINK_TYPES);
+    expect(store.listDocuments().map((d) => [d.title, d.status, d.spanCount])).toEqual([
+      ['D0', 'in_progress', 2],
+      ['D1', 'new', 0],
+    ]);
+    const doc = store.getDocument(1);
+    expect(doc).toMatchObject({ note: '', links: [], revision: 3 });
+    expect(doc.spans).toEqual([
+      { id: 'o1', label: 'official', start: 0, end: 3, fragments: [[0, 3]], attrs: {}, note: '', annotator: 'ann', createdAt: expect.any(String), updatedAt: expect.any(String) },
+      { id: 'q1', label: 'quote', start: 6, end: 13, fragments: [[6, 13]], attrs: {}, note: '', annotator: 'ann', createdAt: expect.any(String), updatedAt: expect.any(String) },
+    ]);
+    // The upgraded corpus records who said what at once.
+    store.saveDocument({ id: 1, baseRevision: 3, upsert: [{ id: 'q1', label: 'quote', start: 6, end: 13, attrs: { kind: 'direct' } }], remove: [], upsertLinks: [{ id: 'l', type: 'speaker', from: 'q1', to: 'o1' }] });
+    expect(store.getDocument(1).links).toEqual([{ id: 'l', type: 'speaker', from: 'q1', to: 'o1' }]);
+    store.close();
+  });
+
+  it('leaves labels a team renamed without attributes, and adds only the link types whose labels exist', () => {
+    const file = path.join(dir, 'custom.loupe');
+    versionOneCorpus(
+      file,
+      [
+        { name: 'quote', color: '#d9480f', hotkey: '1' },
+        { name: 'person', color: '#1971c2', hotkey: '2' },
+        { name: 'pledge', color: '#2f9e44', hotkey: '3' },
+      ],
+      [{ text: 'abc', spans: [['p', 'person', 0, 1]] }],
+    );
+    const store = CorpusStore.open(file, { create: false });
+    expect(store.labels().map((l) => [l.name, l.attributes.map((a) => a.name)])).toEqual([
+      ['quote', ['kind']],
+      ['person', []],
+      ['pledge', ['measurable', 'target_year']],
+    ]);
+    expect(store.linkTypes()).toEqual([]);
+    store.close();
   });
 });
 

@@ -1,26 +1,45 @@
 /**
- * The `loupe` command line: import, export, stats and the browser UI, for pipelines.
+ * The `loupe` command line: import, export, stats, schema files and the browser UI, for pipelines.
  * Every command reuses the service layer; it only parses arguments and prints.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type OffsetUnit } from '../../shared/types';
-import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
+import {
+  DOCUMENT_STATUSES,
+  EXPORT_FORMATS,
+  OFFSET_UNITS,
+  type CorpusSchema,
+  type ExportFormat,
+  type OffsetUnit,
+  type SchemaDraft,
+  type SchemaImpact,
+} from '../../shared/types';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
+import { parseSchemaFile, serializeSchemaFile } from '../../shared/schema';
 import { LOUPE_VERSION } from '../../shared/version';
+import { writeFileAtomicSync } from '../services/atomicFile';
 import { exportFrom, importFilesInto, openCorpusStore } from '../services/loupeService';
 import { startWeb } from '../web';
 
 const USAGE = `Usage:
   loupe import CORPUS FILE...          import plain-text articles (the corpus is created if missing)
-  loupe export CORPUS --format jsonl|json|csv --out PATH [--offsets codepoint|utf16|utf8] [--document ID]
-  loupe stats CORPUS                   documents and spans per label
+  loupe export CORPUS --format jsonl|json|csv|csv-links --out PATH [--offsets codepoint|utf16|utf8] [--document ID]
+                                       csv also writes the links CSV next to PATH (x.csv -> x.links.csv)
+  loupe stats CORPUS                   documents per status, spans per label, links per type
+  loupe schema export CORPUS FILE      write the corpus's labels, attributes and link types to a schema file
+  loupe schema import CORPUS FILE [--yes]
+                                       replace the corpus schema with a schema file's (matched by name);
+                                       refuses to delete spans, values or links unless --yes
   loupe web [--corpus PATH] [--port N] [--data-dir DIR]
                                        the Loupe UI in a browser, on 127.0.0.1 (prints the URL first)
   loupe --version | --help`;
 
 /** A failure the user caused; printed without a stack trace. */
 class UsageError extends Error {}
+
+/** `n thing` or `n things`. */
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function requireCorpus(file: string | undefined): string {
   if (!file) throw new UsageError('name a corpus file (for example corpus.loupe)');
@@ -78,7 +97,18 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
   const store = openCorpusStore(corpusPath, { create: false });
   try {
     const result = await exportFrom(store, { format, offsets, path: values.out, documentId });
-    out.write(`wrote ${result.documents} documents, ${result.spans} spans to ${path.resolve(values.out)} (offsets: ${offsets})\n`);
+    const [first, ...others] = result.files;
+    if (format === 'csv-links') {
+      out.write(`wrote ${plural(result.links, 'link')} to ${first}\n`);
+    } else if (format === 'csv') {
+      out.write(`wrote ${plural(result.documents, 'document')}, ${plural(result.spans, 'span')} to ${first} (offsets: ${offsets})\n`);
+      for (const file of others) out.write(`wrote ${plural(result.links, 'link')} to ${file}\n`);
+    } else {
+      out.write(
+        `wrote ${plural(result.documents, 'document')}, ${plural(result.spans, 'span')}, ${plural(result.links, 'link')} ` +
+          `to ${first} (offsets: ${offsets})\n`,
+      );
+    }
     return 0;
   } finally {
     store.close();
@@ -88,9 +118,97 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
 function statsCommand(args: string[], out: NodeJS.WritableStream): number {
   const store = openCorpusStore(requireCorpus(args[0]), { create: false });
   try {
-    const counts = store.spanCountsByLabel();
-    out.write(`corpus: ${store.name}\ndocuments: ${store.documentCount()}\nspans: ${counts.reduce((n, c) => n + c.count, 0)}\n`);
-    for (const c of counts) out.write(`  ${c.label}: ${c.count}\n`);
+    const byStatus = new Map(DOCUMENT_STATUSES.map((s) => [s, 0]));
+    for (const d of store.listDocuments()) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
+    const spans = store.spanCountsByLabel();
+    const links = store.linkCountsByType();
+    out.write(`corpus: ${store.name}\ndocuments: ${store.documentCount()}\n`);
+    for (const [status, count] of byStatus) out.write(`  ${status}: ${count}\n`);
+    out.write(`spans: ${spans.reduce((n, c) => n + c.count, 0)}\n`);
+    for (const c of spans) out.write(`  ${c.label}: ${c.count}\n`);
+    out.write(`links: ${links.reduce((n, c) => n + c.count, 0)}\n`);
+    for (const c of links) out.write(`  ${c.type}: ${c.count}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The draft that turns `current` into `imported`, matching labels, attributes (of a matched label)
+ * and link types by name, so their spans, values and links stay; what the file lacks is deleted.
+ */
+function draftFromImport(current: CorpusSchema, imported: CorpusSchema): SchemaDraft {
+  const was = (name: string, names: readonly { name: string }[]) => (names.some((n) => n.name === name) ? { was: name } : {});
+  return {
+    labels: imported.labels.map((l) => {
+      const old = current.labels.find((c) => c.name === l.name);
+      return { ...l, ...(old ? { was: l.name } : {}), attributes: l.attributes.map((a) => ({ ...a, ...was(a.name, old?.attributes ?? []) })) };
+    }),
+    linkTypes: imported.linkTypes.map((t) => ({ ...t, ...was(t.name, current.linkTypes) })),
+  };
+}
+
+/** One line per thing a schema change deletes (those that lose nothing are left out). */
+function impactLines(impact: SchemaImpact): string[] {
+  return [
+    ...impact.labels
+      .filter((l) => l.spans > 0 || l.links > 0)
+      .map((l) => `label "${l.name}": ${plural(l.spans, 'span')}, ${plural(l.links, 'link')}`),
+    ...impact.attributes.filter((a) => a.values > 0).map((a) => `attribute "${a.name}" of "${a.label}": ${plural(a.values, 'value')}`),
+    ...impact.linkTypes.filter((t) => t.links > 0).map((t) => `link type "${t.name}": ${plural(t.links, 'link')}`),
+  ];
+}
+
+/** Reads a schema file as UTF-8 text, refusing one above the size limit before reading it. */
+function readSchemaFile(file: string): CorpusSchema {
+  if (fs.statSync(file).size > MAX_TEXT_FILE_BYTES) throw new Error(`${file} is larger than ${MAX_TEXT_FILE_MB} MB; a schema file is a few kB`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+  } catch {
+    throw new Error(`${file} is not UTF-8 text`);
+  }
+  return parseSchemaFile(text);
+}
+
+function schemaCommand(args: string[], out: NodeJS.WritableStream): number {
+  const [action, ...rest] = args;
+  if (action !== 'export' && action !== 'import') throw new UsageError('schema takes "export" or "import"');
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: action === 'import' ? { yes: { type: 'boolean', default: false } } : {},
+  });
+  const corpusPath = requireCorpus(positionals[0]);
+  const file = positionals[1];
+  if (!file || positionals.length > 2) throw new UsageError(`schema ${action} takes a corpus and one schema file`);
+  const target = path.resolve(file);
+  if (action === 'export') {
+    const store = openCorpusStore(corpusPath, { create: false });
+    try {
+      const schema = store.schema();
+      writeFileAtomicSync(target, serializeSchemaFile(schema));
+      out.write(`wrote ${plural(schema.labels.length, 'label')}, ${plural(schema.linkTypes.length, 'link type')} to ${target}\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  }
+  const imported = readSchemaFile(target); // before the corpus is opened: a bad file changes nothing
+  const store = openCorpusStore(corpusPath, { create: false });
+  try {
+    const result = store.updateSchema(draftFromImport(store.schema(), imported), { confirmDeletes: values.yes === true });
+    const lines = impactLines(result.impact);
+    if (!result.applied) {
+      process.stderr.write(`loupe: importing ${target} would delete:\n${lines.map((l) => `  ${l}\n`).join('')}`);
+      process.stderr.write('Nothing was changed. Run again with --yes to import it anyway.\n');
+      return 1;
+    }
+    if (lines.length) out.write(`deleted:\n${lines.map((l) => `  ${l}\n`).join('')}`);
+    out.write(
+      `imported ${plural(imported.labels.length, 'label')}, ${plural(imported.linkTypes.length, 'link type')} from ${target}\n`,
+    );
     return 0;
   } finally {
     store.close();
@@ -126,6 +244,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         return await exportCommand(rest, out);
       case 'stats':
         return statsCommand(rest, out);
+      case 'schema':
+        return schemaCommand(rest, out);
       case 'web':
         return await webCommand(rest, out);
       case '--version':

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError, type LoupeApi } from '../../shared/contract';
-import { DEFAULT_LABELS } from '../../shared/labels';
-import type { CorpusInfo, ExportRequest, ImportFile, ImportReport } from '../../shared/types';
+import { defaultSchema } from '../../shared/labels';
+import type { CorpusInfo, ExportRequest, ExportResult, ImportFile, ImportReport } from '../../shared/types';
 import { writeExportFile } from '../formats/export';
 import { DecodeError, decodeText } from '../formats/decode';
 import { parsePlainText } from '../formats/plainText';
@@ -47,7 +47,7 @@ function toApiError(error: unknown): ApiError {
 /** Opens a corpus store, creating the file (with the default labels) when asked to. */
 export function openCorpusStore(file: string, options: { create: boolean }): CorpusStore {
   const store = CorpusStore.open(file, options);
-  if (store.labels().length === 0) store.addLabels(DEFAULT_LABELS);
+  if (store.labels().length === 0) store.addToSchema(defaultSchema());
   return store;
 }
 
@@ -68,15 +68,33 @@ export function importFilesInto(store: CorpusStore, files: readonly ImportFile[]
   return report;
 }
 
-/** Writes an export of the corpus (or one document) from the store. */
-export function exportFrom(store: CorpusStore, request: Omit<ExportRequest, 'path'> & { path: string }) {
+/** Where the CSV export puts its links CSV: next to the spans CSV, `name.csv` → `name.links.csv`. */
+export function linksCsvPath(spansCsv: string): string {
+  return /\.csv$/i.test(spansCsv) ? spansCsv.replace(/\.csv$/i, '.links.csv') : `${spansCsv}.links.csv`;
+}
+
+/**
+ * Writes an export of the corpus (or one document) from the store. The CSV export writes two files:
+ * one row per span at `path`, one row per link next to it (see linksCsvPath).
+ */
+export async function exportFrom(store: CorpusStore, request: ExportRequest): Promise<ExportResult> {
   if (request.documentId !== undefined) store.getDocument(request.documentId); // a clear error before any file
   const source = {
     labels: store.labels(),
+    linkTypes: store.linkTypes(),
     corpusName: store.name,
     documents: () => store.documents(request.documentId),
   };
-  return writeExportFile(request.path, request.format, source, request.offsets);
+  const target = path.resolve(request.path);
+  const counts = await writeExportFile(target, request.format, source, request.offsets);
+  const files = [target];
+  if (request.format === 'csv') {
+    const links = linksCsvPath(target);
+    const linkCounts = await writeExportFile(links, 'csv-links', source, request.offsets);
+    files.push(links);
+    counts.links = linkCounts.links;
+  }
+  return { path: target, files, ...counts };
 }
 
 /** Creates the service, opening the given, the most recent or the default corpus. */
@@ -109,6 +127,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     path: store.path,
     name: store.name,
     labels: store.labels(),
+    linkTypes: store.linkTypes(),
     documentCount: store.documentCount(),
   });
 
@@ -133,10 +152,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     deleteDocument: async ({ id }) => store.deleteDocument(id),
     importFiles: async ({ files }) => importFilesInto(store, files),
-    exportCorpus: async (req) => {
-      const result = await exportFrom(store, req);
-      return { path: path.resolve(req.path), ...result };
-    },
+    exportCorpus: async (req) => exportFrom(store, req),
     openCorpus: async ({ path: file }) => switchTo(openCorpusStore(path.resolve(file), { create: false })),
     createCorpus: async ({ path: file }) => {
       const target = path.resolve(file.endsWith('.loupe') ? file : `${file}.loupe`);
@@ -148,6 +164,15 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       }
       // Open before closing the current corpus, so a failure leaves the user where they were.
       return switchTo(openCorpusStore(target, { create: true }));
+    },
+    updateSchema: async ({ corpusId, schema, confirmDeletes }) => {
+      if (corpusId !== store.id) {
+        throw new ApiError('the schema belongs to a corpus that is no longer open here; nothing was changed', 'conflict', {
+          key: 'error.corpusNotOpen',
+        });
+      }
+      const result = store.updateSchema(schema, { confirmDeletes });
+      return { ...result, corpus: info() };
     },
     getSettings: async () => settings.get(),
     updateSettings: async (changes) => settings.update(changes),

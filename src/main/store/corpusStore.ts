@@ -7,14 +7,24 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { codePointLength } from '../../shared/offsets';
 import type { ErrorReason } from '../../shared/errors';
+import { attrProblems, linkAllowed, schemaProblems } from '../../shared/schema';
 import type {
+  AttributeDef,
+  CorpusSchema,
   DocumentMeta,
+  DocumentStatus,
   DocumentSummary,
+  Fragment,
   Label,
+  Link,
+  LinkType,
   LoupeDocument,
   SaveDocumentRequest,
   SaveResult,
+  SchemaDraft,
+  SchemaImpact,
   Span,
+  SpanAttrs,
   SpanInput,
 } from '../../shared/types';
 import { openDatabase, type OpenOptions } from './database';
@@ -24,6 +34,8 @@ interface DocumentRow {
   title: string;
   text: string;
   meta: string;
+  status: DocumentStatus;
+  note: string;
   revision: number;
   created_at: string;
   updated_at: string;
@@ -34,7 +46,9 @@ interface SpanRow {
   label: string;
   start_cp: number;
   end_cp: number;
+  fragments: string | null;
   attrs: string;
+  note: string;
   annotator: string | null;
   created_at: string;
   updated_at: string;
@@ -45,6 +59,22 @@ interface LabelRow {
   color: string;
   hotkey: string | null;
   description: string;
+  attributes: string;
+}
+
+interface LinkTypeRow {
+  name: string;
+  from_labels: string;
+  to_labels: string;
+  color: string;
+  description: string;
+}
+
+interface LinkRow {
+  id: string;
+  type: string;
+  from_span: string;
+  to_span: string;
 }
 
 /** A store operation was refused; the message is for the user and nothing was written. */
@@ -59,12 +89,15 @@ export class StoreError extends Error {
   }
 }
 
-/** A document to insert, with optional spans (code points into `text`). */
+/** A document to insert, with optional spans (code points into `text`) and links between them. */
 export interface NewDocument {
   title: string;
   text: string;
   meta?: DocumentMeta;
-  spans?: (SpanInput & { attrs?: Record<string, unknown> })[];
+  status?: DocumentStatus;
+  note?: string;
+  spans?: SpanInput[];
+  links?: Link[];
 }
 
 const now = (): string => new Date().toISOString();
@@ -74,18 +107,41 @@ const toSpan = (row: SpanRow): Span => ({
   label: row.label,
   start: row.start_cp,
   end: row.end_cp,
-  attrs: JSON.parse(row.attrs) as Record<string, unknown>,
+  fragments: row.fragments === null ? [[row.start_cp, row.end_cp]] : (JSON.parse(row.fragments) as Fragment[]),
+  attrs: JSON.parse(row.attrs) as SpanAttrs,
+  note: row.note,
   annotator: row.annotator,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
 
-const toDocument = (row: DocumentRow, spans: Span[]): LoupeDocument => ({
+const toLink = (row: LinkRow): Link => ({ id: row.id, type: row.type, from: row.from_span, to: row.to_span });
+
+const toLabel = (row: LabelRow): Label => ({
+  name: row.name,
+  color: row.color,
+  hotkey: row.hotkey,
+  description: row.description,
+  attributes: JSON.parse(row.attributes) as AttributeDef[],
+});
+
+const toLinkType = (row: LinkTypeRow): LinkType => ({
+  name: row.name,
+  from: JSON.parse(row.from_labels) as string[],
+  to: JSON.parse(row.to_labels) as string[],
+  color: row.color,
+  description: row.description,
+});
+
+const toDocument = (row: DocumentRow, spans: Span[], links: Link[]): LoupeDocument => ({
   id: row.id,
   title: row.title,
   text: row.text,
   meta: JSON.parse(row.meta) as DocumentMeta,
+  status: row.status,
+  note: row.note,
   spans,
+  links,
   revision: row.revision,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -93,6 +149,24 @@ const toDocument = (row: DocumentRow, spans: Span[]): LoupeDocument => ({
 
 /** How many documents one page of a streamed read holds. */
 const PAGE_SIZE = 64;
+
+/** Fragments of a span input: the given ones, or the one piece from start to end. */
+const fragmentsOf = (s: SpanInput): Fragment[] => s.fragments ?? [[s.start, s.end]];
+
+/** The stored form of fragments: NULL for a contiguous span. */
+const storedFragments = (fragments: readonly Fragment[]): string | null =>
+  fragments.length <= 1 ? null : JSON.stringify(fragments);
+
+const EMPTY_IMPACT = (): SchemaImpact => ({ labels: [], attributes: [], linkTypes: [] });
+
+/** Whether an impact deletes anything. */
+export function impactDeletes(impact: SchemaImpact): boolean {
+  return (
+    impact.labels.some((l) => l.spans > 0 || l.links > 0) ||
+    impact.attributes.some((a) => a.values > 0) ||
+    impact.linkTypes.some((t) => t.links > 0)
+  );
+}
 
 export class CorpusStore {
   private readonly statements;
@@ -103,13 +177,19 @@ export class CorpusStore {
   ) {
     this.statements = {
       labels: db.prepare<[], LabelRow>(
-        'SELECT name, color, hotkey, description FROM labels ORDER BY position, name',
+        'SELECT name, color, hotkey, description, attributes FROM labels ORDER BY position, name',
       ),
       insertLabel: db.prepare(
-        'INSERT INTO labels (name, color, hotkey, description, position) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO labels (name, color, hotkey, description, attributes, position) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      summaries: db.prepare<[], { id: number; title: string; updated_at: string; span_count: number }>(
-        `SELECT d.id, d.title, d.updated_at, (SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count
+      linkTypes: db.prepare<[], LinkTypeRow>(
+        'SELECT name, from_labels, to_labels, color, description FROM link_types ORDER BY position, name',
+      ),
+      insertLinkType: db.prepare(
+        'INSERT INTO link_types (name, from_labels, to_labels, color, description, position) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      summaries: db.prepare<[], { id: number; title: string; status: DocumentStatus; updated_at: string; span_count: number }>(
+        `SELECT d.id, d.title, d.status, d.updated_at, (SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count
          FROM documents d ORDER BY d.id`,
       ),
       documentCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM documents'),
@@ -118,27 +198,51 @@ export class CorpusStore {
         'SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT ?',
       ),
       spansOf: db.prepare<[number], SpanRow>(
-        `SELECT id, label, start_cp, end_cp, attrs, annotator, created_at, updated_at
+        `SELECT id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at
          FROM spans WHERE document_id = ? ORDER BY start_cp, end_cp, id`,
       ),
-      spanOwner: db.prepare<[string], { document_id: number }>('SELECT document_id FROM spans WHERE id = ?'),
+      linksOf: db.prepare<[number], LinkRow>(
+        'SELECT id, type, from_span, to_span FROM links WHERE document_id = ? ORDER BY id',
+      ),
+      spanRow: db.prepare<[string], { document_id: number; label: string; attrs: string }>(
+        'SELECT document_id, label, attrs FROM spans WHERE id = ?',
+      ),
+      linkOwner: db.prepare<[string], { document_id: number }>('SELECT document_id FROM links WHERE id = ?'),
       insertDocument: db.prepare(
-        'INSERT INTO documents (title, text, meta, revision, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
+        `INSERT INTO documents (title, text, meta, status, note, revision, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
       ),
       upsertSpan: db.prepare(
-        `INSERT INTO spans (id, document_id, label, start_cp, end_cp, attrs, annotator, created_at, updated_at)
-         VALUES (@id, @documentId, @label, @start, @end, @attrs, NULL, @now, @now)
+        `INSERT INTO spans (id, document_id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at)
+         VALUES (@id, @documentId, @label, @start, @end, @fragments, coalesce(@attrs, '{}'), coalesce(@note, ''), NULL, @now, @now)
          ON CONFLICT (id) DO UPDATE SET label = excluded.label, start_cp = excluded.start_cp,
-           end_cp = excluded.end_cp, updated_at = excluded.updated_at`,
+           end_cp = excluded.end_cp, fragments = excluded.fragments,
+           attrs = coalesce(@attrs, spans.attrs), note = coalesce(@note, spans.note), updated_at = excluded.updated_at`,
       ),
       deleteSpan: db.prepare('DELETE FROM spans WHERE id = ? AND document_id = ?'),
+      upsertLink: db.prepare(
+        `INSERT INTO links (id, document_id, type, from_span, to_span, created_at) VALUES (@id, @documentId, @type, @from, @to, @now)
+         ON CONFLICT (id) DO UPDATE SET type = excluded.type, from_span = excluded.from_span, to_span = excluded.to_span`,
+      ),
+      deleteLink: db.prepare('DELETE FROM links WHERE id = ? AND document_id = ?'),
+      linksTouching: db.prepare<[string, string], { id: string; type: string; from_label: string; to_label: string }>(
+        `SELECT l.id, l.type, f.label AS from_label, t.label AS to_label
+         FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
+         WHERE l.from_span = ? OR l.to_span = ?`,
+      ),
       maxSpanEnd: db.prepare<[number], { m: number | null }>('SELECT max(end_cp) AS m FROM spans WHERE document_id = ?'),
       updateText: db.prepare('UPDATE documents SET text = ? WHERE id = ?'),
       updateTitle: db.prepare('UPDATE documents SET title = ? WHERE id = ?'),
-      touch: db.prepare<[string, number], { revision: number }>(
-        'UPDATE documents SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision',
+      updateStatus: db.prepare('UPDATE documents SET status = ? WHERE id = ?'),
+      updateNote: db.prepare('UPDATE documents SET note = ? WHERE id = ?'),
+      touch: db.prepare<[string, number], { revision: number; status: DocumentStatus }>(
+        `UPDATE documents SET revision = revision + 1, updated_at = ?,
+           status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END
+         WHERE id = ? RETURNING revision, status`,
       ),
-      touchTitle: db.prepare('UPDATE documents SET updated_at = ? WHERE id = ?'),
+      touchTitle: db.prepare<[string, number], { revision: number; status: DocumentStatus }>(
+        'UPDATE documents SET updated_at = ? WHERE id = ? RETURNING revision, status',
+      ),
       deleteDocument: db.prepare('DELETE FROM documents WHERE id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?'),
       setMeta: db.prepare(
@@ -168,20 +272,44 @@ export class CorpusStore {
   }
 
   labels(): Label[] {
-    return this.statements.labels.all().map((r) => ({ ...r }));
+    return this.statements.labels.all().map(toLabel);
+  }
+
+  linkTypes(): LinkType[] {
+    return this.statements.linkTypes.all().map(toLinkType);
+  }
+
+  schema(): CorpusSchema {
+    return { labels: this.labels(), linkTypes: this.linkTypes() };
+  }
+
+  /** Adds labels and link types the corpus does not have yet (by name), after the existing ones. */
+  addToSchema(schema: Partial<CorpusSchema>): void {
+    this.db.transaction(() => {
+      const labels = this.labels();
+      const existing = new Set(labels.map((l) => l.name));
+      let position = labels.length;
+      for (const l of schema.labels ?? []) {
+        if (existing.has(l.name)) continue;
+        this.statements.insertLabel.run(l.name, l.color, l.hotkey, l.description, JSON.stringify(l.attributes ?? []), position++);
+        existing.add(l.name);
+      }
+      const types = this.linkTypes();
+      const existingTypes = new Set(types.map((t) => t.name));
+      position = types.length;
+      for (const t of schema.linkTypes ?? []) {
+        if (existingTypes.has(t.name)) continue;
+        this.statements.insertLinkType.run(t.name, JSON.stringify(t.from), JSON.stringify(t.to), t.color, t.description, position++);
+        existingTypes.add(t.name);
+      }
+      const problems = schemaProblems(this.schema());
+      if (problems.length) throw new StoreError(`the schema is not valid: ${problems.join('; ')}`);
+    })();
   }
 
   /** Adds labels that the corpus does not have yet, after the existing ones. */
   addLabels(labels: readonly Label[]): void {
-    const existing = new Set(this.labels().map((l) => l.name));
-    let position = existing.size;
-    this.db.transaction(() => {
-      for (const l of labels) {
-        if (existing.has(l.name)) continue;
-        this.statements.insertLabel.run(l.name, l.color, l.hotkey, l.description, position++);
-        existing.add(l.name);
-      }
-    })();
+    this.addToSchema({ labels: [...labels] });
   }
 
   /** Span counts per label, in schema order, zero counts included. */
@@ -194,6 +322,16 @@ export class CorpusStore {
     return this.labels().map((l) => ({ label: l.name, count: counts.get(l.name) ?? 0 }));
   }
 
+  /** Link counts per link type, in schema order, zero counts included. */
+  linkCountsByType(): { type: string; count: number }[] {
+    const counts = new Map(
+      (this.db.prepare('SELECT type, count(*) AS n FROM links GROUP BY type').all() as { type: string; n: number }[]).map(
+        (r) => [r.type, r.n],
+      ),
+    );
+    return this.linkTypes().map((t) => ({ type: t.name, count: counts.get(t.name) ?? 0 }));
+  }
+
   documentCount(): number {
     return this.statements.documentCount.get()?.n ?? 0;
   }
@@ -203,20 +341,25 @@ export class CorpusStore {
       id: r.id,
       title: r.title,
       spanCount: r.span_count,
+      status: r.status,
       updatedAt: r.updated_at,
     }));
+  }
+
+  private readDocument(row: DocumentRow): LoupeDocument {
+    return toDocument(row, this.statements.spansOf.all(row.id).map(toSpan), this.statements.linksOf.all(row.id).map(toLink));
   }
 
   getDocument(id: number): LoupeDocument {
     const row = this.statements.document.get(id);
     if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found', { key: 'error.documentGone' });
-    return toDocument(row, this.statements.spansOf.all(id).map(toSpan));
+    return this.readDocument(row);
   }
 
   /**
-   * Streams documents with their spans, a page at a time, so exports never hold the corpus. A page
-   * (texts and spans together) is read in one read transaction before any of it is yielded: a save
-   * made while the consumer writes cannot pair one revision's text with another's spans.
+   * Streams documents with their spans and links, a page at a time, so exports never hold the
+   * corpus. A page is read in one read transaction before any of it is yielded: a save made while
+   * the consumer writes cannot pair one revision's text with another's spans.
    */
   *documents(onlyId?: number): Generator<LoupeDocument> {
     if (onlyId !== undefined) {
@@ -224,9 +367,7 @@ export class CorpusStore {
       return;
     }
     const readPage = this.db.transaction((after: number) =>
-      this.statements.documentPage
-        .all(after, PAGE_SIZE)
-        .map((row) => toDocument(row, this.statements.spansOf.all(row.id).map(toSpan))),
+      this.statements.documentPage.all(after, PAGE_SIZE).map((row) => this.readDocument(row)),
     );
     let after = 0;
     for (;;) {
@@ -237,18 +378,25 @@ export class CorpusStore {
     }
   }
 
-  /** Inserts one document (and its spans) in one transaction; returns its id. */
+  /** Inserts one document (with its spans and links) in one transaction; returns its id. */
   insertDocument(doc: NewDocument): number {
     return this.db.transaction(() => {
       const stamp = now();
+      const status = doc.status ?? (doc.spans?.length ? 'in_progress' : 'new');
       const id = Number(
-        this.statements.insertDocument.run(doc.title, doc.text, JSON.stringify(doc.meta ?? {}), stamp, stamp)
+        this.statements.insertDocument.run(doc.title, doc.text, JSON.stringify(doc.meta ?? {}), status, doc.note ?? '', stamp, stamp)
           .lastInsertRowid,
       );
       if (doc.spans?.length) {
-        this.checkSpans(doc.spans, codePointLength(doc.text));
-        for (const s of doc.spans) this.writeSpan(id, s, stamp, s.attrs);
+        const labels = this.labelMap();
+        this.checkSpans(doc.spans, codePointLength(doc.text), labels);
+        for (const s of doc.spans) {
+          if (this.statements.spanRow.get(s.id)) throw new StoreError(`span id ${s.id} is already used in this corpus`, 'conflict');
+          this.writeSpan(id, s, stamp);
+          this.checkAttrs(s.id, labels.get(s.label)!, s.attrs ?? {});
+        }
       }
+      if (doc.links?.length) this.writeLinks(id, doc.links, stamp);
       return id;
     })();
   }
@@ -269,29 +417,48 @@ export class CorpusStore {
       const text = req.text ?? row.text;
       if (req.text !== undefined && req.text !== row.text) this.statements.updateText.run(req.text, req.id);
       if (req.title !== undefined) this.statements.updateTitle.run(req.title, req.id);
+      if (req.status !== undefined) this.statements.updateStatus.run(req.status, req.id);
+      if (req.note !== undefined) this.statements.updateNote.run(req.note, req.id);
+      for (const id of req.removeLinks ?? []) this.statements.deleteLink.run(id, req.id);
       for (const id of req.remove) this.statements.deleteSpan.run(id, req.id);
       const length = codePointLength(text);
-      this.checkSpans(req.upsert, length);
+      const labels = this.labelMap();
+      this.checkSpans(req.upsert, length, labels);
       for (const s of req.upsert) {
-        const owner = this.statements.spanOwner.get(s.id);
-        if (owner && owner.document_id !== req.id) {
+        const existing = this.statements.spanRow.get(s.id);
+        if (existing && existing.document_id !== req.id) {
           throw new StoreError(`span ${s.id} belongs to another document`, 'conflict');
         }
         this.writeSpan(req.id, s, stamp);
+        const attrs = s.attrs ?? (existing ? (JSON.parse(existing.attrs) as SpanAttrs) : {});
+        this.checkAttrs(s.id, labels.get(s.label)!, attrs);
+      }
+      if (req.upsertLinks?.length) this.writeLinks(req.id, req.upsertLinks, stamp);
+      // A relabelled span must still fit the links that stay on it.
+      const types = new Map(this.linkTypes().map((t) => [t.name, t]));
+      for (const s of req.upsert) {
+        for (const l of this.statements.linksTouching.all(s.id, s.id)) {
+          if (!linkAllowed(types.get(l.type)!, l.from_label, l.to_label)) {
+            throw new StoreError(`link ${l.id} (${l.type}) cannot join a “${l.from_label}” to an “${l.to_label}”`);
+          }
+        }
       }
       // Spans the request did not move must still fit the new text.
       const maxEnd = this.statements.maxSpanEnd.get(req.id)?.m ?? 0;
       if (maxEnd > length) {
         throw new StoreError(`a span ends at ${maxEnd}, past the end of the text (${length} characters)`);
       }
-      // A rename alone is not a change to the text or spans another window might be editing.
-      const contentChanged = req.text !== undefined || req.upsert.length > 0 || req.remove.length > 0;
-      if (!contentChanged) {
-        this.statements.touchTitle.run(stamp, req.id);
-        return { revision: row.revision, updatedAt: stamp };
-      }
-      const touched = this.statements.touch.get(stamp, req.id);
-      return { revision: touched!.revision, updatedAt: stamp };
+      // Renaming, a status or a note is not a change to the text or spans another window might be editing.
+      const contentChanged =
+        req.text !== undefined ||
+        req.upsert.length > 0 ||
+        req.remove.length > 0 ||
+        (req.upsertLinks?.length ?? 0) > 0 ||
+        (req.removeLinks?.length ?? 0) > 0;
+      const touched = contentChanged
+        ? this.statements.touch.get(stamp, req.id)!
+        : this.statements.touchTitle.get(stamp, req.id)!;
+      return { revision: touched.revision, status: touched.status, updatedAt: stamp };
     })();
   }
 
@@ -300,12 +467,148 @@ export class CorpusStore {
     if (result.changes === 0) throw new StoreError(`document ${id} does not exist`, 'not-found');
   }
 
+  /**
+   * Replaces the schema with `draft`. Renames (the draft's `was` names) carry spans, attribute values
+   * and links over. What the change deletes — spans of deleted labels, attribute values the new
+   * schema does not admit, links of deleted types or whose ends no longer fit — is counted first; unless
+   * `confirmDeletes`, a change that deletes anything is not applied. All or nothing.
+   */
+  updateSchema(draft: SchemaDraft, options: { confirmDeletes?: boolean } = {}): { applied: boolean; impact: SchemaImpact } {
+    return this.db.transaction(() => {
+      const problems = schemaProblems(draft);
+      if (problems.length) throw new StoreError(`the schema is not valid: ${problems.join('; ')}`);
+      const current = this.schema();
+      const plan = planSchemaChange(current, draft);
+      const impact = EMPTY_IMPACT();
+
+      // Spans and links lost with deleted labels.
+      for (const name of plan.deletedLabels) {
+        const spans = (this.db.prepare('SELECT count(*) AS n FROM spans WHERE label = ?').get(name) as { n: number }).n;
+        const links = (
+          this.db
+            .prepare(
+              `SELECT count(*) AS n FROM links WHERE from_span IN (SELECT id FROM spans WHERE label = ?)
+               OR to_span IN (SELECT id FROM spans WHERE label = ?)`,
+            )
+            .get(name, name) as { n: number }
+        ).n;
+        impact.labels.push({ name, spans, links });
+      }
+
+      // Attribute values the new schema does not keep.
+      const attrUpdates: { id: string; attrs: string }[] = [];
+      const dropped = new Map<string, number>();
+      for (const label of draft.labels) {
+        if (label.was === undefined) continue;
+        const oldLabel = current.labels.find((l) => l.name === label.was)!;
+        const byOldName = new Map(label.attributes.filter((a) => a.was !== undefined).map((a) => [a.was!, a]));
+        const rows = this.db.prepare('SELECT id, attrs FROM spans WHERE label = ?').all(label.was) as { id: string; attrs: string }[];
+        for (const row of rows) {
+          const attrs = JSON.parse(row.attrs) as SpanAttrs;
+          const next: SpanAttrs = {};
+          let changed = false;
+          for (const [key, value] of Object.entries(attrs)) {
+            const def = byOldName.get(key);
+            if (def && attrProblems({ ...oldLabel, attributes: [{ ...def, name: key }] }, { [key]: value }).length === 0) {
+              next[def.name] = value;
+              if (def.name !== key) changed = true;
+            } else {
+              changed = true;
+              const k = `${label.name}\u0000${def?.name ?? key}`;
+              dropped.set(k, (dropped.get(k) ?? 0) + 1);
+            }
+          }
+          if (changed) attrUpdates.push({ id: row.id, attrs: JSON.stringify(next) });
+        }
+      }
+      for (const [k, values] of dropped) {
+        const [label, name] = k.split('\u0000') as [string, string];
+        impact.attributes.push({ label, name, values });
+      }
+
+      // Links of deleted types, and links whose ends' labels no longer fit their (renamed) type.
+      const deletedLabelSet = new Set(plan.deletedLabels);
+      const newTypes = new Map(draft.linkTypes.filter((t) => t.was !== undefined).map((t) => [t.was!, t]));
+      const linkRows = this.db
+        .prepare(
+          `SELECT l.id, l.type, f.label AS from_label, t.label AS to_label
+           FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span`,
+        )
+        .all() as { id: string; type: string; from_label: string; to_label: string }[];
+      const unfit: string[] = [];
+      const lostByType = new Map<string, number>();
+      for (const l of linkRows) {
+        if (deletedLabelSet.has(l.from_label) || deletedLabelSet.has(l.to_label)) continue; // counted with the label
+        const type = newTypes.get(l.type);
+        const from = plan.labelRenames.get(l.from_label) ?? l.from_label;
+        const to = plan.labelRenames.get(l.to_label) ?? l.to_label;
+        if (type && linkAllowed(type, from, to)) continue;
+        if (type) unfit.push(l.id);
+        const name = type?.name ?? l.type;
+        lostByType.set(name, (lostByType.get(name) ?? 0) + 1);
+      }
+      for (const [name, links] of lostByType) impact.linkTypes.push({ name, links });
+
+      if (impactDeletes(impact) && !options.confirmDeletes) return { applied: false, impact };
+
+      // Labels: deletions (their spans and, by cascade, links), renames in two steps (so names can
+      // be swapped), then every label's fields and order.
+      for (const name of plan.deletedLabels) {
+        this.db.prepare('DELETE FROM spans WHERE label = ?').run(name);
+        this.db.prepare('DELETE FROM labels WHERE name = ?').run(name);
+      }
+      const renameLabel = this.db.prepare('UPDATE labels SET name = ? WHERE name = ?');
+      const renamed = [...plan.labelRenames];
+      renamed.forEach(([from], i) => renameLabel.run(`\u0000renaming ${i}`, from));
+      renamed.forEach(([, to], i) => renameLabel.run(to, `\u0000renaming ${i}`));
+      const updateLabel = this.db.prepare(
+        'UPDATE labels SET color = ?, hotkey = ?, description = ?, attributes = ?, position = ? WHERE name = ?',
+      );
+      draft.labels.forEach((l, position) => {
+        const attributes = JSON.stringify(l.attributes.map(({ was: _was, ...a }) => a));
+        if (l.was !== undefined) updateLabel.run(l.color, l.hotkey, l.description, attributes, position, l.name);
+        else this.statements.insertLabel.run(l.name, l.color, l.hotkey, l.description, attributes, position);
+      });
+      const setAttrs = this.db.prepare('UPDATE spans SET attrs = ? WHERE id = ?');
+      for (const u of attrUpdates) setAttrs.run(u.attrs, u.id);
+
+      // Link types likewise; links that no longer fit go.
+      for (const name of plan.deletedLinkTypes) {
+        this.db.prepare('DELETE FROM links WHERE type = ?').run(name);
+        this.db.prepare('DELETE FROM link_types WHERE name = ?').run(name);
+      }
+      const deleteLink = this.db.prepare('DELETE FROM links WHERE id = ?');
+      for (const id of unfit) deleteLink.run(id);
+      const renameType = this.db.prepare('UPDATE link_types SET name = ? WHERE name = ?');
+      const typeRenames = [...plan.linkTypeRenames];
+      typeRenames.forEach(([from], i) => renameType.run(`\u0000renaming ${i}`, from));
+      typeRenames.forEach(([, to], i) => renameType.run(to, `\u0000renaming ${i}`));
+      const updateType = this.db.prepare(
+        'UPDATE link_types SET from_labels = ?, to_labels = ?, color = ?, description = ?, position = ? WHERE name = ?',
+      );
+      draft.linkTypes.forEach((t, position) => {
+        const args = [JSON.stringify(t.from), JSON.stringify(t.to), t.color, t.description, position] as const;
+        if (t.was !== undefined) updateType.run(...args, t.name);
+        else this.statements.insertLinkType.run(t.name, ...args);
+      });
+
+      // Open editors hold the old names: their next save must be refused, not applied under them.
+      if (plan.labelRenames.size || plan.linkTypeRenames.size || impactDeletes(impact) || attrUpdates.length) {
+        this.db.prepare('UPDATE documents SET revision = revision + 1').run();
+      }
+      return { applied: true, impact };
+    })();
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 
-  private checkSpans(spans: readonly SpanInput[], textLength: number): void {
-    const labels = new Set(this.labels().map((l) => l.name));
+  private labelMap(): Map<string, Label> {
+    return new Map(this.labels().map((l) => [l.name, l]));
+  }
+
+  private checkSpans(spans: readonly SpanInput[], textLength: number, labels: Map<string, Label>): void {
     const seen = new Set<string>();
     for (const s of spans) {
       if (!labels.has(s.label)) throw new StoreError(`unknown label "${s.label}" (span ${s.id})`);
@@ -315,20 +618,86 @@ export class CorpusStore {
       if (s.end > textLength) {
         throw new StoreError(`span ${s.id} ends at ${s.end}, past the end of the text (${textLength} characters)`);
       }
+      const fragments = fragmentsOf(s);
+      const ordered = fragments.every(
+        ([a, b], i) => Number.isInteger(a) && Number.isInteger(b) && b > a && (i === 0 || a > fragments[i - 1]![1]),
+      );
+      if (!ordered || fragments[0]![0] !== s.start || fragments[fragments.length - 1]![1] !== s.end) {
+        throw new StoreError(`span ${s.id} has fragments that are not sorted, apart, and within ${s.start}–${s.end}`);
+      }
       if (seen.has(s.id)) throw new StoreError(`span ${s.id} appears twice`);
       seen.add(s.id);
     }
   }
 
-  private writeSpan(documentId: number, s: SpanInput, stamp: string, attrs?: Record<string, unknown>): void {
+  private checkAttrs(spanId: string, label: Label, attrs: SpanAttrs): void {
+    const problems = attrProblems(label, attrs);
+    if (problems.length) throw new StoreError(`span ${spanId}: ${problems.join('; ')}`);
+  }
+
+  private writeSpan(documentId: number, s: SpanInput, stamp: string): void {
     this.statements.upsertSpan.run({
       id: s.id,
       documentId,
       label: s.label,
       start: s.start,
       end: s.end,
-      attrs: JSON.stringify(attrs ?? {}),
+      fragments: storedFragments(fragmentsOf(s)),
+      attrs: s.attrs === undefined ? null : JSON.stringify(s.attrs),
+      note: s.note ?? null,
       now: stamp,
     });
   }
+
+  /** Writes links after checking their type, their ends (spans of this document) and the labels at each end. */
+  private writeLinks(documentId: number, links: readonly Link[], stamp: string): void {
+    const types = new Map(this.linkTypes().map((t) => [t.name, t]));
+    const seen = new Set<string>();
+    for (const l of links) {
+      if (seen.has(l.id)) throw new StoreError(`link ${l.id} appears twice`);
+      seen.add(l.id);
+      const type = types.get(l.type);
+      if (!type) throw new StoreError(`unknown link type "${l.type}" (link ${l.id})`);
+      if (l.from === l.to) throw new StoreError(`link ${l.id} joins span ${l.from} to itself`);
+      const from = this.statements.spanRow.get(l.from);
+      const to = this.statements.spanRow.get(l.to);
+      if (!from || from.document_id !== documentId || !to || to.document_id !== documentId) {
+        throw new StoreError(`link ${l.id} (${l.type}) joins a span that is not in this document`);
+      }
+      if (!linkAllowed(type, from.label, to.label)) {
+        throw new StoreError(`a “${l.type}” link cannot go from a “${from.label}” to a “${to.label}” (link ${l.id})`);
+      }
+      const owner = this.statements.linkOwner.get(l.id);
+      if (owner && owner.document_id !== documentId) throw new StoreError(`link ${l.id} belongs to another document`, 'conflict');
+      this.statements.upsertLink.run({ id: l.id, documentId, type: l.type, from: l.from, to: l.to, now: stamp });
+    }
+  }
+}
+
+/** Which labels and link types a draft deletes and renames, checked against the current schema. */
+function planSchemaChange(current: CorpusSchema, draft: SchemaDraft) {
+  const check = (kind: string, currentNames: string[], was: (string | undefined)[]) => {
+    const used = new Set<string>();
+    for (const w of was) {
+      if (w === undefined) continue;
+      if (!currentNames.includes(w)) throw new StoreError(`the schema changed meanwhile: there is no ${kind} “${w}” any more; reopen the schema editor`, 'conflict');
+      if (used.has(w)) throw new StoreError(`two ${kind}s of the new schema both continue “${w}”`);
+      used.add(w);
+    }
+    return currentNames.filter((n) => !used.has(n));
+  };
+  const deletedLabels = check('label', current.labels.map((l) => l.name), draft.labels.map((l) => l.was));
+  const deletedLinkTypes = check('link type', current.linkTypes.map((t) => t.name), draft.linkTypes.map((t) => t.was));
+  for (const l of draft.labels) {
+    if (l.was === undefined) continue;
+    const old = current.labels.find((c) => c.name === l.was)!;
+    check(`attribute of “${l.was}”`, old.attributes.map((a) => a.name), l.attributes.map((a) => a.was));
+  }
+  const labelRenames = new Map(
+    draft.labels.filter((l) => l.was !== undefined && l.was !== l.name).map((l) => [l.was!, l.name]),
+  );
+  const linkTypeRenames = new Map(
+    draft.linkTypes.filter((t) => t.was !== undefined && t.was !== t.name).map((t) => [t.was!, t.name]),
+  );
+  return { deletedLabels, deletedLinkTypes, labelRenames, linkTypeRenames };
 }

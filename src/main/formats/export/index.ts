@@ -9,14 +9,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import type { ExportFormat, Label, LoupeDocument, OffsetUnit } from '../../../shared/types';
-import { csvChunks } from './csv';
+import type { ExportFormat, Label, LinkType, LoupeDocument, OffsetUnit } from '../../../shared/types';
+import { csvChunks, linksCsvChunks } from './csv';
 import { jsonChunks } from './json';
 import { jsonlChunks } from './jsonl';
 
 /** What an exporter reads: the corpus header and its documents, one at a time. */
 export interface ExportSource {
   labels: Label[];
+  linkTypes: LinkType[];
   corpusName: string;
   /** Each document with its spans sorted by start, then end. May page through a store. */
   documents(): Iterable<LoupeDocument>;
@@ -31,20 +32,29 @@ export function exportChunks(format: ExportFormat, source: ExportSource, unit: O
       return jsonChunks(source, unit);
     case 'csv':
       return csvChunks(source, unit);
+    case 'csv-links':
+      return linksCsvChunks(source);
     default:
       throw new Error(`unknown export format: ${String(format)}`);
   }
 }
 
-/** Counts documents and spans as they pass through to the exporter. */
-function counting(source: ExportSource, counts: { documents: number; spans: number }): ExportSource {
+/** What an export wrote. */
+export interface ExportCounts {
+  documents: number;
+  spans: number;
+  links: number;
+}
+
+/** Counts documents, spans and links as they pass through to the exporter. */
+function counting(source: ExportSource, counts: ExportCounts): ExportSource {
   return {
-    labels: source.labels,
-    corpusName: source.corpusName,
+    ...source,
     *documents() {
       for (const doc of source.documents()) {
         counts.documents++;
         counts.spans += doc.spans.length;
+        counts.links += doc.links.length;
         yield doc;
       }
     },
@@ -108,13 +118,13 @@ export async function writeExportFile(
   format: ExportFormat,
   source: ExportSource,
   unit: OffsetUnit,
-): Promise<{ documents: number; spans: number }> {
+): Promise<ExportCounts> {
   const target = path.resolve(file);
   const tmp = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const counts = { documents: 0, spans: 0 };
+  const counts: ExportCounts = { documents: 0, spans: 0, links: 0 };
   let stream: fs.WriteStream | undefined;
   let created = false;
   try {

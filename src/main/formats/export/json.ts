@@ -19,9 +19,23 @@ export function* jsonChunks(source: ExportSource, unit: OffsetUnit): Generator<s
       color: l.color,
       hotkey: l.hotkey,
       description: l.description,
+      attributes: l.attributes.map((a) => ({
+        name: a.name,
+        kind: a.kind,
+        options: a.options,
+        default: a.default,
+        description: a.description,
+      })),
+    })),
+    link_types: source.linkTypes.map((t) => ({
+      name: t.name,
+      from: t.from,
+      to: t.to,
+      color: t.color,
+      description: t.description,
     })),
   });
-  // The header object is re-opened to append "documents"; it always ends with the labels array.
+  // The header object is re-opened to append "documents"; it always ends with the link types array.
   yield `${header.slice(0, -1)},"documents":[`;
   let first = true;
   for (const doc of source.documents()) {

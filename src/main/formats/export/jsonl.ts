@@ -43,20 +43,38 @@ export function locateSpan(
   }
 }
 
-/** A document's export object as one JSON line (no newline), offsets in `unit`, keys in a fixed order. */
+/** A span's fragments in `unit`, each with its exact text (one fragment for a contiguous span). */
+export function locateFragments(
+  doc: LoupeDocument,
+  index: OffsetIndex,
+  span: Span,
+  unit: OffsetUnit,
+): { start: number; end: number; text: string }[] {
+  return span.fragments.map(([start, end]) => locateSpan(doc, index, { ...span, start, end }, unit));
+}
+
+/**
+ * A document's export object as one JSON line (no newline), offsets in `unit`, keys in a fixed order.
+ * A span's `start`/`end`/`text` cover it whole (for a fragmented span, the interrupting text too);
+ * `fragments` lists its pieces as [start, end] pairs, one pair for a contiguous span.
+ */
 export function serializeDocument(doc: LoupeDocument, unit: OffsetUnit): string {
   const index = new OffsetIndex(doc.text);
   const spans = doc.spans.map((span) => {
     const { start, end, text } = locateSpan(doc, index, span, unit);
-    return { id: span.id, label: span.label, start, end, text, attrs: span.attrs };
+    const fragments = locateFragments(doc, index, span, unit).map((f) => [f.start, f.end]);
+    return { id: span.id, label: span.label, start, end, text, fragments, attrs: span.attrs, note: span.note };
   });
   return jsonLine({
     id: doc.id,
     title: doc.title,
     text: doc.text,
     meta: doc.meta,
+    status: doc.status,
+    note: doc.note,
     offset_unit: unit,
     spans,
+    links: doc.links.map((l) => ({ id: l.id, type: l.type, from: l.from, to: l.to })),
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { m001Initial } from './m001Initial';
+import { m002Attribution } from './m002Attribution';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Attribution];
 
 /** The schema version this build of Loupe writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
