@@ -42,6 +42,8 @@ const host = {
   chooseFilesToImport: () => invoke(HOST_CHANNELS.chooseFilesToImport),
   chooseExportPath: (defaultName, format, offsets) =>
     invoke(HOST_CHANNELS.chooseExportPath, defaultName, format, offsets),
+  saveTextFile: (defaultName, content) => invoke(HOST_CHANNELS.saveTextFile, defaultName, content),
+  openTextFile: () => invoke(HOST_CHANNELS.openTextFile),
   onMenuCommand(listener) {
     const forward = (_event: IpcRendererEvent, command: MenuCommand): void => listener(command);
     ipcRenderer.on(HOST_CHANNELS.menu, forward);

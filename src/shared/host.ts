@@ -16,6 +16,7 @@ export type MenuCommand =
   | { type: 'undo' }
   | { type: 'redo' }
   | { type: 'toggle-mode' }
+  | { type: 'edit-schema' }
   | { type: 'set-locale'; locale: Locale | null }
   | { type: 'set-export-offsets'; offsets: OffsetUnit }
   | { type: 'about' };
@@ -30,6 +31,13 @@ export interface HostBridge {
   chooseFilesToImport(): Promise<ImportFile[] | null>;
   /** Asks where to write an export; null when cancelled. */
   chooseExportPath(defaultName: string, format: ExportFormat, offsets: OffsetUnit): Promise<string | null>;
+  /** Asks where to save a small text file (a schema file) and writes it; false when cancelled. */
+  saveTextFile(defaultName: string, content: string): Promise<boolean>;
+  /**
+   * Asks for a small text file (a schema file) and returns its name and UTF-8 text; null when
+   * cancelled. Rejects a file over MAX_TEXT_FILE_BYTES or one that is not UTF-8.
+   */
+  openTextFile(): Promise<{ name: string; text: string } | null>;
   /** Subscribes to menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /**

@@ -14,6 +14,8 @@ export const HOST_CHANNELS = {
   chooseCorpusToCreate: 'loupe:host:chooseCorpusToCreate',
   chooseFilesToImport: 'loupe:host:chooseFilesToImport',
   chooseExportPath: 'loupe:host:chooseExportPath',
+  saveTextFile: 'loupe:host:saveTextFile',
+  openTextFile: 'loupe:host:openTextFile',
   setLocale: 'loupe:host:setLocale',
   /** main -> renderer: a `MenuCommand`. */
   menu: 'loupe:menu',

@@ -18,13 +18,16 @@ import {
 import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
-import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
+import { writeFileAtomicSync } from '../services/atomicFile';
 import { handleTrusted, type SenderCheck } from './ipc';
 
 
 const CORPUS_EXTENSION = 'loupe';
 const TEXT_EXTENSIONS = ['txt', 'text', 'md'];
+/** Text files the UI saves and opens (schema files) are JSON. */
+const JSON_EXTENSION = 'json';
 
 /** Adds the extension when the user typed a name without one (Linux save dialogs do not). */
 function withExtension(file: string, extension: string): string {
@@ -73,6 +76,24 @@ async function readImportFiles(paths: readonly string[]): Promise<ImportFile[]> 
     files.push({ name: path.basename(p), data });
   }
   return files;
+}
+
+/** Reads a small UTF-8 text file, refusing one above the size limit before reading it. */
+async function readTextFile(file: string): Promise<{ name: string; text: string }> {
+  const name = path.basename(file);
+  const { size } = await fs.stat(file);
+  if (size > MAX_TEXT_FILE_BYTES) {
+    throw new ApiError(`${name} is larger than ${MAX_TEXT_FILE_MB} MB`, 'invalid-argument', {
+      key: 'schema.fileTooLarge',
+      params: { name, limit: MAX_TEXT_FILE_MB },
+    });
+  }
+  const bytes = await fs.readFile(file);
+  try {
+    return { name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    throw new ApiError(`${name} is not UTF-8 text`, 'invalid-argument', { key: 'schema.fileNotUtf8', params: { name } });
+  }
 }
 
 /** Registers the dialog handlers; `locale` gives the UI language for titles and filter names. */
@@ -129,5 +150,38 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       properties: ['createDirectory', 'showOverwriteConfirmation'],
     });
     return result.canceled || !result.filePath ? null : withExtension(result.filePath, extension);
+  });
+
+  handleTrusted(HOST_CHANNELS.saveTextFile, isTrusted, async (event, defaultName, content) => {
+    if (typeof defaultName !== 'string' || typeof content !== 'string') {
+      throw new ApiError('saveTextFile: invalid argument (a file name and the text are required)', 'invalid-argument');
+    }
+    if (Buffer.byteLength(content, 'utf8') > MAX_TEXT_FILE_BYTES) {
+      throw new ApiError(`saveTextFile: the text is larger than ${MAX_TEXT_FILE_MB} MB`, 'invalid-argument');
+    }
+    // only a name is taken from the renderer; the folder is the user's choice in the dialog
+    const name = path.basename(defaultName) || `schema.${JSON_EXTENSION}`;
+    const result = await showSave(event, {
+      title: t('schema.exportTitle'),
+      defaultPath: path.join(app.getPath('documents'), withExtension(name, JSON_EXTENSION)),
+      filters: [{ name: t('schema.fileFilter'), extensions: [JSON_EXTENSION] }],
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    if (result.canceled || !result.filePath) return false;
+    writeFileAtomicSync(withExtension(result.filePath, JSON_EXTENSION), content);
+    return true;
+  });
+
+  handleTrusted(HOST_CHANNELS.openTextFile, isTrusted, async (event) => {
+    const result = await showOpen(event, {
+      title: t('schema.importTitle'),
+      properties: ['openFile'],
+      filters: [
+        { name: t('schema.fileFilter'), extensions: [JSON_EXTENSION] },
+        { name: t('dialog.allFiles'), extensions: ['*'] },
+      ],
+    });
+    const file = result.canceled ? undefined : result.filePaths[0];
+    return file ? readTextFile(file) : null;
   });
 }

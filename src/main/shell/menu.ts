@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/host';
 import { translate } from '../../shared/i18n';
-import { EXPORT_FORMATS, OFFSET_UNITS, type Locale, type OffsetUnit } from '../../shared/types';
+import { MENU_EXPORT_FORMATS, OFFSET_UNITS, type Locale, type OffsetUnit } from '../../shared/types';
 
 export interface MenuOptions {
   /** The language of the labels. */
@@ -37,7 +37,7 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
   const command = (c: MenuCommand) => () => send(c);
   const formatLabel = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' } as const;
   const exportItems = (scope: 'corpus' | 'document'): MenuItemConstructorOptions[] =>
-    EXPORT_FORMATS.map((format) => ({ label: formatLabel[format], click: command({ type: 'export', scope, format }) }));
+    MENU_EXPORT_FORMATS.map((format) => ({ label: formatLabel[format], click: command({ type: 'export', scope, format }) }));
 
   const recent: MenuItemConstructorOptions[] = options.recentCorpora.map((file) => ({
     label: literal(`${path.basename(file)}  (${path.dirname(file)})`),
@@ -95,6 +95,8 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       { role: 'selectAll' },
       { type: 'separator' },
       { label: t('menu.toggleMode'), accelerator: 'CmdOrCtrl+E', click: command({ type: 'toggle-mode' }) },
+      { type: 'separator' },
+      { label: t('schema.menu'), click: command({ type: 'edit-schema' }) },
     ],
   };
 

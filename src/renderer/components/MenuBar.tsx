@@ -4,8 +4,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MenuCommand } from '../../shared/host';
-import type { ExportFormat, Locale, OffsetUnit } from '../../shared/types';
-import { EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
+import type { Locale, MenuExportFormat, OffsetUnit } from '../../shared/types';
+import { MENU_EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
 
 interface Props {
   recent: string[];
@@ -23,7 +23,7 @@ interface Item {
   shortcut?: string;
 }
 
-const FORMAT_NAMES: Record<ExportFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' };
+const FORMAT_NAMES: Record<MenuExportFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' };
 
 export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand }: Props) {
   const { t } = useTranslation();
@@ -56,11 +56,11 @@ export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand 
           : [{ label: t('menu.noRecent'), disabled: true }]),
         'separator',
         { label: t('menu.import'), command: { type: 'import' } },
-        ...EXPORT_FORMATS.map((format) => ({
+        ...MENU_EXPORT_FORMATS.map((format) => ({
           label: `${t('menu.exportCorpus')}: ${FORMAT_NAMES[format]}`,
           command: { type: 'export', scope: 'corpus', format } as MenuCommand,
         })),
-        ...EXPORT_FORMATS.map((format) => ({
+        ...MENU_EXPORT_FORMATS.map((format) => ({
           label: `${t('menu.exportDocument')}: ${FORMAT_NAMES[format]}`,
           command: { type: 'export', scope: 'document', format } as MenuCommand,
           disabled: !hasDocument,
@@ -81,6 +81,8 @@ export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand 
         { label: t('menu.undo'), command: { type: 'undo' }, shortcut: 'Ctrl+Z' },
         { label: t('menu.redo'), command: { type: 'redo' }, shortcut: 'Ctrl+Shift+Z' },
         { label: t('menu.toggleMode'), command: { type: 'toggle-mode' }, shortcut: 'E / Esc' },
+        'separator',
+        { label: t('schema.menu'), command: { type: 'edit-schema' } },
       ],
     },
     {

@@ -66,11 +66,15 @@ export async function downloadExport(
     const body = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
     throw new Error(body?.error?.message ?? `export failed (${response.status})`);
   }
-  const blob = await response.blob();
+  saveBlob(params.name, await response.blob());
+}
+
+/** Hands a blob to the browser as a download named `name` (the browser decides where it goes). */
+export function saveBlob(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = params.name;
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
