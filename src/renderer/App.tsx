@@ -8,9 +8,11 @@ import { useTranslation } from 'react-i18next';
 import type { MenuCommand } from '../shared/host';
 import type {
   CorpusInfo,
+  DocumentStatus,
   DocumentSummary,
   ExportFormat,
   Label,
+  LinkType,
   Locale,
   LoupeDocument,
   Settings,
@@ -20,7 +22,11 @@ import { DialogHost } from './components/DialogHost';
 import { isTextField } from './editor/keys';
 import type { EditorMode } from './editor/view';
 import { DocumentList } from './components/DocumentList';
-import { EditorPane, type EditorHandle, type EditorSpan } from './components/EditorPane';
+import { EditorPane, type EditorHandle, type EditorSpan, type LinkingView, type SpanDetails } from './components/EditorPane';
+import { FindBar } from './components/FindBar';
+import { Inspector, type InspectorHandle } from './components/Inspector';
+import { KeyboardHelp } from './components/KeyboardHelp';
+import { SchemaEditor } from './components/SchemaEditor';
 import { MenuBar } from './components/MenuBar';
 import { SpanPanel } from './components/SpanPanel';
 import { StatusBar } from './components/StatusBar';
@@ -48,8 +54,14 @@ export function App() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [inspected, setInspected] = useState<{ span: SpanDetails | null; linking: LinkingView | null }>({
+    span: null,
+    linking: null,
+  });
+  const [overlay, setOverlay] = useState<'help' | 'find' | 'schema' | null>(null);
 
   const editorRef = useRef<EditorHandle | null>(null);
+  const inspectorRef = useRef<InspectorHandle | null>(null);
   /** The open document's id, read by callbacks without waiting for a render. */
   const openIdRef = useRef<number | null>(null);
   /** Bumped on every load, so the editor (and its saver) is rebuilt even for the same document. */
@@ -61,7 +73,8 @@ export function App() {
   const saverRef = useRef<DocumentSaver | null>(null);
   const dialogOpen = useSyncExternalStore(dialogStore.subscribe, () => dialogStore.get() !== null);
 
-  const labels: Label[] = corpus?.labels ?? [];
+  const labels: Label[] = useMemo(() => corpus?.labels ?? [], [corpus]);
+  const linkTypes: LinkType[] = useMemo(() => corpus?.linkTypes ?? [], [corpus]);
 
   const report = useCallback((e: unknown) => {
     setError(t('error.generic', { message: describeError(e) }));
@@ -118,6 +131,7 @@ export function App() {
         openIdRef.current = id;
         loadSeqRef.current += 1;
         setSelectedSpanId(null);
+        setInspected({ span: null, linking: null });
         setOpenDoc(doc);
       } catch (e) {
         report(e);
@@ -191,7 +205,10 @@ export function App() {
         editor.read(),
         () => editor.read(),
         setStatus,
-        (count) => setDocuments((list) => list.map((d) => (d.id === doc.id ? { ...d, spanCount: count } : d))),
+        (count, docStatus) => {
+          setDocuments((list) => list.map((d) => (d.id === doc.id ? { ...d, spanCount: count, status: docStatus } : d)));
+          setOpenDoc((open) => (open && open.id === doc.id && open.status !== docStatus ? { ...open, status: docStatus } : open));
+        },
       );
       setStatus({ state: 'saved' });
     },
@@ -232,6 +249,31 @@ export function App() {
     [api, corpus, documents, refreshDocuments, report, t],
   );
 
+  /** Saves the open document's status or note (no revision needed: they are not text or spans). */
+  const updateDocumentInfo = useCallback(
+    async (change: { status?: DocumentStatus; note?: string }) => {
+      if (!openDoc || !corpus) return;
+      try {
+        const result = await api.saveDocument({ corpusId: corpus.id, id: openDoc.id, ...change, upsert: [], remove: [] });
+        setOpenDoc((open) => (open && open.id === openDoc.id ? { ...open, ...change, status: result.status } : open));
+        setDocuments((list) => list.map((d) => (d.id === openDoc.id ? { ...d, status: result.status } : d)));
+      } catch (e) {
+        report(e);
+      }
+    },
+    [api, corpus, openDoc, report],
+  );
+
+  /** After a schema change: the corpus's new labels, and the open document read again under them. */
+  const schemaApplied = useCallback(
+    async (info: CorpusInfo) => {
+      setCorpus(info);
+      await refreshDocuments();
+      if (openIdRef.current !== null) await openDocument(openIdRef.current, { reload: true });
+    },
+    [openDocument, refreshDocuments],
+  );
+
   const exportAs = useCallback(
     async (scope: 'corpus' | 'document', format: ExportFormat) => {
       await flush();
@@ -243,6 +285,11 @@ export function App() {
       const name = `${base}${offsets === 'codepoint' ? '' : `.${offsets}`}.${format}`;
       if (platform.web) {
         await downloadExport(platform.web.token, { format, offsets, documentId, name });
+        // The CSV export comes as two files: spans, and links.
+        if (format === 'csv') {
+          const links = name.replace(/\.csv$/, '.links.csv');
+          await downloadExport(platform.web.token, { format: 'csv-links', offsets, documentId, name: links });
+        }
         return;
       }
       const path = await host.chooseExportPath(name, format, offsets);
@@ -285,6 +332,9 @@ export function App() {
           case 'save':
             await flush();
             break;
+          case 'edit-schema':
+            if (await saveBeforeLeaving()) setOverlay('schema');
+            break;
           case 'undo':
             editorRef.current?.undo();
             break;
@@ -319,7 +369,7 @@ export function App() {
   // Window-level keys: Ctrl/Cmd+S everywhere; in annotate mode the label hotkeys and span keys.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (dialogOpen || isTextField(event.target)) return;
+      if (dialogOpen || overlay !== null || isTextField(event.target)) return;
       const mod = event.ctrlKey || event.metaKey;
       if (mod && event.key.toLowerCase() === 's') {
         event.preventDefault();
@@ -328,6 +378,11 @@ export function App() {
       }
       const editor = editorRef.current;
       if (!editor) return;
+      if (mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'f') {
+        event.preventDefault();
+        setOverlay('find');
+        return;
+      }
       if (mode === 'edit') {
         if (event.key === 'Escape') {
           event.preventDefault();
@@ -335,16 +390,33 @@ export function App() {
         }
         return;
       }
-      if (!mod && !event.altKey && (event.key === 'e' || event.key === 'E')) {
-        event.preventDefault();
-        setMode('edit');
-        return;
+      if (!mod && !event.altKey) {
+        const key = event.key;
+        const open = (what: 'help' | 'find') => {
+          event.preventDefault();
+          setOverlay(what);
+        };
+        if (key === '?') return open('help');
+        if (key === '/') return open('find');
+        if (!inspected.linking && (key === 'a' || key === 'A') && inspectorRef.current?.focusAttributes()) {
+          event.preventDefault();
+          return;
+        }
+        if (!inspected.linking && (key === 'n' || key === 'N') && inspectorRef.current?.focusNote()) {
+          event.preventDefault();
+          return;
+        }
+        if (key === 'e' || key === 'E') {
+          event.preventDefault();
+          setMode('edit');
+          return;
+        }
       }
       if (editor.handleAnnotateKey(event)) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [dialogOpen, flush, mode]);
+  }, [dialogOpen, flush, inspected.linking, mode, overlay]);
 
   // Drag and drop of files anywhere on the window imports them.
   const onDrop = useCallback(
@@ -390,7 +462,8 @@ export function App() {
         labels={labels}
         mode={mode}
         hasSelectedSpan={selectedSpan !== null}
-        onTag={(label) => editorRef.current?.tag(label)}
+        onTag={(label, fragment) => (fragment ? editorRef.current?.addFragment(label) : editorRef.current?.tag(label))}
+        onHelp={() => setOverlay('help')}
         onModeChange={setMode}
         onRemove={() => editorRef.current?.removeSelectedSpan()}
         onUndo={() => editorRef.current?.undo()}
@@ -419,23 +492,71 @@ export function App() {
               ref={editorRef}
               document={openDoc}
               labels={labels}
+              linkTypes={linkTypes}
               mode={mode}
               onReady={onEditorReady}
               onDocChanged={onDocChanged}
               onSpansChanged={setSpans}
               onSelectSpan={setSelectedSpanId}
+              onInspect={(span, linking) => setInspected({ span, linking })}
             />
           ) : (
             <p className="placeholder">{t('editor.noDocument')}</p>
           )}
         </section>
-        <SpanPanel
-          spans={spans}
-          labels={labels}
-          selectedId={selectedSpanId}
-          onSelect={(id) => editorRef.current?.selectSpan(id)}
-        />
+        <div className="side-column">
+          <Inspector
+            ref={inspectorRef}
+            labels={labels}
+            span={inspected.span}
+            linking={inspected.linking}
+            documentStatus={openDoc?.status ?? null}
+            documentNote={openDoc?.note ?? ''}
+            onSetAttr={(name, value) => editorRef.current?.setAttr(name, value)}
+            onSetNote={(note) => editorRef.current?.setNote(note)}
+            onRemoveLink={(id) => editorRef.current?.removeLink(id)}
+            onSelectSpan={(id) => editorRef.current?.selectSpan(id)}
+            onStartLink={() => {
+              if (!editorRef.current?.startLinking()) setError(t('inspector.nothingToLink'));
+            }}
+            onSetStatus={(s) => void updateDocumentInfo({ status: s })}
+            onSetDocumentNote={(note) => void updateDocumentInfo({ note })}
+            onLeave={() => editorRef.current?.focus()}
+          />
+          <SpanPanel
+            spans={spans}
+            labels={labels}
+            selectedId={selectedSpanId}
+            onSelect={(id) => editorRef.current?.selectSpan(id)}
+          />
+        </div>
       </main>
+      {overlay === 'find' && (
+        <FindBar
+          onFind={(query) => editorRef.current?.find(query) ?? false}
+          onClose={() => {
+            setOverlay(null);
+            editorRef.current?.focus();
+          }}
+        />
+      )}
+      {overlay === 'help' && (
+        <KeyboardHelp
+          onClose={() => {
+            setOverlay(null);
+            editorRef.current?.focus();
+          }}
+        />
+      )}
+      {overlay === 'schema' && corpus && (
+        <SchemaEditor
+          corpus={corpus}
+          api={api}
+          host={host}
+          onClose={() => setOverlay(null)}
+          onApplied={(info) => void schemaApplied(info).catch(report)}
+        />
+      )}
       <StatusBar status={status} corpusName={corpus?.name ?? ''} mode={mode} />
       {dragging && <div className="drop-overlay">{t('docs.dropHint')}</div>}
       <DialogHost />

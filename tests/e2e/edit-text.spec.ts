@@ -112,7 +112,10 @@ test('the interface switches to Simplified Chinese and remembers it', async ({ p
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('menuitem', { name: '导入…' }).click();
   await (await chooser).setFiles([path.join(__dirname, '../fixtures/not-text.bin')]);
-  await expect(page.getByRole('dialog', { name: '导入报告' })).toContainText('not-text.bin:不是文本文件(含有二进制数据)');
+  await expect(page.getByRole('dialog', { name: '导入报告' })).toContainText(
+    // not-text.bin：不是文本文件（含有二进制数据）, full-width punctuation escaped so it survives any editor
+    'not-text.bin\uff1a\u4e0d\u662f\u6587\u672c\u6587\u4ef6\uff08\u542b\u6709\u4e8c\u8fdb\u5236\u6570\u636e\uff09',
+  );
 });
 
 test('two tabs on one document: the later save is refused, nothing is overwritten, and the user can reload', async ({ page, loupe }) => {

@@ -126,7 +126,7 @@ export async function selectText(
 
 /** Waits until the status bar says everything is saved. */
 export async function waitSaved(page: Page): Promise<void> {
-  await expect(page.getByRole('status')).toHaveText('Saved');
+  await expect(page.locator('.save-status')).toHaveText('Saved');
 }
 
 /** Imports files through File > Import, answering the file chooser. */
@@ -137,12 +137,31 @@ export async function importFiles(page: Page, files: string[]): Promise<void> {
   await (await chooser).setFiles(files);
 }
 
-/** Exports through File > Export and returns the downloaded file's content. */
-export async function exportVia(page: Page, scope: 'corpus' | 'document', format: 'JSONL' | 'JSON' | 'CSV'): Promise<string> {
+/**
+ * Exports through File > Export and returns the downloaded files' contents: one file, or for CSV
+ * two (the spans CSV, then the links CSV).
+ */
+export async function exportFiles(page: Page, scope: 'corpus' | 'document', format: 'JSONL' | 'JSON' | 'CSV'): Promise<string[]> {
+  const expected = format === 'CSV' ? 2 : 1;
+  const downloads: import('@playwright/test').Download[] = [];
+  const all = new Promise<void>((resolve) => {
+    const on = (d: import('@playwright/test').Download) => {
+      downloads.push(d);
+      if (downloads.length === expected) {
+        page.off('download', on);
+        resolve();
+      }
+    };
+    page.on('download', on);
+  });
   await page.getByRole('menuitem', { name: 'File' }).click();
-  const download = page.waitForEvent('download');
   const label = scope === 'corpus' ? 'Export corpus' : 'Export document';
   await page.getByRole('menuitem', { name: `${label}: ${format}`, exact: true }).click();
-  const file = await (await download).path();
-  return fs.readFileSync(file, 'utf8');
+  await all;
+  return Promise.all(downloads.map(async (d) => fs.readFileSync(await d.path(), 'utf8')));
+}
+
+/** Exports through File > Export and returns the (first) downloaded file's content. */
+export async function exportVia(page: Page, scope: 'corpus' | 'document', format: 'JSONL' | 'JSON' | 'CSV'): Promise<string> {
+  return (await exportFiles(page, scope, format))[0]!;
 }

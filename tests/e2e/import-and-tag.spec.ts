@@ -134,7 +134,7 @@ test('export JSONL and CSV: offsets slice back to each span, in code points', as
 
   const csv = await exportVia(page, 'corpus', 'CSV');
   expect(csv.charCodeAt(0)).toBe(0xfeff);
-  expect(csv).toContain('doc_id,doc_title,span_id,label,start,end,text,left_context,right_context');
+  expect(csv).toContain('doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note');
   expect(csv).toContain('"「明年將推動三項改革」。\nCafé owner"');
 });
 

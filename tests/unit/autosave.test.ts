@@ -7,14 +7,37 @@ const span = (id: string, start: number, end: number, label = 'quote') => ({ id,
 
 describe('diffSnapshots', () => {
   it('sends the text only when it changed, and only the spans that changed', () => {
-    const before: Snapshot = { text: 'abc', spans: [span('a', 0, 1), span('b', 1, 2), span('c', 2, 3)] };
-    const after: Snapshot = { text: 'xabc', spans: [span('a', 0, 1), span('b', 2, 3, 'pledge'), span('d', 1, 2)] };
+    const before: Snapshot = { text: 'abc', spans: [span('a', 0, 1), span('b', 1, 2), span('c', 2, 3)], links: [] };
+    const after: Snapshot = { text: 'xabc', spans: [span('a', 0, 1), span('b', 2, 3, 'pledge'), span('d', 1, 2)], links: [] };
     expect(diffSnapshots(before, after)).toEqual({
       text: 'xabc',
       upsert: [span('b', 2, 3, 'pledge'), span('d', 1, 2)],
       remove: ['c'],
+      upsertLinks: [],
+      removeLinks: [],
     });
-    expect(diffSnapshots(before, before)).toEqual({ upsert: [], remove: [] });
+    expect(diffSnapshots(before, before)).toEqual({ upsert: [], remove: [], upsertLinks: [], removeLinks: [] });
+  });
+});
+
+describe('diffSnapshots of attribution', () => {
+  it('sends spans whose values, note or fragments changed, and links made, changed or gone', () => {
+    const q = { ...span('q', 0, 9), fragments: [[0, 3], [6, 9]] as [number, number][], attrs: { kind: 'direct' }, note: '' };
+    const o = { ...span('o', 3, 5, 'official'), fragments: [[3, 5]] as [number, number][], attrs: {}, note: '' };
+    const l1 = { id: 'l1', type: 'speaker', from: 'q', to: 'o' };
+    const l2 = { id: 'l2', type: 'speaker', from: 'q', to: 'x' };
+    const before: Snapshot = { text: 'abcdefghi', spans: [q, o], links: [l1, l2] };
+    const same = diffSnapshots(before, structuredClone(before));
+    expect(same).toEqual({ upsert: [], remove: [], upsertLinks: [], removeLinks: [] });
+    const changed = [
+      { ...q, attrs: { kind: 'indirect' } },
+      { ...q, note: 'n' },
+      { ...q, fragments: [[0, 3], [7, 9]] as [number, number][] },
+    ];
+    for (const next of changed) expect(diffSnapshots(before, { ...before, spans: [next, o] }).upsert).toEqual([next]);
+    const l1b = { ...l1, type: 'pledged_by' };
+    const l3 = { id: 'l3', type: 'speaker', from: 'o', to: 'q' };
+    expect(diffSnapshots(before, { ...before, links: [l1b, l3] })).toMatchObject({ upsertLinks: [l1b, l3], removeLinks: ['l2'] });
   });
 });
 
@@ -33,7 +56,7 @@ describe('DocumentSaver', () => {
       if (req.baseRevision !== revision) throw Object.assign(new Error('conflict'), { reason: { key: 'error.changedElsewhere' } });
       saves.push(req);
       revision += 1;
-      return { revision, updatedAt: '' };
+      return { revision, status: 'in_progress', updatedAt: '' };
     },
   } as unknown as LoupeApi;
 
@@ -44,30 +67,30 @@ describe('DocumentSaver', () => {
     fail = null;
     gate = null;
     revision = 0;
-    current = { text: 'abc', spans: [] };
+    current = { text: 'abc', spans: [], links: [] };
   });
   afterEach(() => vi.useRealTimers());
 
   const make = () =>
-    new DocumentSaver(api, 'c1', 7, 0, { text: 'abc', spans: [] }, () => current, (s) => statuses.push(s.state));
+    new DocumentSaver(api, 'c1', 7, 0, { text: 'abc', spans: [], links: [] }, () => current, (s) => statuses.push(s.state));
 
   it('saves within a second even while the user keeps working, in one request per burst', async () => {
     const saver = make();
     for (let i = 0; i < 10; i++) {
-      current = { text: `abc${'x'.repeat(i + 1)}`, spans: [] };
+      current = { text: `abc${'x'.repeat(i + 1)}`, spans: [], links: [] };
       saver.changed();
       await vi.advanceTimersByTimeAsync(100); // a keystroke every 100 ms
     }
     // 1 s of continuous typing has already produced a save (max wait), not just one at the end
     expect(saves.length).toBeGreaterThanOrEqual(1);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(saves.at(-1)).toEqual({ corpusId: 'c1', id: 7, baseRevision: saves.length - 1, text: 'abcxxxxxxxxxx', upsert: [], remove: [] });
+    expect(saves.at(-1)).toEqual({ corpusId: 'c1', id: 7, baseRevision: saves.length - 1, text: 'abcxxxxxxxxxx', upsert: [], remove: [], upsertLinks: [], removeLinks: [] });
     expect(statuses.at(-1)).toBe('saved');
   });
 
   it('flush saves at once; a failed save is reported and retried', async () => {
     const saver = make();
-    current = { text: 'abc', spans: [span('s', 0, 2)] };
+    current = { text: 'abc', spans: [span('s', 0, 2)], links: [] };
     saver.changed();
     fail = new Error('disk full');
     await expect(saver.flush()).rejects.toThrow('disk full'); // callers must not walk away
@@ -75,13 +98,13 @@ describe('DocumentSaver', () => {
     expect(saver.hasUnsavedChanges()).toBe(true);
     fail = null;
     await vi.advanceTimersByTimeAsync(3000);
-    expect(saves).toEqual([{ corpusId: 'c1', id: 7, baseRevision: 0, upsert: [span('s', 0, 2)], remove: [] }]);
+    expect(saves).toEqual([{ corpusId: 'c1', id: 7, baseRevision: 0, upsert: [span('s', 0, 2)], remove: [], upsertLinks: [], removeLinks: [] }]);
     expect(statuses.at(-1)).toBe('saved');
   });
 
   it('flush saves at once, without waiting for the debounce', async () => {
     const saver = make();
-    current = { text: 'abcd', spans: [] };
+    current = { text: 'abcd', spans: [], links: [] };
     saver.changed();
     await saver.flush(); // no timer advanced
     expect(saves).toHaveLength(1);
@@ -91,10 +114,10 @@ describe('DocumentSaver', () => {
     const saver = make();
     let open!: () => void;
     gate = new Promise((r) => (open = r));
-    current = { text: 'abc1', spans: [] };
+    current = { text: 'abc1', spans: [], links: [] };
     saver.changed();
     const first = saver.flush();
-    current = { text: 'abc12', spans: [] };
+    current = { text: 'abc12', spans: [], links: [] };
     saver.changed();
     open();
     gate = null;
@@ -109,7 +132,7 @@ describe('DocumentSaver', () => {
   it('does not retry a conflict (it cannot heal), but keeps the changes unsaved', async () => {
     const saver = make();
     revision = 5; // another window saved meanwhile
-    current = { text: 'mine', spans: [] };
+    current = { text: 'mine', spans: [], links: [] };
     saver.changed();
     await expect(saver.flush()).rejects.toThrow();
     await vi.advanceTimersByTimeAsync(30_000);

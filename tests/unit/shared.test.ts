@@ -16,8 +16,16 @@ describe('UI strings', () => {
   it('have a Chinese text for every English one, and fill placeholders', () => {
     const missing = Object.entries(messages['zh-CN']).filter(([, text]) => !text.trim());
     expect(missing).toEqual([]);
-    expect(translate('zh-CN', 'status.corpus', { name: '样例' })).toBe('语料库:样例');
+    // 语料库：样例, with a full-width colon (escaped here so no editor can turn it into ASCII)
+    expect(translate('zh-CN', 'status.corpus', { name: '样例' })).toBe('\u8bed\u6599\u5e93\uff1a\u6837\u4f8b');
     expect(translate('en', 'menu.file')).toBe('File');
+  });
+
+  it('in Chinese use full-width punctuation next to Chinese characters', () => {
+    const ascii = Object.entries(messages['zh-CN']).filter(([, text]) =>
+      /[\u4e00-\u9fff][,:;?!()]|[,:;!()][\u4e00-\u9fff]/.test(text),
+    );
+    expect(ascii).toEqual([]);
   });
 });
 

@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DocumentSummary } from '../../shared/types';
+import type { DocumentStatus, DocumentSummary } from '../../shared/types';
+import { DOCUMENT_STATUSES } from '../../shared/types';
 
 interface Props {
   documents: DocumentSummary[];
@@ -10,17 +12,34 @@ interface Props {
   onRename(id: number): void;
 }
 
-/** The corpus's documents: title and span count. */
+/** The corpus's documents: title, status and span count, filterable by status. */
 export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRename }: Props) {
   const { t } = useTranslation();
+  const [filter, setFilter] = useState<DocumentStatus | 'all'>('all');
+  const counts = new Map<DocumentStatus, number>();
+  for (const d of documents) counts.set(d.status, (counts.get(d.status) ?? 0) + 1);
+  const shown = filter === 'all' ? documents : documents.filter((d) => d.status === filter);
   return (
     <nav className="document-list" aria-label={t('docs.title')}>
       <h2>{t('docs.title')}</h2>
+      <label className="document-filter">
+        <span>{t('docs.filter')}</span>
+        <select value={filter} onChange={(e) => setFilter(e.target.value as DocumentStatus | 'all')}>
+          <option value="all">{t('docs.filterAll', { count: documents.length })}</option>
+          {DOCUMENT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.doc.${s}`)} ({counts.get(s) ?? 0})
+            </option>
+          ))}
+        </select>
+      </label>
       {documents.length === 0 ? (
         <p className="placeholder">{t('docs.empty')}</p>
+      ) : shown.length === 0 ? (
+        <p className="placeholder">{t('docs.noneWithStatus')}</p>
       ) : (
         <ul>
-          {documents.map((d) => {
+          {shown.map((d) => {
             const count = d.id === openId && liveSpanCount !== null ? liveSpanCount : d.spanCount;
             return (
               <li key={d.id}>
@@ -39,7 +58,10 @@ export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRenam
                   title={t('docs.renameHint')}
                 >
                   <span className="document-title">{d.title}</span>
-                  <span className="document-count">{t('docs.spanCount', { count })}</span>
+                  <span className="document-meta">
+                    <span className={`document-status is-${d.status}`}>{t(`status.doc.${d.status}`)}</span>
+                    <span className="document-count">{t('docs.spanCount', { count })}</span>
+                  </span>
                 </button>
               </li>
             );

@@ -2,12 +2,28 @@
  * Hosts the ProseMirror editor for one document. React owns the mount point and passes changes
  * out; the editor's state never goes through React.
  */
+import type { Node as PmNode } from 'prosemirror-model';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
-import type { Label, LoupeDocument } from '../../shared/types';
+import type { AttrValue, Label, LinkType, LoupeDocument } from '../../shared/types';
+import {
+  addFragment,
+  linkingChoice,
+  linkSpans,
+  linksOf,
+  removeLink,
+  selectText,
+  setSpanAttr,
+  setSpanNote,
+  spanInfo,
+  startLinking,
+} from '../editor/commands';
+import { findNext } from '../editor/find';
 import { labelStyleRules } from '../editor/labelStyles';
 import { handleAnnotateKey } from '../editor/keys';
-import { spanRanges } from '../editor/spanMarks';
-import { createEditor, type EditorMode, type LoupeEditor } from '../editor/view';
+import { LinkOverlay } from '../editor/linkOverlay';
+import { findSpan, spanRanges, type SpanRange } from '../editor/spanMarks';
+import { getSelectedSpanId, spanState } from '../editor/spanPlugin';
+import { createEditor, type EditorMode, type LoupeEditor, spanAtClick } from '../editor/view';
 import type { Snapshot } from '../state/autosave';
 
 /** A span as the panels show it. */
@@ -17,29 +33,80 @@ export interface EditorSpan {
   from: number;
   to: number;
   excerpt: string;
+  fragments: number;
+}
+
+/** A link of the selected span, seen from that span. */
+export interface LinkView {
+  id: string;
+  type: string;
+  direction: 'out' | 'in';
+  otherId: string;
+  otherLabel: string;
+  otherExcerpt: string;
+}
+
+/** What the inspector shows of the selected span. */
+export interface SpanDetails {
+  id: string;
+  label: string;
+  /** The text of each fragment (one for a contiguous span). */
+  fragments: string[];
+  attrs: Record<string, AttrValue>;
+  note: string;
+  links: LinkView[];
+}
+
+/** The link being chosen (L): from which span, to which candidate, with which type. */
+export interface LinkingView {
+  fromExcerpt: string;
+  toExcerpt: string;
+  toLabel: string;
+  type: string;
+  typeCount: number;
+  index: number;
+  count: number;
 }
 
 export interface EditorHandle {
   read(): Snapshot;
   tag(label: string): void;
+  /** Adds the selection as a fragment of the span selected last (when it has `label`). */
+  addFragment(label: string): boolean;
   removeSelectedSpan(): void;
   undo(): void;
   redo(): void;
   selectSpan(id: string | null): void;
   handleAnnotateKey(event: KeyboardEvent): boolean;
+  setAttr(name: string, value: AttrValue | null): void;
+  setNote(note: string): void;
+  removeLink(id: string): void;
+  startLinking(): boolean;
+  /** Selects the next match of `query` after the selection; false when there is none. */
+  find(query: string): boolean;
+  /** Gives the keyboard back to the text (annotate keys work again). */
+  focus(): void;
 }
 
 interface Props {
   document: LoupeDocument;
   labels: Label[];
+  linkTypes: LinkType[];
   mode: EditorMode;
   onReady(editor: EditorHandle, doc: LoupeDocument): void;
   onDocChanged(): void;
   onSpansChanged(spans: EditorSpan[]): void;
   onSelectSpan(id: string | null): void;
+  onInspect(details: SpanDetails | null, linking: LinkingView | null): void;
 }
 
 const EXCERPT_LENGTH = 60;
+
+/** A span's text for lists: its fragments joined by “ … ”, shortened to EXCERPT_LENGTH. */
+function excerptOf(doc: PmNode, span: SpanRange): string {
+  const text = span.fragments.map((f) => doc.textBetween(f.from, f.to, '\n')).join(' … ');
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+}
 
 /** The document's language for font and line-breaking choices: its metadata, else a guess from the text. */
 function documentLanguage(doc: LoupeDocument): string {
@@ -57,42 +124,98 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   const propsRef = useRef(props);
   propsRef.current = props;
 
+  const overlayRef = useRef<LinkOverlay | null>(null);
+  /** What the inspector was last given, so it is only told about changes. */
+  const inspectedRef = useRef<{ doc: unknown; selected: string | null; linking: unknown } | null>(null);
+
   const publishSpans = (editor: LoupeEditor) => {
     const doc = editor.view.state.doc;
     propsRef.current.onSpansChanged(
-      spanRanges(doc).map((s) => {
-        const text = doc.textBetween(s.from, s.to, '\n');
-        return {
-          id: s.id,
-          label: s.label,
-          from: s.from,
-          to: s.to,
-          excerpt: text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text,
-        };
-      }),
+      spanRanges(doc).map((s) => ({
+        id: s.id,
+        label: s.label,
+        from: s.from,
+        to: s.to,
+        excerpt: excerptOf(doc, s),
+        fragments: s.fragments.length,
+      })),
     );
+  };
+
+  const publishInspect = (editor: LoupeEditor) => {
+    const state = editor.view.state;
+    const selected = getSelectedSpanId(state);
+    const { linking } = spanState(state);
+    const last = inspectedRef.current;
+    if (last && last.doc === state.doc && last.selected === selected && last.linking === linking) return;
+    inspectedRef.current = { doc: state.doc, selected, linking };
+    const doc = state.doc;
+    const span = selected === null ? undefined : findSpan(doc, selected);
+    let details: SpanDetails | null = null;
+    if (span) {
+      const info = spanInfo(state, span.id);
+      details = {
+        id: span.id,
+        label: span.label,
+        fragments: span.fragments.map((f) => doc.textBetween(f.from, f.to, '\n')),
+        attrs: info.attrs,
+        note: info.note,
+        links: linksOf(doc, span.id).map((l) => {
+          const direction = l.from === span.id ? 'out' : 'in';
+          const other = findSpan(doc, direction === 'out' ? l.to : l.from)!;
+          return { id: l.id, type: l.type, direction, otherId: other.id, otherLabel: other.label, otherExcerpt: excerptOf(doc, other) };
+        }),
+      };
+    }
+    const choice = linkingChoice(state);
+    const linkingView: LinkingView | null =
+      choice && linking
+        ? {
+            fromExcerpt: excerptOf(doc, choice.from),
+            toExcerpt: excerptOf(doc, choice.to),
+            toLabel: choice.to.label,
+            type: choice.type.name,
+            typeCount: choice.types.length,
+            index: linking.index,
+            count: linking.candidates.length,
+          }
+        : null;
+    propsRef.current.onInspect(details, linkingView);
   };
 
   useEffect(() => {
     const mount = mountRef.current!;
-    const { document: doc, labels, mode } = propsRef.current;
+    const { document: doc, labels, linkTypes, mode } = propsRef.current;
     const editor = createEditor(mount, {
       text: doc.text,
       spans: doc.spans,
+      links: doc.links,
       labels,
+      linkTypes,
       mode,
       onChange: (_state, tr) => {
         if (tr.docChanged) {
           propsRef.current.onDocChanged();
           publishSpans(editor);
         }
+        publishInspect(editor);
+        overlayRef.current?.update();
       },
       onSelectSpan: (id) => propsRef.current.onSelectSpan(id),
     });
     editorRef.current = editor;
+    overlayRef.current = new LinkOverlay(editor.view, mount, {
+      canLink: () => editor.mode === 'annotate',
+      link: (from, to) => editor.run(linkSpans(from, to)),
+      spanAt: (target) => spanAtClick(editor.view.state.doc, -1, target, editor.view.dom),
+      linkTypes: () => editor.linkTypes,
+    });
     publishSpans(editor);
+    publishInspect(editor);
     propsRef.current.onReady(handle, doc);
     return () => {
+      overlayRef.current?.destroy();
+      overlayRef.current = null;
       editor.destroy();
       editorRef.current = null;
     };
@@ -105,29 +228,52 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   }, [props.mode]);
 
   useEffect(() => {
-    editorRef.current?.setLabels(props.labels);
+    editorRef.current?.setSchema(props.labels, props.linkTypes);
     const rules = labelStyleRules(props.labels);
     while (labelSheet.cssRules.length) labelSheet.deleteRule(0);
     for (const rule of rules) labelSheet.insertRule(rule, labelSheet.cssRules.length);
-  }, [props.labels]);
+  }, [props.labels, props.linkTypes]);
+
+  const withSelected = (f: (editor: LoupeEditor, id: string) => void) => {
+    const editor = editorRef.current;
+    const id = editor ? getSelectedSpanId(editor.view.state) : null;
+    if (editor && id !== null) f(editor, id);
+  };
 
   const handle: EditorHandle = {
-    read: () => {
-      const { text, spans } = editorRef.current!.read();
-      return { text, spans };
-    },
+    read: () => editorRef.current!.read(),
     tag: (label) => editorRef.current?.tag(label),
+    addFragment: (label) => editorRef.current?.run(addFragment(label)) ?? false,
     removeSelectedSpan: () => editorRef.current?.removeSelectedSpan(),
     undo: () => editorRef.current?.undo(),
     redo: () => editorRef.current?.redo(),
     selectSpan: (id) => editorRef.current?.selectSpan(id),
     handleAnnotateKey: (event) =>
       editorRef.current ? handleAnnotateKey(editorRef.current, event, propsRef.current.labels) : false,
+    setAttr: (name, value) => withSelected((editor, id) => editor.run(setSpanAttr(id, name, value))),
+    setNote: (note) => withSelected((editor, id) => editor.run(setSpanNote(id, note))),
+    removeLink: (id) => editorRef.current?.run(removeLink(id)),
+    startLinking: () => editorRef.current?.run(startLinking()) ?? false,
+    find: (query) => {
+      const editor = editorRef.current;
+      if (!editor) return false;
+      const { state } = editor.view;
+      const from = state.selection.empty ? state.selection.from : state.selection.from + 1;
+      const hit = findNext(state.doc, query, from);
+      return !!hit && editor.run(selectText(hit.from, hit.to));
+    },
+    focus: () => {
+      const editor = editorRef.current;
+      if (!editor) return;
+      // In annotate mode the text is not editable, so focus goes to the scroll area; keys reach the window.
+      if (editor.mode === 'edit') editor.view.focus();
+      else (mountRef.current?.parentElement as HTMLElement | null)?.focus({ preventScroll: true });
+    },
   };
   useImperativeHandle(ref, () => handle);
 
   return (
-    <div className="editor-scroll">
+    <div className="editor-scroll" tabIndex={-1}>
       <div ref={mountRef} className="editor-mount" lang={documentLanguage(props.document)} />
     </div>
   );

@@ -35,6 +35,7 @@ export function SpanPanel({ spans, labels, selectedId, onSelect }: Props) {
                 <span className="swatch" aria-hidden="true" />
                 <span className="span-label">{s.label}</span>
                 <span className="span-excerpt">{s.excerpt}</span>
+                {s.fragments > 1 && <span className="span-fragments">{t('spans.fragments', { count: s.fragments })}</span>}
               </button>
             </li>
           ))}

@@ -6,7 +6,9 @@ interface Props {
   labels: Label[];
   mode: EditorMode;
   hasSelectedSpan: boolean;
-  onTag(label: string): void;
+  /** Tags the selection; with `fragment`, adds it to the span selected last (Alt+ or Shift+click). */
+  onTag(label: string, fragment: boolean): void;
+  onHelp(): void;
   onModeChange(mode: EditorMode): void;
   onRemove(): void;
   onUndo(): void;
@@ -14,7 +16,7 @@ interface Props {
 }
 
 /** Label buttons (accessible name = the label's name), the mode switch, undo/redo. */
-export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onModeChange, onRemove, onUndo, onRedo }: Props) {
+export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onHelp, onModeChange, onRemove, onUndo, onRedo }: Props) {
   const { t } = useTranslation();
   // mousedown must not take the selection away from the editor before the click tags it
   const keepSelection = (e: React.MouseEvent) => e.preventDefault();
@@ -30,7 +32,7 @@ export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onModeChange, on
             aria-keyshortcuts={label.hotkey ?? undefined}
             title={`${label.description}${label.hotkey ? ` (${label.hotkey})` : ''}`}
             onMouseDown={keepSelection}
-            onClick={() => onTag(label.name)}
+            onClick={(e) => onTag(label.name, e.altKey || e.shiftKey)}
           >
             <span className="swatch" aria-hidden="true" />
             {label.name}
@@ -47,6 +49,9 @@ export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onModeChange, on
         </button>
         <button type="button" onMouseDown={keepSelection} onClick={onRedo}>
           {t('toolbar.redo')}
+        </button>
+        <button type="button" onMouseDown={keepSelection} onClick={onHelp} aria-keyshortcuts="?" title={t('keys.title')}>
+          {t('toolbar.keys')}
         </button>
         <div className="mode-switch" role="group" aria-label={t('menu.toggleMode')}>
           <button type="button" aria-pressed={mode === 'annotate'} onClick={() => onModeChange('annotate')}

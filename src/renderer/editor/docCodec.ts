@@ -3,18 +3,22 @@
  * document (paragraphs whose text carries span marks).
  */
 import type { Mark, Node } from 'prosemirror-model';
-import type { SpanInput } from '../../shared/types';
+import type { Fragment, Link, SpanInput } from '../../shared/types';
 import { codePointLength } from '../../shared/offsets';
 import { cpToUtf16Sorted, positionIndex } from './positions';
-import { paragraphType, schema, spanMark } from './schema';
-import { spanRanges } from './spanMarks';
+import { paragraphType, schema, type SpanInfo, spanInfoOf, spanMark, storedLinks } from './schema';
+import { findSpan, spanRanges } from './spanMarks';
 
 export { cpToPos, posToCp, positionIndex } from './positions';
 
-/** The document's text and spans, offsets in code points. */
+/** A span as saved: offsets in code points, fragments, attribute values and note always present. */
+export type SavedSpan = Required<SpanInput>;
+
+/** The document's text, spans and links, offsets in code points. */
 export interface DocumentContent {
   text: string;
-  spans: SpanInput[];
+  spans: SavedSpan[];
+  links: Link[];
 }
 
 /**
@@ -23,19 +27,28 @@ export interface DocumentContent {
  * A span is its marked text: a "\n" at either end is not part of it, and a span covering only
  * "\n"s has no text and is dropped. Throws a RangeError for offsets out of range or a duplicate id.
  */
-export function docFromText(text: string, spans: readonly SpanInput[]): Node {
+export function docFromText(text: string, spanInputs: readonly SpanInput[], links: readonly Link[] = []): Node {
   const length = codePointLength(text);
-  const n = spans.length;
-  const marks: Mark[] = new Array<Mark>(n);
   const seen = new Set<string>();
-  for (let k = 0; k < n; k++) {
-    const s = spans[k]!;
+  const spanInfo: Record<string, SpanInfo> = {};
+  // Each fragment is marked on its own (its own `frag` number), so it can be told apart in the editor.
+  const spans: { id: string; start: number; end: number }[] = [];
+  const marks: Mark[] = [];
+  for (const s of spanInputs) {
     if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end > length || s.end <= s.start)
       throw new RangeError(`span ${s.id}: [${s.start}, ${s.end}) is not a range of a text of ${length} code points`);
     if (seen.has(s.id)) throw new RangeError(`span id ${s.id} appears twice`);
     seen.add(s.id);
-    marks[k] = spanMark(s.id, s.label);
+    const fragments = s.fragments ?? [[s.start, s.end]];
+    fragments.forEach(([start, end], frag) => {
+      if (!(Number.isInteger(start) && Number.isInteger(end) && start >= s.start && end <= s.end && end > start))
+        throw new RangeError(`span ${s.id}: fragment [${start}, ${end}) is not within [${s.start}, ${s.end})`);
+      spans.push({ id: s.id, start, end });
+      marks.push(spanMark(s.id, s.label, frag));
+    });
+    if ((s.attrs && Object.keys(s.attrs).length) || s.note) spanInfo[s.id] = { attrs: s.attrs ?? {}, note: s.note ?? '' };
   }
+  const n = spans.length;
 
   // Events: k < n opens span k, k >= n closes span k - n. At one offset closes come first;
   // opens go outer (longer) first, so mark sets list enclosing spans before enclosed ones.
@@ -86,19 +99,38 @@ export function docFromText(text: string, spans: readonly SpanInput[]): Node {
     if (paraEnd === text.length) break;
     paraStart = paraEnd + 1;
   }
-  return schema.topNodeType.create(null, paragraphs);
+  return schema.topNodeType.create({ spanInfo, links: [...links] }, paragraphs);
 }
 
-/** The text and spans of an editor document, offsets in code points, spans sorted by start, end, id. */
+const NO_INFO: SpanInfo = { attrs: {}, note: '' };
+
+/** The links whose ends both exist, sorted by id. */
+export function liveLinks(doc: Node): Link[] {
+  return storedLinks(doc)
+    .filter((l) => findSpan(doc, l.from) && findSpan(doc, l.to))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The text, spans and live links of an editor document, offsets in code points, spans sorted by
+ * start, end, id. Fragments that came to touch (the text between them deleted) are one fragment.
+ */
 export function readDocument(doc: Node): DocumentContent {
   const parts: string[] = [];
   for (let i = 0; i < doc.childCount; i++) parts.push(doc.child(i).textContent);
   const index = positionIndex(doc);
-  const spans = spanRanges(doc).map((s) => ({
-    id: s.id,
-    label: s.label,
-    start: index.posToCp(s.from),
-    end: index.posToCp(s.to),
-  }));
-  return { text: parts.join('\n'), spans };
+  const info = spanInfoOf(doc);
+  const spans = spanRanges(doc).map((s) => {
+    const fragments: Fragment[] = [];
+    for (const f of s.fragments) {
+      const start = index.posToCp(f.from);
+      const end = index.posToCp(f.to);
+      const last = fragments[fragments.length - 1];
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else fragments.push([start, end]);
+    }
+    const { attrs, note } = info[s.id] ?? NO_INFO;
+    return { id: s.id, label: s.label, start: fragments[0]![0], end: fragments[fragments.length - 1]![1], fragments, attrs, note };
+  });
+  return { text: parts.join('\n'), spans, links: liveLinks(doc) };
 }

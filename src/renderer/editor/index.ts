@@ -2,7 +2,7 @@
 export { createEditor, spanAtClick, type EditorMode, type EditorOptions, type LoupeEditor } from './view';
 export { handleAnnotateKey, labelForKey } from './keys';
 export { docFromText, readDocument, cpToPos, posToCp, positionIndex, type DocumentContent } from './docCodec';
-export { applyLabel, relabelSpan, removeSpan, selectNextSpan, selectSpan, setLabels, tagSelection } from './commands';
+export * from './commands';
 export {
   getSelectedSpanId,
   spansInDoc,

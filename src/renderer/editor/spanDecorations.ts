@@ -5,20 +5,29 @@
 import type { Node } from 'prosemirror-model';
 import type { Mapping } from 'prosemirror-transform';
 import { Decoration, DecorationSet } from 'prosemirror-view';
+import type { AttributeDef } from '../../shared/types';
 import type { SpanRange } from './spanMarks';
 
-/** A label as the editor needs it. */
+/** A label as the editor needs it (attributes: for defaults when tagging and relabelling). */
 export interface EditorLabel {
   name: string;
   /** CSS hex colour, `#rrggbb`. */
   color: string;
   hotkey?: string | null;
+  attributes?: AttributeDef[];
 }
 
 export const SPAN_CLASS = 'lp-span';
 export const SELECTED_CLASS = 'lp-selected';
 export const LANE_CLASS_PREFIX = 'lp-lane-';
 export const LABEL_CLASS_PREFIX = 'lp-label-';
+/** A span linked to (or from) the selected span. */
+export const LINKED_CLASS = 'lp-linked';
+/** While choosing a link's target: the span a link would go to on Enter, and the other candidates. */
+export const LINK_TARGET_CLASS = 'lp-link-target';
+export const LINK_CANDIDATE_CLASS = 'lp-link-candidate';
+/** A fragment of a span with several: drawn with open ends, so the pieces read as one span. */
+export const FRAGMENT_CLASS = 'lp-fragment';
 
 /** The spec of a span's decoration (`decoration.spec`). */
 export interface SpanDecorationSpec {
@@ -26,31 +35,34 @@ export interface SpanDecorationSpec {
   className: string;
 }
 
+/** Extra classes per span id (selection, links, link candidates). */
+export type SpanHighlights = ReadonlyMap<string, string>;
+
 /** What the decorations were drawn from. */
 export interface DrawnSpans {
   decorations: DecorationSet;
   spans: readonly SpanRange[];
   lanes: readonly number[];
   labels: readonly EditorLabel[];
-  selectedId: string | null;
+  /** The class list each span was drawn with, parallel to `spans`. */
+  classes: readonly string[];
 }
 
 /** The class list of a span's decoration. */
-export function spanClass(lane: number, labelIndex: number, selected: boolean): string {
+export function spanClass(lane: number, labelIndex: number, selected: boolean, extra = ''): string {
   let cls = `${SPAN_CLASS} ${LANE_CLASS_PREFIX}${lane}`;
   if (labelIndex >= 0) cls += ` ${LABEL_CLASS_PREFIX}${labelIndex}`;
   if (selected) cls += ` ${SELECTED_CLASS}`;
+  if (extra) cls += ` ${extra}`;
   return cls;
 }
 
-function spanDecoration(span: SpanRange, className: string): Decoration {
+function spanDecorations(span: SpanRange, className: string): Decoration[] {
   const spec: SpanDecorationSpec = { spanId: span.id, className };
+  const cls = span.fragments.length > 1 ? `${className} ${FRAGMENT_CLASS}` : className;
   // One wrapper element per span: without nodeName, overlapping spans would merge into one element.
-  return Decoration.inline(
-    span.from,
-    span.to,
-    { nodeName: 'span', class: className, 'data-label': span.label, 'data-span-id': span.id },
-    spec,
+  return span.fragments.map((f) =>
+    Decoration.inline(f.from, f.to, { nodeName: 'span', class: cls, 'data-label': span.label, 'data-span-id': span.id }, spec),
   );
 }
 
@@ -59,35 +71,42 @@ function labelIndexer(labels: readonly EditorLabel[]): (label: string) => number
   return (label) => index.get(label) ?? -1;
 }
 
-/** The decorations of every span, built from scratch. */
-export function buildDecorations(
-  doc: Node,
+/** The class list of every span, parallel to `spans`. */
+export function spanClasses(
   spans: readonly SpanRange[],
   lanes: readonly number[],
   labels: readonly EditorLabel[],
-  selectedId: string | null,
-): DecorationSet {
+  highlights: SpanHighlights,
+): string[] {
   const labelIndex = labelIndexer(labels);
-  const decos = spans.map((s, i) => spanDecoration(s, spanClass(lanes[i]!, labelIndex(s.label), s.id === selectedId)));
-  return DecorationSet.create(doc, decos);
+  return spans.map((s, i) => spanClass(lanes[i]!, labelIndex(s.label), false, highlights.get(s.id)));
 }
 
+/** The decorations of every span, built from scratch. */
+export function buildDecorations(doc: Node, spans: readonly SpanRange[], classes: readonly string[]): DecorationSet {
+  return DecorationSet.create(
+    doc,
+    spans.flatMap((s, i) => spanDecorations(s, classes[i]!)),
+  );
+}
+
+const sameFragments = (mapping: Mapping, old: SpanRange, s: SpanRange): boolean =>
+  old.fragments.length === s.fragments.length &&
+  old.fragments.every((f, k) => mapping.map(f.from, 1) === s.fragments[k]!.from && mapping.map(f.to, -1) === s.fragments[k]!.to);
+
 /**
- * The previous decorations, mapped through a change and patched where a span moved
- * differently from its decoration, changed label or lane, or was (de)selected. Building the whole
+ * The previous decorations, mapped through a change and patched where a span moved differently
+ * from its decoration or changed its class list (label, lane, selection, links). Building the whole
  * set anew costs time in proportion to paragraphs x spans, too slow for a long article at every
- * keystroke or click. `prev.labels` must be the labels to draw with. Returns null when a rebuild
- * is cheaper.
+ * keystroke or click. Returns null when a rebuild is cheaper.
  */
 export function patchDecorations(
   prev: DrawnSpans,
   mapping: Mapping,
   doc: Node,
   spans: readonly SpanRange[],
-  lanes: readonly number[],
-  selectedId: string | null,
+  classes: readonly string[],
 ): DecorationSet | null {
-  const labelIndex = labelIndexer(prev.labels);
   const stale: { id: string; from: number; to: number }[] = [];
   const fresh: Decoration[] = [];
   const matched = new Uint8Array(prev.spans.length);
@@ -100,29 +119,22 @@ export function patchDecorations(
   };
   const dropOld = (j: number): void => {
     const old = prev.spans[j]!;
-    // Inline decorations map their start rightward and their end leftward, as non-inclusive marks do.
-    const from = mapping.map(old.from, 1);
-    const to = mapping.map(old.to, -1);
-    if (from < to) stale.push({ id: old.id, from, to });
+    for (const f of old.fragments) {
+      // Inline decorations map their start rightward and their end leftward, as non-inclusive marks do.
+      const from = mapping.map(f.from, 1);
+      const to = mapping.map(f.to, -1);
+      if (from < to) stale.push({ id: old.id, from, to });
+    }
   };
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
     const j = prevIndexOf(s.id, i);
-    const selected = s.id === selectedId;
     if (j >= 0) {
       matched[j] = 1;
-      const old = prev.spans[j]!;
-      if (
-        old.label === s.label &&
-        prev.lanes[j] === lanes[i] &&
-        (old.id === prev.selectedId) === selected &&
-        mapping.map(old.from, 1) === s.from &&
-        mapping.map(old.to, -1) === s.to
-      )
-        continue;
+      if (prev.classes[j] === classes[i] && sameFragments(mapping, prev.spans[j]!, s)) continue;
       dropOld(j);
     }
-    fresh.push(spanDecoration(s, spanClass(lanes[i]!, labelIndex(s.label), selected)));
+    fresh.push(...spanDecorations(s, classes[i]!));
   }
   for (let j = 0; j < prev.spans.length; j++) if (!matched[j]) dropOld(j);
   if (stale.length + fresh.length > spans.length / 2 + 8) return null;

@@ -5,12 +5,20 @@
 import type { Mark, Node } from 'prosemirror-model';
 import { spanAttrs, spanType } from './schema';
 
+/** A piece of a span, in positions. */
+export interface PosRange {
+  from: number;
+  to: number;
+}
+
 /** A span as the editor sees it: ProseMirror positions, `from` < `to`. */
 export interface SpanRange {
   id: string;
   label: string;
   from: number;
   to: number;
+  /** The span's fragments, sorted; one covering from..to for a contiguous span. */
+  fragments: readonly PosRange[];
   mark: Mark;
 }
 
@@ -29,23 +37,30 @@ function paragraphPieces(paragraph: Node): readonly SpanPiece[] {
   let pieces = pieceCache.get(paragraph);
   if (pieces) return pieces;
   const found: SpanPiece[] = [];
-  const open = new Map<string, SpanPiece>();
+  const open = new Map<Mark, SpanPiece>();
   let offset = 0;
   for (let i = 0; i < paragraph.childCount; i++) {
     const child = paragraph.child(i);
     const end = offset + child.nodeSize;
     for (const mark of child.marks) {
       if (mark.type !== spanType) continue;
-      const id = spanAttrs(mark).id;
-      const last = open.get(id);
-      if (last && last.to === offset && last.mark.eq(mark)) {
+      // Marks are interned per attrs only by value; look the open piece up by equality.
+      let last: SpanPiece | undefined;
+      for (const [m, piece] of open) {
+        if (piece.to === offset && m.eq(mark)) {
+          last = piece;
+          break;
+        }
+      }
+      if (last) {
         last.to = end;
       } else {
         const piece = { from: offset, to: end, mark };
         found.push(piece);
-        open.set(id, piece);
+        open.set(mark, piece);
       }
     }
+    for (const [m, piece] of open) if (piece.to !== end) open.delete(m);
     offset = end;
   }
   pieces = found;
@@ -53,11 +68,17 @@ function paragraphPieces(paragraph: Node): readonly SpanPiece[] {
   return pieces;
 }
 
+/** A fragment whose marked text has a gap (text inside its range that does not carry its mark). */
+export interface BrokenFragment {
+  from: number;
+  to: number;
+  mark: Mark;
+}
+
 interface DocSpans {
   list: readonly SpanRange[];
   byId: ReadonlyMap<string, SpanRange>;
-  /** Spans whose marked text has a gap (text inside their range that does not carry the mark). */
-  broken: readonly SpanRange[];
+  broken: readonly BrokenFragment[];
 }
 
 const docCache = new WeakMap<Node, DocSpans>();
@@ -67,12 +88,32 @@ export function compareSpans(a: SpanRange, b: SpanRange): number {
   return a.from - b.from || a.to - b.to || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/** Sorts ranges and merges those that overlap or touch. */
+export function mergeRanges(ranges: readonly PosRange[]): PosRange[] {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: PosRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
+    else out.push({ from: r.from, to: r.to });
+  }
+  return out;
+}
+
 function collect(doc: Node): DocSpans {
-  interface Acc {
-    range: SpanRange;
+  interface Frag {
+    from: number;
+    to: number;
     firstPara: number;
     lastPara: number;
     marked: number;
+    mark: Mark;
+  }
+  interface Acc {
+    id: string;
+    label: string;
+    mark: Mark;
+    frags: Map<number, Frag>;
   }
   const acc = new Map<string, Acc>();
   let pos = 0;
@@ -80,30 +121,46 @@ function collect(doc: Node): DocSpans {
     const para = doc.child(p);
     const start = pos + 1;
     for (const piece of paragraphPieces(para)) {
-      const { id, label } = spanAttrs(piece.mark);
+      const { id, label, frag } = spanAttrs(piece.mark);
       const from = start + piece.from;
       const to = start + piece.to;
-      const a = acc.get(id);
+      let a = acc.get(id);
       if (!a) {
-        acc.set(id, { range: { id, label, from, to, mark: piece.mark }, firstPara: p, lastPara: p, marked: to - from });
-      } else {
         // Ids are unique per span; a second label under one id would be a bug elsewhere, the first wins.
-        a.range.to = to;
-        a.lastPara = p;
-        a.marked += to - from;
+        a = { id, label, mark: piece.mark, frags: new Map() };
+        acc.set(id, a);
+      }
+      const f = a.frags.get(frag);
+      if (!f) a.frags.set(frag, { from, to, firstPara: p, lastPara: p, marked: to - from, mark: piece.mark });
+      else {
+        f.to = to;
+        f.lastPara = p;
+        f.marked += to - from;
       }
     }
     pos += para.nodeSize;
   }
   const list: SpanRange[] = [];
-  const broken: SpanRange[] = [];
+  const broken: BrokenFragment[] = [];
   const byId = new Map<string, SpanRange>();
   for (const a of acc.values()) {
-    list.push(a.range);
-    byId.set(a.range.id, a.range);
-    // Each paragraph boundary inside the range is two positions of no text.
-    const textInRange = a.range.to - a.range.from - 2 * (a.lastPara - a.firstPara);
-    if (a.marked < textInRange) broken.push(a.range);
+    const frags = [...a.frags.values()];
+    for (const f of frags) {
+      // Each paragraph boundary inside the range is two positions of no text.
+      const textInRange = f.to - f.from - 2 * (f.lastPara - f.firstPara);
+      if (f.marked < textInRange) broken.push({ from: f.from, to: f.to, mark: f.mark });
+    }
+    const fragments = frags.length === 1 ? [{ from: frags[0]!.from, to: frags[0]!.to }] : mergeRanges(frags);
+    const range: SpanRange = {
+      id: a.id,
+      label: a.label,
+      from: fragments[0]!.from,
+      to: fragments[fragments.length - 1]!.to,
+      fragments,
+      mark: a.mark,
+    };
+    list.push(range);
+    byId.set(a.id, range);
   }
   list.sort(compareSpans);
   return { list, byId, broken };
@@ -128,8 +185,8 @@ export function findSpan(doc: Node, id: string): SpanRange | undefined {
   return docSpans(doc).byId.get(id);
 }
 
-/** Spans whose text has a gap (e.g. text pasted into their middle). */
-export function brokenSpans(doc: Node): readonly SpanRange[] {
+/** Fragments whose text has a gap (e.g. text pasted into their middle). */
+export function brokenFragments(doc: Node): readonly BrokenFragment[] {
   return docSpans(doc).broken;
 }
 
@@ -151,10 +208,10 @@ export function spanPieces(doc: Node, id: string): SpanPiece[] {
   return pieces;
 }
 
-/** The spans covering `pos` (from <= pos <= to), shortest first. */
+/** The spans with a fragment covering `pos` (from <= pos <= to), shortest first. */
 export function spansAt(doc: Node, pos: number): SpanRange[] {
   return spanRanges(doc)
-    .filter((s) => s.from <= pos && pos <= s.to)
+    .filter((s) => s.from <= pos && pos <= s.to && s.fragments.some((f) => f.from <= pos && pos <= f.to))
     .sort((a, b) => a.to - a.from - (b.to - b.from) || compareSpans(a, b));
 }
 

@@ -1,6 +1,7 @@
 /**
- * The span plugin: which span is selected, and the decorations that draw every span (built in
- * spanDecorations.ts). Its state is persistent: each transaction yields a new value.
+ * The span plugin: which span is selected, the schema (labels, link types), the choosing of a new
+ * link's target, and the decorations that draw every span (built in spanDecorations.ts). Its state
+ * is persistent: each transaction yields a new value.
  * It also keeps span marks sound: pasted content never carries span marks, and a span whose text
  * gets a gap (something pasted into its middle) is closed over it again, and text typed over a
  * selection inside a span stays in the span.
@@ -9,40 +10,103 @@ import { isHistoryTransaction } from 'prosemirror-history';
 import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
 import { ReplaceStep } from 'prosemirror-transform';
+import type { LinkType } from '../../shared/types';
 import { assignLanes } from './lanes';
-import { spanType } from './schema';
-import { buildDecorations, type DrawnSpans, type EditorLabel, patchDecorations } from './spanDecorations';
-import { brokenSpans, findSpan, type SpanRange, spanMarksCovering, spanRanges } from './spanMarks';
+import { spanType, storedLinks } from './schema';
+import {
+  buildDecorations,
+  type DrawnSpans,
+  type EditorLabel,
+  LINK_CANDIDATE_CLASS,
+  LINK_TARGET_CLASS,
+  LINKED_CLASS,
+  patchDecorations,
+  SELECTED_CLASS,
+  spanClasses,
+} from './spanDecorations';
+import { brokenFragments, findSpan, type SpanRange, spanMarksCovering, spanRanges } from './spanMarks';
 
 export {
   type EditorLabel,
   LABEL_CLASS_PREFIX,
   LANE_CLASS_PREFIX,
+  LINK_CANDIDATE_CLASS,
+  LINK_TARGET_CLASS,
+  LINKED_CLASS,
   SELECTED_CLASS,
   SPAN_CLASS,
   type SpanDecorationSpec,
   spanClass,
 } from './spanDecorations';
 
+/** Choosing the target of a new link from `from`: Tab cycles `candidates`, T cycles the types that fit. */
+export interface Linking {
+  from: string;
+  /** Span ids a link from `from` may go to, nearest first. */
+  candidates: readonly string[];
+  /** The candidate a link would go to now. */
+  index: number;
+  /** Which of the link types that fit (from's label → the target's label) is chosen. */
+  typeIndex: number;
+}
+
 /** What travels as this plugin's transaction metadata. */
 export type SpanAction =
   | { type: 'select'; id: string | null }
-  | { type: 'setLabels'; labels: readonly EditorLabel[] };
+  | { type: 'setSchema'; labels: readonly EditorLabel[]; linkTypes: readonly LinkType[] }
+  | { type: 'linking'; linking: Linking | null };
 
-/** The selected span, and the decorations drawing every span. */
-export type SpanPluginState = DrawnSpans;
+/** The selected span, the schema, link choosing, and the decorations drawing every span. */
+export interface SpanPluginState extends DrawnSpans {
+  selectedId: string | null;
+  /** The span selected or created last (while it exists): Shift+hotkey adds fragments to it. */
+  recentId: string | null;
+  linkTypes: readonly LinkType[];
+  linking: Linking | null;
+}
 
 export const spanPluginKey = new PluginKey<SpanPluginState>('loupeSpans');
 
-function initState(state: EditorState, labels: readonly EditorLabel[]): SpanPluginState {
+/** The extra classes of spans: the selected one, those linked to it, and link candidates. */
+function highlights(doc: Node, selectedId: string | null, linking: Linking | null): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (id: string, cls: string) => out.set(id, out.has(id) ? `${out.get(id)} ${cls}` : cls);
+  if (linking) {
+    add(linking.from, SELECTED_CLASS);
+    linking.candidates.forEach((id, i) => add(id, i === linking.index ? LINK_TARGET_CLASS : LINK_CANDIDATE_CLASS));
+    return out;
+  }
+  if (selectedId === null) return out;
+  add(selectedId, SELECTED_CLASS);
+  for (const l of storedLinks(doc)) {
+    if (l.from !== selectedId && l.to !== selectedId) continue;
+    const other = l.from === selectedId ? l.to : l.from;
+    if (findSpan(doc, other) && !out.has(other)) add(other, LINKED_CLASS);
+  }
+  return out;
+}
+
+function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes: readonly LinkType[]): SpanPluginState {
   const spans = spanRanges(state.doc);
   const lanes = assignLanes(spans);
-  return { selectedId: null, labels, spans, lanes, decorations: buildDecorations(state.doc, spans, lanes, labels, null) };
+  const classes = spanClasses(spans, lanes, labels, highlights(state.doc, null, null));
+  return {
+    selectedId: null,
+    recentId: null,
+    linking: null,
+    labels,
+    linkTypes,
+    spans,
+    lanes,
+    classes,
+    decorations: buildDecorations(state.doc, spans, classes),
+  };
 }
 
 function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): SpanPluginState {
   const action = tr.getMeta(spanPluginKey) as SpanAction | undefined;
-  const labels = action?.type === 'setLabels' ? action.labels : prev.labels;
+  const labels = action?.type === 'setSchema' ? action.labels : prev.labels;
+  const linkTypes = action?.type === 'setSchema' ? action.linkTypes : prev.linkTypes;
   let selectedId = action?.type === 'select' ? action.id : prev.selectedId;
   if (selectedId !== null) {
     const range = findSpan(state.doc, selectedId);
@@ -53,14 +117,32 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
       if (sel.from < range.from || sel.to > range.to) selectedId = null;
     }
   }
-  if (!tr.docChanged && labels === prev.labels && selectedId === prev.selectedId) return prev;
+  let recentId = selectedId ?? prev.recentId;
+  if (recentId !== null && tr.docChanged && !findSpan(state.doc, recentId)) recentId = null;
+  // Any change to the text or spans ends link choosing: its candidates were computed before it.
+  let linking = action?.type === 'linking' ? action.linking : tr.docChanged || action?.type === 'select' ? null : prev.linking;
+  if (linking && !findSpan(state.doc, linking.from)) linking = null;
+  if (
+    !tr.docChanged &&
+    labels === prev.labels &&
+    selectedId === prev.selectedId &&
+    linking === prev.linking &&
+    recentId === prev.recentId
+  )
+    return prev;
 
   const spans = tr.docChanged ? spanRanges(state.doc) : prev.spans;
   const lanes = tr.docChanged ? assignLanes(spans) : prev.lanes;
+  const classes =
+    tr.docChanged || labels !== prev.labels || selectedId !== prev.selectedId || linking !== prev.linking
+      ? spanClasses(spans, lanes, labels, highlights(state.doc, selectedId, linking))
+      : prev.classes;
   const decorations =
-    (labels === prev.labels && patchDecorations(prev, tr.mapping, state.doc, spans, lanes, selectedId)) ||
-    buildDecorations(state.doc, spans, lanes, labels, selectedId);
-  return { selectedId, labels, spans, lanes, decorations };
+    classes === prev.classes && !tr.docChanged
+      ? prev.decorations
+      : (labels === prev.labels && patchDecorations(prev, tr.mapping, state.doc, spans, classes)) ||
+        buildDecorations(state.doc, spans, classes);
+  return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, classes, decorations };
 }
 
 /** Drops span marks from pasted or dropped content, so a paste never duplicates a span id. */
@@ -77,11 +159,11 @@ export function stripSpanMarks(slice: Slice): Slice {
 }
 
 /** The span plugin, drawing spans with the given labels' colours. */
-export function spanPlugin(labels: readonly EditorLabel[]): Plugin<SpanPluginState> {
+export function spanPlugin(labels: readonly EditorLabel[], linkTypes: readonly LinkType[] = []): Plugin<SpanPluginState> {
   return new Plugin<SpanPluginState>({
     key: spanPluginKey,
     state: {
-      init: (_config, state) => initState(state, labels),
+      init: (_config, state) => initState(state, labels, linkTypes),
       apply: (tr, prev, _old, state) => applyTr(tr, prev, state),
     },
     props: {
@@ -91,7 +173,7 @@ export function spanPlugin(labels: readonly EditorLabel[]): Plugin<SpanPluginSta
     appendTransaction(trs, _old, state) {
       if (!trs.some((tr) => tr.docChanged)) return null;
       const replaced = replacementsInSpans(trs);
-      const broken = brokenSpans(state.doc);
+      const broken = brokenFragments(state.doc);
       if (!broken.length && !replaced.length) return null;
       const tr = state.tr;
       for (const r of replaced) tr.addMark(r.from, r.to, r.mark);
@@ -137,4 +219,9 @@ export function getSelectedSpanId(state: EditorState): string | null {
 /** Every span of the document (positions), sorted by start, end, id; cached per document. */
 export function spansInDoc(state: EditorState): readonly SpanRange[] {
   return spanRanges(state.doc);
+}
+
+/** The plugin's state (the span plugin is always installed). */
+export function spanState(state: EditorState): SpanPluginState {
+  return spanPluginKey.getState(state)!;
 }

@@ -6,20 +6,22 @@ import type { Node } from 'prosemirror-model';
 import { history, redo, undo } from 'prosemirror-history';
 import { type Command, EditorState, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import type { SpanInput } from '../../shared/types';
-import { applyLabel, removeSpan, selectNextSpan, selectSpan, setLabels } from './commands';
+import type { Link, LinkType, SpanInput } from '../../shared/types';
+import { applyLabel, cancelLinking, confirmLink, removeSpan, selectNextSpan, selectSpan, setSchema } from './commands';
 import { type DocumentContent, docFromText, readDocument } from './docCodec';
 import { editKeymap } from './keys';
 import { SPAN_ID_ATTR } from './schema';
 import { findSpan, type SpanRange, spansAt } from './spanMarks';
-import { type EditorLabel, getSelectedSpanId, spanPlugin } from './spanPlugin';
+import { type EditorLabel, getSelectedSpanId, spanPlugin, spanState } from './spanPlugin';
 
 export type EditorMode = 'annotate' | 'edit';
 
 export interface EditorOptions {
   text: string;
   spans: readonly SpanInput[];
+  links?: readonly Link[];
   labels: readonly EditorLabel[];
+  linkTypes?: readonly LinkType[];
   mode?: EditorMode;
   /** The accessible name of the text area. */
   ariaLabel?: string;
@@ -34,11 +36,14 @@ export interface LoupeEditor {
   readonly mode: EditorMode;
   readonly labels: readonly EditorLabel[];
   setMode(mode: EditorMode): void;
-  setLabels(labels: readonly EditorLabel[]): void;
+  readonly linkTypes: readonly LinkType[];
+  setSchema(labels: readonly EditorLabel[], linkTypes: readonly LinkType[]): void;
   /** Replaces the document; history starts afresh. */
-  load(text: string, spans: readonly SpanInput[]): void;
-  /** The current text and spans, in code points. */
+  load(text: string, spans: readonly SpanInput[], links?: readonly Link[]): void;
+  /** The current text, spans and links, in code points. */
   read(): DocumentContent;
+  /** Runs a command against the view. */
+  run(command: Command): boolean;
   /** Tags the selection with `label`, or relabels the selected span. */
   tag(label: string): boolean;
   removeSelectedSpan(): boolean;
@@ -71,11 +76,12 @@ export function spanAtClick(doc: Node, pos: number, target: EventTarget | null, 
 export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeEditor {
   let mode: EditorMode = options.mode ?? 'annotate';
   let labels = options.labels;
+  let linkTypes = options.linkTypes ?? [];
 
-  const createState = (text: string, spans: readonly SpanInput[]): EditorState =>
+  const createState = (text: string, spans: readonly SpanInput[], links: readonly Link[] = []): EditorState =>
     EditorState.create({
-      doc: docFromText(text, spans),
-      plugins: [spanPlugin(labels), history(), ...editKeymap(() => labels)],
+      doc: docFromText(text, spans, links),
+      plugins: [spanPlugin(labels, linkTypes), history(), ...editKeymap(() => labels)],
     });
 
   const attributes = (): Record<string, string> => ({
@@ -90,7 +96,7 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
   const run = (command: Command): boolean => command(view.state, view.dispatch);
 
   const view: EditorView = new EditorView(mount, {
-    state: createState(options.text, options.spans),
+    state: createState(options.text, options.spans, options.links),
     editable: () => mode === 'edit',
     attributes,
     dispatchTransaction(tr) {
@@ -105,6 +111,12 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
       // Shift-click extends the text selection; leave it to the browser and ProseMirror.
       if (event.shiftKey) return false;
       const span = spanAtClick(v.state.doc, pos, event.target, v.dom);
+      if (spanState(v.state).linking) {
+        // Choosing a link's target: a click on a span links to it; anywhere else cancels.
+        if (span && run(confirmLink(span.id))) return true;
+        run(cancelLinking());
+        return true;
+      }
       if (!span) {
         run(selectSpan(null));
         return false;
@@ -127,20 +139,25 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
     get labels() {
       return labels;
     },
+    get linkTypes() {
+      return linkTypes;
+    },
     setMode(next) {
       mode = next;
       view.setProps({ editable: () => mode === 'edit', attributes });
     },
-    setLabels(next) {
-      labels = next;
-      run(setLabels(next));
+    setSchema(nextLabels, nextTypes) {
+      labels = nextLabels;
+      linkTypes = nextTypes;
+      run(setSchema(nextLabels, nextTypes));
     },
-    load(text, spans) {
+    load(text, spans, links) {
       const before = getSelectedSpanId(view.state);
-      view.updateState(createState(text, spans));
+      view.updateState(createState(text, spans, links));
       if (before !== null) options.onSelectSpan?.(null);
     },
     read: () => readDocument(view.state.doc),
+    run,
     tag: (label) => run(applyLabel(label)),
     removeSelectedSpan() {
       const id = getSelectedSpanId(view.state);

@@ -3,7 +3,7 @@
  * spans created/moved/relabelled, ids removed) within a second of the edit, one save at a time.
  */
 import type { LoupeApi } from '../../shared/contract';
-import type { SpanInput } from '../../shared/types';
+import type { DocumentStatus, Link, SpanInput } from '../../shared/types';
 import type { ReasonedError } from '../../shared/errors';
 import { describeError } from '../i18n';
 
@@ -12,6 +12,7 @@ export type SaveStatus = { state: 'saved' } | { state: 'unsaved' } | { state: 's
 export interface Snapshot {
   text: string;
   spans: SpanInput[];
+  links: Link[];
 }
 
 /** Quiet time after the last change before saving. */
@@ -20,18 +21,53 @@ const DEBOUNCE_MS = 250;
 const MAX_WAIT_MS = 800;
 const RETRY_MS = 3000;
 
-const sameSpan = (a: SpanInput, b: SpanInput): boolean => a.label === b.label && a.start === b.start && a.end === b.end;
+const sameFragments = (a: SpanInput, b: SpanInput): boolean => {
+  const fa = a.fragments ?? [[a.start, a.end]];
+  const fb = b.fragments ?? [[b.start, b.end]];
+  return fa.length === fb.length && fa.every((f, i) => f[0] === fb[i]![0] && f[1] === fb[i]![1]);
+};
+
+const sameAttrs = (a: SpanInput['attrs'] = {}, b: SpanInput['attrs'] = {}): boolean => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
+};
+
+const sameSpan = (a: SpanInput, b: SpanInput): boolean =>
+  a.label === b.label &&
+  a.start === b.start &&
+  a.end === b.end &&
+  sameFragments(a, b) &&
+  sameAttrs(a.attrs, b.attrs) &&
+  (a.note ?? '') === (b.note ?? '');
+
+const sameLink = (a: Link, b: Link): boolean => a.type === b.type && a.from === b.from && a.to === b.to;
+
+/** Items of `after` that are new or changed since `before`, and ids of those gone. */
+function diffById<T extends { id: string }>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean) {
+  const old = new Map(before.map((x) => [x.id, x]));
+  const upsert = after.filter((x) => {
+    const prev = old.get(x.id);
+    return !prev || !same(prev, x);
+  });
+  const now = new Set(after.map((x) => x.id));
+  const remove = before.filter((x) => !now.has(x.id)).map((x) => x.id);
+  return { upsert, remove };
+}
 
 /** What changed between two snapshots, as a save request body. */
-export function diffSnapshots(before: Snapshot, after: Snapshot): { text?: string; upsert: SpanInput[]; remove: string[] } {
-  const old = new Map(before.spans.map((s) => [s.id, s]));
-  const upsert = after.spans.filter((s) => {
-    const prev = old.get(s.id);
-    return !prev || !sameSpan(prev, s);
-  });
-  const now = new Set(after.spans.map((s) => s.id));
-  const remove = before.spans.filter((s) => !now.has(s.id)).map((s) => s.id);
-  return { ...(after.text !== before.text ? { text: after.text } : {}), upsert, remove };
+export function diffSnapshots(
+  before: Snapshot,
+  after: Snapshot,
+): { text?: string; upsert: SpanInput[]; remove: string[]; upsertLinks: Link[]; removeLinks: string[] } {
+  const spans = diffById(before.spans, after.spans, sameSpan);
+  const links = diffById(before.links, after.links, sameLink);
+  return {
+    ...(after.text !== before.text ? { text: after.text } : {}),
+    upsert: spans.upsert,
+    remove: spans.remove,
+    upsertLinks: links.upsert,
+    removeLinks: links.remove,
+  };
 }
 
 export class DocumentSaver {
@@ -50,7 +86,7 @@ export class DocumentSaver {
     initial: Snapshot,
     private readonly read: () => Snapshot,
     private readonly onStatus: (status: SaveStatus) => void,
-    private readonly onSaved: (spanCount: number) => void = () => undefined,
+    private readonly onSaved: (spanCount: number, status: DocumentStatus) => void = () => undefined,
   ) {
     this.saved = initial;
   }
@@ -93,7 +129,10 @@ export class DocumentSaver {
     this.dirty = false;
     const current = this.read();
     const diff = diffSnapshots(this.saved, current);
-    if (diff.text === undefined && diff.upsert.length === 0 && diff.remove.length === 0) {
+    const empty =
+      diff.text === undefined &&
+      diff.upsert.length + diff.remove.length + diff.upsertLinks.length + diff.removeLinks.length === 0;
+    if (empty) {
       this.onStatus({ state: 'saved' });
       return;
     }
@@ -108,7 +147,7 @@ export class DocumentSaver {
       this.revision = result.revision;
       this.saved = current;
       this.lastError = null;
-      this.onSaved(current.spans.length);
+      this.onSaved(current.spans.length, result.status);
       this.onStatus(this.dirty ? { state: 'unsaved' } : { state: 'saved' });
     } catch (error) {
       this.dirty = true;

@@ -4,7 +4,8 @@ import { history } from 'prosemirror-history';
 import { type Command, EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { builders, type MarkBuilder, type NodeBuilder } from 'prosemirror-test-builder';
 import { expect } from 'vitest';
-import { readDocument } from '../../../src/renderer/editor/docCodec';
+import type { SpanInput } from '../../../src/shared/types';
+import { type DocumentContent, readDocument } from '../../../src/renderer/editor/docCodec';
 import { schema } from '../../../src/renderer/editor/schema';
 import { type EditorLabel, spanPlugin } from '../../../src/renderer/editor/spanPlugin';
 
@@ -54,4 +55,14 @@ export function spanTexts(state: EditorState): { label: string; text: string }[]
   const { text, spans } = readDocument(state.doc);
   const cps = [...text];
   return spans.map((s) => ({ label: s.label, text: cps.slice(s.start, s.end).join('') }));
+}
+
+/** Text and spans reduced to id, label, start and end: what tests of contiguous, attribute-less spans compare. */
+export function basic(content: DocumentContent): { text: string; spans: SpanInput[] } {
+  return { text: content.text, spans: content.spans.map(({ id, label, start, end }) => ({ id, label, start, end })) };
+}
+
+/** `basic(readDocument(doc))`. */
+export function readBasic(d: Node): { text: string; spans: SpanInput[] } {
+  return basic(readDocument(d));
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { history, undo } from 'prosemirror-history';
 import { type Command, EditorState, TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { relabelSpan, removeSpan, selectSpan, setLabels, tagSelection } from '../../../src/renderer/editor/commands';
+import { relabelSpan, removeSpan, selectSpan, setSchema, tagSelection } from '../../../src/renderer/editor/commands';
 import { docFromText } from '../../../src/renderer/editor/docCodec';
 import { assignLanes, MAX_LANE } from '../../../src/renderer/editor/lanes';
 import { labelStyleRules } from '../../../src/renderer/editor/labelStyles';
@@ -59,9 +59,9 @@ describe('span decorations', () => {
     let state = stateOf(doc(p(sp('a', 'quote')('一'))));
     state = run(state, relabelSpan('a', 'official'));
     expect(classesOf(state, 'a')).toContain('lp-label-1');
-    state = run(state, setLabels([{ name: 'official', color: '#000000' }]));
+    state = run(state, setSchema([{ name: 'official', color: '#000000' }], []));
     expect(classesOf(state, 'a')).toContain('lp-label-0');
-    state = run(state, setLabels([]));
+    state = run(state, setSchema([], []));
     expect(classesOf(state, 'a').some((c) => c.startsWith('lp-label-'))).toBe(false);
   });
 

@@ -2,10 +2,9 @@ import { redo, undo } from 'prosemirror-history';
 import { Fragment, Slice } from 'prosemirror-model';
 import { TextSelection } from 'prosemirror-state';
 import { describe, expect, it } from 'vitest';
-import { readDocument } from '../../../src/renderer/editor/docCodec';
 import { schema, spanMark } from '../../../src/renderer/editor/schema';
 import { stripSpanMarks } from '../../../src/renderer/editor/spanPlugin';
-import { doc, edit, p, run, sp, spanTexts, stateOf } from './helpers';
+import { doc, edit, p, run, sp, spanTexts, stateOf, readBasic } from './helpers';
 
 const q = sp('s1', 'quote');
 
@@ -14,7 +13,7 @@ describe('spans follow text edits', () => {
     const d = doc(p('<a>前', q('一<b>二'), '<c>后'));
     let state = stateOf(d);
     state = edit(state, (tr) => tr.insertText('新', d.tag.a!));
-    expect(readDocument(state.doc).spans).toEqual([{ id: 's1', label: 'quote', start: 2, end: 4 }]);
+    expect(readBasic(state.doc).spans).toEqual([{ id: 's1', label: 'quote', start: 2, end: 4 }]);
     state = edit(state, (tr) => tr.insertText('中', d.tag.b! + 1));
     expect(spanTexts(state)).toEqual([{ label: 'quote', text: '一中二' }]);
   });
@@ -25,7 +24,7 @@ describe('spans follow text edits', () => {
     // Typing goes through the cursor's marks, as in the view.
     state = edit(state, (tr) => tr.setSelection(TextSelection.create(tr.doc, d.tag.b!)).insertText('尾'));
     state = edit(state, (tr) => tr.setSelection(TextSelection.create(tr.doc, d.tag.a!)).insertText('头'));
-    expect(readDocument(state.doc).text).toBe('前头一二尾后');
+    expect(readBasic(state.doc).text).toBe('前头一二尾后');
     expect(spanTexts(state)).toEqual([{ label: 'quote', text: '一二' }]);
   });
 
@@ -34,7 +33,7 @@ describe('spans follow text edits', () => {
     expect(spanTexts(stateOf(d))).toEqual([{ label: 'quote', text: '持久\n战' }]);
     // Delete the break: the two paragraphs become one.
     const state = edit(stateOf(d), (tr) => tr.delete(d.tag.a!, d.tag.b!));
-    expect(readDocument(state.doc)).toEqual({
+    expect(readBasic(state.doc)).toEqual({
       text: '他说：持久战。',
       spans: [{ id: 's1', label: 'quote', start: 3, end: 6 }],
     });
@@ -44,21 +43,21 @@ describe('spans follow text edits', () => {
   it('keep the remaining words when a caption paragraph inside them is deleted', () => {
     const d = doc(p('市长表示：', q('明年将推动')), '<c>', p(q('图为会议现场。')), '<d>', p(q('三项改革'), '。'));
     const state = edit(stateOf(d), (tr) => tr.delete(d.tag.c!, d.tag.d!));
-    expect(readDocument(state.doc).text).toBe('市长表示：明年将推动\n三项改革。');
+    expect(readBasic(state.doc).text).toBe('市长表示：明年将推动\n三项改革。');
     expect(spanTexts(state)).toEqual([{ label: 'quote', text: '明年将推动\n三项改革' }]);
   });
 
   it('vanish with their text, and come back with the same id on undo', () => {
     const d = doc(p('前', '<a>', q('持久战'), '<b>', '后'));
     let state = edit(stateOf(d), (tr) => tr.delete(d.tag.a!, d.tag.b!));
-    expect(readDocument(state.doc)).toEqual({ text: '前后', spans: [] });
+    expect(readBasic(state.doc)).toEqual({ text: '前后', spans: [] });
     state = run(state, undo);
-    expect(readDocument(state.doc)).toEqual({
+    expect(readBasic(state.doc)).toEqual({
       text: '前持久战后',
       spans: [{ id: 's1', label: 'quote', start: 1, end: 4 }],
     });
     state = run(state, redo);
-    expect(readDocument(state.doc)).toEqual({ text: '前后', spans: [] });
+    expect(readBasic(state.doc)).toEqual({ text: '前后', spans: [] });
   });
 
   it('close over text pasted into their middle, in the same undo step', () => {
@@ -69,7 +68,7 @@ describe('spans follow text edits', () => {
     // The mark covers the pasted text, not just the span's start and end.
     expect(state.doc.rangeHasMark(d.tag.a!, d.tag.a! + 2, spanMark('s1', 'quote'))).toBe(true);
     state = run(state, undo);
-    expect(readDocument(state.doc)).toEqual({ text: '一二三', spans: [{ id: 's1', label: 'quote', start: 0, end: 2 }] });
+    expect(readBasic(state.doc)).toEqual({ text: '一二三', spans: [{ id: 's1', label: 'quote', start: 0, end: 2 }] });
   });
 });
 
@@ -95,7 +94,7 @@ describe('text typed over a selection', () => {
     const o = sp('o1', 'official');
     const d = doc(p('介休市委书记', o('任光<a>耀<b>'), '表示'));
     const state = typeOver(stateOf(d), d.tag.a!, d.tag.b!, '曜');
-    expect(readDocument(state.doc).text).toBe('介休市委书记任光曜表示');
+    expect(readBasic(state.doc).text).toBe('介休市委书记任光曜表示');
     expect(spanTexts(state)).toEqual([{ label: 'official', text: '任光曜' }]);
     // One undo step gives back the old character, still tagged.
     const undone = (() => {
