@@ -253,10 +253,11 @@ export function App() {
   const updateDocumentInfo = useCallback(
     async (change: { status?: DocumentStatus; note?: string }) => {
       if (!openDoc || !corpus) return;
+      const id = openDoc.id;
       try {
-        const result = await api.saveDocument({ corpusId: corpus.id, id: openDoc.id, ...change, upsert: [], remove: [] });
-        setOpenDoc((open) => (open && open.id === openDoc.id ? { ...open, ...change, status: result.status } : open));
-        setDocuments((list) => list.map((d) => (d.id === openDoc.id ? { ...d, status: result.status } : d)));
+        const result = await api.saveDocument({ corpusId: corpus.id, id, ...change, upsert: [], remove: [] });
+        setOpenDoc((open) => (open && open.id === id ? { ...open, ...change, status: result.status } : open));
+        setDocuments((list) => list.map((d) => (d.id === id ? { ...d, status: result.status } : d)));
       } catch (e) {
         report(e);
       }
@@ -510,10 +511,11 @@ export function App() {
             labels={labels}
             span={inspected.span}
             linking={inspected.linking}
+            documentId={openDoc?.id ?? null}
             documentStatus={openDoc?.status ?? null}
             documentNote={openDoc?.note ?? ''}
-            onSetAttr={(name, value) => editorRef.current?.setAttr(name, value)}
-            onSetNote={(note) => editorRef.current?.setNote(note)}
+            onSetAttr={(id, name, value) => editorRef.current?.setAttr(id, name, value)}
+            onSetNote={(id, note) => editorRef.current?.setNote(id, note)}
             onRemoveLink={(id) => editorRef.current?.removeLink(id)}
             onSelectSpan={(id) => editorRef.current?.selectSpan(id)}
             onStartLink={() => {

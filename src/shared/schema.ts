@@ -149,6 +149,22 @@ export function draftOf(schema: CorpusSchema): SchemaDraft {
   };
 }
 
+/**
+ * The draft that turns `current` into `imported` (a schema file), matching labels, their attributes
+ * and link types by name: an item of the file whose name the corpus has continues it (its spans,
+ * values and links stay); the others are new, and the corpus's items the file lacks are deleted.
+ */
+export function draftMatchingByName(current: CorpusSchema, imported: CorpusSchema): SchemaDraft {
+  const was = (name: string, names: readonly { name: string }[]) => (names.some((n) => n.name === name) ? { was: name } : {});
+  return {
+    labels: imported.labels.map((l) => {
+      const old = current.labels.find((c) => c.name === l.name);
+      return { ...l, ...was(l.name, current.labels), attributes: l.attributes.map((a) => ({ ...a, ...was(a.name, old?.attributes ?? []) })) };
+    }),
+    linkTypes: imported.linkTypes.map((t) => ({ ...t, ...was(t.name, current.linkTypes) })),
+  };
+}
+
 /** The schema a draft describes (the `was` names dropped). */
 export function schemaOfDraft(draft: SchemaDraft): CorpusSchema {
   return {
@@ -164,31 +180,35 @@ export function schemaOfDraft(draft: SchemaDraft): CorpusSchema {
 export const SCHEMA_FILE_FORMAT = 'loupe-schema';
 export const SCHEMA_FILE_VERSION = 1;
 
+/** Labels as plain objects with a fixed key order: what the schema file and the JSON export write. */
+export function plainLabels(labels: readonly Label[]) {
+  return labels.map((l) => ({
+    name: l.name,
+    color: l.color,
+    hotkey: l.hotkey,
+    description: l.description,
+    attributes: l.attributes.map((a) => ({
+      name: a.name,
+      kind: a.kind,
+      options: a.options,
+      default: a.default,
+      description: a.description,
+    })),
+  }));
+}
+
+/** Link types as plain objects with a fixed key order. */
+export function plainLinkTypes(types: readonly LinkType[]) {
+  return types.map((t) => ({ name: t.name, from: t.from, to: t.to, color: t.color, description: t.description }));
+}
+
 /** A schema as a file a team can share (pretty JSON, stable key order, trailing newline). */
 export function serializeSchemaFile(schema: CorpusSchema): string {
   const file = {
     format: SCHEMA_FILE_FORMAT,
     version: SCHEMA_FILE_VERSION,
-    labels: schema.labels.map((l) => ({
-      name: l.name,
-      color: l.color,
-      hotkey: l.hotkey,
-      description: l.description,
-      attributes: l.attributes.map((a) => ({
-        name: a.name,
-        kind: a.kind,
-        options: a.options,
-        default: a.default,
-        description: a.description,
-      })),
-    })),
-    linkTypes: schema.linkTypes.map((t) => ({
-      name: t.name,
-      from: t.from,
-      to: t.to,
-      color: t.color,
-      description: t.description,
-    })),
+    labels: plainLabels(schema.labels),
+    linkTypes: plainLinkTypes(schema.linkTypes),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
 import type { DocumentStatus, ExportFormat, Fragment, Link, LoupeDocument, OffsetUnit, Span, SpanAttrs } from '../../src/shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../src/shared/types';
 import { EXPORT_SCHEMA_VERSION, LOUPE_VERSION } from '../../src/shared/version';
+import { PY_CUT } from './pythonSlicing';
 
 const corpusDir = path.resolve(__dirname, '../../../shared/corpus');
 
@@ -477,13 +478,7 @@ jsonl_path, json_path, csv_path, links_path, unit, expected_rows, expected_links
 pieces = json.loads(sys.argv[8])
 expected_rows, expected_links = int(expected_rows), int(expected_links)
 
-def cut(text, start, end):
-    if unit == "codepoint":
-        return text[start:end]
-    if unit == "utf16":
-        return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
-    return text.encode("utf-8")[start:end].decode("utf-8")
-
+${PY_CUT}
 with open(jsonl_path, encoding="utf-8") as f:
     lines = f.read().splitlines()
 assert len(lines) == 2, "JSONL lines: %d" % len(lines)

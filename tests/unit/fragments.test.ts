@@ -9,6 +9,7 @@ import { parseArgs } from '../../src/shared/contract';
 import { defaultSchema } from '../../src/shared/labels';
 import type { Fragment, SpanInput } from '../../src/shared/types';
 import { OFFSET_UNITS } from '../../src/shared/types';
+import { PY_CUT } from './pythonSlicing';
 
 let dir: string;
 let store: CorpusStore;
@@ -104,13 +105,7 @@ import csv, json, sys
 jsonl_path, json_path, csv_path, unit = sys.argv[1:5]
 pieces = json.loads(sys.argv[5])
 
-def cut(text, start, end):
-    if unit == "codepoint":
-        return text[start:end]
-    if unit == "utf16":
-        return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
-    return text.encode("utf-8")[start:end].decode("utf-8")
-
+${PY_CUT}
 with open(jsonl_path, encoding="utf-8") as f:
     doc = json.loads(f.read())
 with open(json_path, encoding="utf-8") as f:

@@ -84,15 +84,15 @@ describe('links', () => {
     const id = seed([]);
     const save = (link: Link) => () => store.saveDocument({ id, baseRevision: 0, upsert: [], remove: [], upsertLinks: [link] });
     expect(save({ id: 'back', type: 'speaker', from: 'zhao', to: 'q1' })).toThrow(
-      'a “speaker” link cannot go from a “official” to a “quote” (link back)',
+      'a “speaker” link cannot go from a span labelled “official” to one labelled “quote” (link back)',
     );
-    expect(save({ id: 'p', type: 'pledged_by', from: 'q1', to: 'zhao' })).toThrow(/“pledged_by” link cannot go from a “quote”/);
+    expect(save({ id: 'p', type: 'pledged_by', from: 'q1', to: 'zhao' })).toThrow(/“pledged_by” link cannot go from a span labelled “quote”/);
     expect(store.getDocument(id).links).toEqual([]);
     // Re-pointing a stored link is checked the same way.
     store.saveDocument({ id, baseRevision: 0, upsert: [], remove: [], upsertLinks: [SPEAKER] });
     expect(() =>
       store.saveDocument({ id, baseRevision: 1, upsert: [], remove: [], upsertLinks: [{ ...SPEAKER, to: 'q2' }] }),
-    ).toThrow(/cannot go from a “quote” to a “quote”/);
+    ).toThrow(/cannot go from a span labelled “quote” to one labelled “quote”/);
     expect(store.getDocument(id).links).toEqual([SPEAKER]);
   });
 
@@ -113,11 +113,11 @@ describe('links', () => {
     const before = store.getDocument(id);
     const relabel = { ...SPANS[0]!, label: 'slogan' };
     expect(() => store.saveDocument({ id, baseRevision: 0, upsert: [relabel], remove: [] })).toThrow(
-      'link l1 (speaker) cannot join a “quote” to an “slogan”',
+      'link l1 (speaker) cannot go from a span labelled “quote” to one labelled “slogan”',
     );
     // the other end too
     expect(() => store.saveDocument({ id, baseRevision: 0, upsert: [{ ...SPANS[1]!, label: 'pledge' }], remove: [] })).toThrow(
-      /link l1 \(speaker\) cannot join a “pledge” to an “official”/,
+      /link l1 \(speaker\) cannot go from a span labelled “pledge” to one labelled “official”/,
     );
     expect(store.getDocument(id)).toEqual(before);
     store.saveDocument({ id, baseRevision: 0, upsert: [relabel], remove: [], removeLinks: ['l1'] });

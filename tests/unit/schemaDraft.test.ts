@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSchema } from '../../src/shared/labels';
-import { draftOf, parseSchemaFile, schemaProblems, serializeSchemaFile } from '../../src/shared/schema';
+import { draftMatchingByName, draftOf, parseSchemaFile, schemaProblems, serializeSchemaFile } from '../../src/shared/schema';
 import type { CorpusSchema, SchemaImpact } from '../../src/shared/types';
 import {
   editableOf,
   impactLines,
   mapAttributes,
-  matchImport,
   moveItem,
   newAttribute,
   newLabel,
@@ -56,8 +55,13 @@ describe('schema editor draft', () => {
     const schema = start();
     const next = removeLabel(schema, keyOf(schema, 'quote'));
     expect(toDraft(next).labels.map((l) => l.name)).toEqual(['official', 'pledge', 'slogan']);
-    expect(linkType(next, 'speaker')).toMatchObject({ from: [], to: ['official'] });
+    // speaker went from quotes only: with no quote label it must not start admitting every label
+    expect(next.linkTypes.map((t) => t.name)).toEqual(['pledged_by']);
     expect(schemaProblems(toDraft(next))).toEqual([]);
+    // a type that keeps a label at that end just stops naming the deleted one
+    let wide = toggleLinkEnd(schema, schema.linkTypes[0]!.key, 'from', keyOf(schema, 'pledge'), true);
+    wide = removeLabel(wide, keyOf(wide, 'quote'));
+    expect(linkType(wide, 'speaker')).toMatchObject({ from: ['pledge'], to: ['official'] });
   });
 
   it('toggles link ends in label order', () => {
@@ -135,7 +139,7 @@ describe('schema editor draft', () => {
       linkTypes: [{ name: 'speaker', from: ['quote'], to: ['person'], color: '#d9480f', description: '' }],
     };
     const imported = parseSchemaFile(serializeSchemaFile(file));
-    const draft = matchImport(current, imported);
+    const draft = draftMatchingByName(current, imported);
     expect(draft.labels.map((l) => [l.name, l.was])).toEqual([
       ['quote', 'quote'],
       ['person', undefined],
@@ -152,7 +156,7 @@ describe('schema editor draft', () => {
 
   it('does not match an attribute of a label the corpus does not have', () => {
     const current = defaultSchema();
-    const draft = matchImport(current, {
+    const draft = draftMatchingByName(current, {
       labels: [{ name: 'speech', color: '#d9480f', hotkey: null, description: '', attributes: [current.labels[0]!.attributes[0]!] }],
       linkTypes: [],
     });

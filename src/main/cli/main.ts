@@ -16,7 +16,7 @@ import {
   type SchemaImpact,
 } from '../../shared/types';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
-import { parseSchemaFile, serializeSchemaFile } from '../../shared/schema';
+import { draftMatchingByName, parseSchemaFile, serializeSchemaFile } from '../../shared/schema';
 import { LOUPE_VERSION } from '../../shared/version';
 import { writeFileAtomicSync } from '../services/atomicFile';
 import { exportFrom, importFilesInto, openCorpusStore } from '../services/loupeService';
@@ -134,21 +134,6 @@ function statsCommand(args: string[], out: NodeJS.WritableStream): number {
   }
 }
 
-/**
- * The draft that turns `current` into `imported`, matching labels, attributes (of a matched label)
- * and link types by name, so their spans, values and links stay; what the file lacks is deleted.
- */
-function draftFromImport(current: CorpusSchema, imported: CorpusSchema): SchemaDraft {
-  const was = (name: string, names: readonly { name: string }[]) => (names.some((n) => n.name === name) ? { was: name } : {});
-  return {
-    labels: imported.labels.map((l) => {
-      const old = current.labels.find((c) => c.name === l.name);
-      return { ...l, ...(old ? { was: l.name } : {}), attributes: l.attributes.map((a) => ({ ...a, ...was(a.name, old?.attributes ?? []) })) };
-    }),
-    linkTypes: imported.linkTypes.map((t) => ({ ...t, ...was(t.name, current.linkTypes) })),
-  };
-}
-
 /** One line per thing a schema change deletes (those that lose nothing are left out). */
 function impactLines(impact: SchemaImpact): string[] {
   return [
@@ -198,7 +183,7 @@ function schemaCommand(args: string[], out: NodeJS.WritableStream): number {
   const imported = readSchemaFile(target); // before the corpus is opened: a bad file changes nothing
   const store = openCorpusStore(corpusPath, { create: false });
   try {
-    const result = store.updateSchema(draftFromImport(store.schema(), imported), { confirmDeletes: values.yes === true });
+    const result = store.updateSchema(draftMatchingByName(store.schema(), imported), { confirmDeletes: values.yes === true });
     const lines = impactLines(result.impact);
     if (!result.applied) {
       process.stderr.write(`loupe: importing ${target} would delete:\n${lines.map((l) => `  ${l}\n`).join('')}`);

@@ -439,7 +439,9 @@ export class CorpusStore {
       for (const s of req.upsert) {
         for (const l of this.statements.linksTouching.all(s.id, s.id)) {
           if (!linkAllowed(types.get(l.type)!, l.from_label, l.to_label)) {
-            throw new StoreError(`link ${l.id} (${l.type}) cannot join a “${l.from_label}” to an “${l.to_label}”`);
+            throw new StoreError(
+              `link ${l.id} (${l.type}) cannot go from a span labelled “${l.from_label}” to one labelled “${l.to_label}”`,
+            );
           }
         }
       }
@@ -665,7 +667,9 @@ export class CorpusStore {
         throw new StoreError(`link ${l.id} (${l.type}) joins a span that is not in this document`);
       }
       if (!linkAllowed(type, from.label, to.label)) {
-        throw new StoreError(`a “${l.type}” link cannot go from a “${from.label}” to a “${to.label}” (link ${l.id})`);
+        throw new StoreError(
+          `a “${l.type}” link cannot go from a span labelled “${from.label}” to one labelled “${to.label}” (link ${l.id})`,
+        );
       }
       const owner = this.statements.linkOwner.get(l.id);
       if (owner && owner.document_id !== documentId) throw new StoreError(`link ${l.id} belongs to another document`, 'conflict');

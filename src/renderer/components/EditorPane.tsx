@@ -78,8 +78,8 @@ export interface EditorHandle {
   redo(): void;
   selectSpan(id: string | null): void;
   handleAnnotateKey(event: KeyboardEvent): boolean;
-  setAttr(name: string, value: AttrValue | null): void;
-  setNote(note: string): void;
+  setAttr(spanId: string, name: string, value: AttrValue | null): void;
+  setNote(spanId: string, note: string): void;
   removeLink(id: string): void;
   startLinking(): boolean;
   /** Selects the next match of `query` after the selection; false when there is none. */
@@ -234,12 +234,6 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     for (const rule of rules) labelSheet.insertRule(rule, labelSheet.cssRules.length);
   }, [props.labels, props.linkTypes]);
 
-  const withSelected = (f: (editor: LoupeEditor, id: string) => void) => {
-    const editor = editorRef.current;
-    const id = editor ? getSelectedSpanId(editor.view.state) : null;
-    if (editor && id !== null) f(editor, id);
-  };
-
   const handle: EditorHandle = {
     read: () => editorRef.current!.read(),
     tag: (label) => editorRef.current?.tag(label),
@@ -250,8 +244,8 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     selectSpan: (id) => editorRef.current?.selectSpan(id),
     handleAnnotateKey: (event) =>
       editorRef.current ? handleAnnotateKey(editorRef.current, event, propsRef.current.labels) : false,
-    setAttr: (name, value) => withSelected((editor, id) => editor.run(setSpanAttr(id, name, value))),
-    setNote: (note) => withSelected((editor, id) => editor.run(setSpanNote(id, note))),
+    setAttr: (spanId, name, value) => editorRef.current?.run(setSpanAttr(spanId, name, value)),
+    setNote: (spanId, note) => editorRef.current?.run(setSpanNote(spanId, note)),
     removeLink: (id) => editorRef.current?.run(removeLink(id)),
     startLinking: () => editorRef.current?.run(startLinking()) ?? false,
     find: (query) => {

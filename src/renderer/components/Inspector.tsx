@@ -20,10 +20,11 @@ interface Props {
   span: SpanDetails | null;
   linking: LinkingView | null;
   /** The open document, or null. */
+  documentId: number | null;
   documentStatus: DocumentStatus | null;
   documentNote: string;
-  onSetAttr(name: string, value: AttrValue | null): void;
-  onSetNote(note: string): void;
+  onSetAttr(spanId: string, name: string, value: AttrValue | null): void;
+  onSetNote(spanId: string, note: string): void;
   onRemoveLink(id: string): void;
   onSelectSpan(id: string): void;
   onStartLink(): void;
@@ -218,10 +219,11 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
                   </dt>
                   <dd>
                     <AttributeField
+                      key={`${span.id}\u0000${def.name}`}
                       id={`attr-${def.name}`}
                       def={def}
                       value={span.attrs[def.name]}
-                      onChange={(v) => props.onSetAttr(def.name, v)}
+                      onChange={(v) => props.onSetAttr(span.id, def.name, v)}
                       onKeyDown={leave}
                     />
                   </dd>
@@ -232,7 +234,14 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
           <label className="inspector-label" htmlFor="span-note">
             {t('inspector.note')}
           </label>
-          <NoteField id="span-note" label={t('inspector.note')} value={span.note} onSave={props.onSetNote} onKeyDown={leave} />
+          <NoteField
+            key={span.id}
+            id="span-note"
+            label={t('inspector.note')}
+            value={span.note}
+            onSave={(note) => props.onSetNote(span.id, note)}
+            onKeyDown={leave}
+          />
           <h3>{t('inspector.links')}</h3>
           {span.links.length === 0 ? (
             <p className="hint">{t('inspector.noLinks')}</p>
@@ -281,7 +290,14 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
           <label className="inspector-label" htmlFor="doc-note">
             {t('inspector.documentNote')}
           </label>
-          <NoteField id="doc-note" label={t('inspector.documentNote')} value={props.documentNote} onSave={props.onSetDocumentNote} onKeyDown={leave} />
+          <NoteField
+            key={props.documentId ?? 0}
+            id="doc-note"
+            label={t('inspector.documentNote')}
+            value={props.documentNote}
+            onSave={props.onSetDocumentNote}
+            onKeyDown={leave}
+          />
           <p className="hint">{t('inspector.selectHint')}</p>
         </>
       ) : null}

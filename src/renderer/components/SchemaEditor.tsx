@@ -9,6 +9,7 @@ import type { LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
 import {
   draftOf,
+  draftMatchingByName,
   parseSchemaFile,
   schemaOfDraft,
   schemaProblems,
@@ -178,7 +179,7 @@ export function SchemaEditor({ corpus, api, host, onClose, onApplied }: Props) {
     }
     if (!file) return;
     try {
-      setSchema(S.editableOf(S.matchImport(current, parseSchemaFile(file.text))));
+      setSchema(S.editableOf(draftMatchingByName(current, parseSchemaFile(file.text))));
       setNotice(t('schema.imported', { name: file.name }));
     } catch (e) {
       const message = e instanceof SchemaFileError ? e.message : describeError(e);

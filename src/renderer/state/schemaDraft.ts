@@ -159,12 +159,19 @@ export function updateLabel(schema: EditableSchema, key: string, patch: Partial<
   return { ...schema, labels: schema.labels.map((l) => (l.key === key ? { ...l, ...patch } : l)) };
 }
 
-/** Deletes a label; link types stop naming it. */
+/**
+ * Deletes a label; link types stop naming it. A link type left with no label at an end it used to
+ * restrict is deleted too: an empty list means "any label", and a type meant for that label alone
+ * must not quietly start admitting every label (its links went with the label's spans anyway).
+ */
 export function removeLabel(schema: EditableSchema, key: string): EditableSchema {
   const drop = (keys: string[]) => keys.filter((k) => k !== key);
+  const emptied = (keys: string[]) => keys.length > 0 && drop(keys).length === 0;
   return {
     labels: schema.labels.filter((l) => l.key !== key),
-    linkTypes: schema.linkTypes.map((t) => (t.from.includes(key) || t.to.includes(key) ? { ...t, from: drop(t.from), to: drop(t.to) } : t)),
+    linkTypes: schema.linkTypes
+      .filter((t) => !emptied(t.from) && !emptied(t.to))
+      .map((t) => (t.from.includes(key) || t.to.includes(key) ? { ...t, from: drop(t.from), to: drop(t.to) } : t)),
   };
 }
 
@@ -235,24 +242,6 @@ export function withOptionsText(attr: AttrItem, optionsText: string): AttrItem {
 /** Changes an attribute's default as typed ('' for none). */
 export function withDefaultText(attr: AttrItem, defaultText: string): AttrItem {
   return { ...attr, defaultText, default: parseDefault(attr.kind, defaultText) };
-}
-
-/**
- * Loads a schema file's schema into a draft of the corpus's `current` schema: labels, attributes
- * (within a label kept) and link types are matched by name, so saving keeps their data, and what
- * the file lacks is deleted (and confirmed on save like any deletion).
- */
-export function matchImport(current: CorpusSchema, imported: CorpusSchema): SchemaDraft {
-  return {
-    labels: imported.labels.map((l) => {
-      const old = current.labels.find((c) => c.name === l.name);
-      return withWas(old?.name, {
-        ...l,
-        attributes: l.attributes.map((a) => withWas(old?.attributes.find((c) => c.name === a.name)?.name, { ...a })),
-      });
-    }),
-    linkTypes: imported.linkTypes.map((t) => withWas(current.linkTypes.find((c) => c.name === t.name)?.name, { ...t })),
-  };
 }
 
 type Translate = (key: string, params?: Record<string, string | number>) => string;

@@ -2,6 +2,7 @@
  * JSON export: one object with the corpus header, the label schema and every document. Streamed as
  * prefix, documents and suffix, so only one document is in memory at a time.
  */
+import { plainLabels, plainLinkTypes } from '../../../shared/schema';
 import type { OffsetUnit } from '../../../shared/types';
 import { EXPORT_SCHEMA_VERSION, LOUPE_VERSION } from '../../../shared/version';
 import type { ExportSource } from './index';
@@ -14,26 +15,8 @@ export function* jsonChunks(source: ExportSource, unit: OffsetUnit): Generator<s
     schema_version: EXPORT_SCHEMA_VERSION,
     offset_unit: unit,
     corpus: source.corpusName,
-    labels: source.labels.map((l) => ({
-      name: l.name,
-      color: l.color,
-      hotkey: l.hotkey,
-      description: l.description,
-      attributes: l.attributes.map((a) => ({
-        name: a.name,
-        kind: a.kind,
-        options: a.options,
-        default: a.default,
-        description: a.description,
-      })),
-    })),
-    link_types: source.linkTypes.map((t) => ({
-      name: t.name,
-      from: t.from,
-      to: t.to,
-      color: t.color,
-      description: t.description,
-    })),
+    labels: plainLabels(source.labels),
+    link_types: plainLinkTypes(source.linkTypes),
   });
   // The header object is re-opened to append "documents"; it always ends with the link types array.
   yield `${header.slice(0, -1)},"documents":[`;
