@@ -16,7 +16,7 @@ async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   if (reply.ok) return reply.value;
   const error = new Error(reply.message);
   error.name = reply.code === 'internal' ? 'Error' : 'ApiError';
-  throw withReason(error, reply.reason);
+  throw withReason(error, reply.reason, reply.code);
 }
 
 type Invokers = { [K in ApiMethod]: (args: ApiArgs<K>) => Promise<ApiResult<K>> };

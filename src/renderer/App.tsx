@@ -39,6 +39,12 @@ import { DocumentSaver, type SaveStatus } from './state/autosave';
 import { confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
 
 
+/** Whether a key event comes from the article (or nothing in particular): the page, or the editor's area. */
+function isTextArea(target: EventTarget | null): boolean {
+  if (target === document.body || target === document.documentElement || target === null) return true;
+  return target instanceof Element && target.closest('.editor-scroll') !== null;
+}
+
 export function App() {
   const { t, i18n } = useTranslation();
   const platform = useMemo(() => createPlatform((key) => i18n.t(key)), [i18n]);
@@ -59,6 +65,8 @@ export function App() {
     linking: null,
   });
   const [overlay, setOverlay] = useState<'help' | 'find' | 'schema' | null>(null);
+  const overlayRef = useRef(overlay);
+  overlayRef.current = overlay;
 
   const editorRef = useRef<EditorHandle | null>(null);
   const inspectorRef = useRef<InspectorHandle | null>(null);
@@ -144,6 +152,8 @@ export function App() {
     async (info: CorpusInfo) => {
       saverRef.current?.dispose();
       saverRef.current = null;
+      // A dialog drawn for the previous corpus (the schema editor above all) must not act on this one.
+      setOverlay(null);
       setCorpus(info);
       corpusIdRef.current = info.id;
       openIdRef.current = null;
@@ -337,10 +347,14 @@ export function App() {
             if (await saveBeforeLeaving()) setOverlay('schema');
             break;
           case 'undo':
-            editorRef.current?.undo();
-            break;
           case 'redo':
-            editorRef.current?.redo();
+            // The menu's accelerator wins over a focused field (always on macOS): undo there, not in
+            // the article behind it; and never in the article while a dialog covers it.
+            if (isTextField(document.activeElement)) document.execCommand(command.type);
+            else if (overlayRef.current === null && dialogStore.get() === null) {
+              if (command.type === 'undo') editorRef.current?.undo();
+              else editorRef.current?.redo();
+            }
             break;
           case 'toggle-mode':
             setMode((m) => (m === 'annotate' ? 'edit' : 'annotate'));
@@ -413,6 +427,8 @@ export function App() {
           return;
         }
       }
+      // Tab selects spans only from the text; on a button or a list it moves the focus as usual.
+      if (event.key === 'Tab' && !isTextArea(event.target)) return;
       if (editor.handleAnnotateKey(event)) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
@@ -552,6 +568,7 @@ export function App() {
       )}
       {overlay === 'schema' && corpus && (
         <SchemaEditor
+          key={corpus.id}
           corpus={corpus}
           api={api}
           host={host}

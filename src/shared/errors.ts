@@ -9,11 +9,12 @@ export interface ErrorReason {
   params?: Record<string, string | number>;
 }
 
-/** An Error that may carry a translatable reason. */
-export type ReasonedError = Error & { reason?: ErrorReason };
+/** An Error that may carry a translatable reason and the API's error code. */
+export type ReasonedError = Error & { reason?: ErrorReason; code?: string };
 
-/** Attaches a reason to an error that crossed a transport. */
-export function withReason(error: Error, reason: ErrorReason | undefined): ReasonedError {
+/** Attaches a reason (and the API error code) to an error that crossed a transport. */
+export function withReason(error: Error, reason: ErrorReason | undefined, code?: string): ReasonedError {
   if (reason) (error as ReasonedError).reason = reason;
+  if (code) (error as ReasonedError).code = code;
   return error;
 }

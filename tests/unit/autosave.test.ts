@@ -102,6 +102,19 @@ describe('DocumentSaver', () => {
     expect(statuses.at(-1)).toBe('saved');
   });
 
+  it('a save the store refuses as invalid is not retried: the status says why, and nothing loops', async () => {
+    const saver = make();
+    current = { text: 'abc', spans: [span('s', 0, 2, 'gone')], links: [] };
+    saver.changed();
+    fail = Object.assign(new Error('unknown label "gone"'), { code: 'invalid-argument' });
+    await expect(saver.flush()).rejects.toThrow('unknown label');
+    fail = null;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(saves).toEqual([]); // no retry
+    expect(statuses.at(-1)).toBe('error');
+    expect(saver.hasUnsavedChanges()).toBe(true);
+  });
+
   it('flush saves at once, without waiting for the debounce', async () => {
     const saver = make();
     current = { text: 'abcd', spans: [], links: [] };

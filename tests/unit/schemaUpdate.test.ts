@@ -153,6 +153,26 @@ describe('updateSchema', () => {
     expect(result).toEqual({ applied: true, impact: { labels: [{ name: 'unused', spans: 0, links: 0 }], attributes: [], linkTypes: [] } });
   });
 
+  it('any applied change, even one that loses nothing, makes an open editor reload instead of retrying a refused save', () => {
+    const before = store.getDocument(docId).revision;
+    store.updateSchema(draft((d) => (label(d, 'slogan').color = '#000000')));
+    const stale = () =>
+      store.saveDocument({ id: docId, baseRevision: before, upsert: [{ ...over('s2', 'slogan', '加油干') }], remove: [] });
+    expect(stale).toThrow(expect.objectContaining({ code: 'conflict', reason: expect.objectContaining({ key: 'error.changedElsewhere' }) }));
+  });
+
+  it('counts a link between two deleted labels once', () => {
+    const result = store.updateSchema(
+      draft((d) => {
+        d.labels = d.labels.filter((l) => l.name !== 'quote' && l.name !== 'official');
+        d.linkTypes = d.linkTypes.filter((t) => t.name === 'pledged_by').map((t) => ({ ...t, to: ['pledge'] }));
+      }),
+    );
+    expect(result.applied).toBe(false);
+    const links = result.impact.labels.reduce((n, l) => n + l.links, 0);
+    expect(links).toBe(3); // l1, l2 (quote–official) and l3 (pledge–official), each once
+  });
+
   it('counts values a removed choice option, a deleted attribute or a new kind would drop', () => {
     const before = snapshot();
     const narrowed = draft((d) => (label(d, 'quote').attributes[0]!.options = ['direct', 'indirect']));

@@ -483,18 +483,20 @@ export class CorpusStore {
       const plan = planSchemaChange(current, draft);
       const impact = EMPTY_IMPACT();
 
-      // Spans and links lost with deleted labels.
+      // Spans and links lost with deleted labels; a link between two deleted labels counts once, under the first.
+      const counted = new Set<string>();
       for (const name of plan.deletedLabels) {
         const spans = (this.db.prepare('SELECT count(*) AS n FROM spans WHERE label = ?').get(name) as { n: number }).n;
-        const links = (
-          this.db
-            .prepare(
-              `SELECT count(*) AS n FROM links WHERE from_span IN (SELECT id FROM spans WHERE label = ?)
-               OR to_span IN (SELECT id FROM spans WHERE label = ?)`,
-            )
-            .get(name, name) as { n: number }
-        ).n;
-        impact.labels.push({ name, spans, links });
+        const ids = this.db
+          .prepare(
+            `SELECT id FROM links WHERE from_span IN (SELECT id FROM spans WHERE label = ?)
+             OR to_span IN (SELECT id FROM spans WHERE label = ?)`,
+          )
+          .pluck()
+          .all(name, name) as string[];
+        const fresh = ids.filter((id) => !counted.has(id));
+        for (const id of fresh) counted.add(id);
+        impact.labels.push({ name, spans, links: fresh.length });
       }
 
       // Attribute values the new schema does not keep.
@@ -594,10 +596,9 @@ export class CorpusStore {
         else this.statements.insertLinkType.run(t.name, ...args);
       });
 
-      // Open editors hold the old names: their next save must be refused, not applied under them.
-      if (plan.labelRenames.size || plan.linkTypeRenames.size || impactDeletes(impact) || attrUpdates.length) {
-        this.db.prepare('UPDATE documents SET revision = revision + 1').run();
-      }
+      // Open editors hold the old schema (names, options, link types): their next save must be refused
+      // as a conflict that asks them to reopen, not rejected for an unknown label again and again.
+      this.db.prepare('UPDATE documents SET revision = revision + 1').run();
       return { applied: true, impact };
     })();
   }

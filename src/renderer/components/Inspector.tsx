@@ -6,6 +6,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttrValue, AttributeDef, DocumentStatus, Label } from '../../shared/types';
+import { NOTE_MAX, TEXT_VALUE_MAX } from '../../shared/schema';
 import { DOCUMENT_STATUSES } from '../../shared/types';
 import type { LinkingView, SpanDetails } from './EditorPane';
 
@@ -106,6 +107,7 @@ function AttributeField({
           id={id}
           data-attr={def.name}
           type={def.kind === 'number' ? 'number' : 'text'}
+          maxLength={def.kind === 'text' ? TEXT_VALUE_MAX : undefined}
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
@@ -127,9 +129,13 @@ function AttributeField({
 function NoteField({ id, value, onSave, onKeyDown, label }: { id: string; value: string; onSave(v: string): void; onKeyDown(e: React.KeyboardEvent): void; label: string }) {
   const [draft, setDraft] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const fieldRef = useRef<HTMLTextAreaElement>(null);
   const latest = useRef(draft);
   latest.current = draft;
-  useEffect(() => setDraft(value), [value]);
+  // A value coming back from a save must not overwrite what the user typed meanwhile.
+  useEffect(() => {
+    if (document.activeElement !== fieldRef.current && timer.current === null) setDraft(value);
+  }, [value]);
   const save = () => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
@@ -140,9 +146,11 @@ function NoteField({ id, value, onSave, onKeyDown, label }: { id: string; value:
   }, []);
   return (
     <textarea
+      ref={fieldRef}
       id={id}
       aria-label={label}
       rows={3}
+      maxLength={NOTE_MAX}
       value={draft}
       onChange={(e) => {
         setDraft(e.target.value);

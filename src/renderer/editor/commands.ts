@@ -5,7 +5,7 @@
  */
 import type { Node } from 'prosemirror-model';
 import { type Command, type EditorState, TextSelection, type Transaction } from 'prosemirror-state';
-import { carryAttrs, defaultAttrs, linkAllowed } from '../../shared/schema';
+import { carryAttrs, defaultAttrs, linkAllowed, NOTE_MAX, TEXT_VALUE_MAX } from '../../shared/schema';
 import type { AttrValue, Link, LinkType } from '../../shared/types';
 import { newSpanId } from './ids';
 import { type SpanInfo, spanInfoOf, spanMark, storedLinks } from './schema';
@@ -76,7 +76,7 @@ export function addFragment(label?: string): Command {
     const targetId = spanState(state).recentId;
     const target = targetId === null ? undefined : findSpan(state.doc, targetId);
     if (!target || (label !== undefined && target.label !== label)) return false;
-    if (target.fragments.every((f) => f.from <= from && to <= f.to)) return false; // already in it
+    if (target.fragments.some((f) => f.from <= from && to <= f.to)) return false; // already in it
     if (dispatch) {
       const next = Math.max(...spanPieces(state.doc, target.id).map((p) => p.mark.attrs.frag as number)) + 1;
       dispatch(
@@ -201,6 +201,7 @@ export function setSpanAttr(id: string, name: string, value: AttrValue | null): 
     if (!findSpan(state.doc, id)) return false;
     const { attrs } = spanInfoOf(state.doc)[id] ?? NO_INFO;
     if (value === null ? !(name in attrs) : attrs[name] === value) return false;
+    if (typeof value === 'string' && value.length > TEXT_VALUE_MAX) return false; // the store would refuse it
     if (dispatch) {
       const next = { ...attrs };
       if (value === null) delete next[name];
@@ -215,6 +216,7 @@ export function setSpanAttr(id: string, name: string, value: AttrValue | null): 
 export function setSpanNote(id: string, note: string): Command {
   return (state, dispatch) => {
     if (!findSpan(state.doc, id) || (spanInfoOf(state.doc)[id] ?? NO_INFO).note === note) return false;
+    if (note.length > NOTE_MAX) return false; // the store would refuse it
     dispatch?.(patchInfo(state.tr, id, { note }));
     return true;
   };
@@ -376,7 +378,13 @@ export type Motion = 'char' | 'punct';
  */
 export function moveEdge(edge: Edge, dir: 1 | -1, motion: Motion = 'char'): Command {
   return (state, dispatch) => {
-    const step = (pos: number) => (motion === 'char' ? stepChar(state.doc, pos, dir) : stepPunct(state.doc, pos, dir));
+    const once = (pos: number) => (motion === 'char' ? stepChar(state.doc, pos, dir) : stepPunct(state.doc, pos, dir));
+    // Steps on past empty paragraphs: an edge move always takes in (or gives up) some text.
+    const step = (pos: number): number | null => {
+      let next = once(pos);
+      while (next !== null && state.doc.textBetween(Math.min(pos, next), Math.max(pos, next)) === '') next = once(next);
+      return next;
+    };
     const id = getSelectedSpanId(state);
     const span = id === null ? undefined : findSpan(state.doc, id);
     if (!span) {

@@ -107,7 +107,7 @@ export function patchDecorations(
   spans: readonly SpanRange[],
   classes: readonly string[],
 ): DecorationSet | null {
-  const stale: { id: string; from: number; to: number }[] = [];
+  const stale = new Set<string>();
   const fresh: Decoration[] = [];
   const matched = new Uint8Array(prev.spans.length);
   // Both lists are sorted and mapping keeps order, so the same span is usually at the same index.
@@ -117,14 +117,10 @@ export function patchDecorations(
     byId ??= new Map(prev.spans.map((s, i) => [s.id, i]));
     return byId.get(id) ?? -1;
   };
+  // Old decorations are found by span id, not by where mapping would put them: after undo and redo
+  // a decoration's mapped range need not be the one a recomputation predicts.
   const dropOld = (j: number): void => {
-    const old = prev.spans[j]!;
-    for (const f of old.fragments) {
-      // Inline decorations map their start rightward and their end leftward, as non-inclusive marks do.
-      const from = mapping.map(f.from, 1);
-      const to = mapping.map(f.to, -1);
-      if (from < to) stale.push({ id: old.id, from, to });
-    }
+    stale.add(prev.spans[j]!.id);
   };
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
@@ -137,8 +133,8 @@ export function patchDecorations(
     fresh.push(...spanDecorations(s, classes[i]!));
   }
   for (let j = 0; j < prev.spans.length; j++) if (!matched[j]) dropOld(j);
-  if (stale.length + fresh.length > spans.length / 2 + 8) return null;
+  if (stale.size + fresh.length > spans.length / 2 + 8) return null;
   const base = prev.decorations.map(mapping, doc);
-  const removed = stale.flatMap((o) => base.find(o.from, o.to, (spec: SpanDecorationSpec) => spec.spanId === o.id));
+  const removed = stale.size ? base.find(undefined, undefined, (spec: SpanDecorationSpec) => stale.has(spec.spanId)) : [];
   return base.remove(removed).add(doc, fresh);
 }

@@ -125,6 +125,7 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
   if (
     !tr.docChanged &&
     labels === prev.labels &&
+    linkTypes === prev.linkTypes &&
     selectedId === prev.selectedId &&
     linking === prev.linking &&
     recentId === prev.recentId
@@ -137,10 +138,13 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
     tr.docChanged || labels !== prev.labels || selectedId !== prev.selectedId || linking !== prev.linking
       ? spanClasses(spans, lanes, labels, highlights(state.doc, selectedId, linking))
       : prev.classes;
+  // Undo and redo rebuild: mapping old decorations through a history step's inverted maps does not
+  // always put them where the restored marks are (a randomised test found stale copies).
+  const patchable = labels === prev.labels && !isHistoryTransaction(tr);
   const decorations =
     classes === prev.classes && !tr.docChanged
       ? prev.decorations
-      : (labels === prev.labels && patchDecorations(prev, tr.mapping, state.doc, spans, classes)) ||
+      : (patchable && patchDecorations(prev, tr.mapping, state.doc, spans, classes)) ||
         buildDecorations(state.doc, spans, classes);
   return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, classes, decorations };
 }

@@ -43,10 +43,10 @@ export function createHttpApi(token: string): LoupeApi {
     });
     const reply = (await response.json().catch(() => null)) as
       | { ok: true; result: unknown }
-      | { ok: false; error: { message: string; reason?: ErrorReason } }
+      | { ok: false; error: { message: string; code?: string; reason?: ErrorReason } }
       | null;
     if (!reply) throw new Error(`${method}: the server answered ${response.status}`);
-    if (!reply.ok) throw withReason(new Error(reply.error.message), reply.error.reason);
+    if (!reply.ok) throw withReason(new Error(reply.error.message), reply.error.reason, reply.error.code);
     return reply.result;
   };
   const api: Record<string, unknown> = {};

@@ -188,6 +188,14 @@ describe('fragments', () => {
     expect(readDocument(state.doc).spans[0]!.fragments).toEqual([[1, 16]]);
   });
 
+  it('adding text that is already in one of the fragments changes nothing', () => {
+    const d = docFromText(text, [{ id: 'q', label: 'quote', start: 1, end: 37, fragments: [[1, 16], [27, 37]] }]);
+    let state = apply(stateOf(d), selectSpan('q'));
+    const inside = posOf(state.doc, '今年');
+    state = select(state, inside.from, inside.to);
+    expect(addFragment('quote')(state)).toBe(false);
+  });
+
   it('round-trip through the stored form, relabel and removal act on every fragment', () => {
     const d = docFromText(text, [{ id: 'q', label: 'quote', start: 1, end: 37, fragments: [[1, 16], [27, 37]] }]);
     expect(readDocument(d).spans[0]!.fragments).toEqual([[1, 16], [27, 37]]);
@@ -235,6 +243,13 @@ describe('edges, quotations and find', () => {
     const tiny = apply(stateOf(docFromText('一二', [{ id: 't', label: 'slogan', start: 0, end: 1 }])), selectSpan('t'));
     expect(moveEdge('end', -1)(tiny)).toBe(false);
     expect(moveEdge('start', 1)(tiny)).toBe(false);
+  });
+
+  it('grows an edge past an empty paragraph onto the text beyond it', () => {
+    const d = docFromText('ab\n\ncd', [{ id: 's', label: 'slogan', start: 4, end: 6 }]);
+    let state = apply(stateOf(d), selectSpan('s'));
+    state = apply(state, moveEdge('start', -1));
+    expect(readDocument(state.doc).spans[0]).toMatchObject({ start: 1, end: 6 });
   });
 
   it('stepChar crosses paragraphs onto a character; stepPunct stops around punctuation', () => {

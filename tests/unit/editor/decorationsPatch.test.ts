@@ -1,0 +1,98 @@
+/**
+ * Patched decorations must equal decorations built from scratch, after any sequence of edits,
+ * tagging, fragments, edge moves, relabels, undo and redo (a seeded random walk, so a failure replays;
+ * WALK_SEED and WALKS run other or longer walks).
+ */
+import { joinBackward, splitBlock } from 'prosemirror-commands';
+import { history, redo, undo } from 'prosemirror-history';
+import type { Node } from 'prosemirror-model';
+import { type Command, EditorState, TextSelection } from 'prosemirror-state';
+import type { DecorationSet } from 'prosemirror-view';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../../src/shared/labels';
+import { addFragment, moveEdge, relabelSpan, selectSpan, tagSelection } from '../../../src/renderer/editor/commands';
+import { docFromText, readDocument } from '../../../src/renderer/editor/docCodec';
+import { buildDecorations, type SpanDecorationSpec } from '../../../src/renderer/editor/spanDecorations';
+import { spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
+
+const labels = DEFAULT_LABELS.map((l) => ({ ...l }));
+const LABEL_NAMES = ['quote', 'official', 'pledge'];
+
+/** A tiny seeded generator (LCG): the same seed gives the same walk. */
+function random(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+}
+
+const dump = (set: DecorationSet, doc: Node): string =>
+  set
+    .find(0, doc.content.size)
+    .map((d) => `${d.from}-${d.to}:${(d.spec as SpanDecorationSpec).className}:${(d.spec as SpanDecorationSpec).spanId}`)
+    .sort()
+    .join('\n');
+
+describe('patched span decorations', () => {
+  it('equal a fresh build after every step of 300 random walks', () => {
+    const rnd = random(Number(process.env.WALK_SEED ?? 777));
+    for (let walk = 0; walk < Number(process.env.WALKS ?? 300); walk++) {
+      const text = 'abcdefghij\nklmnopqrst\nuvwxyzABCD';
+      const spans = Array.from({ length: 6 }, (_, k) => {
+        const start = rnd(30);
+        return { id: `s${k}`, label: LABEL_NAMES[rnd(3)]!, start, end: Math.min(start + 1 + rnd(8), 32) };
+      });
+      let state = EditorState.create({
+        doc: docFromText(text, spans),
+        plugins: [spanPlugin(labels, DEFAULT_LINK_TYPES), history()],
+      });
+      const steps: string[] = [];
+      for (let step = 0; step < 30; step++) {
+        const size = state.doc.content.size;
+        const a = 1 + rnd(size - 1);
+        const b = 1 + rnd(size - 1);
+        const from = Math.min(a, b);
+        const to = Math.max(a, b);
+        const op = rnd(10);
+        let next: EditorState;
+        try {
+          next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
+        } catch {
+          continue; // not a text position
+        }
+        const run = (command: Command) => {
+          command(next, (tr) => (next = next.apply(tr)));
+        };
+        const ids = readDocument(state.doc).spans.map((s) => s.id);
+        const anyId = () => ids[rnd(ids.length)]!;
+        if (op === 0) run(tagSelection(LABEL_NAMES[rnd(3)]!));
+        else if (op === 1 && ids.length) {
+          run(selectSpan(anyId(), { textSelection: false }));
+          next = next.apply(next.tr.setSelection(TextSelection.create(next.doc, from, to)));
+          run(addFragment());
+        } else if (op === 2) next = next.apply(next.tr.insertText('X', from, to));
+        else if (op === 3) next = next.apply(next.tr.delete(from, to));
+        else if (op === 4) run(splitBlock);
+        else if (op === 5) {
+          next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from)));
+          run(joinBackward);
+        } else if (op === 6) run(undo);
+        else if (op === 7 && ids.length) {
+          next = state;
+          run(selectSpan(anyId()));
+          run(moveEdge(rnd(2) ? 'start' : 'end', rnd(2) ? 1 : -1));
+        } else if (op === 8) run(redo);
+        else if (op === 9 && ids.length) {
+          next = state;
+          run(relabelSpan(anyId(), 'pledge'));
+        }
+        steps.push(`${op}@${from}-${to}`);
+        state = next;
+        const drawn = spanState(state);
+        const want = dump(buildDecorations(state.doc, drawn.spans, drawn.classes), state.doc);
+        expect(dump(drawn.decorations, state.doc), `walk ${walk}: ${steps.join(' ')}`).toBe(want);
+      }
+    }
+  });
+});
