@@ -40,6 +40,7 @@ const host = {
   chooseCorpusToOpen: () => invoke(HOST_CHANNELS.chooseCorpusToOpen),
   chooseCorpusToCreate: () => invoke(HOST_CHANNELS.chooseCorpusToCreate),
   chooseFilesToImport: () => invoke(HOST_CHANNELS.chooseFilesToImport),
+  chooseFolderToImport: () => invoke(HOST_CHANNELS.chooseFolderToImport),
   chooseExportPath: (defaultName, format, offsets) =>
     invoke(HOST_CHANNELS.chooseExportPath, defaultName, format, offsets),
   saveTextFile: (defaultName, content) => invoke(HOST_CHANNELS.saveTextFile, defaultName, content),

@@ -11,6 +11,10 @@ import type {
   DocumentStatus,
   DocumentSummary,
   ExportFormat,
+  ExportFilter,
+  ImportFile,
+  ImportFormat,
+  ImportReport,
   Label,
   LinkType,
   Locale,
@@ -23,6 +27,7 @@ import { isTextField } from './editor/keys';
 import type { EditorMode } from './editor/view';
 import { DocumentList } from './components/DocumentList';
 import { EditorPane, type EditorHandle, type EditorSpan, type LinkingView, type SpanDetails } from './components/EditorPane';
+import { ExportDialog } from './components/ExportDialog';
 import { FindBar } from './components/FindBar';
 import { Inspector, type InspectorHandle } from './components/Inspector';
 import { KeyboardHelp } from './components/KeyboardHelp';
@@ -34,8 +39,10 @@ import { Toolbar } from './components/Toolbar';
 import { describeError, systemLocale } from './i18n';
 import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
-import { readFiles } from './platform/webHost';
+import { readDropped } from './platform/webHost';
 import { DocumentSaver, type SaveStatus } from './state/autosave';
+import { planImportChunks } from '../shared/importPlan';
+import { exportFileName } from '../shared/formats';
 import { confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
 
 
@@ -64,7 +71,7 @@ export function App() {
     span: null,
     linking: null,
   });
-  const [overlay, setOverlay] = useState<'help' | 'find' | 'schema' | null>(null);
+  const [overlay, setOverlay] = useState<'help' | 'find' | 'schema' | 'export' | null>(null);
   const overlayRef = useRef(overlay);
   overlayRef.current = overlay;
 
@@ -227,21 +234,56 @@ export function App() {
 
   const onDocChanged = useCallback(() => saverRef.current?.changed(), []);
 
+  const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
+
+  /**
+   * Imports files in chunks (a brat pair and its folder's annotation.conf travel together), moving a
+   * progress bar between chunks, then reports what was imported, skipped, failed and added to the schema.
+   */
   const importFiles = useCallback(
-    async (files: { name: string; data: Uint8Array }[]) => {
+    async (files: ImportFile[], format: ImportFormat | 'auto' = 'auto') => {
       if (files.length === 0) return;
-      const result = await api.importFiles({ files });
+      await saveBeforeLeaving();
+      const chunks = planImportChunks(files);
+      const total: ImportReport = { imported: [], failed: [], skipped: [], schemaAdded: { labels: [], attributes: [], linkTypes: [] } };
+      setImporting({ done: 0, total: files.length });
+      try {
+        let done = 0;
+        for (const chunk of chunks) {
+          const result = await api.importFiles({ files: chunk, format });
+          total.imported.push(...result.imported);
+          total.failed.push(...result.failed);
+          for (const s of result.skipped) if (!total.skipped.some((x) => x.name === s.name)) total.skipped.push(s);
+          for (const key of ['labels', 'attributes', 'linkTypes'] as const) {
+            for (const item of result.schemaAdded[key]) if (!total.schemaAdded[key].includes(item)) total.schemaAdded[key].push(item);
+          }
+          done += chunk.filter((f) => !f.name.toLowerCase().endsWith('annotation.conf')).length;
+          setImporting({ done: Math.min(done, files.length), total: files.length });
+        }
+      } finally {
+        setImporting(null);
+      }
       await refreshDocuments();
-      setCorpus(await api.corpusInfo({}));
+      const info = await api.corpusInfo({});
+      setCorpus(info);
+      const files_ = new Set(total.imported.map((r) => r.name));
+      const added = total.schemaAdded;
       const lines = [
-        t('import.done', { count: result.imported.length }),
-        ...result.failed.map((f) => t('import.failed', { name: f.name, error: describeError(Object.assign(new Error(f.error), { reason: f.reason })) })),
+        t('import.done', { count: files_.size, documents: total.imported.length }),
+        ...total.skipped.map((s) => t('import.skipped', { name: s.name, why: s.why })),
+        ...total.failed.map((f) => t('import.failed', { name: f.name, error: describeError(Object.assign(new Error(f.error), { reason: f.reason })) })),
+        ...(added.labels.length ? [t('import.addedLabels', { names: added.labels.join(', ') })] : []),
+        ...(added.attributes.length ? [t('import.addedAttributes', { names: added.attributes.join(', ') })] : []),
+        ...(added.linkTypes.length ? [t('import.addedLinkTypes', { names: added.linkTypes.join(', ') })] : []),
       ];
-      if (result.failed.length > 0) await showMessage(t('import.report'), lines);
-      const first = result.imported[0];
-      if (first) await openDocument(first.documentId);
+      // The first imported document opens first, so the report shows over it.
+      const first = total.imported[0];
+      if (first) await openDocument(first.documentId, { reload: true });
+      if (total.failed.length || total.skipped.length || added.labels.length || added.attributes.length || added.linkTypes.length) {
+        await showMessage(t('import.report'), lines);
+      }
     },
-    [api, openDocument, refreshDocuments, t],
+    [api, openDocument, refreshDocuments, saveBeforeLeaving, t],
   );
 
   const renameDocument = useCallback(
@@ -286,27 +328,30 @@ export function App() {
   );
 
   const exportAs = useCallback(
-    async (scope: 'corpus' | 'document', format: ExportFormat) => {
+    async (scope: 'corpus' | 'document', format: ExportFormat, filter?: ExportFilter) => {
       await flush();
       const documentId = scope === 'document' ? openDoc?.id : undefined;
       if (scope === 'document' && documentId === undefined) return;
       const offsets = settings?.exportOffsets ?? 'codepoint';
       const base = scope === 'document' ? `document-${documentId}` : (corpus?.name ?? 'corpus');
-      // the unit goes into the name when it is not the default, so files of both kinds can sit side by side
-      const name = `${base}${offsets === 'codepoint' ? '' : `.${offsets}`}.${format}`;
+      const name = exportFileName(base, format, offsets);
+      let result: { documents: number; spans: number; links: number; losses: string[]; path?: string };
       if (platform.web) {
-        await downloadExport(platform.web.token, { format, offsets, documentId, name });
+        result = await downloadExport(platform.web.token, { format, offsets, documentId, name, filter });
         // The CSV export comes as two files: spans, and links.
         if (format === 'csv') {
-          const links = name.replace(/\.csv$/, '.links.csv');
-          await downloadExport(platform.web.token, { format: 'csv-links', offsets, documentId, name: links });
+          await downloadExport(platform.web.token, { format: 'csv-links', offsets, documentId, name: exportFileName(base, 'csv-links', offsets), filter });
         }
-        return;
+      } else {
+        const path = await host.chooseExportPath(name, format, offsets);
+        if (!path) return;
+        result = await api.exportCorpus({ format, path, offsets, documentId, ...(filter ? { filter } : {}) });
       }
-      const path = await host.chooseExportPath(name, format, offsets);
-      if (!path) return;
-      const result = await api.exportCorpus({ format, path, offsets, documentId });
-      await showMessage(t('dialog.exportTitle'), [t('export.done', { ...result })]);
+      const lines = [
+        result.path ? t('export.done', { ...result, path: result.path }) : t('export.downloaded', { ...result }),
+        ...result.losses.map((loss) => t('export.lost', { loss })),
+      ];
+      if (result.path || result.losses.length) await showMessage(t('dialog.exportTitle'), lines);
     },
     [api, corpus, flush, host, openDoc, platform.web, settings, t],
   );
@@ -333,10 +378,13 @@ export function App() {
             break;
           }
           case 'import': {
-            const files = await host.chooseFilesToImport();
-            if (files) await importFiles(files);
+            const files = command.folder ? await host.chooseFolderToImport() : await host.chooseFilesToImport();
+            if (files) await importFiles(files, command.format ?? 'auto');
             break;
           }
+          case 'export-dialog':
+            setOverlay('export');
+            break;
           case 'export':
             await exportAs(command.scope, command.format);
             break;
@@ -442,7 +490,7 @@ export function App() {
       setDragging(false);
       if (event.dataTransfer.files.length === 0) return;
       try {
-        await importFiles(await readFiles(event.dataTransfer.files));
+        await importFiles(await readDropped(event.dataTransfer));
       } catch (e) {
         report(e);
       }
@@ -578,6 +626,23 @@ export function App() {
       )}
       <StatusBar status={status} corpusName={corpus?.name ?? ''} mode={mode} />
       {dragging && <div className="drop-overlay">{t('docs.dropHint')}</div>}
+      {importing && (
+        <div className="import-progress" role="status" aria-live="polite">
+          <span>{t('import.progress', { done: importing.done, total: importing.total })}</span>
+          <progress max={importing.total} value={importing.done} aria-label={t('import.progressLabel')} />
+        </div>
+      )}
+      {overlay === 'export' && corpus && (
+        <ExportDialog
+          corpus={corpus}
+          hasDocument={openDoc !== null}
+          onClose={() => setOverlay(null)}
+          onExport={(scope, format, filter) => {
+            setOverlay(null);
+            void exportAs(scope, format, filter).catch(report);
+          }}
+        />
+      )}
       <DialogHost />
     </div>
   );

@@ -13,6 +13,7 @@ import type {
   ExportRequest,
   ExportResult,
   ImportFile,
+  ImportFormat,
   ImportReport,
   Locale,
   OffsetUnit,
@@ -23,7 +24,7 @@ import type {
   SaveResult,
   Settings,
 } from './types';
-import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, EXPORT_FORMATS, OFFSET_UNITS } from './types';
+import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
 import { NOTE_MAX } from './schema';
 import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
@@ -35,7 +36,8 @@ export interface LoupeApi {
   getDocument(args: { id: number }): Promise<LoupeDocument>;
   saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
   deleteDocument(args: { id: number }): Promise<void>;
-  importFiles(args: { files: ImportFile[] }): Promise<ImportReport>;
+  /** Imports files, each in its own transaction; the format of each is detected unless `format` is given. */
+  importFiles(args: { files: ImportFile[]; format?: ImportFormat | 'auto' }): Promise<ImportReport>;
   exportCorpus(args: ExportRequest): Promise<ExportResult>;
   openCorpus(args: { path: string }): Promise<CorpusInfo>;
   createCorpus(args: { path: string }): Promise<CorpusInfo>;
@@ -172,6 +174,7 @@ export const apiSchemas = {
             .strict(),
         )
         .min(1, 'no files to import'),
+      format: z.enum(['auto', ...IMPORT_FORMATS] as [ImportFormat | 'auto', ...(ImportFormat | 'auto')[]]).optional(),
     })
     .strict(),
   exportCorpus: z
@@ -180,6 +183,14 @@ export const apiSchemas = {
       path,
       offsets: z.enum(OFFSET_UNITS as [OffsetUnit, ...OffsetUnit[]]),
       documentId: docId.optional(),
+      filter: z
+        .object({
+          statuses: z.array(z.enum(DOCUMENT_STATUSES as [DocumentStatus, ...DocumentStatus[]])).optional(),
+          labels: z.array(name).max(1000).optional(),
+          documentIds: z.array(docId).max(1_000_000).optional(),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   openCorpus: z.object({ path }).strict(),

@@ -3,14 +3,15 @@
  * Electron implements it in the preload (over IPC to the shell); the browser build implements it
  * in the renderer with in-page dialogs.
  */
-import type { ExportFormat, ImportFile, Locale, OffsetUnit } from './types';
+import type { ExportFormat, ImportFile, ImportFormat, Locale, OffsetUnit } from './types';
 
 /** A command from a native menu (or the in-page menu of the browser build). */
 export type MenuCommand =
   | { type: 'new-corpus' }
   | { type: 'open-corpus' }
   | { type: 'open-recent'; path: string }
-  | { type: 'import' }
+  | { type: 'import'; format?: ImportFormat | 'auto'; folder?: boolean }
+  | { type: 'export-dialog' }
   | { type: 'export'; scope: 'corpus' | 'document'; format: ExportFormat }
   | { type: 'save' }
   | { type: 'undo' }
@@ -29,6 +30,8 @@ export interface HostBridge {
   chooseCorpusToCreate(): Promise<string | null>;
   /** Asks for files to import and returns their bytes; null when cancelled. */
   chooseFilesToImport(): Promise<ImportFile[] | null>;
+  /** Asks for a folder and returns every file under it (names relative to the folder's parent); null when cancelled. */
+  chooseFolderToImport(): Promise<ImportFile[] | null>;
   /** Asks where to write an export; null when cancelled. */
   chooseExportPath(defaultName: string, format: ExportFormat, offsets: OffsetUnit): Promise<string | null>;
   /** Asks where to save a small text file (a schema file) and writes it; false when cancelled. */

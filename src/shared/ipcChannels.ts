@@ -13,6 +13,7 @@ export const HOST_CHANNELS = {
   chooseCorpusToOpen: 'loupe:host:chooseCorpusToOpen',
   chooseCorpusToCreate: 'loupe:host:chooseCorpusToCreate',
   chooseFilesToImport: 'loupe:host:chooseFilesToImport',
+  chooseFolderToImport: 'loupe:host:chooseFolderToImport',
   chooseExportPath: 'loupe:host:chooseExportPath',
   saveTextFile: 'loupe:host:saveTextFile',
   openTextFile: 'loupe:host:openTextFile',

@@ -180,10 +180,54 @@ export interface ImportFile {
   data: Uint8Array;
 }
 
+/** The formats Loupe imports; `auto` detects the format of each file from its name and content. */
+export type ImportFormat =
+  | 'text'
+  | 'markdown'
+  | 'html'
+  | 'docx'
+  | 'loupe-jsonl'
+  | 'doccano'
+  | 'brat'
+  | 'label-studio'
+  | 'conll';
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  'text',
+  'markdown',
+  'html',
+  'docx',
+  'loupe-jsonl',
+  'doccano',
+  'brat',
+  'label-studio',
+  'conll',
+];
+
+/** What the schema gained so that an import's annotations fit (nothing is ever removed). */
+export interface SchemaAdditions {
+  labels: string[];
+  /** `label.attribute`, or `label.attribute=option` for a new option of a choice. */
+  attributes: string[];
+  /** New link types, or `type: from → to` when a type was widened to admit new labels. */
+  linkTypes: string[];
+}
+
 /** What happened to each file of an import batch. */
 export interface ImportReport {
-  imported: { name: string; documentId: number; title: string; encoding: string }[];
+  imported: {
+    name: string;
+    documentId: number;
+    title: string;
+    encoding: string;
+    format: ImportFormat;
+    spans: number;
+    links: number;
+  }[];
   failed: { name: string; error: string; reason?: ErrorReason }[];
+  /** Files not imported on purpose (a brat .ann whose .txt is elsewhere, annotation.conf…), with why. */
+  skipped: { name: string; why: string }[];
+  schemaAdded: SchemaAdditions;
 }
 
 /** An incremental save of one document: new text (if it changed) and the span changes. */
@@ -218,13 +262,37 @@ export interface SaveResult {
   updatedAt: string;
 }
 
-/** `csv` is one row per span; `csv-links` one row per link (the CSV export writes both files). */
-export type ExportFormat = 'jsonl' | 'json' | 'csv' | 'csv-links';
+/**
+ * `csv` is one row per span; `csv-links` one row per link (the CSV export writes both files).
+ * The others are other tools' formats: CoNLL BIO, brat standoff (a zip), doccano JSONL, Label
+ * Studio JSON (tasks with pre-annotations) and W3C Web Annotation JSON-LD.
+ */
+export type ExportFormat = 'jsonl' | 'json' | 'csv' | 'csv-links' | 'conll' | 'brat' | 'doccano' | 'label-studio' | 'w3c';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'json', 'csv', 'csv-links'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = [
+  'jsonl',
+  'json',
+  'csv',
+  'csv-links',
+  'conll',
+  'brat',
+  'doccano',
+  'label-studio',
+  'w3c',
+];
+
+/** Which documents and spans an export takes; everything when absent. */
+export interface ExportFilter {
+  /** Only documents with one of these statuses. */
+  statuses?: DocumentStatus[];
+  /** Only spans with one of these labels (links keep both ends or go). */
+  labels?: string[];
+  /** Only these documents. */
+  documentIds?: number[];
+}
 
 /** The formats File › Export offers (the CSV export brings its links CSV along). */
-export const MENU_EXPORT_FORMATS = ['jsonl', 'json', 'csv'] as const satisfies readonly ExportFormat[];
+export const MENU_EXPORT_FORMATS = ['jsonl', 'json', 'csv', 'conll', 'brat', 'doccano', 'label-studio', 'w3c'] as const satisfies readonly ExportFormat[];
 export type MenuExportFormat = (typeof MENU_EXPORT_FORMATS)[number];
 
 /** What to export, and where. */
@@ -234,6 +302,7 @@ export interface ExportRequest {
   offsets: OffsetUnit;
   /** Only this document; the whole corpus when absent. */
   documentId?: number;
+  filter?: ExportFilter;
 }
 
 export interface ExportResult {
@@ -243,6 +312,8 @@ export interface ExportResult {
   documents: number;
   spans: number;
   links: number;
+  /** What the format could not carry (“overlapping spans dropped (outermost kept): 3”); empty when nothing. */
+  losses: string[];
 }
 
 export type Locale = 'en' | 'zh-CN';

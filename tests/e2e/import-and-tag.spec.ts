@@ -23,7 +23,7 @@ test('import the sample article in three encodings and report a broken file', as
     path.join(__dirname, '../fixtures/not-text.bin'),
   ]);
   const report = page.getByRole('dialog', { name: 'Import report' });
-  await expect(report).toContainText('Imported 3 file(s).');
+  await expect(report).toContainText('Imported 3 file(s) (3 documents).');
   await expect(report).toContainText('not-text.bin');
   await report.getByRole('button', { name: 'Close' }).click();
   const docs = page.getByRole('navigation', { name: 'Documents' });
@@ -134,7 +134,7 @@ test('export JSONL and CSV: offsets slice back to each span, in code points', as
 
   const csv = await exportVia(page, 'corpus', 'CSV');
   expect(csv.charCodeAt(0)).toBe(0xfeff);
-  expect(csv).toContain('doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note');
+  expect(csv).toContain('doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit');
   expect(csv).toContain('"「明年將推動三項改革」。\nCafé owner"');
 });
 

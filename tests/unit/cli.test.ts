@@ -24,7 +24,8 @@ describe('loupe CLI', () => {
     const junk = path.join(dir, 'junk.bin');
     fs.writeFileSync(junk, Buffer.from([0, 1, 2, 3, 0, 0, 0xff, 0]));
     const imp = loupe('import', corpus, path.join(CORPUS, 'jinzhong-two-sessions.gb18030.txt'), junk, path.join(CORPUS, 'tricky-offsets.txt'));
-    expect(imp.stdout).toMatch(/2 imported, 1 failed/);
+    expect(imp.stdout).toMatch(/2 documents imported, 0 files skipped, 1 failed/);
+    expect(imp.stdout).toMatch(/\(text, GB18030\) as document 1/);
     expect(imp.stderr).toMatch(/junk\.bin/);
     expect(imp.status).toBe(1);
 
@@ -39,6 +40,44 @@ describe('loupe CLI', () => {
     const docs = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string; offset_unit: string });
     expect(docs.map((d) => d.title)).toEqual(['攀“高”逐“新” 共绘美好未来', expect.stringContaining('𠮷')]);
     expect(docs[0]!.offset_unit).toBe('codepoint');
+  });
+
+  it('imports a folder recursively, pairing brat files and skipping hidden ones; --format overrides detection', () => {
+    const folder = path.join(dir, 'news');
+    fs.mkdirSync(path.join(folder, 'more', '.git'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'a.txt'), '第一篇\n正文。');
+    fs.writeFileSync(path.join(folder, 'more', 'b.md'), '# 第二篇\n\n正文。');
+    fs.writeFileSync(path.join(folder, 'more', '.git', 'config'), 'not an article');
+    fs.writeFileSync(path.join(folder, 'orphan.ann'), 'T1\tquote 0 1\t第');
+    const corpus = path.join(dir, 'c.loupe');
+    const imp = loupe('import', corpus, folder, '--format', 'text');
+    expect(imp.stdout).toMatch(/imported news\/a\.txt \(text/);
+    expect(imp.stdout).toMatch(/imported news\/more\/b\.md \(text/); // forced: read as plain text
+    expect(imp.stdout).toMatch(/skipped news\/orphan\.ann: a brat annotation file without orphan\.txt/);
+    expect(imp.stdout).not.toMatch(/config/);
+    expect(imp.status).toBe(0);
+    const bad = loupe('import', corpus, folder, '--format', 'pdf');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--format must be auto or one of text/);
+  });
+
+  it('exports with filters and reports what a format could not carry', () => {
+    const corpus = path.join(dir, 'c.loupe');
+    const jsonl = path.join(dir, 'in.jsonl');
+    const line = (title: string, status: string) =>
+      JSON.stringify({ title, text: '赵书记说好', status, spans: [{ id: 'a', label: 'official', start: 0, end: 3 }, { id: 'b', label: 'quote', start: 4, end: 5 }], links: [{ id: 'l', type: 'speaker', from: 'b', to: 'a' }] });
+    fs.writeFileSync(jsonl, `${line('一', 'done')}\n${line('二', 'new')}\n`);
+    expect(loupe('import', corpus, jsonl).status).toBe(0);
+    const out = path.join(dir, 'out.jsonl');
+    const exp = loupe('export', corpus, '--format', 'jsonl', '--out', out, '--status', 'done', '--label', 'quote');
+    expect(exp.status).toBe(0);
+    const docs = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { title: string; spans: { label: string }[]; links: unknown[] });
+    expect(docs.map((d) => [d.title, d.spans.map((s) => s.label), d.links.length])).toEqual([['一', ['quote'], 0]]);
+    expect(loupe('export', corpus, '--format', 'jsonl', '--out', out, '--label', 'nope').stderr).toMatch(/no label called nope/);
+    expect(loupe('export', corpus, '--format', 'jsonl', '--out', out, '--documents', '2').status).toBe(0);
+    expect(fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { title: string }).title)).toEqual(['二']);
+    expect(loupe('export', corpus, '--format', 'jsonl', '--out', out, '--documents', 'x').status).toBe(2);
+    expect(loupe('export', corpus, '--format', 'jsonl', '--out', out, '--status', 'later').status).toBe(2);
   });
 
   it('fails clearly: unknown command, bad format, missing corpus', () => {
@@ -117,7 +156,7 @@ describe('loupe export, stats and schema with attribution', () => {
         'l1,speaker,q,“𠮷好”,o,赵书记,1\r\nl2,pledged_by,p,2030年完成,o,赵书记,1\r\n',
     );
     // UTF-8 bytes: 赵书记说 12, ":" 1; “ 3, 𠮷 4, 好 3, ” 3.
-    expect(fs.readFileSync(csv, 'utf8')).toContain('\r\n1,Q,done,q,quote,13,26,“𠮷好”,13-26,赵书记说:,。他承诺2030年完成。,,direct,,,,\r\n');
+    expect(fs.readFileSync(csv, 'utf8')).toContain('\r\n1,Q,done,q,quote,13,26,“𠮷好”,13-26,赵书记说:,。他承诺2030年完成。,,utf8,direct,,,,\r\n');
 
     const only = path.join(dir, 'only.csv');
     const links = loupe('export', corpus, '--format', 'csv-links', '--out', only);

@@ -282,7 +282,7 @@ describe('JSONL and JSON exports', () => {
     expect([...exportChunks('jsonl', empty, 'codepoint')].join('')).toBe('');
     expect((JSON.parse([...exportChunks('json', empty, 'codepoint')].join('')) as { documents: unknown[] }).documents).toEqual([]);
     expect([...exportChunks('csv', empty, 'codepoint')].join('')).toBe(
-      '\uFEFFdoc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,' +
+      '\uFEFFdoc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,' +
         'quote.kind,official.name,official.role,pledge.measurable,pledge.target_year\r\n',
     );
     expect([...exportChunks('csv-links', empty, 'codepoint')].join('')).toBe(
@@ -355,6 +355,7 @@ const CSV_COLUMNS = [
   'left_context',
   'right_context',
   'note',
+  'offset_unit',
   'quote.kind',
   'official.name',
   'official.role',
@@ -392,6 +393,7 @@ describe('CSV export', () => {
       cps2.slice(formula.start - 30 < 0 ? 0 : formula.start - 30, formula.start).join(''),
       cps2.slice(formula.end, formula.end + 30).join(''),
       '',
+      'codepoint',
       '',
       '',
       '',
@@ -451,7 +453,7 @@ describe('writeExportFile', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const counts = { documents: 2, spans: allSpans, links: allLinks };
+  const counts = { documents: 2, spans: allSpans, links: allLinks, losses: [] };
 
   for (const unit of OFFSET_UNITS) {
     it(`writes files that Python reads back with the same span and fragment texts (${unit})`, async () => {
@@ -503,7 +505,7 @@ with open(csv_path, encoding="utf-8-sig", newline="") as f:
     reader = csv.DictReader(f)
     rows = list(reader)
 assert reader.fieldnames == ["doc_id", "doc_title", "doc_status", "span_id", "label", "start", "end", "text",
-    "fragments", "left_context", "right_context", "note"] + attr_columns, reader.fieldnames
+    "fragments", "left_context", "right_context", "note", "offset_unit"] + attr_columns, reader.fieldnames
 assert len(rows) == expected_rows == len(spans), (len(rows), expected_rows, len(spans))
 for r in rows:
     doc, s = spans[(r["doc_id"], r["span_id"])]
@@ -554,7 +556,8 @@ print("ok", len(rows), len(links))
         await writeExportFile(b, format, source, unit);
         const bytesA = fs.readFileSync(a);
         expect(bytesA.equals(fs.readFileSync(b)), `${format} ${unit}`).toBe(true);
-        expect(bytesA.equals(Buffer.from([...exportChunks(format, source, unit)].join(''), 'utf8'))).toBe(true);
+        const streamed = Buffer.concat([...exportChunks(format, source, unit)].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c))));
+        expect(bytesA.equals(streamed), `${format} ${unit} streamed`).toBe(true);
       }
     }
   });
@@ -617,7 +620,7 @@ print("ok", len(rows), len(links))
     const big: LoupeDocument = { ...doc1, id: 1, text, spans, links: [] };
     const file = path.join(dir, 'big.jsonl');
     const started = performance.now();
-    expect(await writeExportFile(file, 'jsonl', sourceOf([big]), 'utf8')).toEqual({ documents: 1, spans: 20_000, links: 0 });
+    expect(await writeExportFile(file, 'jsonl', sourceOf([big]), 'utf8')).toEqual({ documents: 1, spans: 20_000, links: 0, losses: [] });
     const elapsed = performance.now() - started;
     const written = JSON.parse(fs.readFileSync(file, 'utf8')) as ExportedDoc;
     const buf = Buffer.from(written.text, 'utf8');

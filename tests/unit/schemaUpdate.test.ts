@@ -153,12 +153,26 @@ describe('updateSchema', () => {
     expect(result).toEqual({ applied: true, impact: { labels: [{ name: 'unused', spans: 0, links: 0 }], attributes: [], linkTypes: [] } });
   });
 
-  it('any applied change, even one that loses nothing, makes an open editor reload instead of retrying a refused save', () => {
+  it('a change that removes anything, even unused, makes an open editor reload instead of retrying a refused save', () => {
     const before = store.getDocument(docId).revision;
-    store.updateSchema(draft((d) => (label(d, 'slogan').color = '#000000')));
+    // Narrowing a choice (an option no span uses) loses no data but refuses what an open editor may send.
+    store.updateSchema(draft((d) => (label(d, 'quote').attributes[0]!.options = ['direct', 'mixed'])));
     const stale = () =>
-      store.saveDocument({ id: docId, baseRevision: before, upsert: [{ ...over('s2', 'slogan', '加油干') }], remove: [] });
+      store.saveDocument({ id: docId, baseRevision: before, upsert: [{ ...over('q3', 'quote', '好', { kind: 'indirect' }) }], remove: [] });
     expect(stale).toThrow(expect.objectContaining({ code: 'conflict', reason: expect.objectContaining({ key: 'error.changedElsewhere' }) }));
+  });
+
+  it('a change that only adds (a label, an option, a colour) leaves open editors saving', () => {
+    const before = store.getDocument(docId).revision;
+    store.updateSchema(
+      draft((d) => {
+        d.labels.push({ name: 'place', color: '#123456', hotkey: null, description: '', attributes: [] });
+        label(d, 'quote').attributes[0]!.options.push('reported');
+        label(d, 'slogan').color = '#000000';
+      }),
+    );
+    expect(store.getDocument(docId).revision).toBe(before);
+    store.saveDocument({ id: docId, baseRevision: before, upsert: [{ ...over('s2', 'slogan', '加油干') }], remove: [] });
   });
 
   it('counts a link between two deleted labels once', () => {

@@ -172,7 +172,7 @@ describe('export of attribution', () => {
 
     const jsonl = path.join(dir, 'out.jsonl');
     const result = await service.exportCorpus({ format: 'jsonl', path: jsonl, offsets: 'utf16', documentId });
-    expect(result).toEqual({ path: jsonl, files: [jsonl], documents: 1, spans: 2, links: 1 });
+    expect(result).toEqual({ path: jsonl, files: [jsonl], documents: 1, spans: 2, links: 1, losses: [] });
     const line = JSON.parse(fs.readFileSync(jsonl, 'utf8')) as Record<string, unknown> & { spans: Record<string, unknown>[] };
     expect(line).toMatchObject({ status: 'done', note: 'checked twice', links: [{ id: 'l', type: 'speaker', from: 'q', to: 'o' }] });
     expect(line.spans[1]).toEqual({
@@ -194,14 +194,14 @@ describe('export of attribution', () => {
 
     const csv = path.join(dir, 'out.csv');
     const both = await service.exportCorpus({ format: 'csv', path: csv, offsets: 'codepoint', documentId });
-    expect(both).toEqual({ path: csv, files: [csv, path.join(dir, 'out.links.csv')], documents: 1, spans: 2, links: 1 });
+    expect(both).toEqual({ path: csv, files: [csv, path.join(dir, 'out.links.csv')], documents: 1, spans: 2, links: 1, losses: [] });
     const rows = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
     expect(rows[0]).toBe(
-      'doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,' +
+      'doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,' +
         'quote.kind,official.name,official.role,pledge.measurable,pledge.target_year',
     );
-    expect(rows[2]).toBe(`${documentId},"${doc.title}",done,q,quote,5,18,"“𠮷好,”他又说,“👍🏽”",5-10;14-18,赵书记说:,。,"one quote, two pieces",direct,,,,`);
-    expect(rows[1]!.endsWith(',,赵,书记,,')).toBe(true);
+    expect(rows[2]).toBe(`${documentId},"${doc.title}",done,q,quote,5,18,"“𠮷好,”他又说,“👍🏽”",5-10;14-18,赵书记说:,。,"one quote, two pieces",codepoint,direct,,,,`);
+    expect(rows[1]!.endsWith(',codepoint,,赵,书记,,')).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'out.links.csv'), 'utf8')).toBe(
       `\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id\r\nl,speaker,q,"“𠮷好,”他又说,“👍🏽”",o,赵书记,${documentId}\r\n`,
     );

@@ -3,6 +3,7 @@
  * It listens on 127.0.0.1 only, wants the per-run token on every API call, and refuses foreign
  * Origins and Host names (DNS rebinding), so another page or user cannot reach a corpus.
  */
+import { EXPORT_FORMAT_INFO } from '../../shared/formats';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -141,19 +142,32 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-export-'));
     try {
       const name = url.searchParams.get('name')?.replace(/[\\/:*?"<>|]/g, '_') || `corpus.${format}`;
+      const filterParam = url.searchParams.get('filter');
+      let filter: unknown;
+      if (filterParam) {
+        try {
+          filter = JSON.parse(filterParam);
+        } catch {
+          throw new ApiError('exportCorpus: invalid argument (filter: not JSON)', 'invalid-argument');
+        }
+      }
       const args = parseArgs('exportCorpus', {
         format,
         offsets,
         path: path.join(tmpDir, 'export'),
         ...(documentParam ? { documentId: Number(documentParam) } : {}),
+        ...(filter === undefined ? {} : { filter }),
       });
       const result = await options.service.exportCorpus(args);
       const stat = fs.statSync(result.path);
+      const summary = { documents: result.documents, spans: result.spans, links: result.links, losses: result.losses };
       res.writeHead(200, {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-type': EXPORT_FORMAT_INFO[format].mime,
         'content-length': stat.size,
         'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
         'cache-control': 'no-store',
+        // What was written and what the format could not carry, for the page to tell the user.
+        'x-loupe-export': encodeURIComponent(JSON.stringify(summary)),
       });
       await new Promise<void>((resolve, reject) => {
         fs.createReadStream(result.path).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);

@@ -8,9 +8,12 @@ import { parseArgs } from 'node:util';
 import {
   DOCUMENT_STATUSES,
   EXPORT_FORMATS,
+  IMPORT_FORMATS,
   OFFSET_UNITS,
   type CorpusSchema,
+  type DocumentStatus,
   type ExportFormat,
+  type ImportFormat,
   type OffsetUnit,
   type SchemaDraft,
   type SchemaImpact,
@@ -23,8 +26,11 @@ import { exportFrom, importFilesInto, openCorpusStore } from '../services/loupeS
 import { startWeb } from '../web';
 
 const USAGE = `Usage:
-  loupe import CORPUS FILE...          import plain-text articles (the corpus is created if missing)
-  loupe export CORPUS --format jsonl|json|csv|csv-links --out PATH [--offsets codepoint|utf16|utf8] [--document ID]
+  loupe import CORPUS FILE|FOLDER... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
+                                       import documents (folders recursively; the corpus is created if missing)
+  loupe export CORPUS --format jsonl|json|csv|csv-links|conll|brat|doccano|label-studio|w3c --out PATH
+               [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
+               [--label NAME,...]
                                        csv also writes the links CSV next to PATH (x.csv -> x.links.csv)
   loupe stats CORPUS                   documents per status, spans per label, links per type
   loupe schema export CORPUS FILE      write the corpus's labels, attributes and link types to a schema file
@@ -46,27 +52,67 @@ function requireCorpus(file: string | undefined): string {
   return path.resolve(file);
 }
 
+/** The files to import: each named file, and every file under each named folder (recursively, sorted). */
+export function collectImportFiles(paths: readonly string[]): { files: string[]; root: Map<string, string> } {
+  const files: string[] = [];
+  // Names in the report and the brat pairing are relative to the folder the user named.
+  const root = new Map<string, string>();
+  const walk = (dir: string, base: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full, base);
+      else if (entry.isFile()) {
+        files.push(full);
+        root.set(full, path.relative(base, full).split(path.sep).join('/'));
+      }
+    }
+  };
+  for (const p of paths) {
+    if (fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p, path.dirname(path.resolve(p)));
+    else {
+      files.push(p);
+      root.set(p, p);
+    }
+  }
+  return { files, root };
+}
+
 function importCommand(args: string[], out: NodeJS.WritableStream): number {
-  const [corpus, ...files] = args;
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'auto' } } });
+  const [corpus, ...paths] = positionals;
   const corpusPath = requireCorpus(corpus);
-  if (files.length === 0) throw new UsageError('name at least one file to import');
+  if (paths.length === 0) throw new UsageError('name at least one file or folder to import');
+  const format = values.format as ImportFormat | 'auto';
+  if (format !== 'auto' && !IMPORT_FORMATS.includes(format)) {
+    throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
+  }
   const store = openCorpusStore(corpusPath, { create: true });
   try {
     const inputs = [];
     const unreadable: { name: string; error: string }[] = [];
+    const { files, root } = collectImportFiles(paths);
     for (const file of files) {
       try {
         if (fs.statSync(file).size > MAX_IMPORT_BYTES) throw new Error(`the file is larger than the ${MAX_IMPORT_MB} MB import limit`);
-        inputs.push({ name: file, data: new Uint8Array(fs.readFileSync(file)) });
+        inputs.push({ name: root.get(file) ?? file, data: new Uint8Array(fs.readFileSync(file)) });
       } catch (error) {
         unreadable.push({ name: file, error: (error as Error).message });
       }
     }
-    const report = importFilesInto(store, inputs);
+    const report = importFilesInto(store, inputs, { format });
     const failed = [...unreadable, ...report.failed];
-    for (const r of report.imported) out.write(`imported ${r.name} (${r.encoding}) as document ${r.documentId}: ${r.title}\n`);
+    for (const r of report.imported) {
+      const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';
+      out.write(`imported ${r.name} (${r.format}, ${r.encoding}${annotations}) as document ${r.documentId}: ${r.title}\n`);
+    }
+    for (const s of report.skipped) out.write(`skipped ${s.name}: ${s.why}\n`);
     for (const f of failed) process.stderr.write(`failed ${f.name}: ${f.error}\n`);
-    out.write(`${report.imported.length} imported, ${failed.length} failed\n`);
+    const added = report.schemaAdded;
+    if (added.labels.length) out.write(`labels added to the schema: ${added.labels.join(', ')}\n`);
+    if (added.attributes.length) out.write(`attributes added: ${added.attributes.join(', ')}\n`);
+    if (added.linkTypes.length) out.write(`link types added or widened: ${added.linkTypes.join(', ')}\n`);
+    out.write(`${report.imported.length} documents imported, ${report.skipped.length} files skipped, ${failed.length} failed\n`);
     return failed.length ? 1 : 0;
   } finally {
     store.close();
@@ -82,6 +128,9 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
       out: { type: 'string' },
       offsets: { type: 'string', default: 'codepoint' },
       document: { type: 'string' },
+      status: { type: 'string', multiple: true },
+      label: { type: 'string', multiple: true },
+      documents: { type: 'string', multiple: true },
     },
   });
   const corpusPath = requireCorpus(positionals[0]);
@@ -94,9 +143,26 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
   if (documentId !== undefined && !(Number.isInteger(documentId) && documentId > 0)) {
     throw new UsageError('--document takes a document id (a positive whole number)');
   }
+  const statuses = (values.status ?? []).flatMap((s) => s.split(','));
+  for (const s of statuses) {
+    if (!DOCUMENT_STATUSES.includes(s as DocumentStatus)) throw new UsageError(`--status must be one of ${DOCUMENT_STATUSES.join(', ')}`);
+  }
+  const labels = (values.label ?? []).flatMap((l) => l.split(','));
+  const documentIds = (values.documents ?? []).flatMap((d) => d.split(',')).map(Number);
+  if (documentIds.some((id) => !(Number.isInteger(id) && id > 0))) {
+    throw new UsageError('--documents takes document ids (positive whole numbers, comma-separated)');
+  }
+  const filter = {
+    ...(statuses.length ? { statuses: statuses as DocumentStatus[] } : {}),
+    ...(labels.length ? { labels } : {}),
+    ...(documentIds.length ? { documentIds } : {}),
+  };
   const store = openCorpusStore(corpusPath, { create: false });
   try {
-    const result = await exportFrom(store, { format, offsets, path: values.out, documentId });
+    const known = new Set(store.labels().map((l) => l.name));
+    const unknown = labels.filter((l) => !known.has(l));
+    if (unknown.length) throw new UsageError(`no label called ${unknown.join(', ')} in this corpus`);
+    const result = await exportFrom(store, { format, offsets, path: values.out, documentId, filter });
     const [first, ...others] = result.files;
     if (format === 'csv-links') {
       out.write(`wrote ${plural(result.links, 'link')} to ${first}\n`);
@@ -109,6 +175,7 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
           `to ${first} (offsets: ${offsets})\n`,
       );
     }
+    for (const loss of result.losses) out.write(`not carried by ${format}: ${loss}\n`);
     return 0;
   } finally {
     store.close();

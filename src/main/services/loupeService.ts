@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
-import type { CorpusInfo, ExportRequest, ExportResult, ImportFile, ImportReport } from '../../shared/types';
+import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument } from '../../shared/types';
 import { writeExportFile } from '../formats/export';
-import { DecodeError, decodeText } from '../formats/decode';
-import { parsePlainText } from '../formats/plainText';
+import { DecodeError } from '../formats/decode';
+import { importBatch, ImportError, type ImportOptions } from '../formats/import';
 import { CorpusOpenError } from '../store/database';
 import { CorpusStore, StoreError } from '../store/corpusStore';
 import { NewerSchemaError } from '../store/migrations';
@@ -39,7 +39,7 @@ function toApiError(error: unknown): ApiError {
   if (error instanceof NewerSchemaError) {
     return new ApiError(error.message, 'io', { key: 'error.newerCorpus', params: { version: error.found } });
   }
-  if (error instanceof DecodeError) return new ApiError(error.message, 'invalid-argument', error.reason);
+  if (error instanceof DecodeError || error instanceof ImportError) return new ApiError(error.message, 'invalid-argument', error.reason);
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(message, 'internal');
 }
@@ -51,26 +51,38 @@ export function openCorpusStore(file: string, options: { create: boolean }): Cor
   return store;
 }
 
-/** Decodes and stores each file in its own transaction; a bad file is reported, the rest still import. */
-export function importFilesInto(store: CorpusStore, files: readonly ImportFile[]): ImportReport {
-  const report: ImportReport = { imported: [], failed: [] };
-  for (const file of files) {
-    try {
-      const decoded = decodeText(file.data);
-      const article = parsePlainText(decoded.text, path.basename(file.name), decoded.encoding);
-      const documentId = store.insertDocument({ title: article.title, text: article.text, meta: article.meta });
-      report.imported.push({ name: file.name, documentId, title: article.title, encoding: decoded.encoding });
-    } catch (error) {
-      const apiError = toApiError(error);
-      report.failed.push({ name: file.name, error: apiError.message, ...(apiError.reason ? { reason: apiError.reason } : {}) });
-    }
-  }
-  return report;
+/**
+ * Imports a batch of files, each in its own transaction (see formats/import): a bad file is
+ * reported, the rest still import.
+ */
+export function importFilesInto(store: CorpusStore, files: readonly ImportFile[], options: ImportOptions = {}): ImportReport {
+  return importBatch(store, files, options);
 }
 
 /** Where the CSV export puts its links CSV: next to the spans CSV, `name.csv` → `name.links.csv`. */
 export function linksCsvPath(spansCsv: string): string {
   return /\.csv$/i.test(spansCsv) ? spansCsv.replace(/\.csv$/i, '.links.csv') : `${spansCsv}.links.csv`;
+}
+
+/**
+ * The documents an export takes under `filter`: by status and id, and with only the spans of the
+ * chosen labels (a link stays only when both its ends do).
+ */
+export function* filtered(documents: Iterable<LoupeDocument>, filter: ExportFilter | undefined): Generator<LoupeDocument> {
+  const statuses = filter?.statuses ? new Set(filter.statuses) : null;
+  const ids = filter?.documentIds ? new Set(filter.documentIds) : null;
+  const labels = filter?.labels ? new Set(filter.labels) : null;
+  for (const doc of documents) {
+    if (statuses && !statuses.has(doc.status)) continue;
+    if (ids && !ids.has(doc.id)) continue;
+    if (!labels) {
+      yield doc;
+      continue;
+    }
+    const spans = doc.spans.filter((s) => labels.has(s.label));
+    const kept = new Set(spans.map((s) => s.id));
+    yield { ...doc, spans, links: doc.links.filter((l) => kept.has(l.from) && kept.has(l.to)) };
+  }
 }
 
 /**
@@ -83,7 +95,7 @@ export async function exportFrom(store: CorpusStore, request: ExportRequest): Pr
     labels: store.labels(),
     linkTypes: store.linkTypes(),
     corpusName: store.name,
-    documents: () => store.documents(request.documentId),
+    documents: () => filtered(store.documents(request.documentId), request.filter),
   };
   const target = path.resolve(request.path);
   const counts = await writeExportFile(target, request.format, source, request.offsets);
@@ -151,7 +163,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       return store.saveDocument(req);
     },
     deleteDocument: async ({ id }) => store.deleteDocument(id),
-    importFiles: async ({ files }) => importFilesInto(store, files),
+    importFiles: async ({ files, format }) => importFilesInto(store, files, { format }),
     exportCorpus: async (req) => exportFrom(store, req),
     openCorpus: async ({ path: file }) => switchTo(openCorpusStore(path.resolve(file), { create: false })),
     createCorpus: async ({ path: file }) => {

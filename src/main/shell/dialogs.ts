@@ -15,6 +15,7 @@ import {
   type SaveDialogOptions,
   type SaveDialogReturnValue,
 } from 'electron';
+import { EXPORT_FORMAT_INFO } from '../../shared/formats';
 import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
@@ -25,7 +26,10 @@ import { handleTrusted, type SenderCheck } from './ipc';
 
 
 const CORPUS_EXTENSION = 'loupe';
-const TEXT_EXTENSIONS = ['txt', 'text', 'md'];
+/** What File › Import offers by default: every format Loupe reads (others under All files). */
+const IMPORT_EXTENSIONS = ['txt', 'text', 'md', 'markdown', 'html', 'htm', 'xhtml', 'docx', 'jsonl', 'ndjson', 'json', 'ann', 'conf', 'conll', 'bio', 'bioes', 'iob', 'iob2'];
+/** At most this many files are read from a chosen folder. */
+const MAX_FOLDER_FILES = 20_000;
 /** Text files the UI saves and opens (schema files) are JSON. */
 const JSON_EXTENSION = 'json';
 
@@ -55,7 +59,29 @@ async function showSave(
 }
 
 /** Reads the chosen files, refusing any above the size limit before reading anything. */
-async function readImportFiles(paths: readonly string[]): Promise<ImportFile[]> {
+/** Every file under `dir` (hidden ones skipped), sorted, with names relative to the folder's parent. */
+async function listFolder(dir: string): Promise<{ path: string; name: string }[]> {
+  const base = path.dirname(dir);
+  const out: { path: string; name: string }[] = [];
+  const walk = async (current: string): Promise<void> => {
+    const entries = (await fs.readdir(current, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) {
+        out.push({ path: full, name: path.relative(base, full).split(path.sep).join('/') });
+        if (out.length > MAX_FOLDER_FILES) {
+          throw new ApiError(`the folder holds more than ${MAX_FOLDER_FILES} files; import it in parts`, 'invalid-argument');
+        }
+      }
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+async function readImportFiles(paths: readonly string[], names?: readonly string[]): Promise<ImportFile[]> {
   const sizes = await Promise.all(paths.map(async (p) => ({ p, size: (await fs.stat(p)).size })));
   const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_BYTES);
   if (tooBig.length > 0) {
@@ -73,7 +99,7 @@ async function readImportFiles(paths: readonly string[]): Promise<ImportFile[]> 
       buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
         ? new Uint8Array(buffer.buffer, 0, buffer.byteLength)
         : new Uint8Array(buffer);
-    files.push({ name: path.basename(p), data });
+    files.push({ name: names?.[files.length] ?? path.basename(p), data });
   }
   return files;
 }
@@ -125,12 +151,23 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       title: t('dialog.importTitle'),
       properties: ['openFile', 'multiSelections'],
       filters: [
-        { name: t('dialog.textFilter'), extensions: TEXT_EXTENSIONS },
+        { name: t('dialog.textFilter'), extensions: IMPORT_EXTENSIONS },
         { name: t('dialog.allFiles'), extensions: ['*'] },
       ],
     });
     if (result.canceled || result.filePaths.length === 0) return null;
     return readImportFiles(result.filePaths);
+  });
+
+  handleTrusted(HOST_CHANNELS.chooseFolderToImport, isTrusted, async (event) => {
+    const result = await showOpen(event, { title: t('dialog.importFolderTitle'), properties: ['openDirectory'] });
+    const dir = result.canceled ? undefined : result.filePaths[0];
+    if (!dir) return null;
+    const listed = await listFolder(dir);
+    return readImportFiles(
+      listed.map((f) => f.path),
+      listed.map((f) => f.name),
+    );
   });
 
   handleTrusted(HOST_CHANNELS.chooseExportPath, isTrusted, async (event, defaultName, format, offsets) => {
@@ -140,13 +177,14 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
     if (!OFFSET_UNITS.some((u) => u === offsets)) {
       throw new ApiError('chooseExportPath: invalid argument (offsets)', 'invalid-argument');
     }
-    const extension = format as ExportFormat;
+    const info = EXPORT_FORMAT_INFO[format as ExportFormat];
+    const extension = info.extension;
     // the offset unit is the renderer's choice and only matters to the export itself
     const name = path.basename(defaultName) || `export.${extension}`;
     const result = await showSave(event, {
       title: t('dialog.exportTitle'),
       defaultPath: path.join(app.getPath('documents'), withExtension(name, extension)),
-      filters: [{ name: extension.toUpperCase(), extensions: [extension] }],
+      filters: [{ name: info.name, extensions: [extension] }],
       properties: ['createDirectory', 'showOverwriteConfirmation'],
     });
     return result.canceled || !result.filePath ? null : withExtension(result.filePath, extension);

@@ -4,10 +4,11 @@
  * developer items use Electron roles. Rebuilt when the locale or the recent corpora change.
  */
 import path from 'node:path';
+import { EXPORT_FORMAT_INFO, IMPORT_FORMAT_NAMES } from '../../shared/formats';
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/host';
 import { translate } from '../../shared/i18n';
-import { MENU_EXPORT_FORMATS, OFFSET_UNITS, type Locale, type OffsetUnit } from '../../shared/types';
+import { IMPORT_FORMATS, MENU_EXPORT_FORMATS, OFFSET_UNITS, type Locale, type OffsetUnit } from '../../shared/types';
 
 export interface MenuOptions {
   /** The language of the labels. */
@@ -35,9 +36,8 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
   const t = (key: string): string => translate(locale, key);
   const isMac = platform === 'darwin';
   const command = (c: MenuCommand) => () => send(c);
-  const formatLabel = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' } as const;
   const exportItems = (scope: 'corpus' | 'document'): MenuItemConstructorOptions[] =>
-    MENU_EXPORT_FORMATS.map((format) => ({ label: formatLabel[format], click: command({ type: 'export', scope, format }) }));
+    MENU_EXPORT_FORMATS.map((format) => ({ label: EXPORT_FORMAT_INFO[format].name, click: command({ type: 'export', scope, format }) }));
 
   const recent: MenuItemConstructorOptions[] = options.recentCorpora.map((file) => ({
     label: literal(`${path.basename(file)}  (${path.dirname(file)})`),
@@ -55,6 +55,17 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       },
       { type: 'separator' },
       { label: t('menu.import'), accelerator: 'CmdOrCtrl+I', click: command({ type: 'import' }) },
+      { label: t('menu.importFolder'), click: command({ type: 'import', folder: true }) },
+      {
+        label: t('menu.importAs'),
+        submenu: [
+          { label: t('menu.importAuto'), click: command({ type: 'import', format: 'auto' }) },
+          { type: 'separator' },
+          ...IMPORT_FORMATS.map((format) => ({ label: IMPORT_FORMAT_NAMES[format], click: command({ type: 'import', format }) })),
+        ],
+      },
+      { type: 'separator' },
+      { label: t('menu.exportDialog'), accelerator: 'CmdOrCtrl+Shift+E', click: command({ type: 'export-dialog' }) },
       { label: t('menu.exportCorpus'), submenu: exportItems('corpus') },
       { label: t('menu.exportDocument'), submenu: exportItems('document') },
       {

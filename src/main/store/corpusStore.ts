@@ -332,6 +332,16 @@ export class CorpusStore {
     return this.linkTypes().map((t) => ({ type: t.name, count: counts.get(t.name) ?? 0 }));
   }
 
+  /** Whether some document of the corpus has a span with this id. */
+  hasSpanId(id: string): boolean {
+    return this.statements.spanRow.get(id) !== undefined;
+  }
+
+  /** Whether some document of the corpus has a link with this id. */
+  hasLinkId(id: string): boolean {
+    return this.statements.linkOwner.get(id) !== undefined;
+  }
+
   documentCount(): number {
     return this.statements.documentCount.get()?.n ?? 0;
   }
@@ -596,9 +606,9 @@ export class CorpusStore {
         else this.statements.insertLinkType.run(t.name, ...args);
       });
 
-      // Open editors hold the old schema (names, options, link types): their next save must be refused
-      // as a conflict that asks them to reopen, not rejected for an unknown label again and again.
-      this.db.prepare('UPDATE documents SET revision = revision + 1').run();
+      // Open editors hold the old schema: unless the change only added to it, their next save must be
+      // refused as a conflict that asks them to reopen, not rejected for an unknown label again and again.
+      if (!onlyAdds(current, draft)) this.db.prepare('UPDATE documents SET revision = revision + 1').run();
       return { applied: true, impact };
     })();
   }
@@ -677,6 +687,32 @@ export class CorpusStore {
       this.statements.upsertLink.run({ id: l.id, documentId, type: l.type, from: l.from, to: l.to, now: stamp });
     }
   }
+}
+
+/**
+ * Whether a draft only adds to the schema (labels, attributes, choice options, link types, labels a
+ * link type admits) and changes nothing an open editor relies on; colours, keys, descriptions and
+ * order may change.
+ */
+function onlyAdds(current: CorpusSchema, draft: SchemaDraft): boolean {
+  const superset = (old: readonly string[], next: readonly string[]) =>
+    old.length === 0 ? next.length === 0 : old.every((x) => next.includes(x));
+  return (
+    current.labels.every((old) => {
+      const next = draft.labels.find((l) => l.was === old.name && l.name === old.name);
+      return (
+        next !== undefined &&
+        old.attributes.every((a) => {
+          const b = next.attributes.find((x) => x.was === a.name && x.name === a.name);
+          return b !== undefined && b.kind === a.kind && a.options.every((o) => b.options.includes(o));
+        })
+      );
+    }) &&
+    current.linkTypes.every((old) => {
+      const next = draft.linkTypes.find((t) => t.was === old.name && t.name === old.name);
+      return next !== undefined && superset(old.from, next.from) && superset(old.to, next.to);
+    })
+  );
 }
 
 /** Which labels and link types a draft deletes and renames, checked against the current schema. */

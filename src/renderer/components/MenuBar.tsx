@@ -4,8 +4,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MenuCommand } from '../../shared/host';
-import type { Locale, MenuExportFormat, OffsetUnit } from '../../shared/types';
-import { MENU_EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
+import { EXPORT_FORMAT_INFO, IMPORT_FORMAT_NAMES } from '../../shared/formats';
+import type { Locale, OffsetUnit } from '../../shared/types';
+import { IMPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
+
+/** The formats the in-page menu exports directly; the others are in File › Export…. */
+const QUICK_EXPORT_FORMATS = ['jsonl', 'json', 'csv'] as const;
 
 interface Props {
   recent: string[];
@@ -23,7 +27,6 @@ interface Item {
   shortcut?: string;
 }
 
-const FORMAT_NAMES: Record<MenuExportFormat, string> = { jsonl: 'JSONL', json: 'JSON', csv: 'CSV' };
 
 export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand }: Props) {
   const { t } = useTranslation();
@@ -56,12 +59,19 @@ export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand 
           : [{ label: t('menu.noRecent'), disabled: true }]),
         'separator',
         { label: t('menu.import'), command: { type: 'import' } },
-        ...MENU_EXPORT_FORMATS.map((format) => ({
-          label: `${t('menu.exportCorpus')}: ${FORMAT_NAMES[format]}`,
+        { label: t('menu.importFolder'), command: { type: 'import', folder: true } },
+        ...IMPORT_FORMATS.map((format) => ({
+          label: `${t('menu.importAs')}: ${IMPORT_FORMAT_NAMES[format]}`,
+          command: { type: 'import', format } as MenuCommand,
+        })),
+        'separator',
+        { label: t('menu.exportDialog'), command: { type: 'export-dialog' } },
+        ...QUICK_EXPORT_FORMATS.map((format) => ({
+          label: `${t('menu.exportCorpus')}: ${EXPORT_FORMAT_INFO[format].name}`,
           command: { type: 'export', scope: 'corpus', format } as MenuCommand,
         })),
-        ...MENU_EXPORT_FORMATS.map((format) => ({
-          label: `${t('menu.exportDocument')}: ${FORMAT_NAMES[format]}`,
+        ...QUICK_EXPORT_FORMATS.map((format) => ({
+          label: `${t('menu.exportDocument')}: ${EXPORT_FORMAT_INFO[format].name}`,
           command: { type: 'export', scope: 'document', format } as MenuCommand,
           disabled: !hasDocument,
         })),

@@ -5,6 +5,7 @@
 import { API_METHOD_NAMES } from '../../shared/apiMethods';
 import type { LoupeApi } from '../../shared/contract';
 import { withReason, type ErrorReason } from '../../shared/errors';
+import type { ExportFilter } from '../../shared/types';
 import { bytesReplacer } from '../../shared/wire';
 
 const TOKEN_KEY = 'loupe-token';
@@ -57,16 +58,24 @@ export function createHttpApi(token: string): LoupeApi {
 /** Downloads an export through the bridge (the browser saves it where the user wants). */
 export async function downloadExport(
   token: string,
-  params: { format: string; offsets: string; documentId?: number; name: string },
-): Promise<void> {
+  params: { format: string; offsets: string; documentId?: number; name: string; filter?: ExportFilter },
+): Promise<{ documents: number; spans: number; links: number; losses: string[] }> {
   const query = new URLSearchParams({ format: params.format, offsets: params.offsets, name: params.name });
   if (params.documentId !== undefined) query.set('documentId', String(params.documentId));
+  if (params.filter) query.set('filter', JSON.stringify(params.filter));
   const response = await fetch(`/api/export?${query}`, { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { message: string } } | null;
     throw new Error(body?.error?.message ?? `export failed (${response.status})`);
   }
+  const summary = JSON.parse(decodeURIComponent(response.headers.get('x-loupe-export') ?? '%7B%7D')) as {
+    documents?: number;
+    spans?: number;
+    links?: number;
+    losses?: string[];
+  };
   saveBlob(params.name, await response.blob());
+  return { documents: summary.documents ?? 0, spans: summary.spans ?? 0, links: summary.links ?? 0, losses: summary.losses ?? [] };
 }
 
 /** Hands a blob to the browser as a download named `name` (the browser decides where it goes). */

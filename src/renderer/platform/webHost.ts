@@ -14,16 +14,50 @@ type Translate = (key: string) => string;
 /** Reads the picked or dropped files' bytes. */
 export async function readFiles(files: Iterable<File>): Promise<ImportFile[]> {
   return Promise.all(
-    [...files].map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) })),
+    [...files].map(async (f) => ({ name: f.webkitRelativePath || f.name, data: new Uint8Array(await f.arrayBuffer()) })),
   );
 }
 
-function pickFiles(accept: string, multiple: boolean): Promise<File[] | null> {
+/** The files dropped on the window, folders read recursively (hidden entries skipped), named by their path. */
+export async function readDropped(transfer: DataTransfer): Promise<ImportFile[]> {
+  const entries = [...transfer.items].map((item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
+  if (entries.length === 0) return readFiles(transfer.files);
+  const out: ImportFile[] = [];
+  const fileOf = (entry: FileSystemFileEntry) => new Promise<File>((resolve, reject) => entry.file(resolve, reject));
+  const childrenOf = async (dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> => {
+    const reader = dir.createReader();
+    const all: FileSystemEntry[] = [];
+    // readEntries hands out a folder's entries in batches until it returns none.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      if (batch.length === 0) return all.sort((a, b) => (a.name < b.name ? -1 : 1));
+      all.push(...batch);
+    }
+  };
+  const walk = async (entry: FileSystemEntry): Promise<void> => {
+    if (entry.name.startsWith('.')) return;
+    if (entry.isFile) {
+      const file = await fileOf(entry as FileSystemFileEntry);
+      out.push({ name: entry.fullPath.replace(/^\//, ''), data: new Uint8Array(await file.arrayBuffer()) });
+    } else if (entry.isDirectory) {
+      for (const child of await childrenOf(entry as FileSystemDirectoryEntry)) await walk(child);
+    }
+  };
+  for (const entry of entries) await walk(entry);
+  return out;
+}
+
+/** The extensions File › Import offers: every format Loupe reads. */
+const IMPORT_ACCEPT =
+  '.txt,.text,.md,.markdown,.html,.htm,.xhtml,.docx,.jsonl,.ndjson,.json,.ann,.conf,.conll,.bio,.bioes,.iob,.iob2,text/plain';
+
+function pickFiles(accept: string, multiple: boolean, folder = false): Promise<File[] | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
     input.multiple = multiple;
     input.accept = accept;
+    input.webkitdirectory = folder;
     input.style.display = 'none';
     input.addEventListener('change', () => {
       resolve(input.files && input.files.length ? [...input.files] : null);
@@ -62,8 +96,12 @@ export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCo
     chooseCorpusToOpen: () => promptText(t('dialog.openTitle'), t('dialog.pathLabel')),
     chooseCorpusToCreate: () => promptText(t('dialog.newTitle'), t('dialog.pathLabel'), 'corpus.loupe'),
     chooseFilesToImport: async () => {
-      const files = await pickFiles('.txt,.text,.md,text/plain', true);
+      const files = await pickFiles(IMPORT_ACCEPT, true);
       return files ? readFiles(files) : null;
+    },
+    chooseFolderToImport: async () => {
+      const files = await pickFiles('', true, true);
+      return files ? readFiles(files.filter((f) => !f.webkitRelativePath.split('/').some((part) => part.startsWith('.')))) : null;
     },
     saveTextFile: async (defaultName, content) => {
       // the browser cannot tell whether the user kept the download

@@ -26,6 +26,7 @@ export const CSV_HEADER = [
   'left_context',
   'right_context',
   'note',
+  'offset_unit',
 ] as const;
 
 /** The links CSV: one row per link, with the text of both ends. */
@@ -73,7 +74,7 @@ export function* csvChunks(source: ExportSource, unit: OffsetUnit): Generator<st
       const left = index.slice(Math.max(0, span.start - CSV_CONTEXT), span.start);
       const right = index.slice(span.end, Math.min(index.length, span.end + CSV_CONTEXT));
       const attrs = columns.map((c) => (c.label === span.label ? attrField(span.attrs[c.name]) : ''));
-      pending += csvRow([doc.id, doc.title, doc.status, span.id, span.label, start, end, text, fragments, left, right, span.note, ...attrs]);
+      pending += csvRow([doc.id, doc.title, doc.status, span.id, span.label, start, end, text, fragments, left, right, span.note, unit, ...attrs]);
       if (pending.length >= CHUNK_SIZE) {
         yield pending;
         pending = '';

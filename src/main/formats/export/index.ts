@@ -10,7 +10,12 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { ExportFormat, Label, LinkType, LoupeDocument, OffsetUnit } from '../../../shared/types';
+import { bratExporter } from './brat';
+import { conllExporter } from './conll';
 import { csvChunks, linksCsvChunks } from './csv';
+import { doccanoExporter } from './doccano';
+import { labelStudioExporter } from './labelStudio';
+import { w3cExporter } from './w3c';
 import { jsonChunks } from './json';
 import { jsonlChunks } from './jsonl';
 
@@ -23,20 +28,49 @@ export interface ExportSource {
   documents(): Iterable<LoupeDocument>;
 }
 
-/** The export of `source` in `format`, as string chunks; offsets are counted in `unit`. */
-export function exportChunks(format: ExportFormat, source: ExportSource, unit: OffsetUnit): Generator<string> {
-  switch (format) {
-    case 'jsonl':
-      return jsonlChunks(source, unit);
-    case 'json':
-      return jsonChunks(source, unit);
-    case 'csv':
-      return csvChunks(source, unit);
-    case 'csv-links':
-      return linksCsvChunks(source);
-    default:
-      throw new Error(`unknown export format: ${String(format)}`);
-  }
+/** A chunk of an export: text (written as UTF-8) or bytes (a zip). */
+export type ExportChunk = string | Uint8Array;
+
+/**
+ * What an exporter is told and may tell back: the offset unit, and what the format could not carry
+ * (`lost('overlapping spans dropped (outermost kept)', 3)`), which the export reports.
+ */
+export interface ExportContext {
+  unit: OffsetUnit;
+  lost(what: string, count?: number): void;
+}
+
+/** An exporter: the source in, chunks out, one document at a time. */
+export type Exporter = (source: ExportSource, ctx: ExportContext) => Iterable<ExportChunk>;
+
+const exporters = new Map<ExportFormat, Exporter>([
+  ['jsonl', (source, ctx) => jsonlChunks(source, ctx.unit)],
+  ['json', (source, ctx) => jsonChunks(source, ctx.unit)],
+  ['csv', (source, ctx) => csvChunks(source, ctx.unit)],
+  ['csv-links', (source) => linksCsvChunks(source)],
+  ['brat', bratExporter],
+  ['conll', conllExporter],
+  ['doccano', doccanoExporter],
+  ['label-studio', labelStudioExporter],
+  ['w3c', w3cExporter],
+]);
+
+/** Adds (or replaces) the exporter of a format. */
+export function registerExporter(format: ExportFormat, exporter: Exporter): void {
+  exporters.set(format, exporter);
+}
+
+/** A context that collects losses into `losses` (what, count), in the order first seen. */
+export function collectingContext(unit: OffsetUnit, losses: Map<string, number> = new Map()): ExportContext & { losses: Map<string, number> } {
+  return { unit, losses, lost: (what, count = 1) => void losses.set(what, (losses.get(what) ?? 0) + count) };
+}
+
+/** The export of `source` in `format`, as chunks; offsets are counted in `unit` (or the context's). */
+export function exportChunks(format: ExportFormat, source: ExportSource, unitOrContext: OffsetUnit | ExportContext): Iterable<ExportChunk> {
+  const exporter = exporters.get(format);
+  if (!exporter) throw new Error(`unknown export format: ${String(format)}`);
+  const ctx = typeof unitOrContext === 'string' ? collectingContext(unitOrContext) : unitOrContext;
+  return exporter(source, ctx);
 }
 
 /** What an export wrote. */
@@ -44,6 +78,8 @@ export interface ExportCounts {
   documents: number;
   spans: number;
   links: number;
+  /** What the format could not carry, in words with counts (empty for a faithful export). */
+  losses: string[];
 }
 
 /** Counts documents, spans and links as they pass through to the exporter. */
@@ -62,7 +98,7 @@ function counting(source: ExportSource, counts: ExportCounts): ExportSource {
 }
 
 /** Writes every chunk, waiting for 'drain' whenever the stream's buffer is full, then for the file to close. */
-async function writeAll(stream: fs.WriteStream, chunks: Iterable<string>): Promise<void> {
+async function writeAll(stream: fs.WriteStream, chunks: Iterable<ExportChunk>): Promise<void> {
   // A stream error rejects the pending once()/finished() below; events only fire while we await.
   for (const chunk of chunks) {
     if (!stream.write(chunk)) await once(stream, 'drain');
@@ -124,11 +160,12 @@ export async function writeExportFile(
     path.dirname(target),
     `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const counts: ExportCounts = { documents: 0, spans: 0, links: 0 };
+  const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
+  const ctx = collectingContext(unit);
   let stream: fs.WriteStream | undefined;
   let created = false;
   try {
-    const chunks = exportChunks(format, counting(source, counts), unit);
+    const chunks = exportChunks(format, counting(source, counts), ctx);
     // 'wx': never adopt someone else's file. Opened here, not by the stream, so we know it is ours to remove.
     const fd = await promisify(fs.open)(tmp, 'wx');
     created = true;
@@ -147,5 +184,6 @@ export async function writeExportFile(
     throw new Error(`Could not export to ${target}: ${describe(error, target)}`, { cause: error });
   }
   await syncFolder(path.dirname(target));
+  counts.losses = [...ctx.losses].map(([what, n]) => `${what}: ${n}`);
   return counts;
 }

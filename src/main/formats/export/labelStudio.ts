@@ -1,0 +1,94 @@
+/**
+ * Label Studio export: a JSON array of tasks with Loupe's spans as pre-annotations (`predictions`),
+ * ready for a project whose labelling config is labelStudioConfig's. Offsets are always UTF-16 code
+ * units, whatever unit was asked for: Label Studio counts in JavaScript string indices.
+ */
+import { OffsetIndex } from '../../../shared/offsets';
+import type { Label, LinkType, LoupeDocument } from '../../../shared/types';
+import type { ExportContext, ExportSource } from './index';
+import { jsonLine, locateSpan } from './jsonl';
+
+/** The control and object names the regions refer to (`from_name`, `to_name`) and the config declares. */
+const FROM_NAME = 'label';
+const TO_NAME = 'text';
+
+const xmlAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '&#10;');
+
+/**
+ * The Label Studio labelling config matching this export: the labels (with their colours) and the
+ * link types as relation labels.
+ */
+export function labelStudioConfig(
+  labels: readonly { name: Label['name']; color?: Label['color'] }[],
+  linkTypes: readonly { name: LinkType['name'] }[],
+): string {
+  const lines = ['<View>'];
+  if (linkTypes.length > 0) {
+    lines.push('  <Relations>');
+    for (const t of linkTypes) lines.push(`    <Relation value="${xmlAttr(t.name)}"/>`);
+    lines.push('  </Relations>');
+  }
+  lines.push(`  <Labels name="${FROM_NAME}" toName="${TO_NAME}">`);
+  for (const l of labels) {
+    const background = l.color ? ` background="${xmlAttr(l.color)}"` : '';
+    lines.push(`    <Label value="${xmlAttr(l.name)}"${background}/>`);
+  }
+  lines.push('  </Labels>');
+  lines.push(`  <Text name="${TO_NAME}" value="$text"/>`);
+  lines.push('</View>');
+  return `${lines.join('\n')}\n`;
+}
+
+/** One document as a Label Studio task. */
+function task(doc: LoupeDocument, ctx: ExportContext): unknown {
+  const index = new OffsetIndex(doc.text);
+  const ids = new Set(doc.spans.map((s) => s.id));
+  const result: unknown[] = [];
+  let fragmented = 0;
+  let attributes = 0;
+  for (const span of doc.spans) {
+    if (span.fragments.length > 1) fragmented++;
+    attributes += Object.keys(span.attrs).length;
+    span.fragments.forEach(([start, end], k) => {
+      // The first fragment keeps the span's id and note, so links (relations) still attach to it.
+      let id = span.id;
+      if (k > 0) {
+        id = `${span.id}-${k + 1}`;
+        while (ids.has(id)) id += '-';
+        ids.add(id);
+      }
+      const at = locateSpan(doc, index, { ...span, start, end }, 'utf16');
+      result.push({
+        id,
+        from_name: FROM_NAME,
+        to_name: TO_NAME,
+        type: 'labels',
+        value: { start: at.start, end: at.end, text: at.text, labels: [span.label] },
+        ...(span.note && k === 0 ? { meta: { text: [span.note] } } : {}),
+      });
+    });
+  }
+  for (const link of doc.links) {
+    result.push({ type: 'relation', from_id: link.from, to_id: link.to, direction: 'right', labels: [link.type] });
+  }
+  if (fragmented > 0) ctx.lost('fragmented spans written as one region per fragment', fragmented);
+  if (attributes > 0) ctx.lost('attribute values (Label Studio needs a labelling config for them)', attributes);
+  return {
+    id: doc.id,
+    // loupe_offset_unit states the regions' unit: Label Studio's own, UTF-16 code units
+    data: { text: doc.text, title: doc.title, loupe_document_id: doc.id, loupe_offset_unit: 'utf16' },
+    predictions: [{ model_version: 'loupe', result }],
+  };
+}
+
+/** Yields the Label Studio JSON: `[`, one task per chunk (one line each), `]`. */
+export function* labelStudioExporter(source: ExportSource, ctx: ExportContext): Generator<string> {
+  yield '[\n';
+  let first = true;
+  for (const doc of source.documents()) {
+    yield `${first ? '' : ',\n'}${jsonLine(task(doc, ctx))}`;
+    first = false;
+  }
+  yield '\n]\n';
+}

@@ -1,0 +1,217 @@
+/**
+ * Imports a batch of files into a corpus. Each file's format is detected (from its name, and for
+ * JSON from its content) unless one is given; brat's .txt/.ann pairs and annotation.conf travel
+ * together. Each file is stored in one transaction — its documents, its spans and links, and the
+ * schema additions they need — so a bad file leaves nothing behind and the rest still import.
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
+import { DecodeError, decodeText } from '../decode';
+import { parsePlainText } from '../plainText';
+import type { CorpusStore } from '../../store/corpusStore';
+import { StoreError } from '../../store/corpusStore';
+import { doccanoImporter, jsonLines, jsonText, looksLikeDoccano, loupeImporter } from './jsonl';
+import { bratImporter } from './brat';
+import { conllImporter } from './conll';
+import { docxImporter } from './docx';
+import { htmlImporter } from './html';
+import { markdownImporter } from './markdown';
+import { labelStudioImporter } from './labelStudio';
+import { fitSchema, mergeAdditions, noAdditions } from './schemaFit';
+import { type Companions, ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
+
+export { ImportError } from './types';
+
+/** Plain text: one paragraph per non-blank line; the first is the title. */
+export const textImporter: Importer = {
+  format: 'text',
+  extensions: ['.txt', '.text'],
+  parse(file) {
+    const decoded = decodeText(file.data);
+    const article = parsePlainText(decoded.text, path.basename(file.name), decoded.encoding);
+    return {
+      format: 'text',
+      encoding: decoded.encoding,
+      documents: [{ title: article.title, text: article.text, meta: article.meta, spans: [], links: [] }],
+    };
+  },
+};
+
+/** Every importer, by format. Formats registered later (see registerImporter) join this table. */
+const importers = new Map<ImportFormat, Importer>([
+  ['text', textImporter],
+  ['loupe-jsonl', loupeImporter],
+  ['doccano', doccanoImporter],
+  ['label-studio', labelStudioImporter],
+  ['brat', bratImporter],
+  ['conll', conllImporter],
+  ['markdown', markdownImporter],
+  ['html', htmlImporter],
+  ['docx', docxImporter],
+]);
+
+/** Adds (or replaces) the importer of a format. */
+export function registerImporter(importer: Importer): void {
+  importers.set(importer.format, importer);
+}
+
+/** The importer of a format, if this build has one. */
+export function importerFor(format: ImportFormat): Importer | undefined {
+  return importers.get(format);
+}
+
+const extOf = (name: string): string => path.extname(name).toLowerCase();
+const stemOf = (name: string): string => name.slice(0, name.length - path.extname(name).length);
+
+/** The format a file is in, from its extension and, for JSON Lines, its first line. */
+export function detectFormat(file: ImportInput): ImportFormat {
+  const ext = extOf(file.name);
+  if (ext === '.jsonl' || ext === '.ndjson') {
+    try {
+      const [first] = jsonLines(jsonText(file).text);
+      return looksLikeDoccano(first?.value) ? 'doccano' : 'loupe-jsonl';
+    } catch {
+      return 'loupe-jsonl'; // its importer says what is wrong
+    }
+  }
+  if (ext === '.json') {
+    // A JSON array is Label Studio's export (tasks); an object is Loupe's JSON export. Only the first
+    // character is looked at, so a broken file still goes to the importer that can say what is wrong.
+    try {
+      return jsonText(file).text.trimStart().startsWith('[') ? 'label-studio' : 'loupe-jsonl';
+    } catch {
+      return 'loupe-jsonl';
+    }
+  }
+  for (const importer of importers.values()) {
+    if (importer.format !== 'text' && importer.extensions.includes(ext)) return importer.format;
+  }
+  return 'text';
+}
+
+/** The brat annotation.conf of a file: the one in its folder, else the only one in the batch. */
+function confFor(name: string, confs: ImportInput[]): ImportInput | undefined {
+  const dir = path.dirname(name);
+  return confs.find((c) => path.dirname(c.name) === dir) ?? (confs.length === 1 ? confs[0] : undefined);
+}
+
+/** Fresh ids for spans and links whose own ids are not usable (taken, or not an id Loupe accepts). */
+function newId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+const ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+export interface ImportOptions {
+  /** Read every file as this format; detected per file when absent or 'auto'. */
+  format?: ImportFormat | 'auto';
+}
+
+/** Imports `files` into `store`; returns what happened to each file. */
+export function importBatch(store: CorpusStore, files: readonly ImportInput[], options: ImportOptions = {}): ImportReport {
+  const report: ImportReport = { imported: [], failed: [], skipped: [], schemaAdded: noAdditions() };
+  const forced = options.format && options.format !== 'auto' ? options.format : undefined;
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
+  const anns = files.filter((f) => extOf(f.name) === '.ann');
+  const annFor = (txt: ImportInput) => anns.find((a) => stemOf(a.name) === stemOf(txt.name));
+
+  // Which files are read on their own, and which only with another.
+  const primaries: { file: ImportInput; format: ImportFormat; companions: Companions }[] = [];
+  for (const file of files) {
+    const base = path.basename(file.name).toLowerCase();
+    if (base === 'annotation.conf' || base === 'visual.conf' || base === 'tools.conf' || base === 'kb_shortcuts.conf') {
+      report.skipped.push({ name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
+      continue;
+    }
+    if (base === 'readme.txt' && anns.some((a) => path.dirname(a.name) === path.dirname(file.name))) {
+      report.skipped.push({ name: file.name, why: 'the README of a brat folder, not an article' });
+      continue;
+    }
+    if (extOf(file.name) === '.ann') {
+      if (!byName.has(`${stemOf(file.name)}.txt`)) {
+        report.skipped.push({ name: file.name, why: `a brat annotation file without ${path.basename(stemOf(file.name))}.txt next to it` });
+      }
+      continue; // read with its .txt
+    }
+    const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
+    const format = forced ?? (ann ? 'brat' : detectFormat(file));
+    const conf = confFor(file.name, confs);
+    const companions: Companions = {
+      get: (what) => (what === 'ann' ? ann : what === 'annotation.conf' ? conf : byName.get(what)),
+    };
+    primaries.push({ file, format, companions });
+  }
+
+  for (const { file, format, companions } of primaries) {
+    try {
+      const importer = importers.get(format);
+      if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
+      const parsed = importer.parse(file, companions);
+      if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
+      storeParsed(store, file, parsed, report);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = error instanceof DecodeError || error instanceof ImportError || error instanceof StoreError ? error.reason : undefined;
+      report.failed.push({ name: file.name, error: message, ...(reason ? { reason } : {}) });
+    }
+  }
+  return report;
+}
+
+/** Stores one parsed file in one transaction: schema additions, then its documents. */
+function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, report: ImportReport): void {
+  store.db.transaction(() => {
+    // Span and link ids: the file's own when free, else fresh ones (links follow their spans).
+    const taken = new Set<string>();
+    for (const doc of parsed.documents) {
+      const spanIds = new Map<string, string>();
+      doc.spans = doc.spans.map((s: SpanInput) => {
+        if (spanIds.has(s.id)) throw new ImportError(`document “${doc.title}”: two spans have the id ${s.id}`);
+        const id = ID.test(s.id) && !taken.has(s.id) && !store.hasSpanId(s.id) ? s.id : newId();
+        spanIds.set(s.id, id);
+        taken.add(id);
+        return { ...s, id };
+      });
+      const linkIds = new Set<string>();
+      doc.links = doc.links.map((l: Link) => {
+        const from = spanIds.get(l.from);
+        const to = spanIds.get(l.to);
+        if (from === undefined || to === undefined) {
+          throw new ImportError(`document “${doc.title}”: link ${l.id} (${l.type}) joins a span the document does not have`);
+        }
+        const id = ID.test(l.id) && !linkIds.has(l.id) && !taken.has(l.id) && !store.hasLinkId(l.id) ? l.id : newId();
+        linkIds.add(id);
+        taken.add(id);
+        return { ...l, id, from, to };
+      });
+    }
+    const { draft, added } = fitSchema(store.schema(), parsed.documents, parsed.schema);
+    if (draft) store.updateSchema(draft);
+    const rows = parsed.documents.map((doc) => ({
+      doc,
+      id: store.insertDocument({
+        title: doc.title,
+        text: doc.text,
+        meta: { ...doc.meta, format: parsed.format },
+        ...(doc.status ? { status: doc.status } : {}),
+        ...(doc.note ? { note: doc.note } : {}),
+        spans: doc.spans,
+        links: doc.links,
+      }),
+    }));
+    mergeAdditions(report.schemaAdded, added);
+    for (const { doc, id } of rows) {
+      report.imported.push({
+        name: file.name,
+        documentId: id,
+        title: doc.title,
+        encoding: parsed.encoding,
+        format: parsed.format,
+        spans: doc.spans.length,
+        links: doc.links.length,
+      });
+    }
+  })();
+}

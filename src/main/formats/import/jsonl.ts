@@ -1,0 +1,206 @@
+/**
+ * JSON Lines with a `text` field: Loupe's own JSONL (and its JSON export), and doccano's sequence
+ * labelling JSONL. Offsets are converted to code points from the unit the file states (Loupe's
+ * `offset_unit`) or the format's own (doccano: code points, as Python counts).
+ */
+import { OffsetIndex } from '../../../shared/offsets';
+import { DOCUMENT_STATUSES, OFFSET_UNITS } from '../../../shared/types';
+import type { AttrValue, DocumentStatus, Fragment, Label, Link, LinkType, OffsetUnit, SpanInput } from '../../../shared/types';
+import { decodeText } from '../decode';
+import { ImportError, type ImportInput, type Importer, type ParsedDocument, type ParsedFile } from './types';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAttrValue = (v: unknown): v is AttrValue =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/** Parses each non-blank line as JSON; `where` names the line in errors. */
+export function jsonLines(text: string): { value: unknown; line: number }[] {
+  const out: { value: unknown; line: number }[] = [];
+  text.split(/\r\n|\n|\r/).forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    try {
+      out.push({ value: JSON.parse(raw), line: i + 1 });
+    } catch (error) {
+      throw new ImportError(`line ${i + 1} is not valid JSON (${(error as Error).message})`);
+    }
+  });
+  if (out.length === 0) throw new ImportError('the file holds no JSON lines');
+  return out;
+}
+
+/** Reads the text of a JSON file: UTF-8 (with or without BOM) or UTF-16 with a BOM. */
+export function jsonText(file: ImportInput): { text: string; encoding: string } {
+  const decoded = decodeText(file.data);
+  return { text: decoded.text.replace(/^\ufeff/, ''), encoding: decoded.encoding };
+}
+
+/** A span's offsets, converted from `unit` to code points and checked against the text. */
+export function toCodePoints(
+  index: OffsetIndex,
+  where: string,
+  start: unknown,
+  end: unknown,
+  unit: OffsetUnit,
+): [number, number] {
+  if (!Number.isInteger(start) || !Number.isInteger(end)) throw new ImportError(`${where}: start and end must be whole numbers`);
+  if ((end as number) <= (start as number)) throw new ImportError(`${where}: it ends (${String(end)}) before it starts (${String(start)})`);
+  try {
+    return [index.toCodePoint(start as number, unit), index.toCodePoint(end as number, unit)];
+  } catch (error) {
+    throw new ImportError(`${where}: ${String(start)}–${String(end)} does not fit the text (${index.lengthIn(unit)} ${unit} units): ${(error as Error).message}`);
+  }
+}
+
+/** One document of Loupe's JSON/JSONL export. */
+function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUnit: OffsetUnit): ParsedDocument {
+  if (!isObject(raw) || typeof raw.text !== 'string') throw new ImportError(`${where}: a document needs a "text" string`);
+  const text = raw.text;
+  const unit = raw.offset_unit === undefined ? fallbackUnit : raw.offset_unit;
+  if (!OFFSET_UNITS.includes(unit as OffsetUnit)) throw new ImportError(`${where}: unknown offset_unit ${JSON.stringify(unit)}`);
+  const index = new OffsetIndex(text);
+  const spans: SpanInput[] = (Array.isArray(raw.spans) ? raw.spans : []).map((s: unknown, i: number) => {
+    const at = `${where}, span ${i + 1}`;
+    if (!isObject(s) || typeof s.label !== 'string' || s.label === '') throw new ImportError(`${at}: a span needs a "label"`);
+    const [start, end] = toCodePoints(index, at, s.start, s.end, unit as OffsetUnit);
+    let fragments: Fragment[] | undefined;
+    if (Array.isArray(s.fragments) && s.fragments.length > 1) {
+      fragments = s.fragments.map((f: unknown, k: number) => {
+        if (!Array.isArray(f) || f.length !== 2) throw new ImportError(`${at}: fragment ${k + 1} is not a [start, end] pair`);
+        return toCodePoints(index, `${at}, fragment ${k + 1}`, f[0], f[1], unit as OffsetUnit);
+      });
+    }
+    const attrs: Record<string, AttrValue> = {};
+    if (isObject(s.attrs)) for (const [k, v] of Object.entries(s.attrs)) if (isAttrValue(v)) attrs[k] = v;
+    return {
+      id: typeof s.id === 'string' && s.id ? s.id : `span-${i + 1}`,
+      label: s.label,
+      start,
+      end,
+      ...(fragments ? { fragments } : {}),
+      attrs,
+      note: typeof s.note === 'string' ? s.note : '',
+    };
+  });
+  const links: Link[] = (Array.isArray(raw.links) ? raw.links : []).map((l: unknown, i: number) => {
+    if (!isObject(l) || typeof l.type !== 'string' || typeof l.from !== 'string' || typeof l.to !== 'string')
+      throw new ImportError(`${where}, link ${i + 1}: a link needs "type", "from" and "to"`);
+    return { id: typeof l.id === 'string' && l.id ? l.id : `link-${i + 1}`, type: l.type, from: l.from, to: l.to };
+  });
+  const status = DOCUMENT_STATUSES.includes(raw.status as DocumentStatus) ? (raw.status as DocumentStatus) : undefined;
+  return {
+    title: typeof raw.title === 'string' && raw.title.trim() ? raw.title : firstLine(text, fileName),
+    text,
+    meta: { ...(isObject(raw.meta) ? raw.meta : {}), fileName },
+    ...(status ? { status } : {}),
+    ...(typeof raw.note === 'string' ? { note: raw.note } : {}),
+    spans,
+    links,
+  };
+}
+
+/** A title for a document without one: its first line, or the file name. */
+export function firstLine(text: string, fileName: string): string {
+  const line = text.split('\n').find((l) => l.trim())?.trim() ?? '';
+  return (line.length > 80 ? `${line.slice(0, 80)}…` : line) || fileName;
+}
+
+/** Loupe's JSONL export, or its JSON export (one object with "documents"). */
+export const loupeImporter: Importer = {
+  format: 'loupe-jsonl',
+  extensions: ['.jsonl'],
+  parse(file) {
+    const { text, encoding } = jsonText(file);
+    if (text.trimStart().startsWith('{')) {
+      // Possibly the JSON export: one object (over many lines) with the schema and a "documents" list.
+      let whole: unknown;
+      try {
+        whole = JSON.parse(text);
+      } catch {
+        whole = undefined; // JSON Lines, or broken: read line by line, which says where
+      }
+      if (isObject(whole) && Array.isArray(whole.documents)) return loupeJson(whole, file.name, encoding);
+    }
+    const documents = jsonLines(text).map(({ value, line }) => loupeDocument(value, `line ${line}`, file.name, 'codepoint'));
+    return { format: 'loupe-jsonl', encoding, documents };
+  },
+};
+
+function loupeJson(whole: Record<string, unknown>, fileName: string, encoding: string): ParsedFile {
+  const unit = (whole.offset_unit ?? 'codepoint') as OffsetUnit;
+  const documents = (whole.documents as unknown[]).map((d, i) => loupeDocument(d, `document ${i + 1}`, fileName, unit));
+  const labels = (Array.isArray(whole.labels) ? whole.labels : []).filter(isObject).map(
+    (l): Label => ({
+      name: String(l.name ?? ''),
+      color: String(l.color ?? ''),
+      hotkey: typeof l.hotkey === 'string' ? l.hotkey : null,
+      description: typeof l.description === 'string' ? l.description : '',
+      attributes: Array.isArray(l.attributes) ? (l.attributes as Label['attributes']) : [],
+    }),
+  );
+  const linkTypes = (Array.isArray(whole.link_types) ? whole.link_types : []).filter(isObject).map(
+    (t): LinkType => ({
+      name: String(t.name ?? ''),
+      from: Array.isArray(t.from) ? t.from.map(String) : [],
+      to: Array.isArray(t.to) ? t.to.map(String) : [],
+      color: String(t.color ?? ''),
+      description: typeof t.description === 'string' ? t.description : '',
+    }),
+  );
+  return { format: 'loupe-jsonl', encoding, documents, schema: { labels, linkTypes } };
+}
+
+/**
+ * doccano's JSONL: `{"text", "label": [[start, end, "LABEL"], …]}` (older exports), or
+ * `{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
+ * "from_id", "to_id", "type"}]}` (newer ones). Offsets are code points. Other fields go to metadata;
+ * document-level labels (a list of strings) are kept there as `categories`.
+ */
+export const doccanoImporter: Importer = {
+  format: 'doccano',
+  extensions: ['.jsonl'],
+  parse(file) {
+    const { text: content, encoding } = jsonText(file);
+    const documents = jsonLines(content).map(({ value, line }): ParsedDocument => {
+      const where = `line ${line}`;
+      if (!isObject(value) || typeof value.text !== 'string') throw new ImportError(`${where}: a doccano line needs a "text" string`);
+      const text = value.text;
+      const index = new OffsetIndex(text);
+      const spans: SpanInput[] = [];
+      const links: Link[] = [];
+      const meta: Record<string, unknown> = { fileName: file.name };
+      const triples = Array.isArray(value.label) ? value.label : Array.isArray(value.labels) ? value.labels : [];
+      triples.forEach((t: unknown, i: number) => {
+        if (typeof t === 'string') {
+          meta.categories = [...((meta.categories as string[] | undefined) ?? []), t];
+          return;
+        }
+        const at = `${where}, label ${i + 1}`;
+        if (!Array.isArray(t) || t.length < 3 || typeof t[2] !== 'string') throw new ImportError(`${at}: expected [start, end, "LABEL"]`);
+        const [start, end] = toCodePoints(index, at, t[0], t[1], 'codepoint');
+        spans.push({ id: `d${i + 1}`, label: t[2], start, end, attrs: {}, note: '' });
+      });
+      (Array.isArray(value.entities) ? value.entities : []).forEach((e: unknown, i: number) => {
+        const at = `${where}, entity ${i + 1}`;
+        if (!isObject(e) || typeof e.label !== 'string') throw new ImportError(`${at}: an entity needs a "label"`);
+        const [start, end] = toCodePoints(index, at, e.start_offset, e.end_offset, 'codepoint');
+        spans.push({ id: e.id === undefined ? `e${i + 1}` : String(e.id), label: e.label, start, end, attrs: {}, note: '' });
+      });
+      (Array.isArray(value.relations) ? value.relations : []).forEach((r: unknown, i: number) => {
+        const at = `${where}, relation ${i + 1}`;
+        if (!isObject(r) || typeof r.type !== 'string' || r.from_id === undefined || r.to_id === undefined)
+          throw new ImportError(`${at}: a relation needs "from_id", "to_id" and "type"`);
+        links.push({ id: r.id === undefined ? `r${i + 1}` : String(r.id), type: r.type, from: String(r.from_id), to: String(r.to_id) });
+      });
+      for (const [k, v] of Object.entries(value)) {
+        if (!['text', 'label', 'labels', 'entities', 'relations'].includes(k)) meta[k] = v;
+      }
+      return { title: firstLine(text, file.name), text, meta, spans, links };
+    });
+    return { format: 'doccano', encoding, documents };
+  },
+};
+
+/** Whether a JSONL line looks like doccano's rather than Loupe's. */
+export function looksLikeDoccano(firstLineValue: unknown): boolean {
+  return isObject(firstLineValue) && ('label' in firstLineValue || 'labels' in firstLineValue || 'entities' in firstLineValue) && !('spans' in firstLineValue);
+}
