@@ -28,8 +28,8 @@ export function codePointLength(text: string): number {
   return n;
 }
 
-/** Number of entries of a sorted array that are strictly below `value`. */
-function countBelow(sorted: Uint32Array, value: number): number {
+/** Number of entries of a sorted array that are strictly below `value` (a binary search). */
+export function countBelow(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

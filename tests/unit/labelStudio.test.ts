@@ -10,23 +10,10 @@ import { ImportError } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { LoupeDocument, OffsetUnit } from '../../src/shared/types';
+import { at, cpLength, cpSlice } from './textHelpers';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const enc = (s: string) => new TextEncoder().encode(s);
-/** Code-point slicing, independent of Loupe's offset maths. */
-const cpSlice = (text: string, start: number, end: number) => Array.from(text).slice(start, end).join('');
-const cpLength = (s: string) => Array.from(s).length;
-
-/** [start, end) in code points of the `occ`-th occurrence of `s` in `text`. */
-function at(text: string, s: string, occ = 0): [number, number] {
-  let i = -1;
-  for (let k = 0; k <= occ; k++) {
-    i = text.indexOf(s, i + 1);
-    if (i < 0) throw new Error(`test setup: "${s}" not found`);
-  }
-  const start = cpLength(text.slice(0, i));
-  return [start, start + cpLength(s)];
-}
 
 registerImporter(labelStudioImporter);
 

@@ -12,7 +12,7 @@
  * first under which every T line's text matches the .txt is taken (and mapped onto the stored text).
  */
 import path from 'node:path';
-import { OffsetIndex } from '../../../shared/offsets';
+import { countBelow, OffsetIndex } from '../../../shared/offsets';
 import type { AttrValue, AttributeDef, Fragment, Link, SpanInput } from '../../../shared/types';
 import { NO_CONF, bratName, parseAnnotationConf, type BratConf } from '../bratConf';
 import { DecodeError, decodeText } from '../decode';
@@ -147,18 +147,6 @@ function clip(s: string): string {
   const one = s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
   const cps = Array.from(one);
   return cps.length > 60 ? `${cps.slice(0, 60).join('')}…` : one;
-}
-
-/** Number of entries of an ascending list strictly below `value`. */
-function countBelow(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
