@@ -101,3 +101,17 @@ test('CoNLL output of a Chinese document has one character per token', async ({ 
   for (const token of tokens.filter((t) => /\p{Script=Han}/u.test(t))) expect(Array.from(token)).toHaveLength(1);
   expect(tokens.slice(0, 4)).toEqual(['清', '河', '县', '部']);
 });
+
+test('File › Import folder… reads a folder (here a brat folder) and pairs its files', async ({ page, loupe }) => {
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('menuitem', { name: 'Import folder…' }).click();
+  await (await chooser).setFiles(path.join(FIXTURES, 'brat/basic'));
+  const report = page.getByRole('dialog', { name: 'Import report' });
+  await expect(report).toContainText('Imported 1 file(s) (1 documents).');
+  await expect(report).toContainText('Skipped basic/annotation.conf');
+  await report.getByRole('button', { name: 'Close' }).click();
+  await expect(page.locator('.ProseMirror')).toContainText('寿阳县委书记赵宏钟');
+  const titles = loupe.query<{ title: string; format: string }>(`SELECT title, json_extract(meta, '$.format') AS format FROM documents ORDER BY id DESC LIMIT 1`);
+  expect(titles).toEqual([{ title: '寿阳县委书记赵宏钟表示:“我们要抓落实。”', format: 'brat' }]);
+});
