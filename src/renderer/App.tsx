@@ -250,7 +250,15 @@ export function App() {
       try {
         let done = 0;
         for (const chunk of chunks) {
-          const result = await api.importFiles({ files: chunk, format });
+          let result: ImportReport;
+          try {
+            result = await api.importFiles({ files: chunk, format });
+          } catch (e) {
+            // The chunk was refused as a whole (too large a request, the corpus closed…): its files are
+            // reported as failed, the chunks before it stay imported, and the next ones are still tried.
+            const error = describeError(e);
+            result = { imported: [], failed: chunk.map((f) => ({ name: f.name, error })), skipped: [], schemaAdded: { labels: [], attributes: [], linkTypes: [] } };
+          }
           total.imported.push(...result.imported);
           total.failed.push(...result.failed);
           for (const s of result.skipped) if (!total.skipped.some((x) => x.name === s.name)) total.skipped.push(s);

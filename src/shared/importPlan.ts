@@ -1,7 +1,8 @@
 /**
  * How the UI sends a large import: in chunks, so a progress bar can move and no single request is
  * huge. Files that are read together stay together: a brat .txt with its .ann (same folder and
- * stem), and a folder's annotation.conf goes with every chunk holding files of that folder.
+ * stem), and the annotation.conf that applies to a folder (its own, or the nearest above, as brat
+ * looks for it) goes with every chunk holding files of that folder.
  */
 import type { ImportFile } from './types';
 
@@ -33,11 +34,18 @@ export function planImportChunks(files: readonly ImportFile[]): ImportFile[][] {
   let count = 0;
   const flush = () => {
     if (current.length === 0) return;
-    const dirs = new Set(current.map((f) => dirOf(f.name)));
-    for (const dir of dirs) {
-      const conf = confs.get(dir);
-      if (conf) current.push(conf);
+    // Each folder's brat configuration: its own annotation.conf, or the nearest one above it.
+    const needed = new Set<ImportFile>();
+    for (const dir of new Set(current.map((f) => dirOf(f.name)))) {
+      for (let d: string | null = dir; d !== null; d = d === '' ? null : dirOf(d)) {
+        const conf = confs.get(d);
+        if (conf) {
+          needed.add(conf);
+          break;
+        }
+      }
     }
+    current.push(...needed);
     chunks.push(current);
     current = [];
     bytes = 0;

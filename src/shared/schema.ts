@@ -227,6 +227,44 @@ const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 const attrDefault = (v: unknown): AttrValue | null =>
   typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? v : null;
 
+/**
+ * Labels and link types read from untrusted JSON (a schema file, a Loupe JSON export), with only the
+ * known fields, each of its type (a missing optional field gets its default); throws a SchemaFileError
+ * for an item that is not an object. The result still needs schemaProblems.
+ */
+export function plainSchemaOf(rawLabels: unknown, rawLinkTypes: unknown): CorpusSchema {
+  const labels: Label[] = (Array.isArray(rawLabels) ? rawLabels : []).map((l: unknown, i: number) => {
+    if (!isObject(l)) throw new SchemaFileError(`label ${i + 1} is not an object`);
+    return {
+      name: str(l.name),
+      color: str(l.color, '#868e96'),
+      hotkey: typeof l.hotkey === 'string' && l.hotkey !== '' ? l.hotkey : null,
+      description: str(l.description),
+      attributes: (Array.isArray(l.attributes) ? l.attributes : []).map((a: unknown, j: number) => {
+        if (!isObject(a)) throw new SchemaFileError(`attribute ${j + 1} of label “${str(l.name)}” is not an object`);
+        return {
+          name: str(a.name),
+          kind: str(a.kind) as AttributeDef['kind'],
+          options: strList(a.options),
+          default: attrDefault(a.default),
+          description: str(a.description),
+        };
+      }),
+    };
+  });
+  const linkTypes: LinkType[] = (Array.isArray(rawLinkTypes) ? rawLinkTypes : []).map((t: unknown, i: number) => {
+    if (!isObject(t)) throw new SchemaFileError(`link type ${i + 1} is not an object`);
+    return {
+      name: str(t.name),
+      from: strList(t.from),
+      to: strList(t.to),
+      color: str(t.color, '#495057'),
+      description: str(t.description),
+    };
+  });
+  return { labels, linkTypes };
+}
+
 /** Reads a schema file; throws a SchemaFileError saying what is wrong. Missing optional fields get defaults. */
 export function parseSchemaFile(text: string): CorpusSchema {
   let raw: unknown;
@@ -245,35 +283,7 @@ export function parseSchemaFile(text: string): CorpusSchema {
     throw new SchemaFileError(`this schema file has version ${raw.version}; this Loupe reads version ${SCHEMA_FILE_VERSION}`);
   }
   if (!Array.isArray(raw.labels)) throw new SchemaFileError('the schema file has no "labels" list');
-  const labels: Label[] = raw.labels.map((l, i) => {
-    if (!isObject(l)) throw new SchemaFileError(`label ${i + 1} is not an object`);
-    return {
-      name: str(l.name),
-      color: str(l.color, '#868e96'),
-      hotkey: typeof l.hotkey === 'string' && l.hotkey !== '' ? l.hotkey : null,
-      description: str(l.description),
-      attributes: (Array.isArray(l.attributes) ? l.attributes : []).map((a, j) => {
-        if (!isObject(a)) throw new SchemaFileError(`attribute ${j + 1} of label “${str(l.name)}” is not an object`);
-        return {
-          name: str(a.name),
-          kind: str(a.kind) as AttributeDef['kind'],
-          options: strList(a.options),
-          default: attrDefault(a.default),
-          description: str(a.description),
-        };
-      }),
-    };
-  });
-  const linkTypes: LinkType[] = (Array.isArray(raw.linkTypes) ? raw.linkTypes : []).map((t, i) => {
-    if (!isObject(t)) throw new SchemaFileError(`link type ${i + 1} is not an object`);
-    return {
-      name: str(t.name),
-      from: strList(t.from),
-      to: strList(t.to),
-      color: str(t.color, '#495057'),
-      description: str(t.description),
-    };
-  });
+  const { labels, linkTypes } = plainSchemaOf(raw.labels, raw.linkTypes);
   const schema = { labels, linkTypes };
   const problems = schemaProblems(schema);
   if (problems.length) throw new SchemaFileError(`the schema file is not valid: ${problems.join('; ')}`);

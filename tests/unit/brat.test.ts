@@ -8,7 +8,7 @@ import { bratName, parseAnnotationConf, writeAnnotationConf } from '../../src/ma
 import { bratExporter, bratChunks } from '../../src/main/formats/export/brat';
 import { collectingContext, registerExporter, writeExportFile, type ExportSource } from '../../src/main/formats/export';
 import { bratImporter } from '../../src/main/formats/import/brat';
-import { ImportError, importBatch, registerImporter } from '../../src/main/formats/import';
+import { confFor, ImportError, importBatch, registerImporter } from '../../src/main/formats/import';
 import type { Companions, ImportInput, ParsedDocument } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
@@ -544,5 +544,16 @@ describe('brat export', () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('annotation.conf lookup', () => {
+  it('takes the folder\'s own conf, else the nearest above, else the only one', () => {
+    const conf = (name: string) => ({ name, data: new Uint8Array() });
+    const confs = [conf('corpus/annotation.conf'), conf('corpus/dev/annotation.conf')];
+    expect(confFor('corpus/dev/a.txt', confs)?.name).toBe('corpus/dev/annotation.conf');
+    expect(confFor('corpus/train/deep/a.txt', confs)?.name).toBe('corpus/annotation.conf');
+    expect(confFor('elsewhere/a.txt', confs)).toBeUndefined();
+    expect(confFor('elsewhere/a.txt', [conf('x/annotation.conf')])?.name).toBe('x/annotation.conf');
   });
 });

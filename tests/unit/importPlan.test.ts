@@ -22,6 +22,12 @@ describe('planImportChunks', () => {
     expect(sent.sort()).toEqual(files.map((f) => f.name).filter((n) => !n.endsWith('annotation.conf')).sort());
   });
 
+  it('sends the nearest annotation.conf above a folder, as brat looks for it', () => {
+    const chunks = planImportChunks([file('corpus/annotation.conf'), file('corpus/train/a.txt'), file('corpus/train/a.ann'), file('other/b.txt')]);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.map((f) => f.name)).toContain('corpus/annotation.conf');
+  });
+
   it('splits by size, but never below one group', () => {
     const big = [file('one.txt', 20 * 1024 * 1024), file('two.txt', 20 * 1024 * 1024)];
     expect(planImportChunks(big).map((c) => c.length)).toEqual([1, 1]);

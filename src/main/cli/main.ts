@@ -61,8 +61,10 @@ export function collectImportFiles(paths: readonly string[]): { files: string[];
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
       const full = path.join(dir, entry.name);
+      // A symbolic link counts as what it points to (a folder link is not followed, to avoid cycles).
+      const isFile = entry.isFile() || (entry.isSymbolicLink() && fs.statSync(full, { throwIfNoEntry: false })?.isFile() === true);
       if (entry.isDirectory()) walk(full, base);
-      else if (entry.isFile()) {
+      else if (isFile) {
         files.push(full);
         root.set(full, path.relative(base, full).split(path.sep).join('/'));
       }

@@ -163,6 +163,9 @@ function renamedNames(source: ExportSource): number {
   return names.filter((n) => bratName(n) !== n).length;
 }
 
+/** Two entries per document, README.txt and annotation.conf: the most a zip without ZIP64 holds. */
+export const MAX_BRAT_DOCUMENTS = Math.floor((65_535 - 2) / 2);
+
 /** Yields the zip, a document (its .txt and .ann) at a time; README.txt first, annotation.conf last. */
 export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator<Uint8Array> {
   const pending: Uint8Array[] = [];
@@ -194,7 +197,12 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
   const losses: Losses = { splitSpans: 0, droppedSpans: 0, droppedLinks: 0, values: 0, emptyValues: 0, notes: 0, documentNotes: 0 };
   add('README.txt', readme(source));
   yield take();
+  let documents = 0;
   for (const doc of source.documents()) {
+    // fflate writes no ZIP64 records: past 65,535 entries the archive's directory would be wrong.
+    if (++documents > MAX_BRAT_DOCUMENTS) {
+      throw new Error(`a brat zip holds at most ${MAX_BRAT_DOCUMENTS} documents; export fewer (filter by status, or per document)`);
+    }
     const stem = bratFileStem(doc);
     add(`${stem}.txt`, doc.text);
     add(`${stem}.ann`, annOf(doc, labels, used, losses));

@@ -125,6 +125,9 @@ function resolvePieces(
   return kept;
 }
 
+/** A label as a tag: whitespace (which CoNLL readers split columns on) becomes `_`. */
+const tagLabel = (label: string): string => label.replace(/[\s\x1c-\x1f]/gu, '_');
+
 /** The tag prefix of token `i` of a piece: B/I, or with BIOES also S (a one-token piece) and E (its last token). */
 function prefixOf(scheme: ConllScheme, i: number, piece: Piece): 'B' | 'I' | 'E' | 'S' {
   if (scheme === 'bioes' && piece.first === piece.last) return 'S';
@@ -143,7 +146,7 @@ function documentChunk(doc: LoupeDocument, scheme: ConllScheme, labelOrder: Map<
   const tags: string[] = new Array<string>(tokens.length).fill('O');
   for (const piece of resolvePieces(doc, tokens, sentenceOf, labelOrder, losses)) {
     const label = oneLine(piece.span.label);
-    for (let i = piece.first; i <= piece.last; i++) tags[i] = `${prefixOf(scheme, i, piece)}-${label}`;
+    for (let i = piece.first; i <= piece.last; i++) tags[i] = `${prefixOf(scheme, i, piece)}-${tagLabel(label)}`;
   }
 
   losses.links += doc.links.length;
@@ -193,8 +196,13 @@ export function conllExporterFor(scheme: ConllScheme): Exporter {
       spanNotes: 0,
       documentNotes: 0,
     };
-    for (const doc of source.documents()) yield documentChunk(doc, scheme, labelOrder, losses);
+    let renamed = 0;
+    for (const doc of source.documents()) {
+      renamed += doc.spans.filter((span) => tagLabel(span.label) !== span.label).length;
+      yield documentChunk(doc, scheme, labelOrder, losses);
+    }
     report(ctx, losses);
+    if (renamed > 0) ctx.lost('spans whose label has spaces, tagged with _ instead', renamed);
   };
 }
 

@@ -63,18 +63,27 @@ function linkAnnotation(link: Link): unknown {
  * Yields the W3C JSON-LD: the collection's header, then each document's annotations (one per line),
  * then `total`, which comes last because it is only known once every document has been read.
  */
-export function* w3cExporter(source: ExportSource, _ctx: ExportContext): Generator<string> {
+export function* w3cExporter(source: ExportSource, ctx: ExportContext): Generator<string> {
   // offset_unit states the selectors' unit (an extra property, which JSON-LD processors leave alone)
   const header = { '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'AnnotationCollection', label: source.corpusName, offset_unit: 'codepoint' };
   // The header object is written open, so the page and its items can follow it.
   yield `${jsonLine(header).slice(0, -1)},\n"first":{"type":"AnnotationPage","startIndex":0,"items":[\n`;
   let total = 0;
+  let documents = 0;
+  let empty = 0;
   for (const doc of source.documents()) {
+    documents += 1;
     const index = new OffsetIndex(doc.text);
     const items = [...doc.spans.map((s) => spanAnnotation(doc, index, s)), ...doc.links.map(linkAnnotation)];
-    if (items.length === 0) continue;
+    if (items.length === 0) {
+      empty += 1;
+      continue;
+    }
     yield `${total > 0 ? ',\n' : ''}${items.map(jsonLine).join(',\n')}`;
     total += items.length;
   }
   yield `\n]},\n"total":${total}}\n`;
+  // Annotations point at documents by URN and quote their text; the documents themselves are not written.
+  if (documents > 0) ctx.lost('document texts, titles, statuses and notes (targets name documents by URN)', documents);
+  if (empty > 0) ctx.lost('documents without annotations', empty);
 }

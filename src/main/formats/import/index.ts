@@ -90,10 +90,18 @@ export function detectFormat(file: ImportInput): ImportFormat {
   return 'text';
 }
 
-/** The brat annotation.conf of a file: the one in its folder, else the only one in the batch. */
-function confFor(name: string, confs: ImportInput[]): ImportInput | undefined {
-  const dir = path.dirname(name);
-  return confs.find((c) => path.dirname(c.name) === dir) ?? (confs.length === 1 ? confs[0] : undefined);
+/**
+ * The brat annotation.conf of a file: as brat looks for it, the one in its folder or the nearest
+ * folder above; else, when the batch has exactly one, that one.
+ */
+export function confFor(name: string, confs: readonly ImportInput[]): ImportInput | undefined {
+  const byDir = new Map(confs.map((c) => [path.posix.dirname(c.name.split(path.sep).join('/')), c]));
+  for (let dir = path.posix.dirname(name.split(path.sep).join('/')); ; dir = path.posix.dirname(dir)) {
+    const conf = byDir.get(dir);
+    if (conf) return conf;
+    if (dir === '.' || dir === '/' || dir === path.posix.dirname(dir)) break;
+  }
+  return confs.length === 1 ? confs[0] : undefined;
 }
 
 /** Fresh ids for spans and links whose own ids are not usable (taken, or not an id Loupe accepts). */
@@ -115,7 +123,8 @@ export function importBatch(store: CorpusStore, files: readonly ImportInput[], o
   const byName = new Map(files.map((f) => [f.name, f]));
   const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
   const anns = files.filter((f) => extOf(f.name) === '.ann');
-  const annFor = (txt: ImportInput) => anns.find((a) => stemOf(a.name) === stemOf(txt.name));
+  const annByStem = new Map(anns.map((a) => [stemOf(a.name), a]));
+  const annFor = (txt: ImportInput) => annByStem.get(stemOf(txt.name));
 
   // Which files are read on their own, and which only with another.
   const primaries: { file: ImportInput; format: ImportFormat; companions: Companions }[] = [];
@@ -132,6 +141,8 @@ export function importBatch(store: CorpusStore, files: readonly ImportInput[], o
     if (extOf(file.name) === '.ann') {
       if (!byName.has(`${stemOf(file.name)}.txt`)) {
         report.skipped.push({ name: file.name, why: `a brat annotation file without ${path.basename(stemOf(file.name))}.txt next to it` });
+      } else if (forced && forced !== 'brat') {
+        report.skipped.push({ name: file.name, why: `brat annotations, not read when importing as ${forced}` });
       }
       continue; // read with its .txt
     }

@@ -4,6 +4,7 @@
  * `offset_unit`) or the format's own (doccano: code points, as Python counts).
  */
 import { OffsetIndex } from '../../../shared/offsets';
+import { plainSchemaOf } from '../../../shared/schema';
 import { DOCUMENT_STATUSES, OFFSET_UNITS } from '../../../shared/types';
 import type { AttrValue, DocumentStatus, Fragment, Label, Link, LinkType, OffsetUnit, SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
@@ -58,10 +59,19 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
   const unit = raw.offset_unit === undefined ? fallbackUnit : raw.offset_unit;
   if (!OFFSET_UNITS.includes(unit as OffsetUnit)) throw new ImportError(`${where}: unknown offset_unit ${JSON.stringify(unit)}`);
   const index = new OffsetIndex(text);
+  for (const key of ['spans', 'links'] as const) {
+    if (raw[key] !== undefined && !Array.isArray(raw[key])) throw new ImportError(`${where}: "${key}" must be a list`);
+  }
   const spans: SpanInput[] = (Array.isArray(raw.spans) ? raw.spans : []).map((s: unknown, i: number) => {
     const at = `${where}, span ${i + 1}`;
     if (!isObject(s) || typeof s.label !== 'string' || s.label === '') throw new ImportError(`${at}: a span needs a "label"`);
     const [start, end] = toCodePoints(index, at, s.start, s.end, unit as OffsetUnit);
+    // The exported text is the check that the offsets were read in the right unit.
+    if (typeof s.text === 'string' && index.slice(start, end) !== s.text) {
+      throw new ImportError(
+        `${at}: its offsets ${String(s.start)}–${String(s.end)} (${String(unit)}) give “${index.slice(start, end)}”, not its text “${s.text}”`,
+      );
+    }
     let fragments: Fragment[] | undefined;
     if (Array.isArray(s.fragments) && s.fragments.length > 1) {
       fragments = s.fragments.map((f: unknown, k: number) => {
@@ -128,25 +138,14 @@ export const loupeImporter: Importer = {
 function loupeJson(whole: Record<string, unknown>, fileName: string, encoding: string): ParsedFile {
   const unit = (whole.offset_unit ?? 'codepoint') as OffsetUnit;
   const documents = (whole.documents as unknown[]).map((d, i) => loupeDocument(d, `document ${i + 1}`, fileName, unit));
-  const labels = (Array.isArray(whole.labels) ? whole.labels : []).filter(isObject).map(
-    (l): Label => ({
-      name: String(l.name ?? ''),
-      color: String(l.color ?? ''),
-      hotkey: typeof l.hotkey === 'string' ? l.hotkey : null,
-      description: typeof l.description === 'string' ? l.description : '',
-      attributes: Array.isArray(l.attributes) ? (l.attributes as Label['attributes']) : [],
-    }),
-  );
-  const linkTypes = (Array.isArray(whole.link_types) ? whole.link_types : []).filter(isObject).map(
-    (t): LinkType => ({
-      name: String(t.name ?? ''),
-      from: Array.isArray(t.from) ? t.from.map(String) : [],
-      to: Array.isArray(t.to) ? t.to.map(String) : [],
-      color: String(t.color ?? ''),
-      description: typeof t.description === 'string' ? t.description : '',
-    }),
-  );
-  return { format: 'loupe-jsonl', encoding, documents, schema: { labels, linkTypes } };
+  // The export's schema, reduced to known fields of the right types (checked again when it is applied).
+  let schema;
+  try {
+    schema = plainSchemaOf(whole.labels, whole.link_types);
+  } catch (error) {
+    throw new ImportError(`the file's schema: ${(error as Error).message}`);
+  }
+  return { format: 'loupe-jsonl', encoding, documents, schema };
 }
 
 /**
@@ -168,7 +167,13 @@ export const doccanoImporter: Importer = {
       const spans: SpanInput[] = [];
       const links: Link[] = [];
       const meta: Record<string, unknown> = { fileName: file.name };
-      const triples = Array.isArray(value.label) ? value.label : Array.isArray(value.labels) ? value.labels : [];
+      for (const key of ['entities', 'relations'] as const) {
+        if (value[key] !== undefined && !Array.isArray(value[key])) throw new ImportError(`${where}: "${key}" must be a list`);
+      }
+      const labelField = value.label ?? value.labels;
+      if (typeof labelField === 'string') meta.categories = [labelField]; // a text-classification label
+      else if (labelField !== undefined && !Array.isArray(labelField)) throw new ImportError(`${where}: "label" must be a list`);
+      const triples = Array.isArray(labelField) ? labelField : [];
       triples.forEach((t: unknown, i: number) => {
         if (typeof t === 'string') {
           meta.categories = [...((meta.categories as string[] | undefined) ?? []), t];

@@ -39,8 +39,12 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
   if (task.id !== undefined) where += ` (id ${String(task.id)})`;
   if (!isObject(task.data)) throw new ImportError(`${where}: a task needs a "data" object with its text`);
   const data = task.data;
-  const text = typeof data.text === 'string' ? data.text : Object.values(data).find((v): v is string => typeof v === 'string');
-  if (text === undefined) throw new ImportError(`${where}: its "data" holds no text (expected "data.text")`);
+  // data.text, else the one string field of data (a project whose text field has another name); never a guess.
+  const textFields = Object.entries(data).filter(([k, v]) => k !== 'title' && typeof v === 'string') as [string, string][];
+  const text = typeof data.text === 'string' ? data.text : textFields.length === 1 ? textFields[0]![1] : undefined;
+  if (text === undefined) {
+    throw new ImportError(`${where}: its "data" has no text: no "data.text", and not exactly one other text field to take instead`);
+  }
   const index = new OffsetIndex(text);
 
   const { source, id: resultId, result } = chosenResult(task, where);

@@ -20,8 +20,25 @@ const markdown = new Marked({ gfm: true, breaks: false, pedantic: false });
 
 const FRONT_MATTER = /^---[ \t]*\r?\n(?:[\s\S]*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
+/** Deeper list or block-quote nesting than any article has; such input is refused before rendering. */
+export const MAX_MARKDOWN_NESTING = 100;
+
+/** The deepest list or quote nesting a line suggests: its indentation in steps of two, or its run of `>`. */
+function nestingDepth(source: string): number {
+  let deepest = 0;
+  for (const line of source.split('\n')) {
+    const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
+    const quotes = /^(?:[ \t]*>)*/.exec(line)![0].split('>').length - 1;
+    deepest = Math.max(deepest, Math.floor(indent / 2), quotes);
+  }
+  return deepest;
+}
+
 /** Renders Markdown source to HTML; refuses (instead of overflowing the stack) absurdly nested input. */
 export function markdownToHtml(source: string): string {
+  // Deep list or quote nesting makes marked's work grow so fast that memory runs out before the stack
+  // does; no article nests 100 levels, so such a file is refused before it is rendered.
+  if (nestingDepth(source) > MAX_MARKDOWN_NESTING) throw new ImportError(`the Markdown is nested too deeply to read (more than ${MAX_MARKDOWN_NESTING} levels)`);
   try {
     return markdown.parse(source.replace(/^\ufeff/, '').replace(FRONT_MATTER, ''), { async: false });
   } catch (error) {

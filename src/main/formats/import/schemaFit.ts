@@ -70,7 +70,9 @@ export function fitSchema(
       for (const [name, value] of Object.entries(span.attrs ?? {})) {
         const byName = values.get(span.label) ?? new Map<string, AttrValue[]>();
         values.set(span.label, byName);
-        byName.set(name, [...(byName.get(name) ?? []), value]);
+        const list = byName.get(name);
+        if (list) list.push(value);
+        else byName.set(name, [value]);
       }
     }
   }
