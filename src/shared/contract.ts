@@ -170,7 +170,7 @@ export const apiSchemas = {
       files: z
         .array(
           z
-            .object({ name: z.string().min(1).max(1024), data: z.instanceof(Uint8Array) })
+            .object({ name: z.string().min(1).max(1024), data: z.instanceof(Uint8Array), error: z.string().max(2000).optional() })
             .strict(),
         )
         .min(1, 'no files to import'),

@@ -178,6 +178,8 @@ export interface CorpusInfo {
 export interface ImportFile {
   name: string;
   data: Uint8Array;
+  /** Why the file could not be read (too large, unreadable): reported as failed, its data empty. */
+  error?: string;
 }
 
 /** The formats Loupe imports; `auto` detects the format of each file from its name and content. */

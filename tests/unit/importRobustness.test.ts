@@ -81,6 +81,15 @@ describe('malformed or misleading imports', () => {
     expect(store.documentCount()).toBe(0);
   });
 
+  it('a file the shell could not read (too large in a folder) is reported as failed, the rest import', () => {
+    const report = importBatch(store, [
+      { name: 'news/video.txt', data: new Uint8Array(), error: 'the file is larger than the 64 MB import limit' },
+      { name: 'news/a.txt', data: enc('标题\n正文') },
+    ]);
+    expect(report.failed).toEqual([{ name: 'news/video.txt', error: 'the file is larger than the 64 MB import limit' }]);
+    expect(report.imported.map((r) => r.name)).toEqual(['news/a.txt']);
+  });
+
   it('Markdown nested deeper than any article is refused before it is rendered', () => {
     const deep = Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n');
     expect(() => markdownToHtml(deep)).toThrow(/nested too deeply/);

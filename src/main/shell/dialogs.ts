@@ -68,8 +68,10 @@ async function listFolder(dir: string): Promise<{ path: string; name: string }[]
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(current, entry.name);
+      // A symbolic link counts as the file it points to (a folder link is not followed, to avoid cycles).
+      const isFile = entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(full).catch(() => null))?.isFile() === true);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile()) {
+      else if (isFile) {
         out.push({ path: full, name: path.relative(base, full).split(path.sep).join('/') });
         if (out.length > MAX_FOLDER_FILES) {
           throw new ApiError(`the folder holds more than ${MAX_FOLDER_FILES} files; import it in parts`, 'invalid-argument');
@@ -84,6 +86,19 @@ async function listFolder(dir: string): Promise<{ path: string; name: string }[]
 async function readImportFiles(paths: readonly string[], names?: readonly string[]): Promise<ImportFile[]> {
   const sizes = await Promise.all(paths.map(async (p) => ({ p, size: (await fs.stat(p)).size })));
   const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_BYTES);
+  if (names && tooBig.length > 0) {
+    // From a folder: a file too large (a video beside the articles) is reported, the rest still import.
+    const files: ImportFile[] = [];
+    for (const [i, { p, size }] of sizes.entries()) {
+      const name = names[i] ?? path.basename(p);
+      if (size > MAX_IMPORT_BYTES) {
+        files.push({ name, data: new Uint8Array(), error: `the file is larger than the ${MAX_IMPORT_MB} MB import limit` });
+      } else {
+        files.push(...(await readImportFiles([p], [name])));
+      }
+    }
+    return files;
+  }
   if (tooBig.length > 0) {
     const names = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.size / 1024 / 1024)} MB)`).join(', ');
     throw new ApiError(`too large to import, the limit is ${MAX_IMPORT_MB} MB per file: ${names}`, 'invalid-argument', {

@@ -117,7 +117,7 @@ export interface ImportOptions {
 }
 
 /** Imports `files` into `store`; returns what happened to each file. */
-export function importBatch(store: CorpusStore, files: readonly ImportInput[], options: ImportOptions = {}): ImportReport {
+export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
   const report: ImportReport = { imported: [], failed: [], skipped: [], schemaAdded: noAdditions() };
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -129,6 +129,10 @@ export function importBatch(store: CorpusStore, files: readonly ImportInput[], o
   // Which files are read on their own, and which only with another.
   const primaries: { file: ImportInput; format: ImportFormat; companions: Companions }[] = [];
   for (const file of files) {
+    if (file.error !== undefined) {
+      report.failed.push({ name: file.name, error: file.error });
+      continue;
+    }
     const base = path.basename(file.name).toLowerCase();
     if (base === 'annotation.conf' || base === 'visual.conf' || base === 'tools.conf' || base === 'kb_shortcuts.conf') {
       report.skipped.push({ name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
