@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportChunks, writeExportFile, type ExportSource } from '../../src/main/formats/export';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
-import type { DocumentStatus, ExportFormat, Fragment, Link, LoupeDocument, OffsetUnit, Span, SpanAttrs } from '../../src/shared/types';
+import type { DocumentStatus, Fragment, Link, LoupeDocument, OffsetUnit, Span, SpanAttrs } from '../../src/shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../src/shared/types';
 import { EXPORT_SCHEMA_VERSION, LOUPE_VERSION } from '../../src/shared/version';
 import { PY_CUT } from './pythonSlicing';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectingContext, type ExportSource } from '../../src/main/formats/export';
+import { collectingContext } from '../../src/main/formats/export';
 import { labelStudioConfig, labelStudioExporter } from '../../src/main/formats/export/labelStudio';
 import { importBatch, registerImporter } from '../../src/main/formats/import';
 import { labelStudioImporter } from '../../src/main/formats/import/labelStudio';
@@ -10,7 +10,8 @@ import { ImportError } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { LoupeDocument, OffsetUnit } from '../../src/shared/types';
-import { at, cpLength, cpSlice } from './textHelpers';
+import { at, cpSlice } from './textHelpers';
+import { docs, sourceOf } from './corpusHelpers';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -24,13 +25,6 @@ function newStore(name = 'c'): CorpusStore {
   stores.push(store);
   return store;
 }
-const sourceOf = (store: CorpusStore): ExportSource => ({
-  labels: store.labels(),
-  linkTypes: store.linkTypes(),
-  corpusName: store.name,
-  documents: () => store.documents(),
-});
-const docs = (store: CorpusStore): LoupeDocument[] => [...store.documents()];
 const textOf = (doc: LoupeDocument, id: string) => {
   const s = doc.spans.find((x) => x.id === id)!;
   return cpSlice(doc.text, s.start, s.end);

@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectingContext, type ExportSource } from '../../src/main/formats/export';
+import { collectingContext } from '../../src/main/formats/export';
 import { doccanoExporter } from '../../src/main/formats/export/doccano';
 import { W3C_CONTEXT, w3cExporter } from '../../src/main/formats/export/w3c';
 import { importBatch } from '../../src/main/formats/import';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
-import type { LoupeDocument, OffsetUnit } from '../../src/shared/types';
+import type { OffsetUnit } from '../../src/shared/types';
 import { at, cpLength, cpSlice } from './textHelpers';
+import { docs, sourceOf } from './corpusHelpers';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -21,13 +22,6 @@ function newStore(name = 'c'): CorpusStore {
   stores.push(store);
   return store;
 }
-const sourceOf = (store: CorpusStore): ExportSource => ({
-  labels: store.labels(),
-  linkTypes: store.linkTypes(),
-  corpusName: store.name,
-  documents: () => store.documents(),
-});
-const docs = (store: CorpusStore): LoupeDocument[] => [...store.documents()];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-exports-'));
