@@ -15,7 +15,6 @@ import {
   type ExportFormat,
   type ImportFormat,
   type OffsetUnit,
-  type SchemaDraft,
   type SchemaImpact,
 } from '../../shared/types';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';

@@ -6,7 +6,7 @@
  * functions, no React: the SchemaEditor component renders and updates an EditableSchema.
  */
 import { attrValueProblem } from '../../shared/schema';
-import type { AttrValue, AttributeKind, CorpusSchema, SchemaDraft, SchemaImpact } from '../../shared/types';
+import type { AttrValue, AttributeKind, SchemaDraft, SchemaImpact } from '../../shared/types';
 
 type DraftLabel = SchemaDraft['labels'][number];
 type DraftAttr = DraftLabel['attributes'][number];

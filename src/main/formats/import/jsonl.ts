@@ -6,7 +6,7 @@
 import { OffsetIndex } from '../../../shared/offsets';
 import { plainSchemaOf } from '../../../shared/schema';
 import { DOCUMENT_STATUSES, OFFSET_UNITS } from '../../../shared/types';
-import type { AttrValue, DocumentStatus, Fragment, Label, Link, LinkType, OffsetUnit, SpanInput } from '../../../shared/types';
+import type { AttrValue, DocumentStatus, Fragment, Link, OffsetUnit, SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
 import { ImportError, type ImportInput, type Importer, type ParsedDocument, type ParsedFile } from './types';
 
