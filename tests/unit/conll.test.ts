@@ -11,13 +11,13 @@ import { tokenizeSentences } from '../../src/main/formats/tokenize';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
-import type { Fragment, Link, LoupeDocument, Span, SpanAttrs } from '../../src/shared/types';
+import type { LoupeDocument } from '../../src/shared/types';
+import { makeDoc } from './docBuilder';
 
 const corpusDir = path.resolve(__dirname, '../../../shared/corpus');
 const fixtures = path.resolve(__dirname, '../fixtures/conll');
 const fixture = (name: string) => ({ name, data: new Uint8Array(fs.readFileSync(path.join(fixtures, name))) });
 const utf8 = (name: string, text: string) => ({ name, data: new TextEncoder().encode(text) });
-const cp = (s: string) => Array.from(s).length;
 const graphemes = (s: string) => [...new Intl.Segmenter('und', { granularity: 'grapheme' }).segment(s)].length;
 
 /** The jinzhong article as Loupe stores it: one paragraph per non-blank line. */
@@ -28,65 +28,6 @@ const jinzhong = fs
   .map((l) => l.trim())
   .filter(Boolean)
   .join('\n');
-
-interface Want {
-  id: string;
-  label: string;
-  /** The text under the span (its first occurrence after `after`, if given). */
-  text: string;
-  after?: string;
-  /** A fragmented span: its pieces, found in order inside `text`. */
-  pieces?: string[];
-  attrs?: SpanAttrs;
-  note?: string;
-}
-
-/** A document whose spans are located by their text, counted in code points. */
-function makeDoc(id: number, title: string, text: string, wants: Want[], links: Link[] = [], note = ''): LoupeDocument {
-  const spans: Span[] = wants.map((w) => {
-    const from = w.after ? text.indexOf(w.after) : 0;
-    const at = text.indexOf(w.text, from);
-    if (at < 0 || from < 0) throw new Error(`test setup: "${w.text}" not found`);
-    const start = cp(text.slice(0, at));
-    const end = start + cp(w.text);
-    let fragments: Fragment[] = [[start, end]];
-    if (w.pieces) {
-      let k = 0;
-      fragments = w.pieces.map((piece) => {
-        const i = w.text.indexOf(piece, k);
-        k = i + piece.length;
-        const s = start + cp(w.text.slice(0, i));
-        return [s, s + cp(piece)];
-      });
-    }
-    return {
-      id: w.id,
-      label: w.label,
-      start,
-      end,
-      fragments,
-      attrs: w.attrs ?? {},
-      note: w.note ?? '',
-      annotator: null,
-      createdAt: '2025-01-01T00:00:00.000Z',
-      updatedAt: '2025-01-01T00:00:00.000Z',
-    };
-  });
-  spans.sort((a, b) => a.start - b.start || a.end - b.end);
-  return {
-    id,
-    title,
-    text,
-    meta: {},
-    status: 'new',
-    note,
-    spans,
-    links,
-    revision: 1,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-  };
-}
 
 function source(docs: LoupeDocument[]): ExportSource {
   return { labels: [...DEFAULT_LABELS], linkTypes: [...DEFAULT_LINK_TYPES], corpusName: 'test', documents: () => docs };
@@ -193,7 +134,7 @@ describe('CoNLL export: what BIO cannot say', () => {
         { id: 'across', label: 'pledge', text: 'mayor said', after: 'mayor' },
         { id: 'para', label: 'slogan', text: '.\n第二' },
       ],
-      [{ id: 'l', type: 'speaker', from: 'frag', to: 'w' }],
+      { links: [{ id: 'l', type: 'speaker', from: 'frag', to: 'w' }] },
     );
     const { out, losses } = run([doc]);
     expect(tokenLines(out)).toEqual([
