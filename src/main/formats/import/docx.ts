@@ -1,7 +1,8 @@
 /**
  * Word (.docx) import: the body text of word/document.xml, one Loupe paragraph per Word paragraph.
  *
- * Why not mammoth (installed, and the usual "maintained DOCX reader"): its API is asynchronous, and
+ * Why not mammoth (the usual "maintained DOCX reader"; a devDependency, the tests check this reader
+ * against it): its API is asynchronous, and
  * Importer.parse is synchronous because the batch stores each file inside one better-sqlite3
  * transaction. A .docx is a zip of XML parts, so two maintained libraries do the job synchronously:
  * fflate unzips (with a filter that sees each entry's declared size before anything is inflated, which
