@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportChunks, writeExportFile, type ExportSource } from '../../src/main/formats/export';
+import { exportChunks, writeCsvExport, writeExportFile, type ExportSource } from '../../src/main/formats/export';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
 import type { LoupeDocument, OffsetUnit, Span } from '../../src/shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../src/shared/types';
@@ -528,6 +528,60 @@ print("ok", len(rows), len(links))
       expect(fs.readFileSync(file, 'utf8')).toBe('the previous export');
     });
   }
+
+  it('writes the CSV export\'s two files from one pass, each equal to its own export', async () => {
+    let passes = 0;
+    const once: ExportSource = {
+      ...source,
+      *documents() {
+        passes++;
+        yield* source.documents();
+      },
+    };
+    const csvPath = path.join(dir, 'corpus.csv');
+    const linksPath = path.join(dir, 'corpus.links.csv');
+    for (const unit of OFFSET_UNITS) {
+      passes = 0;
+      expect(await writeCsvExport(csvPath, linksPath, once, unit)).toEqual(counts);
+      expect(passes).toBe(1);
+      expect(fs.readFileSync(csvPath, 'utf8')).toBe([...exportChunks('csv', source, unit)].join(''));
+      expect(fs.readFileSync(linksPath, 'utf8')).toBe([...exportChunks('csv-links', source, unit)].join(''));
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['corpus.csv', 'corpus.links.csv']);
+  });
+
+  it('leaves both CSV files as they were when the source fails midway', async () => {
+    const csvPath = path.join(dir, 'out.csv');
+    const linksPath = path.join(dir, 'out.links.csv');
+    fs.writeFileSync(csvPath, 'the previous spans');
+    fs.writeFileSync(linksPath, 'the previous links');
+    await expect(writeCsvExport(csvPath, linksPath, failing, 'codepoint')).rejects.toThrow(`Could not export to ${csvPath}: database went away`);
+    expect(fs.readdirSync(dir).sort()).toEqual(['out.csv', 'out.links.csv']);
+    expect(fs.readFileSync(csvPath, 'utf8')).toBe('the previous spans');
+    expect(fs.readFileSync(linksPath, 'utf8')).toBe('the previous links');
+  });
+
+  it('writes exports many times larger than its write buffers byte for byte', async () => {
+    // Astral characters and a long document put buffer boundaries inside multi-byte characters and
+    // make one chunk larger than a buffer.
+    const text = '晋中市两会精神𠮷👍🏽abc, "quoted"\n'.repeat(2000);
+    const length = Array.from(text).length;
+    const many: LoupeDocument[] = Array.from({ length: 120 }, (_, i) => {
+      const spans = Array.from({ length: 200 }, (_, k): Span => {
+        const start = (i * 7 + k * 331) % (length - 40);
+        const end = start + 1 + (k % 37);
+        return { ...doc1.spans[0]!, id: `d${i}s${k}`, start, end, fragments: [[start, end]] };
+      }).sort((a, b) => a.start - b.start || a.end - b.end);
+      return { ...doc1, id: i + 1, text: i === 60 ? text.repeat(20) : text, spans, links: [] };
+    });
+    for (const format of ['jsonl', 'csv'] as const) {
+      const file = path.join(dir, `many.${format}`);
+      await writeExportFile(file, format, sourceOf(many), 'utf8');
+      const written = fs.readFileSync(file);
+      expect(written.length).toBeGreaterThan(4 * 2 ** 20);
+      expect(written.equals(Buffer.from([...exportChunks(format, sourceOf(many), 'utf8')].join(''), 'utf8')), format).toBe(true);
+    }
+  });
 
   it('explains a missing folder', async () => {
     const file = path.join(dir, 'no-such-folder', 'out.csv');

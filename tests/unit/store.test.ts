@@ -188,6 +188,22 @@ describe('CorpusStore', () => {
     store.close();
   });
 
+  it('reads spans that share start and end in id order, as SQLite orders ids (by code point)', () => {
+    const store = freshStore();
+    // UTF-16 order would put the astral 𠮷 before U+FFFF; SQLite's (and code-point) order puts it after.
+    const ids = ['𠮷', '\uffff', 'b', 'a-2', 'é', 'a-10', 'B'];
+    const id = store.insertDocument({
+      title: 'T',
+      text: 'abcdef',
+      spans: [...ids.map((i) => ({ id: i, label: 'quote', start: 1, end: 3 })), { id: 'first', label: 'quote', start: 0, end: 3 }],
+    });
+    const sqlite = store.db.prepare('SELECT id FROM spans ORDER BY start_cp, end_cp, id').pluck().all();
+    expect(sqlite).toEqual(['first', 'B', 'a-10', 'a-2', 'b', 'é', '\uffff', '𠮷']);
+    expect(store.getDocument(id).spans.map((s) => s.id)).toEqual(sqlite);
+    expect([...store.documents()][0]!.spans.map((s) => s.id)).toEqual(sqlite);
+    store.close();
+  });
+
   it('applies an incremental save atomically, and refuses bad spans without writing anything', () => {
     const store = freshStore();
     const id = store.insertDocument({ title: 'T', text: 'abcdef', spans: [{ id: 's1', label: 'quote', start: 1, end: 3 }] });
@@ -220,7 +236,7 @@ describe('CorpusStore', () => {
     store.close();
   });
 
-  it('streams documents page by page and counts spans per label', () => {
+  it('streams documents one by one and counts spans per label', () => {
     const store = freshStore();
     for (let i = 0; i < 150; i++) {
       store.insertDocument({ title: `D${i}`, text: `text ${i}`, spans: i % 2 ? [{ id: `s${i}`, label: 'slogan', start: 0, end: 4 }] : [] });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
 import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument } from '../../shared/types';
-import { writeExportFile } from '../formats/export';
+import { writeCsvExport, writeExportFile } from '../formats/export';
 import { DecodeError } from '../formats/decode';
 import { importBatch, ImportError, type ImportOptions } from '../formats/import';
 import { CorpusOpenError } from '../store/database';
@@ -86,8 +86,8 @@ export function* filtered(documents: Iterable<LoupeDocument>, filter: ExportFilt
 }
 
 /**
- * Writes an export of the corpus (or one document) from the store. The CSV export writes two files:
- * one row per span at `path`, one row per link next to it (see linksCsvPath).
+ * Writes an export of the corpus (or one document) from the store. The CSV export writes two files
+ * in one pass: one row per span at `path`, one row per link next to it (see linksCsvPath).
  */
 export async function exportFrom(store: CorpusStore, request: ExportRequest): Promise<ExportResult> {
   if (request.documentId !== undefined) store.getDocument(request.documentId); // a clear error before any file
@@ -98,15 +98,11 @@ export async function exportFrom(store: CorpusStore, request: ExportRequest): Pr
     documents: () => filtered(store.documents(request.documentId), request.filter),
   };
   const target = path.resolve(request.path);
-  const counts = await writeExportFile(target, request.format, source, request.offsets);
-  const files = [target];
   if (request.format === 'csv') {
     const links = linksCsvPath(target);
-    const linkCounts = await writeExportFile(links, 'csv-links', source, request.offsets);
-    files.push(links);
-    counts.links = linkCounts.links;
+    return { path: target, files: [target, links], ...(await writeCsvExport(target, links, source, request.offsets)) };
   }
-  return { path: target, files, ...counts };
+  return { path: target, files: [target], ...(await writeExportFile(target, request.format, source, request.offsets)) };
 }
 
 /** Creates the service, opening the given, the most recent or the default corpus. */

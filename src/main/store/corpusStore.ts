@@ -147,8 +147,44 @@ const toDocument = (row: DocumentRow, spans: Span[], links: Link[]): LoupeDocume
   updatedAt: row.updated_at,
 });
 
-/** How many documents one page of a streamed read holds. */
-const PAGE_SIZE = 64;
+/**
+ * Code-point order of two strings, which is SQLite's BINARY order of their UTF-8. JavaScript's `<`
+ * compares UTF-16 units and differs only in putting astral characters (surrogates) before
+ * U+E000..U+FFFF.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Puts spans that share start and end in id order. SQLite returns them by start and end straight
+ * from the spans_by_document index; adding `id` to its ORDER BY would make it sort every document's
+ * spans in a temporary b-tree, a third of the cost of reading them. Ties are rare: one pass.
+ */
+function orderTiesById(rows: SpanRow[]): SpanRow[] {
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i]!;
+    let j = i;
+    for (; j > 0; j--) {
+      const prev = rows[j - 1]!;
+      if (prev.start_cp !== row.start_cp || prev.end_cp !== row.end_cp || compareCodePoints(prev.id, row.id) < 0) break;
+      rows[j] = prev;
+    }
+    rows[j] = row;
+  }
+  return rows;
+}
 
 /** Fragments of a span input: the given ones, or the one piece from start to end. */
 const fragmentsOf = (s: SpanInput): Fragment[] => s.fragments ?? [[s.start, s.end]];
@@ -194,12 +230,11 @@ export class CorpusStore {
       ),
       documentCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM documents'),
       document: db.prepare<[number], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
-      documentPage: db.prepare<[number, number], DocumentRow>(
-        'SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT ?',
-      ),
+      nextDocument: db.prepare<[number], DocumentRow>('SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT 1'),
+      // By start and end only, in index order: readDocument orders ties by id (see orderTiesById).
       spansOf: db.prepare<[number], SpanRow>(
         `SELECT id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at
-         FROM spans WHERE document_id = ? ORDER BY start_cp, end_cp, id`,
+         FROM spans WHERE document_id = ? ORDER BY start_cp, end_cp`,
       ),
       linksOf: db.prepare<[number], LinkRow>(
         'SELECT id, type, from_span, to_span FROM links WHERE document_id = ? ORDER BY id',
@@ -357,7 +392,11 @@ export class CorpusStore {
   }
 
   private readDocument(row: DocumentRow): LoupeDocument {
-    return toDocument(row, this.statements.spansOf.all(row.id).map(toSpan), this.statements.linksOf.all(row.id).map(toLink));
+    return toDocument(
+      row,
+      orderTiesById(this.statements.spansOf.all(row.id)).map(toSpan),
+      this.statements.linksOf.all(row.id).map(toLink),
+    );
   }
 
   getDocument(id: number): LoupeDocument {
@@ -367,25 +406,22 @@ export class CorpusStore {
   }
 
   /**
-   * Streams documents with their spans and links, a page at a time, so exports never hold the
-   * corpus. A page is read in one read transaction before any of it is yielded: a save made while
-   * the consumer writes cannot pair one revision's text with another's spans.
+   * Streams documents with their spans and links, one at a time, so exports never hold the corpus.
+   * Each document is read whole in one read transaction before it is yielded: a save made while the
+   * consumer writes cannot pair one revision's text with another's spans. One document, not a page of
+   * them, is all that is alive at once: a page outlives the young generation's collections and is
+   * promoted, which grew an export's memory by a hundred megabytes and more.
    */
   *documents(onlyId?: number): Generator<LoupeDocument> {
     if (onlyId !== undefined) {
       yield this.getDocument(onlyId);
       return;
     }
-    const readPage = this.db.transaction((after: number) =>
-      this.statements.documentPage.all(after, PAGE_SIZE).map((row) => this.readDocument(row)),
-    );
-    let after = 0;
-    for (;;) {
-      const page = readPage.deferred(after);
-      if (page.length === 0) return;
-      yield* page;
-      after = page[page.length - 1]!.id;
-    }
+    const readNext = this.db.transaction((after: number) => {
+      const row = this.statements.nextDocument.get(after);
+      return row && this.readDocument(row);
+    });
+    for (let doc = readNext.deferred(0); doc; doc = readNext.deferred(doc.id)) yield doc;
   }
 
   /** Inserts one document (with its spans and links) in one transaction; returns its id. */

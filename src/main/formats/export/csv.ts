@@ -8,7 +8,7 @@
 import { OffsetIndex } from '../../../shared/offsets';
 import type { OffsetUnit } from '../../../shared/types';
 import type { ExportSource } from './index';
-import { locateFragments, locateSpan } from './jsonl';
+import { isContiguous, locateFragments, locateSpan } from './jsonl';
 
 /** Code points of context written on each side of a span. */
 export const CSV_CONTEXT = 30;
@@ -43,13 +43,13 @@ const attrField = (value: unknown): string | number =>
 
 const BOM = '\uFEFF';
 const EOL = '\r\n';
-/** Rows are batched into chunks of about this many UTF-16 units, not written one by one. */
-const CHUNK_SIZE = 64 * 1024;
+
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One field, quoted when it holds a quote, comma, CR or LF, with inner quotes doubled. */
 export function csvField(value: string | number): string {
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof value === 'number') return String(value);
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** One CSV record with its CRLF. */
@@ -57,47 +57,64 @@ export function csvRow(values: readonly (string | number)[]): string {
   return values.map(csvField).join(',') + EOL;
 }
 
+/** The two files of the CSV export, as csvFileChunks numbers them. */
+const SPANS_CSV = 0;
+const LINKS_CSV = 1;
+
 /**
- * Yields the CSV export: BOM and header first, then rows in chunks of about 64 KiB. `fragments` is
- * `start-end` pairs joined by `;` (one pair for a contiguous span); each attribute has its own column.
+ * Yields the CSV export's two files from one pass over the documents, each chunk with the number of
+ * its file: 0 for the spans CSV, 1 for the links CSV (or only the one of them `only` names). Each
+ * starts with a BOM and its header; then comes one chunk per row. (Rows are not gathered into larger
+ * strings: joined by `+=`, they become a deep rope that V8 takes three times longer to flatten and
+ * encode than the rows one by one; writeExportFile buffers them.) In the spans CSV `fragments` is
+ * `start-end` pairs joined by `;` (one pair for a contiguous span) and each attribute has its own
+ * column; the links CSV has no offsets: a link's ends are named by span id, with their text.
  */
-export function* csvChunks(source: ExportSource, unit: OffsetUnit): Generator<string> {
+export function* csvFileChunks(source: ExportSource, unit: OffsetUnit, only?: 0 | 1): Generator<readonly [0 | 1, string]> {
+  const withSpans = only !== LINKS_CSV;
+  const withLinks = only !== SPANS_CSV;
   const columns = attributeColumns(source.labels);
-  let pending = BOM + csvRow([...CSV_HEADER, ...columns.map((c) => c.header)]);
+  if (withSpans) yield [SPANS_CSV, BOM + csvRow([...CSV_HEADER, ...columns.map((c) => c.header)])];
+  if (withLinks) yield [LINKS_CSV, BOM + csvRow(LINKS_CSV_HEADER)];
   for (const doc of source.documents()) {
+    const linked = withLinks && doc.links.length > 0;
+    if (!withSpans && !linked) continue;
     const index = new OffsetIndex(doc.text);
-    for (const span of doc.spans) {
-      const { start, end, text } = locateSpan(doc, index, span, unit);
-      const fragments = locateFragments(doc, index, span, unit)
-        .map((f) => `${f.start}-${f.end}`)
-        .join(';');
-      const left = index.slice(Math.max(0, span.start - CSV_CONTEXT), span.start);
-      const right = index.slice(span.end, Math.min(index.length, span.end + CSV_CONTEXT));
-      const attrs = columns.map((c) => (c.label === span.label ? attrField(span.attrs[c.name]) : ''));
-      pending += csvRow([doc.id, doc.title, doc.status, span.id, span.label, start, end, text, fragments, left, right, span.note, unit, ...attrs]);
-      if (pending.length >= CHUNK_SIZE) {
-        yield pending;
-        pending = '';
+    if (withSpans) {
+      const docFields = `${csvField(doc.id)},${csvField(doc.title)},${csvField(doc.status)}`;
+      for (const span of doc.spans) {
+        const { start, end, text } = locateSpan(doc, index, span, unit);
+        const fragments = isContiguous(span)
+          ? `${start}-${end}`
+          : locateFragments(doc, index, span, unit)
+              .map((f) => `${f.start}-${f.end}`)
+              .join(';');
+        const left = index.slice(Math.max(0, span.start - CSV_CONTEXT), span.start);
+        const right = index.slice(span.end, Math.min(index.length, span.end + CSV_CONTEXT));
+        let attrs = '';
+        for (const c of columns) attrs += c.label === span.label ? `,${csvField(attrField(span.attrs[c.name]))}` : ',';
+        yield [
+          SPANS_CSV,
+          `${docFields},${csvField(span.id)},${csvField(span.label)},${start},${end},${csvField(text)},${fragments},` +
+            `${csvField(left)},${csvField(right)},${csvField(span.note)},${unit}${attrs}${EOL}`,
+        ];
+      }
+    }
+    if (linked) {
+      const texts = new Map(doc.spans.map((s) => [s.id, index.slice(s.start, s.end)]));
+      for (const link of doc.links) {
+        yield [LINKS_CSV, csvRow([link.id, link.type, link.from, texts.get(link.from) ?? '', link.to, texts.get(link.to) ?? '', doc.id])];
       }
     }
   }
-  if (pending) yield pending;
 }
 
-/** Yields the links CSV (no offsets: the ends are named by span id, with their text). */
+/** Yields the spans CSV alone (see csvFileChunks). */
+export function* csvChunks(source: ExportSource, unit: OffsetUnit): Generator<string> {
+  for (const [, chunk] of csvFileChunks(source, unit, SPANS_CSV)) yield chunk;
+}
+
+/** Yields the links CSV alone (see csvFileChunks); it has no offsets, so needs no unit. */
 export function* linksCsvChunks(source: ExportSource): Generator<string> {
-  let pending = BOM + csvRow(LINKS_CSV_HEADER);
-  for (const doc of source.documents()) {
-    if (doc.links.length === 0) continue;
-    const index = new OffsetIndex(doc.text);
-    const texts = new Map(doc.spans.map((s) => [s.id, index.slice(s.start, s.end)]));
-    for (const link of doc.links) {
-      pending += csvRow([link.id, link.type, link.from, texts.get(link.from) ?? '', link.to, texts.get(link.to) ?? '', doc.id]);
-      if (pending.length >= CHUNK_SIZE) {
-        yield pending;
-        pending = '';
-      }
-    }
-  }
-  if (pending) yield pending;
+  for (const [, chunk] of csvFileChunks(source, 'codepoint', LINKS_CSV)) yield chunk;
 }

@@ -4,15 +4,12 @@
  * the target path is either the previous one or the complete new export, never a partial one.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import type { ExportFormat, Label, LinkType, LoupeDocument, OffsetUnit } from '../../../shared/types';
 import { bratExporter } from './brat';
 import { conllExporter } from './conll';
-import { csvChunks, linksCsvChunks } from './csv';
+import { csvChunks, csvFileChunks, linksCsvChunks } from './csv';
 import { doccanoExporter } from './doccano';
 import { labelStudioExporter } from './labelStudio';
 import { w3cExporter } from './w3c';
@@ -97,14 +94,114 @@ function counting(source: ExportSource, counts: ExportCounts): ExportSource {
   };
 }
 
-/** Writes every chunk, waiting for 'drain' whenever the stream's buffer is full, then for the file to close. */
-async function writeAll(stream: fs.WriteStream, chunks: Iterable<ExportChunk>): Promise<void> {
-  // A stream error rejects the pending once()/finished() below; events only fire while we await.
-  for (const chunk of chunks) {
-    if (!stream.write(chunk)) await once(stream, 'drain');
+/**
+ * Output is gathered into buffers of this size. One is written while the next fills, so writing
+ * overlaps building the export, and the event loop turns (IPC, saves) between buffers.
+ */
+const WRITE_BUFFER_SIZE = 1 << 20;
+
+/** An I/O error on one of the files an export writes, naming that file. */
+class ExportFileError extends Error {
+  constructor(
+    readonly target: string,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
   }
-  stream.end();
-  await finished(stream);
+}
+
+/** Runs a file operation, naming `target` in its error. */
+async function onFile<T>(target: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new ExportFileError(target, error);
+  }
+}
+
+/**
+ * One file of an export being written: a temporary file beside its target, filled through two
+ * reusable buffers (strings are encoded into them in place, not each into a Buffer of its own), so
+ * memory stays at two buffers whatever the size of the export.
+ */
+class ExportFileWriter {
+  readonly tmp: string;
+  private handle: fs.promises.FileHandle | undefined;
+  private buffer: Buffer = Buffer.allocUnsafe(WRITE_BUFFER_SIZE);
+  private spare: Buffer | undefined;
+  private used = 0;
+  /** The write in flight; the buffer it writes is `spare`, free again once it settles. */
+  private writing: Promise<void> | undefined;
+
+  constructor(readonly target: string) {
+    this.tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  /** Creates the temporary file. 'wx': never adopt someone else's file, so the file is ours to remove. */
+  async open(): Promise<void> {
+    this.handle = await onFile(this.target, () => fs.promises.open(this.tmp, 'wx'));
+  }
+
+  /** Adds a chunk; returns a promise to await before the next chunk when a full buffer had to be handed over. */
+  add(chunk: ExportChunk): Promise<void> | undefined {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: a string that passes this check is never cut.
+    const bound = typeof chunk === 'string' ? chunk.length * 3 : chunk.length;
+    if (bound > this.buffer.length - this.used) return this.addAfterFlush(chunk, bound);
+    if (typeof chunk === 'string') this.used += this.buffer.write(chunk, this.used);
+    else {
+      this.buffer.set(chunk, this.used);
+      this.used += chunk.length;
+    }
+    return undefined;
+  }
+
+  /** Writes what is buffered, waits for it, and fsyncs the file. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.writing;
+    await onFile(this.target, () => this.handle!.sync());
+  }
+
+  /** Closes the file, once a write still in flight has settled. */
+  async close(): Promise<void> {
+    await this.writing?.catch(() => undefined);
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private async addAfterFlush(chunk: ExportChunk, bound: number): Promise<void> {
+    await this.flush();
+    if (bound <= this.buffer.length) {
+      this.add(chunk);
+      return;
+    }
+    // Larger than a buffer (a document of megabytes): written as it is, after the write in flight.
+    await this.writing;
+    await this.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  }
+
+  /** Hands the filled buffer to a write, once the previous write is done, and goes on with the other buffer. */
+  private async flush(): Promise<void> {
+    await this.writing;
+    if (this.used === 0) return;
+    const full = this.buffer;
+    const length = this.used;
+    this.buffer = this.spare ?? Buffer.allocUnsafe(WRITE_BUFFER_SIZE);
+    this.spare = full;
+    this.used = 0;
+    this.writing = this.write(full.subarray(0, length));
+    // Awaited by the next flush; until then a failure must not count as an unhandled rejection.
+    this.writing.catch(() => undefined);
+  }
+
+  private write(data: Uint8Array): Promise<void> {
+    return onFile(this.target, async () => {
+      for (let offset = 0; offset < data.length; ) {
+        offset += (await this.handle!.write(data, offset, data.length - offset)).bytesWritten;
+      }
+    });
+  }
 }
 
 /** An I/O error in words a user can act on; other errors keep their own message. */
@@ -145,6 +242,40 @@ async function syncFolder(dir: string): Promise<void> {
 }
 
 /**
+ * Writes chunks, each tagged with the index of its file in `targets`, to those files atomically:
+ * each goes to a temporary file in the same folder, and only when all are complete and fsynced are
+ * they renamed over their targets. On failure the temporary files are removed, existing files are
+ * left untouched, and an Error naming the target and the cause is thrown.
+ */
+async function writeFilesAtomically(targets: readonly string[], chunks: Iterable<readonly [file: number, chunk: ExportChunk]>): Promise<void> {
+  const files = targets.map((target) => new ExportFileWriter(target));
+  const created: ExportFileWriter[] = [];
+  try {
+    for (const file of files) {
+      await file.open();
+      created.push(file);
+    }
+    for (const [index, chunk] of chunks) {
+      const wait = files[index]!.add(chunk);
+      if (wait) await wait;
+    }
+    for (const file of files) await file.finish();
+    for (const file of files) await file.close();
+    for (const file of files) await onFile(file.target, () => fs.promises.rename(file.tmp, file.target));
+  } catch (error) {
+    // Each file must be closed before it can be removed (Windows refuses to delete an open file).
+    for (const file of created) {
+      await file.close().catch(() => undefined);
+      await fs.promises.rm(file.tmp, { force: true }).catch(() => undefined);
+    }
+    const target = error instanceof ExportFileError ? error.target : files[0]!.target;
+    const cause = error instanceof ExportFileError ? error.error : error;
+    throw new Error(`Could not export to ${target}: ${describe(cause, target)}`, { cause });
+  }
+  for (const dir of new Set(files.map((f) => path.dirname(f.target)))) await syncFolder(dir);
+}
+
+/**
  * Writes the export to `file` atomically: a temporary file in the same folder, fsynced, then renamed
  * over the target. On failure the temporary file is removed, an existing file is left untouched, and
  * an Error naming the target and the cause is thrown.
@@ -155,35 +286,25 @@ export async function writeExportFile(
   source: ExportSource,
   unit: OffsetUnit,
 ): Promise<ExportCounts> {
-  const target = path.resolve(file);
-  const tmp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
   const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
   const ctx = collectingContext(unit);
-  let stream: fs.WriteStream | undefined;
-  let created = false;
-  try {
-    const chunks = exportChunks(format, counting(source, counts), ctx);
-    // 'wx': never adopt someone else's file. Opened here, not by the stream, so we know it is ours to remove.
-    const fd = await promisify(fs.open)(tmp, 'wx');
-    created = true;
-    // The stream owns the descriptor from here; flush: fsync before it closes the file.
-    stream = fs.createWriteStream(tmp, { fd, encoding: 'utf8', flush: true });
-    await writeAll(stream, chunks);
-    await fs.promises.rename(tmp, target);
-  } catch (error) {
-    if (stream && !stream.closed) {
-      // The file must be closed before it can be removed (Windows refuses to delete an open file).
-      const closed = once(stream, 'close').catch(() => undefined);
-      stream.destroy();
-      await closed;
-    }
-    if (created) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-    throw new Error(`Could not export to ${target}: ${describe(error, target)}`, { cause: error });
+  // Called as the file is written, so that an unknown format fails as an export error too.
+  function* chunks(): Generator<readonly [0, ExportChunk]> {
+    for (const chunk of exportChunks(format, counting(source, counts), ctx)) yield [0, chunk];
   }
-  await syncFolder(path.dirname(target));
+  await writeFilesAtomically([path.resolve(file)], chunks());
   counts.losses = [...ctx.losses].map(([what, n]) => `${what}: ${n}`);
+  return counts;
+}
+
+/**
+ * Writes both files of the CSV export, the spans CSV at `file` and the links CSV at `linksFile`, from
+ * one pass over the documents: the corpus is read once, and each document's links come from the same
+ * read as its spans. Atomic as writeExportFile is: both files are renamed into place only when both
+ * are complete.
+ */
+export async function writeCsvExport(file: string, linksFile: string, source: ExportSource, unit: OffsetUnit): Promise<ExportCounts> {
+  const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
+  await writeFilesAtomically([path.resolve(file), path.resolve(linksFile)], csvFileChunks(counting(source, counts), unit));
   return counts;
 }

@@ -24,7 +24,7 @@ export function jsonLine(value: unknown): string {
 export function locateSpan(
   doc: LoupeDocument,
   index: OffsetIndex,
-  span: Span,
+  span: Pick<Span, 'id' | 'start' | 'end'>,
   unit: OffsetUnit,
 ): { start: number; end: number; text: string } {
   try {
@@ -50,7 +50,13 @@ export function locateFragments(
   span: Span,
   unit: OffsetUnit,
 ): { start: number; end: number; text: string }[] {
-  return span.fragments.map(([start, end]) => locateSpan(doc, index, { ...span, start, end }, unit));
+  return span.fragments.map(([start, end]) => locateSpan(doc, index, { id: span.id, start, end }, unit));
+}
+
+/** Whether a span is one piece, its only fragment being [start, end]. */
+export function isContiguous(span: Span): boolean {
+  const [only] = span.fragments;
+  return span.fragments.length === 1 && only![0] === span.start && only![1] === span.end;
 }
 
 /**
