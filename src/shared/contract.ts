@@ -147,6 +147,7 @@ export const apiSchemas = {
       id: docId,
       baseRevision: z.number().int().nonnegative().optional(),
       text: z.string().optional(),
+      edit: z.object({ at: offset, remove: offset, insert: z.string() }).strict().optional(),
       title: z.string().min(1).max(1000).optional(),
       status: z.enum(DOCUMENT_STATUSES as [DocumentStatus, ...DocumentStatus[]]).optional(),
       note: z.string().max(NOTE_MAX).optional(),
@@ -159,7 +160,7 @@ export const apiSchemas = {
     .refine(
       (r) =>
         r.baseRevision !== undefined ||
-        (r.text === undefined && r.upsert.length === 0 && r.remove.length === 0 && !r.upsertLinks?.length && !r.removeLinks?.length),
+        (r.text === undefined && r.edit === undefined && r.upsert.length === 0 && r.remove.length === 0 && !r.upsertLinks?.length && !r.removeLinks?.length),
       {
       message: 'baseRevision is required when text or spans change',
       path: ['baseRevision'],

@@ -4,6 +4,7 @@
  * and inside the editor.
  */
 import type { ErrorReason } from './errors';
+import type { TextEdit } from './textEdit';
 
 /** The unit an exported offset is counted in. */
 export type OffsetUnit = 'codepoint' | 'utf16' | 'utf8';
@@ -244,6 +245,11 @@ export interface SaveDocumentRequest {
   baseRevision?: number;
   /** The full text, only when it changed since the last save. */
   text?: string;
+  /**
+   * Instead of `text`: the change to it as one splice. The store shifts the stored spans by the rule
+   * of `shiftSpan` (src/shared/textEdit.ts); `upsert` carries the spans that moved otherwise.
+   */
+  edit?: TextEdit;
   title?: string;
   /** Document status and note: like the title, they need no base revision and do not bump it. */
   status?: DocumentStatus;

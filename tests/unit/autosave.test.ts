@@ -1,22 +1,38 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoupeApi } from '../../src/shared/contract';
+import { applyTextEdit } from '../../src/shared/textEdit';
 import type { SaveDocumentRequest } from '../../src/shared/types';
 import { diffSnapshots, DocumentSaver, type SaveStatus, type Snapshot } from '../../src/renderer/state/autosave';
 
 const span = (id: string, start: number, end: number, label = 'quote') => ({ id, label, start, end });
 
 describe('diffSnapshots', () => {
-  it('sends the text only when it changed, and only the spans that changed', () => {
+  it('sends the text change as a splice, and only the spans that moved otherwise than it moves them', () => {
     const before: Snapshot = { text: 'abc', spans: [span('a', 0, 1), span('b', 1, 2), span('c', 2, 3)], links: [] };
     const after: Snapshot = { text: 'xabc', spans: [span('a', 0, 1), span('b', 2, 3, 'pledge'), span('d', 1, 2)], links: [] };
     expect(diffSnapshots(before, after)).toEqual({
-      text: 'xabc',
-      upsert: [span('b', 2, 3, 'pledge'), span('d', 1, 2)],
+      edit: { at: 0, remove: 0, insert: 'x' },
+      // a stayed at 0 though the splice would move it to 1; b was relabelled; d is new
+      upsert: [span('a', 0, 1), span('b', 2, 3, 'pledge'), span('d', 1, 2)],
       remove: ['c'],
       upsertLinks: [],
       removeLinks: [],
     });
     expect(diffSnapshots(before, before)).toEqual({ upsert: [], remove: [], upsertLinks: [], removeLinks: [] });
+  });
+
+  it('sends no span when typing moves them all as the splice does', () => {
+    const text = '县委书记说：“把问题找准。”𠮷';
+    const spans = [span('a', 0, 4), span('b', 6, 13), span('c', 7, 11), span('d', 13, 14)];
+    const typed = `${text.slice(0, 8)}一二${text.slice(8)}`; // inside b and c
+    const after: Snapshot = { text: typed, spans: [span('a', 0, 4), span('b', 6, 15), span('c', 7, 13), span('d', 15, 16)], links: [] };
+    expect(diffSnapshots({ text, spans, links: [] }, after)).toEqual({
+      edit: { at: 8, remove: 0, insert: '一二' },
+      upsert: [],
+      remove: [],
+      upsertLinks: [],
+      removeLinks: [],
+    });
   });
 });
 
@@ -84,7 +100,9 @@ describe('DocumentSaver', () => {
     // 1 s of continuous typing has already produced a save (max wait), not just one at the end
     expect(saves.length).toBeGreaterThanOrEqual(1);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(saves.at(-1)).toEqual({ corpusId: 'c1', id: 7, baseRevision: saves.length - 1, text: 'abcxxxxxxxxxx', upsert: [], remove: [], upsertLinks: [], removeLinks: [] });
+    expect(saves.at(-1)).toEqual({ corpusId: 'c1', id: 7, baseRevision: saves.length - 1, edit: expect.any(Object), upsert: [], remove: [], upsertLinks: [], removeLinks: [] });
+    // the splices, applied in order to the text the saver started from, give the text typed
+    expect(saves.reduce((text, s) => (s.edit ? applyTextEdit(text, s.edit) : text), 'abc')).toBe('abcxxxxxxxxxx');
     expect(statuses.at(-1)).toBe('saved');
   });
 
@@ -136,9 +154,9 @@ describe('DocumentSaver', () => {
     gate = null;
     await first;
     await saver.flush();
-    expect(saves.map((s) => [s.baseRevision, s.text])).toEqual([
-      [0, 'abc1'],
-      [1, 'abc12'],
+    expect(saves.map((s) => [s.baseRevision, s.edit])).toEqual([
+      [0, { at: 3, remove: 0, insert: '1' }],
+      [1, { at: 4, remove: 0, insert: '2' }],
     ]);
   });
 

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { codePointLength } from '../../shared/offsets';
 import type { ErrorReason } from '../../shared/errors';
 import { attrProblems, linkAllowed, schemaProblems } from '../../shared/schema';
+import { applyTextEdit, shiftSpan, type TextEdit } from '../../shared/textEdit';
 import type {
   AttributeDef,
   CorpusSchema,
@@ -186,6 +187,17 @@ function orderTiesById(rows: SpanRow[]): SpanRow[] {
   return rows;
 }
 
+/**
+ * `shiftOffset` (src/shared/textEdit.ts) as SQL over column `c`, with the edit as parameters
+ * @at, @end (= at + remove), @remove, @inserted and @delta. Change the two together.
+ */
+function shiftSql(c: string, assoc: -1 | 1): string {
+  const after = assoc < 0 ? '0' : '@inserted';
+  return `(CASE WHEN ${c} < @at THEN ${c} WHEN ${c} > @end THEN ${c} + @delta WHEN @remove = 0 THEN ${c} + ${after}
+    WHEN ${c} = @at THEN @at WHEN ${c} = @end THEN @at + @inserted ELSE @at + ${after} END)`;
+}
+const SHIFT_START = shiftSql('start_cp', 1);
+
 /** Fragments of a span input: the given ones, or the one piece from start to end. */
 const fragmentsOf = (s: SpanInput): Fragment[] => s.fragments ?? [[s.start, s.end]];
 
@@ -265,6 +277,14 @@ export class CorpusStore {
          FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
          WHERE l.from_span = ? OR l.to_span = ?`,
       ),
+      shiftSpans: db.prepare(
+        `UPDATE spans SET start_cp = ${SHIFT_START}, end_cp = max(${shiftSql('end_cp', -1)}, ${SHIFT_START} + 1)
+         WHERE document_id = @documentId AND fragments IS NULL AND end_cp >= @at`,
+      ),
+      fragmentedFrom: db.prepare<[number, number], { id: string; fragments: string }>(
+        'SELECT id, fragments FROM spans WHERE document_id = ? AND fragments IS NOT NULL AND end_cp >= ?',
+      ),
+      placeSpan: db.prepare('UPDATE spans SET start_cp = ?, end_cp = ?, fragments = ? WHERE id = ?'),
       maxSpanEnd: db.prepare<[number], { m: number | null }>('SELECT max(end_cp) AS m FROM spans WHERE document_id = ?'),
       updateText: db.prepare('UPDATE documents SET text = ? WHERE id = ?'),
       updateTitle: db.prepare('UPDATE documents SET title = ? WHERE id = ?'),
@@ -460,13 +480,15 @@ export class CorpusStore {
         );
       }
       const stamp = now();
-      const text = req.text ?? row.text;
+      if (req.text !== undefined && req.edit !== undefined) throw new StoreError('a save carries the new text or a change to it, not both');
+      let text = req.text ?? row.text;
       if (req.text !== undefined && req.text !== row.text) this.statements.updateText.run(req.text, req.id);
       if (req.title !== undefined) this.statements.updateTitle.run(req.title, req.id);
       if (req.status !== undefined) this.statements.updateStatus.run(req.status, req.id);
       if (req.note !== undefined) this.statements.updateNote.run(req.note, req.id);
       for (const id of req.removeLinks ?? []) this.statements.deleteLink.run(id, req.id);
       for (const id of req.remove) this.statements.deleteSpan.run(id, req.id);
+      if (req.edit) text = this.applyEdit(req.id, row.text, req.edit);
       const length = codePointLength(text);
       const labels = this.labelMap();
       this.checkSpans(req.upsert, length, labels);
@@ -499,6 +521,7 @@ export class CorpusStore {
       // Renaming, a status or a note is not a change to the text or spans another window might be editing.
       const contentChanged =
         req.text !== undefined ||
+        req.edit !== undefined ||
         req.upsert.length > 0 ||
         req.remove.length > 0 ||
         (req.upsertLinks?.length ?? 0) > 0 ||
@@ -508,6 +531,26 @@ export class CorpusStore {
         : this.statements.touchTitle.get(stamp, req.id)!;
       return { revision: touched.revision, status: touched.status, updatedAt: stamp };
     })();
+  }
+
+  /** Applies a text splice and shifts the document's spans by the shared rule; returns the new text. */
+  private applyEdit(id: number, before: string, edit: TextEdit): string {
+    let text: string;
+    try {
+      text = applyTextEdit(before, edit);
+    } catch (error) {
+      throw new StoreError(`the text change does not fit the stored text: ${(error as Error).message}`);
+    }
+    this.statements.updateText.run(text, id);
+    const end = edit.at + edit.remove;
+    const inserted = codePointLength(edit.insert);
+    this.statements.shiftSpans.run({ documentId: id, at: edit.at, end, remove: edit.remove, inserted, delta: inserted - edit.remove });
+    for (const r of this.statements.fragmentedFrom.all(id, edit.at)) {
+      const fragments = JSON.parse(r.fragments) as Fragment[];
+      const moved = shiftSpan({ start: fragments[0]![0], end: fragments[fragments.length - 1]![1], fragments }, edit);
+      this.statements.placeSpan.run(moved.start, moved.end, moved.fragments ? JSON.stringify(moved.fragments) : null, r.id);
+    }
+    return text;
   }
 
   deleteDocument(id: number): void {

@@ -111,13 +111,24 @@ export function liveLinks(doc: Node): Link[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+// Each paragraph's text, per node: autosave reads the whole document, and only edited paragraphs are new nodes.
+const paragraphTexts = new WeakMap<Node, string>();
+function paragraphText(paragraph: Node): string {
+  let text = paragraphTexts.get(paragraph);
+  if (text === undefined) {
+    text = paragraph.textContent;
+    paragraphTexts.set(paragraph, text);
+  }
+  return text;
+}
+
 /**
  * The text, spans and live links of an editor document, offsets in code points, spans sorted by
  * start, end, id. Fragments that came to touch (the text between them deleted) are one fragment.
  */
 export function readDocument(doc: Node): DocumentContent {
   const parts: string[] = [];
-  for (let i = 0; i < doc.childCount; i++) parts.push(doc.child(i).textContent);
+  for (let i = 0; i < doc.childCount; i++) parts.push(paragraphText(doc.child(i)));
   const index = positionIndex(doc);
   const info = spanInfoOf(doc);
   const spans = spanRanges(doc).map((s) => {

@@ -1,10 +1,12 @@
 /**
- * Autosave of the open document: changes are sent as a diff (new text only when it changed,
- * spans created/moved/relabelled, ids removed) within a second of the edit, one save at a time.
+ * Autosave of the open document: changes are sent as a diff (the text change as one splice, spans
+ * created/relabelled or moved otherwise than the splice moves them, ids removed) within a second of
+ * the edit, one save at a time.
  */
 import type { LoupeApi } from '../../shared/contract';
 import type { DocumentStatus, Link, SpanInput } from '../../shared/types';
 import type { ReasonedError } from '../../shared/errors';
+import { diffText, shifter, shiftSpan, type TextEdit } from '../../shared/textEdit';
 import { describeError } from '../i18n';
 
 export type SaveStatus = { state: 'saved' } | { state: 'unsaved' } | { state: 'saving' } | { state: 'error'; message: string };
@@ -28,41 +30,66 @@ const sameFragments = (a: SpanInput, b: SpanInput): boolean => {
 };
 
 const sameAttrs = (a: SpanInput['attrs'] = {}, b: SpanInput['attrs'] = {}): boolean => {
+  if (a === b) return true;
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
 };
 
-const sameSpan = (a: SpanInput, b: SpanInput): boolean =>
-  a.label === b.label &&
-  a.start === b.start &&
-  a.end === b.end &&
-  sameFragments(a, b) &&
-  sameAttrs(a.attrs, b.attrs) &&
-  (a.note ?? '') === (b.note ?? '');
+const contiguous = (s: SpanInput): boolean => !s.fragments || s.fragments.length <= 1;
+
+/**
+ * Whether `now` is `saved` unchanged but for the move the text edit gives it (no edit: not moved).
+ * Contiguous spans, nearly all of them, are compared without building the moved span.
+ */
+function sameSpan(saved: SpanInput, now: SpanInput, move: ((pos: number, assoc: -1 | 1) => number) | null, edit: TextEdit | null): boolean {
+  if (saved.label !== now.label || (saved.note ?? '') !== (now.note ?? '') || !sameAttrs(saved.attrs, now.attrs)) return false;
+  if (!move || !edit) return saved.start === now.start && saved.end === now.end && sameFragments(saved, now);
+  if (contiguous(saved) && contiguous(now)) {
+    const start = move(saved.start, 1);
+    return now.start === start && now.end === Math.max(move(saved.end, -1), start + 1);
+  }
+  return sameFragments({ ...saved, fragments: undefined, ...shiftSpan(saved, edit, move) }, now);
+}
 
 const sameLink = (a: Link, b: Link): boolean => a.type === b.type && a.from === b.from && a.to === b.to;
 
+// Snapshots' items by id, kept per list: the list a save sends becomes the next save's "before".
+const indexes = new WeakMap<readonly { id: string }[], Map<string, unknown>>();
+function byId<T extends { id: string }>(list: readonly T[]): Map<string, T> {
+  let index = indexes.get(list) as Map<string, T> | undefined;
+  if (!index) {
+    index = new Map(list.map((x) => [x.id, x]));
+    indexes.set(list, index);
+  }
+  return index;
+}
+
 /** Items of `after` that are new or changed since `before`, and ids of those gone. */
 function diffById<T extends { id: string }>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean) {
-  const old = new Map(before.map((x) => [x.id, x]));
+  const old = byId(before);
   const upsert = after.filter((x) => {
     const prev = old.get(x.id);
     return !prev || !same(prev, x);
   });
-  const now = new Set(after.map((x) => x.id));
+  const now = byId(after);
   const remove = before.filter((x) => !now.has(x.id)).map((x) => x.id);
   return { upsert, remove };
 }
 
-/** What changed between two snapshots, as a save request body. */
+/**
+ * What changed between two snapshots, as a save request body. A text change goes as one splice;
+ * the store shifts the spans by the shared rule, so only spans that moved otherwise are sent.
+ */
 export function diffSnapshots(
   before: Snapshot,
   after: Snapshot,
-): { text?: string; upsert: SpanInput[]; remove: string[]; upsertLinks: Link[]; removeLinks: string[] } {
-  const spans = diffById(before.spans, after.spans, sameSpan);
+): { edit?: TextEdit; upsert: SpanInput[]; remove: string[]; upsertLinks: Link[]; removeLinks: string[] } {
+  const edit = diffText(before.text, after.text);
+  const move = edit ? shifter(edit) : null;
+  const spans = diffById(before.spans, after.spans, (a, b) => sameSpan(a, b, move, edit));
   const links = diffById(before.links, after.links, sameLink);
   return {
-    ...(after.text !== before.text ? { text: after.text } : {}),
+    ...(edit ? { edit } : {}),
     upsert: spans.upsert,
     remove: spans.remove,
     upsertLinks: links.upsert,
@@ -77,6 +104,7 @@ export class DocumentSaver {
   private dirty = false;
   private inFlight: Promise<void> | null = null;
   private lastError: string | null = null;
+  private shown: SaveStatus | null = null;
 
   constructor(
     private readonly api: LoupeApi,
@@ -85,10 +113,18 @@ export class DocumentSaver {
     private revision: number,
     initial: Snapshot,
     private readonly read: () => Snapshot,
-    private readonly onStatus: (status: SaveStatus) => void,
+    private readonly report: (status: SaveStatus) => void,
     private readonly onSaved: (spanCount: number, status: DocumentStatus) => void = () => undefined,
   ) {
     this.saved = initial;
+  }
+
+  /** Tells the status only when it changes: a keystroke must not re-render the window. */
+  private onStatus(status: SaveStatus): void {
+    const shown = this.shown;
+    if (shown && shown.state === status.state && (shown.state !== 'error' || shown.message === (status as { message: string }).message)) return;
+    this.shown = status;
+    this.report(status);
   }
 
   /** Called on every document change. */
@@ -130,7 +166,7 @@ export class DocumentSaver {
     const current = this.read();
     const diff = diffSnapshots(this.saved, current);
     const empty =
-      diff.text === undefined &&
+      diff.edit === undefined &&
       diff.upsert.length + diff.remove.length + diff.upsertLinks.length + diff.removeLinks.length === 0;
     if (empty) {
       this.onStatus({ state: 'saved' });
