@@ -26,7 +26,8 @@ import { DialogHost } from './components/DialogHost';
 import { isTextField } from './editor/keys';
 import type { EditorMode } from './editor/view';
 import { DocumentList } from './components/DocumentList';
-import { EditorPane, type EditorHandle, type EditorSpan, type LinkingView, type SpanDetails } from './components/EditorPane';
+import { EditorPane, type EditorHandle, type LinkingView, type SpanDetails } from './components/EditorPane';
+import { NO_SPANS, type SpanList } from './editor/spanList';
 import { ExportDialog } from './components/ExportDialog';
 import { FindBar } from './components/FindBar';
 import { Inspector, type InspectorHandle } from './components/Inspector';
@@ -40,7 +41,8 @@ import { describeError, systemLocale } from './i18n';
 import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readDropped } from './platform/webHost';
-import { DocumentSaver, type SaveStatus } from './state/autosave';
+import { DocumentSaver } from './state/autosave';
+import { SaveStatusStore } from './state/saveStatus';
 import { planImportChunks } from '../shared/importPlan';
 import { exportFileName } from '../shared/formats';
 import { confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
@@ -60,10 +62,10 @@ export function App() {
   const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
   const [openDoc, setOpenDoc] = useState<LoupeDocument | null>(null);
-  const [spans, setSpans] = useState<EditorSpan[]>([]);
+  const [spans, setSpans] = useState<SpanList>(NO_SPANS);
   const [selectedSpanId, setSelectedSpanId] = useState<string | null>(null);
   const [mode, setMode] = useState<EditorMode>('annotate');
-  const [status, setStatus] = useState<SaveStatus>({ state: 'saved' });
+  const [saveStatus] = useState(() => new SaveStatusStore());
   const [settings, setSettings] = useState<Settings | null>(null);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -165,7 +167,7 @@ export function App() {
       corpusIdRef.current = info.id;
       openIdRef.current = null;
       setOpenDoc(null);
-      setSpans([]);
+      setSpans(NO_SPANS);
       const list = await api.listDocuments({});
       setDocuments(list);
       if (list[0]) await openDocument(list[0].id, { reload: true });
@@ -221,15 +223,20 @@ export function App() {
         doc.revision,
         editor.read(),
         () => editor.read(),
-        setStatus,
+        saveStatus.set,
         (count, docStatus) => {
-          setDocuments((list) => list.map((d) => (d.id === doc.id ? { ...d, spanCount: count, status: docStatus } : d)));
+          // The same list when nothing changed: no re-render (a React commit walks the editor's DOM).
+          setDocuments((list) =>
+            list.some((d) => d.id === doc.id && (d.spanCount !== count || d.status !== docStatus))
+              ? list.map((d) => (d.id === doc.id ? { ...d, spanCount: count, status: docStatus } : d))
+              : list,
+          );
           setOpenDoc((open) => (open && open.id === doc.id && open.status !== docStatus ? { ...open, status: docStatus } : open));
         },
       );
-      setStatus({ state: 'saved' });
+      saveStatus.set({ state: 'saved' });
     },
-    [api],
+    [api, saveStatus],
   );
 
   const onDocChanged = useCallback(() => saverRef.current?.changed(), []);
@@ -506,7 +513,7 @@ export function App() {
     [importFiles, report],
   );
 
-  const selectedSpan = spans.find((s) => s.id === selectedSpanId) ?? null;
+  const selectedSpan = spans.spans.find((s) => s.id === selectedSpanId) ?? null;
 
   return (
     <div
@@ -554,7 +561,7 @@ export function App() {
         <DocumentList
           documents={documents}
           openId={openDoc?.id ?? null}
-          liveSpanCount={openDoc ? spans.length : null}
+          liveSpanCount={openDoc ? spans.spans.length : null}
           onOpen={(id) => void openDocument(id)}
           onRename={(id) => void renameDocument(id)}
         />
@@ -598,7 +605,7 @@ export function App() {
             onLeave={() => editorRef.current?.focus()}
           />
           <SpanPanel
-            spans={spans}
+            list={spans}
             labels={labels}
             selectedId={selectedSpanId}
             onSelect={(id) => editorRef.current?.selectSpan(id)}
@@ -632,7 +639,7 @@ export function App() {
           onApplied={(info) => void schemaApplied(info).catch(report)}
         />
       )}
-      <StatusBar status={status} corpusName={corpus?.name ?? ''} mode={mode} />
+      <StatusBar status={saveStatus} corpusName={corpus?.name ?? ''} mode={mode} />
       {dragging && <div className="drop-overlay">{t('docs.dropHint')}</div>}
       {importing && (
         <div className="import-progress" role="status" aria-live="polite">

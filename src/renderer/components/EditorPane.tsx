@@ -21,20 +21,12 @@ import { findNext } from '../editor/find';
 import { labelStyleRules } from '../editor/labelStyles';
 import { handleAnnotateKey } from '../editor/keys';
 import { LinkOverlay } from '../editor/linkOverlay';
-import { findSpan, spanRanges, type SpanRange } from '../editor/spanMarks';
+import { EXCERPT_LENGTH, type SpanList } from '../editor/spanList';
+import { findSpan, spanExcerpts, spanRanges, type SpanRange } from '../editor/spanMarks';
 import { getSelectedSpanId, spanState } from '../editor/spanPlugin';
 import { createEditor, type EditorMode, type LoupeEditor, spanAtClick } from '../editor/view';
 import type { Snapshot } from '../state/autosave';
 
-/** A span as the panels show it. */
-export interface EditorSpan {
-  id: string;
-  label: string;
-  from: number;
-  to: number;
-  excerpt: string;
-  fragments: number;
-}
 
 /** A link of the selected span, seen from that span. */
 export interface LinkView {
@@ -95,17 +87,61 @@ interface Props {
   mode: EditorMode;
   onReady(editor: EditorHandle, doc: LoupeDocument): void;
   onDocChanged(): void;
-  onSpansChanged(spans: EditorSpan[]): void;
+  onSpansChanged(spans: SpanList): void;
   onSelectSpan(id: string | null): void;
   onInspect(details: SpanDetails | null, linking: LinkingView | null): void;
 }
 
-const EXCERPT_LENGTH = 60;
+/**
+ * The span list is refreshed this long after the last change to the document, not at every key:
+ * even a list drawn lazily re-renders, and while the caret is in the editor each React commit
+ * measures the selection across the editor's DOM.
+ */
+const SPAN_LIST_DELAY_MS = 120;
 
 /** A span's text for lists: its fragments joined by “ … ”, shortened to EXCERPT_LENGTH. */
 function excerptOf(doc: PmNode, span: SpanRange): string {
-  const text = span.fragments.map((f) => doc.textBetween(f.from, f.to, '\n')).join(' … ');
-  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+  return spanExcerpts(doc, [span], EXCERPT_LENGTH)[0]!;
+}
+
+/** From this many UTF-16 units on, a document's opening is drawn as plain text while its editor builds. */
+const PREVIEW_FROM_LENGTH = 100_000;
+/** About a screenful and more of text for that preview. */
+const PREVIEW_LENGTH = 6_000;
+
+/** Draws the opening paragraphs of `text` into `mount` as plain, inert paragraphs; returns the preview. */
+function drawPreview(mount: HTMLElement, text: string): HTMLElement {
+  const preview = document.createElement('div');
+  preview.className = 'lp-editor lp-preview';
+  preview.setAttribute('aria-busy', 'true');
+  let at = 0;
+  while (at < Math.min(text.length, PREVIEW_LENGTH)) {
+    const end = text.indexOf('\n', at);
+    const p = document.createElement('p');
+    p.textContent = text.slice(at, end < 0 ? text.length : end);
+    // Element Timing: when the opening was painted (bench/editorBench.ts reads it)
+    if (at === 0) p.setAttribute('elementtiming', 'loupe-opening');
+    preview.append(p);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  mount.append(preview);
+  return preview;
+}
+
+/**
+ * Runs `f` once the next frame is on screen (or soon, in a window that draws no frames): a frame
+ * drawn by the main thread is shown by the compositor a frame later, so `f` waits two.
+ */
+function afterNextPaint(f: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    f();
+  };
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(run, 0)));
+  setTimeout(run, 300);
 }
 
 /** The document's language for font and line-breaking choices: its metadata, else a guess from the text. */
@@ -126,20 +162,20 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
 
   const overlayRef = useRef<LinkOverlay | null>(null);
   /** What the inspector was last given, so it is only told about changes. */
-  const inspectedRef = useRef<{ doc: unknown; selected: string | null; linking: unknown } | null>(null);
+  const inspectedRef = useRef<{ doc: unknown; selected: string | null; linking: unknown; shown: string } | null>(null);
 
   const publishSpans = (editor: LoupeEditor) => {
     const doc = editor.view.state.doc;
-    propsRef.current.onSpansChanged(
-      spanRanges(doc).map((s) => ({
-        id: s.id,
-        label: s.label,
-        from: s.from,
-        to: s.to,
-        excerpt: excerptOf(doc, s),
-        fragments: s.fragments.length,
-      })),
-    );
+    propsRef.current.onSpansChanged({ doc, spans: spanRanges(doc) });
+  };
+
+  const spanListTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const publishSpansSoon = (editor: LoupeEditor) => {
+    if (spanListTimer.current !== null) clearTimeout(spanListTimer.current);
+    spanListTimer.current = setTimeout(() => {
+      spanListTimer.current = null;
+      if (editorRef.current === editor) publishSpans(editor);
+    }, SPAN_LIST_DELAY_MS);
   };
 
   const publishInspect = (editor: LoupeEditor) => {
@@ -148,7 +184,6 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     const { linking } = spanState(state);
     const last = inspectedRef.current;
     if (last && last.doc === state.doc && last.selected === selected && last.linking === linking) return;
-    inspectedRef.current = { doc: state.doc, selected, linking };
     const doc = state.doc;
     const span = selected === null ? undefined : findSpan(doc, selected);
     let details: SpanDetails | null = null;
@@ -180,12 +215,44 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
             count: linking.candidates.length,
           }
         : null;
-    propsRef.current.onInspect(details, linkingView);
+    // Typing changes the document, rarely what the inspector shows: tell it only about real changes.
+    const shown = JSON.stringify([details, linkingView]);
+    const unchanged = last?.shown === shown;
+    inspectedRef.current = { doc: state.doc, selected, linking, shown };
+    if (!unchanged) propsRef.current.onInspect(details, linkingView);
   };
 
   useEffect(() => {
     const mount = mountRef.current!;
-    const { document: doc, labels, linkTypes, mode } = propsRef.current;
+    const { document: doc } = propsRef.current;
+    let editor: LoupeEditor | null = null;
+    let cancelled = false;
+    // A long report takes a moment to build: its opening is drawn first, as plain text.
+    const preview = doc.text.length >= PREVIEW_FROM_LENGTH ? drawPreview(mount, doc.text) : null;
+    const build = () => {
+      if (cancelled) return;
+      preview?.remove();
+      editor = buildEditor(mount, doc);
+    };
+    if (preview) afterNextPaint(build);
+    else build();
+    return () => {
+      cancelled = true;
+      preview?.remove();
+      if (spanListTimer.current !== null) clearTimeout(spanListTimer.current);
+      if (!editor) return;
+      overlayRef.current?.destroy();
+      overlayRef.current = null;
+      editor.destroy();
+      editorRef.current = null;
+    };
+    // The document is fixed for this component's life (the parent keys it by document id).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  /** Creates the editor for `doc` in `mount`, with its link overlay, and tells the parent. */
+  const buildEditor = (mount: HTMLElement, doc: LoupeDocument): LoupeEditor => {
+    const { labels, linkTypes, mode } = propsRef.current;
     const editor = createEditor(mount, {
       text: doc.text,
       spans: doc.spans,
@@ -196,7 +263,7 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
       onChange: (_state, tr) => {
         if (tr.docChanged) {
           propsRef.current.onDocChanged();
-          publishSpans(editor);
+          publishSpansSoon(editor);
         }
         publishInspect(editor);
         overlayRef.current?.update();
@@ -213,15 +280,8 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     publishSpans(editor);
     publishInspect(editor);
     propsRef.current.onReady(handle, doc);
-    return () => {
-      overlayRef.current?.destroy();
-      overlayRef.current = null;
-      editor.destroy();
-      editorRef.current = null;
-    };
-    // The document is fixed for this component's life (the parent keys it by document id).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    return editor;
+  };
 
   useEffect(() => {
     editorRef.current?.setMode(props.mode);

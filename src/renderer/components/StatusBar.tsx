@@ -1,29 +1,44 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EditorMode } from '../editor/view';
 import type { SaveStatus } from '../state/autosave';
+import type { SaveStatusStore } from '../state/saveStatus';
 
 interface Props {
-  status: SaveStatus;
+  status: SaveStatusStore;
   corpusName: string;
   mode: EditorMode;
 }
 
-/** Save state (Saving… / Saved), corpus name and the current mode's keys. */
+/**
+ * Save state (Saving… / Saved), corpus name and the current mode's keys. The save state is drawn
+ * without a React render (see SaveStatusStore): it changes while the user types.
+ */
 export function StatusBar({ status, corpusName, mode }: Props) {
   const { t } = useTranslation();
-  const text =
-    status.state === 'saving'
-      ? t('status.saving')
-      : status.state === 'saved'
-        ? t('status.saved')
-        : status.state === 'unsaved'
-          ? t('status.unsaved')
-          : t('status.saveFailed', { message: status.message });
+  const saveRef = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    const describe = (s: SaveStatus): string =>
+      s.state === 'saving'
+        ? t('status.saving')
+        : s.state === 'saved'
+          ? t('status.saved')
+          : s.state === 'unsaved'
+            ? t('status.unsaved')
+            : t('status.saveFailed', { message: s.message });
+    const draw = () => {
+      const el = saveRef.current;
+      if (!el) return;
+      const s = status.get();
+      el.textContent = describe(s);
+      el.className = `save-status is-${s.state}`;
+    };
+    draw();
+    return status.subscribe(draw);
+  }, [status, t]);
   return (
     <footer className="status-bar">
-      <span role="status" className={`save-status is-${status.state}`}>
-        {text}
-      </span>
+      <span role="status" ref={saveRef} className="save-status" />
       <span>{t('status.corpus', { name: corpusName })}</span>
       <span className="mode-help">{mode === 'annotate' ? t('toolbar.modeHelpAnnotate') : t('toolbar.modeHelpEdit')}</span>
     </footer>

@@ -110,12 +110,20 @@ export function patchDecorations(
   const stale = new Set<string>();
   const fresh: Decoration[] = [];
   const matched = new Uint8Array(prev.spans.length);
-  // Both lists are sorted and mapping keeps order, so the same span is usually at the same index.
+  // Both lists are sorted and mapping keeps order, so the same span is usually at the same index,
+  // or, after a span was added or removed, at the same distance from it as the span before.
   let byId: Map<string, number> | undefined;
-  const prevIndexOf = (id: string, guess: number): number => {
-    if (prev.spans[guess]?.id === id) return guess;
-    byId ??= new Map(prev.spans.map((s, i) => [s.id, i]));
-    return byId.get(id) ?? -1;
+  let offset = 0;
+  const prevIndexOf = (id: string, i: number): number => {
+    if (prev.spans[i + offset]?.id === id) return i + offset;
+    if (prev.spans[i]?.id === id) {
+      offset = 0;
+      return i;
+    }
+    byId ??= new Map(prev.spans.map((s, k) => [s.id, k]));
+    const j = byId.get(id) ?? -1;
+    if (j >= 0) offset = j - i;
+    return j;
   };
   // Old decorations are found by span id, not by where mapping would put them: after undo and redo
   // a decoration's mapped range need not be the one a recomputation predicts.
@@ -149,5 +157,12 @@ export function patchDecorations(
   if (crossing || stale.size + fresh.length > spans.length / 2 + 8) return null;
   const base = prev.decorations.map(mapping, doc);
   const removed = stale.size ? base.find(undefined, undefined, (spec: SpanDecorationSpec) => stale.has(spec.spanId)) : [];
-  return base.remove(removed).add(doc, fresh);
+  const kept = base.remove(removed);
+  // A span drawn afresh must have no decoration left: mapping can carry one where the span is not
+  // (two spans whose text was retyped, say). Then a rebuild is the safe answer (a randomised test found this).
+  for (const d of fresh) {
+    const id = (d.spec as SpanDecorationSpec).spanId;
+    if (kept.find(d.from, d.to, (spec: SpanDecorationSpec) => spec.spanId === id).length) return null;
+  }
+  return kept.add(doc, fresh);
 }

@@ -100,7 +100,13 @@ export function mergeRanges(ranges: readonly PosRange[]): PosRange[] {
   return out;
 }
 
+/** The spans of every paragraph of `doc`. */
 function collect(doc: Node): DocSpans {
+  return collectRange(doc, 0, doc.childCount, 0);
+}
+
+/** The spans whose marks lie in paragraphs [first, end) of `doc`, the first starting at position `pos`. */
+function collectRange(doc: Node, first: number, end: number, startPos: number): DocSpans {
   interface Frag {
     from: number;
     to: number;
@@ -116,8 +122,8 @@ function collect(doc: Node): DocSpans {
     frags: Map<number, Frag>;
   }
   const acc = new Map<string, Acc>();
-  let pos = 0;
-  for (let p = 0; p < doc.childCount; p++) {
+  let pos = startPos;
+  for (let p = first; p < end; p++) {
     const para = doc.child(p);
     const start = pos + 1;
     for (const piece of paragraphPieces(para)) {
@@ -166,12 +172,81 @@ function collect(doc: Node): DocSpans {
   return { list, byId, broken };
 }
 
+/** Most changes touch a paragraph or two: beyond this many, the spans are collected afresh. */
+const MAX_CHANGED_PARAGRAPHS = 16;
+
+/**
+ * The spans of `doc`, derived from those of `prev` when only a few paragraphs differ (typing): the
+ * spans before them are kept, those after are shifted, and only the changed paragraphs are read.
+ * Null when a span reaches from a changed paragraph into an unchanged one, or much changed: then
+ * everything is collected afresh. Typing in a long report must not cost a walk over every span.
+ */
+function collectFrom(prevDoc: Node, prev: DocSpans, doc: Node): DocSpans | null {
+  const a = prevDoc.content;
+  const b = doc.content;
+  if (a === b) return prev;
+  let first = 0;
+  const common = Math.min(a.childCount, b.childCount);
+  while (first < common && a.child(first) === b.child(first)) first++;
+  let endA = a.childCount;
+  let endB = b.childCount;
+  while (endA > first && endB > first && a.child(endA - 1) === b.child(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  if (endA - first + (endB - first) > MAX_CHANGED_PARAGRAPHS) return null;
+  let start = 0;
+  for (let p = 0; p < first; p++) start += a.child(p).nodeSize;
+  let oldEnd = start;
+  for (let p = first; p < endA; p++) oldEnd += a.child(p).nodeSize;
+  let newEnd = start;
+  for (let p = first; p < endB; p++) newEnd += b.child(p).nodeSize;
+  const delta = newEnd - oldEnd;
+  const region = collectRange(doc, first, endB, start);
+  const list: SpanRange[] = [];
+  const after: SpanRange[] = [];
+  for (const s of prev.list) {
+    if (s.to <= start) list.push(s);
+    else if (s.from >= oldEnd) after.push(delta === 0 ? s : shifted(s, delta));
+    // A span touching the changed paragraphs that also lies outside them: its pieces there are not re-read.
+    else if (s.from < start || s.to > oldEnd) return null;
+  }
+  for (const s of region.list) list.push(s);
+  for (const s of after) list.push(s);
+  const byId = new Map<string, SpanRange>();
+  for (const s of list) byId.set(s.id, s);
+  // A span marked in the changed paragraphs and also outside them (its id twice): read it all afresh.
+  if (byId.size !== list.length) return null;
+  const broken: BrokenFragment[] = [];
+  for (const f of prev.broken) {
+    if (f.to <= start) broken.push(f);
+    else if (f.from >= oldEnd) broken.push({ from: f.from + delta, to: f.to + delta, mark: f.mark });
+  }
+  broken.push(...region.broken);
+  return { list, byId, broken };
+}
+
+function shifted(s: SpanRange, delta: number): SpanRange {
+  return {
+    id: s.id,
+    label: s.label,
+    from: s.from + delta,
+    to: s.to + delta,
+    fragments: s.fragments.map((f) => ({ from: f.from + delta, to: f.to + delta })),
+    mark: s.mark,
+  };
+}
+
+/** The document whose spans were read last, to derive the next document's spans from. */
+let lastRead: { doc: Node; spans: DocSpans } | null = null;
+
 function docSpans(doc: Node): DocSpans {
   let spans = docCache.get(doc);
   if (!spans) {
-    spans = collect(doc);
+    spans = (lastRead && collectFrom(lastRead.doc, lastRead.spans, doc)) || collect(doc);
     docCache.set(doc, spans);
   }
+  lastRead = { doc, spans };
   return spans;
 }
 
@@ -225,4 +300,49 @@ export function spanMarksCovering(doc: Node, from: number, to: number): readonly
     return false;
   });
   return common ?? [];
+}
+
+/**
+ * The text of each span's fragments (joined by `joiner`), cut to `max` UTF-16 units with "…", in
+ * one pass over the paragraphs: `doc.textBetween` walks the document from its start, which for
+ * thousands of spans in a long report costs paragraphs x spans.
+ */
+export function spanExcerpts(doc: Node, spans: readonly SpanRange[], max: number, joiner = ' … '): string[] {
+  const starts: number[] = [];
+  let pos = 0;
+  for (let p = 0; p < doc.childCount; p++) {
+    starts.push(pos + 1);
+    pos += doc.child(p).nodeSize;
+  }
+  const paragraphAt = (at: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const textOf = (from: number, to: number, limit: number): string => {
+    const p = paragraphAt(from);
+    const start = starts[p]!;
+    const para = doc.child(p);
+    if (to <= start + para.content.size) return para.textBetween(from - start, Math.min(to, from + limit) - start);
+    return doc.textBetween(from, to, '\n');
+  };
+  return spans.map((s) => {
+    let text = '';
+    for (const f of s.fragments) {
+      if (text) text += joiner;
+      text += textOf(f.from, f.to, max + 1 - text.length);
+      if (text.length > max) break;
+    }
+    return text.length > max ? `${text.slice(0, max)}…` : text;
+  });
+}
+
+/** The spans and broken fragments of `doc` read afresh, bypassing every cache (for tests). */
+export function collectSpansAfresh(doc: Node): { list: readonly SpanRange[]; broken: readonly BrokenFragment[] } {
+  return collect(doc);
 }

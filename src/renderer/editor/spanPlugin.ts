@@ -103,6 +103,17 @@ function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes
   };
 }
 
+/** Whether `spans` are the spans `prev` drew, in the same order, with the same labels and lanes. */
+function sameSpansAndLanes(spans: readonly SpanRange[], lanes: readonly number[], prev: SpanPluginState): boolean {
+  if (spans.length !== prev.spans.length) return false;
+  for (let i = 0; i < spans.length; i++) {
+    const a = spans[i]!;
+    const b = prev.spans[i]!;
+    if (a.id !== b.id || a.label !== b.label || lanes[i] !== prev.lanes[i]) return false;
+  }
+  return true;
+}
+
 function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): SpanPluginState {
   const action = tr.getMeta(spanPluginKey) as SpanAction | undefined;
   const labels = action?.type === 'setSchema' ? action.labels : prev.labels;
@@ -133,9 +144,19 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
     return prev;
 
   const spans = tr.docChanged ? spanRanges(state.doc) : prev.spans;
-  const lanes = tr.docChanged ? assignLanes(spans) : prev.lanes;
+  let lanes = tr.docChanged ? assignLanes(spans) : prev.lanes;
+  // Typing moves spans but rarely changes which spans there are, their labels or lanes: then every
+  // class list is what it was, and twenty thousand of them need not be built again.
+  const sameLook =
+    tr.docChanged &&
+    labels === prev.labels &&
+    selectedId === prev.selectedId &&
+    linking === prev.linking &&
+    storedLinks(tr.before) === storedLinks(state.doc) &&
+    sameSpansAndLanes(spans, lanes, prev);
+  if (sameLook) lanes = prev.lanes;
   const classes =
-    tr.docChanged || labels !== prev.labels || selectedId !== prev.selectedId || linking !== prev.linking
+    !sameLook && (tr.docChanged || labels !== prev.labels || selectedId !== prev.selectedId || linking !== prev.linking)
       ? spanClasses(spans, lanes, labels, highlights(state.doc, selectedId, linking))
       : prev.classes;
   // Undo and redo rebuild: mapping old decorations through a history step's inverted maps does not

@@ -4,7 +4,7 @@
  */
 import type { Node } from 'prosemirror-model';
 import { history, redo, undo } from 'prosemirror-history';
-import { type Command, EditorState, type Transaction } from 'prosemirror-state';
+import { type Command, EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import type { Link, LinkType, SpanInput } from '../../shared/types';
 import { applyLabel, cancelLinking, confirmLink, removeSpan, selectNextSpan, selectSpan, setSchema } from './commands';
@@ -106,6 +106,19 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
       options.onChange?.(state, tr);
       const after = getSelectedSpanId(state);
       if (after !== before) options.onSelectSpan?.(after);
+    },
+    handleKeyPress(v, event) {
+      // A character typed at the caret is inserted here, as ProseMirror already does over a selection.
+      // Left to the browser, Chromium's own text insertion walks the editable text up to the caret,
+      // tens of milliseconds per key in a long report. Composition (IME input) never comes here.
+      const sel = v.state.selection;
+      if (mode !== 'edit' || !(sel instanceof TextSelection) || !sel.empty) return false;
+      if (!event.charCode || (event.ctrlKey && !event.altKey) || event.metaKey) return false;
+      const text = String.fromCodePoint(event.charCode);
+      if (/[\r\n]/.test(text)) return false;
+      if (v.someProp('handleTextInput', (f) => f(v, sel.from, sel.to, text, () => v.state.tr.insertText(text)))) return true;
+      v.dispatch(v.state.tr.insertText(text).scrollIntoView());
+      return true;
     },
     handleClick(v, pos, event) {
       // Shift-click extends the text selection; leave it to the browser and ProseMirror.

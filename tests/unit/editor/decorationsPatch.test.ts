@@ -13,6 +13,7 @@ import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../../src/shared/labels';
 import { addFragment, moveEdge, relabelSpan, selectSpan, tagSelection } from '../../../src/renderer/editor/commands';
 import { docFromText, readDocument } from '../../../src/renderer/editor/docCodec';
 import { buildDecorations, type SpanDecorationSpec } from '../../../src/renderer/editor/spanDecorations';
+import { brokenFragments, collectSpansAfresh, spanRanges, type SpanRange } from '../../../src/renderer/editor/spanMarks';
 import { spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
 
 const labels = DEFAULT_LABELS.map((l) => ({ ...l }));
@@ -34,65 +35,85 @@ const dump = (set: DecorationSet, doc: Node): string =>
     .sort()
     .join('\n');
 
-describe('patched span decorations', () => {
-  it('equal a fresh build after every step of 300 random walks', () => {
-    const rnd = random(Number(process.env.WALK_SEED ?? 777));
-    for (let walk = 0; walk < Number(process.env.WALKS ?? 300); walk++) {
-      const text = 'abcdefghij\nklmnopqrst\nuvwxyzABCD';
-      const spans = Array.from({ length: 6 }, (_, k) => {
-        const start = rnd(30);
-        return { id: `s${k}`, label: LABEL_NAMES[rnd(3)]!, start, end: Math.min(start + 1 + rnd(8), 32) };
-      });
-      let state = EditorState.create({
-        doc: docFromText(text, spans),
-        plugins: [spanPlugin(labels, DEFAULT_LINK_TYPES), history()],
-      });
-      const steps: string[] = [];
-      for (let step = 0; step < 30; step++) {
-        const size = state.doc.content.size;
-        const a = 1 + rnd(size - 1);
-        const b = 1 + rnd(size - 1);
-        const from = Math.min(a, b);
-        const to = Math.max(a, b);
-        const op = rnd(10);
-        let next: EditorState;
-        try {
-          next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
-        } catch {
-          continue; // not a text position
-        }
-        const run = (command: Command) => {
-          command(next, (tr) => (next = next.apply(tr)));
-        };
-        const ids = readDocument(state.doc).spans.map((s) => s.id);
-        const anyId = () => ids[rnd(ids.length)]!;
-        if (op === 0) run(tagSelection(LABEL_NAMES[rnd(3)]!));
-        else if (op === 1 && ids.length) {
-          run(selectSpan(anyId(), { textSelection: false }));
-          next = next.apply(next.tr.setSelection(TextSelection.create(next.doc, from, to)));
-          run(addFragment());
-        } else if (op === 2) next = next.apply(next.tr.insertText('X', from, to));
-        else if (op === 3) next = next.apply(next.tr.delete(from, to));
-        else if (op === 4) run(splitBlock);
-        else if (op === 5) {
-          next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from)));
-          run(joinBackward);
-        } else if (op === 6) run(undo);
-        else if (op === 7 && ids.length) {
-          next = state;
-          run(selectSpan(anyId()));
-          run(moveEdge(rnd(2) ? 'start' : 'end', rnd(2) ? 1 : -1));
-        } else if (op === 8) run(redo);
-        else if (op === 9 && ids.length) {
-          next = state;
-          run(relabelSpan(anyId(), 'pledge'));
-        }
-        steps.push(`${op}@${from}-${to}`);
-        state = next;
-        const drawn = spanState(state);
-        const want = dump(buildDecorations(state.doc, drawn.spans, drawn.classes), state.doc);
-        expect(dump(drawn.decorations, state.doc), `walk ${walk}: ${steps.join(' ')}`).toBe(want);
+/** A span as compared here: everything but the mark object. */
+const plain = (list: readonly SpanRange[]) => list.map((r) => `${r.id}:${r.label}:${r.fragments.map((f) => `${f.from}-${f.to}`).join(',')}`);
+
+/**
+ * Runs `walks` random walks of 30 steps over `text` with six random spans; after every step the
+ * patched decorations must equal a fresh build, and the spans read incrementally those read afresh.
+ */
+function randomWalks(text: string, walks: number, seed: number): void {
+  const rnd = random(seed);
+  const length = text.length;
+  for (let walk = 0; walk < walks; walk++) {
+    const spans = Array.from({ length: 6 }, (_, k) => {
+      const start = rnd(length - 2);
+      return { id: `s${k}`, label: LABEL_NAMES[rnd(3)]!, start, end: Math.min(start + 1 + rnd(8), length) };
+    });
+    let state = EditorState.create({
+      doc: docFromText(text, spans),
+      plugins: [spanPlugin(labels, DEFAULT_LINK_TYPES), history()],
+    });
+    const steps: string[] = [];
+    for (let step = 0; step < 30; step++) {
+      const size = state.doc.content.size;
+      const a = 1 + rnd(size - 1);
+      const b = 1 + rnd(size - 1);
+      const from = Math.min(a, b);
+      const to = Math.max(a, b);
+      const op = rnd(10);
+      let next: EditorState;
+      try {
+        next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
+      } catch {
+        continue; // not a text position
       }
+      const run = (command: Command) => {
+        command(next, (tr) => (next = next.apply(tr)));
+      };
+      const ids = readDocument(state.doc).spans.map((s) => s.id);
+      const anyId = () => ids[rnd(ids.length)]!;
+      if (op === 0) run(tagSelection(LABEL_NAMES[rnd(3)]!));
+      else if (op === 1 && ids.length) {
+        run(selectSpan(anyId(), { textSelection: false }));
+        next = next.apply(next.tr.setSelection(TextSelection.create(next.doc, from, to)));
+        run(addFragment());
+      } else if (op === 2) next = next.apply(next.tr.insertText('X', from, to));
+      else if (op === 3) next = next.apply(next.tr.delete(from, to));
+      else if (op === 4) run(splitBlock);
+      else if (op === 5) {
+        next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from)));
+        run(joinBackward);
+      } else if (op === 6) run(undo);
+      else if (op === 7 && ids.length) {
+        next = state;
+        run(selectSpan(anyId()));
+        run(moveEdge(rnd(2) ? 'start' : 'end', rnd(2) ? 1 : -1));
+      } else if (op === 8) run(redo);
+      else if (op === 9 && ids.length) {
+        next = state;
+        run(relabelSpan(anyId(), 'pledge'));
+      }
+      steps.push(`${op}@${from}-${to}`);
+      state = next;
+      const where = `walk ${walk}: ${steps.join(' ')}`;
+      const fresh = collectSpansAfresh(state.doc);
+      expect(plain(spanRanges(state.doc)), where).toEqual(plain(fresh.list));
+      expect(brokenFragments(state.doc).map((f) => `${f.from}-${f.to}`), where).toEqual(fresh.broken.map((f) => `${f.from}-${f.to}`));
+      const drawn = spanState(state);
+      const want = dump(buildDecorations(state.doc, drawn.spans, drawn.classes), state.doc);
+      expect(dump(drawn.decorations, state.doc), where).toBe(want);
     }
+  }
+}
+
+describe('patched span decorations and incrementally read spans', () => {
+  it('equal a fresh build after every step of 300 random walks', () => {
+    randomWalks('abcdefghij\nklmnopqrst\nuvwxyzABCD', Number(process.env.WALKS ?? 300), Number(process.env.WALK_SEED ?? 777));
+  });
+
+  it('equal a fresh read in a document of many paragraphs, where only the changed ones are re-read', () => {
+    const text = Array.from({ length: 24 }, (_, i) => `第${i}段abcdefgh`).join('\n');
+    randomWalks(text, Number(process.env.WALKS ?? 150), Number(process.env.WALK_SEED ?? 778));
   });
 });

@@ -172,3 +172,41 @@ describe('handleAnnotateKey', () => {
     expect(basic(ed.read()).spans).toHaveLength(2);
   });
 });
+
+describe('typing at the caret', () => {
+  /** A keypress as the browser sends it; true when the editor took it (and so the browser inserts nothing). */
+  const press = (ed: LoupeEditor, ch: string, init: KeyboardEventInit = {}): boolean => {
+    const event = new KeyboardEvent('keypress', { key: ch, cancelable: true, ...init });
+    Object.defineProperty(event, 'charCode', { value: ch.codePointAt(0) }); // happy-dom leaves it 0
+    let taken = false;
+    ed.view.someProp('handleKeyPress', (f) => (taken = !!f(ed.view, event)));
+    return taken;
+  };
+
+  it('is inserted by the editor, not the browser, with the marks text typed there gets', () => {
+    const ed = open({ mode: 'edit' });
+    selectText(ed, 8, 8); // inside both spans
+    expect(press(ed, '新')).toBe(true);
+    selectText(ed, 15, 15); // just after the outer span's end: not part of it
+    expect(press(ed, '!')).toBe(true);
+    const { text, spans } = ed.read();
+    expect(text.split('\n')[0]).toBe('市长表示：明年将新推动三项改革!。');
+    expect(spans.map((s) => [s.id, text.slice(s.start, s.end)])).toEqual([
+      ['outer', '明年将新推动三项改革'],
+      ['inner', '将新推'],
+    ]);
+  });
+
+  it('is left to the browser in annotate mode, over a selection, with Ctrl, and for Enter', () => {
+    const ed = open();
+    selectText(ed, 8, 8);
+    expect(press(ed, 'x')).toBe(false); // annotate mode: the text is locked
+    ed.setMode('edit');
+    expect(press(ed, 'x', { ctrlKey: true })).toBe(false);
+    expect(press(ed, '\r')).toBe(false);
+    selectText(ed, 8, 10);
+    expect(press(ed, 'x')).toBe(false); // ProseMirror's own keypress handling replaces selections
+    expect(ed.read().text).toBe(TEXT);
+  });
+});
+
