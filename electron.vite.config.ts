@@ -53,7 +53,8 @@ export default defineConfig(({ command }) => {
       build: {
         outDir: resolve(__dirname, 'out/renderer'),
         // electron-vite leaves bundles unminified; the renderer is 1 MB+ of parse time without this
-        minify: true,
+        // LOUPE_PROFILE=1 keeps names readable for bench/profileEditor.ts
+        minify: !process.env.LOUPE_PROFILE,
         rolldownOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
       },
     },
