@@ -5,18 +5,17 @@
  * Data is generated deterministically. Writes bench/RESULTS-editor.md. Needs the built UI
  * (`npm run bench` builds it). BENCH_RUNS sets the runs per figure (default 5).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { openCorpusStore } from '../src/main/services/loupeService';
 import type { Link, SpanInput } from '../src/shared/types';
+import { startLoupeWeb } from '../tests/e2e/loupeWeb';
 import { chineseParagraph, median, percentile, random } from './data';
 
-const REPO = path.resolve(__dirname, '..');
 const OUT = path.resolve(__dirname, 'RESULTS-editor.md');
 export const CHROMIUM = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -72,23 +71,17 @@ export function longDocument(seed = 20261126): { text: string; spans: SpanInput[
   return { text: paragraphs.map((p) => p.text).join('\n'), spans, links };
 }
 
-export async function startServer(corpus: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/loupe.cjs'), 'web', '--corpus', corpus, '--port', '0', '--data-dir', dataDir], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = readline.createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`loupe web did not start: ${stderr}`)), 60_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`loupe web exited with ${code}: ${stderr}`)));
-  });
-  return { child, url };
+export const startServer = (corpus: string, dataDir: string) => startLoupeWeb(['--corpus', corpus, '--data-dir', dataDir], 60_000);
+
+/** Writes the benchmark corpus to `file`: a tiny first document, the tagged report, the plain one. */
+export function writeBenchCorpus(file: string): { doc: ReturnType<typeof longDocument>; bigId: number } {
+  const doc = longDocument();
+  const store = openCorpusStore(file, { create: true });
+  store.insertDocument({ title: '0 起点', text: '开始。' });
+  const bigId = store.insertDocument({ title: BIG, text: doc.text, spans: doc.spans, links: doc.links });
+  store.insertDocument({ title: PLAIN, text: doc.text });
+  store.close();
+  return { doc, bigId };
 }
 
 /**
@@ -309,13 +302,8 @@ async function main(): Promise<void> {
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
   try {
-    const doc = longDocument();
     const corpus = path.join(dir, 'editor-bench.loupe');
-    const store = openCorpusStore(corpus, { create: true });
-    store.insertDocument({ title: '0 起点', text: '开始。' });
-    const bigId = store.insertDocument({ title: BIG, text: doc.text, spans: doc.spans, links: doc.links });
-    store.insertDocument({ title: PLAIN, text: doc.text });
-    store.close();
+    const { doc, bigId } = writeBenchCorpus(corpus);
     const firstWords = doc.text.slice(0, 12);
     const paragraphs = doc.text.split('\n').length;
 

@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
-import { openCorpusStore } from '../src/main/services/loupeService';
-import { BIG, CHROMIUM, longDocument, openDocument, PLAIN, PROBES, startServer, tagOnce, typeKeys } from './editorBench';
+import { BIG, CHROMIUM, openDocument, PLAIN, PROBES, startServer, tagOnce, typeKeys, writeBenchCorpus } from './editorBench';
 
 interface ProfileNode {
   id: number;
@@ -25,13 +24,8 @@ async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
 async function main(): Promise<void> {
   const [action = 'type', which = 'big'] = process.argv.slice(2);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-profile-'));
-  const doc = longDocument();
   const corpus = path.join(dir, 'profile.loupe');
-  const store = openCorpusStore(corpus, { create: true });
-  store.insertDocument({ title: '0 起点', text: '开始。' });
-  const bigId = store.insertDocument({ title: BIG, text: doc.text, spans: doc.spans, links: doc.links });
-  store.insertDocument({ title: PLAIN, text: doc.text });
-  store.close();
+  const { doc, bigId } = writeBenchCorpus(corpus);
   const server = await startServer(corpus, path.join(dir, 'data'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   try {

@@ -18,7 +18,7 @@ import type {
   Label,
   LinkType,
   Locale,
-  LoupeDocument,
+  OpenedDocument,
   Settings,
 } from '../shared/types';
 import { LOUPE_VERSION } from '../shared/version';
@@ -61,7 +61,7 @@ export function App() {
 
   const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
-  const [openDoc, setOpenDoc] = useState<LoupeDocument | null>(null);
+  const [openDoc, setOpenDoc] = useState<OpenedDocument | null>(null);
   const [spans, setSpans] = useState<SpanList>(NO_SPANS);
   const [selectedSpanId, setSelectedSpanId] = useState<string | null>(null);
   const [mode, setMode] = useState<EditorMode>('annotate');
@@ -214,7 +214,7 @@ export function App() {
 
   // A saver per open document, created once the editor has the document.
   const onEditorReady = useCallback(
-    (editor: EditorHandle, doc: LoupeDocument) => {
+    (editor: EditorHandle, doc: OpenedDocument) => {
       saverRef.current?.dispose();
       saverRef.current = new DocumentSaver(
         api,

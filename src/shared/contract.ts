@@ -18,6 +18,7 @@ import type {
   Locale,
   OffsetUnit,
   LoupeDocument,
+  OpenedDocument,
   SaveDocumentRequest,
   SchemaDraft,
   SchemaUpdateResult,
@@ -33,7 +34,7 @@ import type { ErrorReason } from './errors';
 export interface LoupeApi {
   corpusInfo(args: Record<string, never>): Promise<CorpusInfo>;
   listDocuments(args: Record<string, never>): Promise<DocumentSummary[]>;
-  getDocument(args: { id: number }): Promise<LoupeDocument>;
+  getDocument(args: { id: number }): Promise<OpenedDocument>;
   saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
   deleteDocument(args: { id: number }): Promise<void>;
   /** Imports files, each in its own transaction; the format of each is detected unless `format` is given. */

@@ -164,6 +164,15 @@ export interface LoupeDocument {
   updatedAt: string;
 }
 
+/**
+ * A document as the editor opens it (`getDocument`): its spans as the editor edits them, without
+ * each span's annotator and timestamps, and with `fragments` only for a span of several. For a
+ * report with twenty thousand spans that is about 40% less to write, send and parse.
+ */
+export interface OpenedDocument extends Omit<LoupeDocument, 'spans'> {
+  spans: SpanInput[];
+}
+
 /** The open corpus. */
 export interface CorpusInfo {
   /** Names this opening of the corpus (random per open): saves carry it, so none lands elsewhere. */

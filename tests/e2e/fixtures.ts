@@ -2,15 +2,15 @@
  * Each test gets its own Loupe: a fresh data folder and a `loupe web` process on a free loopback
  * port, started exactly as a user would start it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import Database from 'better-sqlite3';
 import { test as base, expect, type Page } from '@playwright/test';
+import { REPO, startLoupeWeb } from './loupeWeb';
 
-export const REPO = path.resolve(__dirname, '../..');
+export { REPO };
+
 export const SHARED_CORPUS = path.resolve(REPO, '../shared/corpus');
 
 export interface LoupeServer {
@@ -21,24 +21,7 @@ export interface LoupeServer {
   query<T>(sql: string, ...params: unknown[]): T[];
 }
 
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/loupe.cjs'), 'web', '--port', '0', '--data-dir', dataDir], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = readline.createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`loupe web did not start: ${stderr}`)), 30_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`loupe web exited with ${code}: ${stderr}`)));
-  });
-  return { child, url };
-}
+const startServer = (dataDir: string) => startLoupeWeb(['--data-dir', dataDir]);
 
 export const test = base.extend<{ loupe: LoupeServer }>({
   // auto: every test gets its own server and an opened page, whether or not it reads the corpus

@@ -5,12 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBridge } from '../../src/main/bridge/server';
 import { createLoupeService, type LoupeService } from '../../src/main/services/loupeService';
 import { ApiError } from '../../src/shared/contract';
-import type { LoupeDocument, SpanAttrs } from '../../src/shared/types';
+import type { OpenedDocument, SpanAttrs } from '../../src/shared/types';
 
 let dir: string;
 let service: LoupeService;
 let corpusId: string;
-let doc: LoupeDocument;
+let doc: OpenedDocument;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-attrs-'));

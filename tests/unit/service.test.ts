@@ -207,3 +207,26 @@ describe('export of attribution', () => {
     );
   });
 });
+
+describe('getDocument', () => {
+  it('gives the editor each span without its bookkeeping, fragments only for a span of several', async () => {
+    const info = await service.corpusInfo({});
+    const [first] = await service.listDocuments({});
+    const doc = await service.getDocument({ id: first!.id });
+    await service.saveDocument({
+      corpusId: info.id,
+      id: doc.id,
+      baseRevision: doc.revision,
+      upsert: [
+        { id: 'whole', label: 'quote', start: 0, end: 4, attrs: { kind: 'direct' }, note: '核对' },
+        { id: 'broken', label: 'quote', start: 0, end: 9, fragments: [[0, 2], [5, 9]] },
+      ],
+      remove: [],
+    });
+    const spans = (await service.getDocument({ id: doc.id })).spans.filter((s) => s.id === 'whole' || s.id === 'broken');
+    expect(spans).toEqual([
+      { id: 'whole', label: 'quote', start: 0, end: 4, attrs: { kind: 'direct' }, note: '核对' },
+      { id: 'broken', label: 'quote', start: 0, end: 9, fragments: [[0, 2], [5, 9]], attrs: {}, note: '' },
+    ]);
+  });
+});

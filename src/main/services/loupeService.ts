@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
-import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument } from '../../shared/types';
+import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
 import { writeCsvExport, writeExportFile } from '../formats/export';
 import { DecodeError } from '../formats/decode';
 import { importBatch, ImportError, type ImportOptions } from '../formats/import';
@@ -45,6 +45,22 @@ function toApiError(error: unknown): ApiError {
 }
 
 /** Opens a corpus store, creating the file (with the default labels) when asked to. */
+/** The document as the editor opens it (see OpenedDocument). */
+export function openedDocument(doc: LoupeDocument): OpenedDocument {
+  return {
+    ...doc,
+    spans: doc.spans.map((s) => ({
+      id: s.id,
+      label: s.label,
+      start: s.start,
+      end: s.end,
+      ...(s.fragments.length > 1 ? { fragments: s.fragments } : {}),
+      attrs: s.attrs,
+      note: s.note,
+    })),
+  };
+}
+
 export function openCorpusStore(file: string, options: { create: boolean }): CorpusStore {
   const store = CorpusStore.open(file, options);
   if (store.labels().length === 0) store.addToSchema(defaultSchema());
@@ -149,7 +165,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   const api: LoupeService = {
     corpusInfo: async () => info(),
     listDocuments: async () => store.listDocuments(),
-    getDocument: async ({ id }) => store.getDocument(id),
+    getDocument: async ({ id }) => openedDocument(store.getDocument(id)),
     saveDocument: async ({ corpusId, ...req }) => {
       if (corpusId !== store.id) {
         throw new ApiError('this document belongs to a corpus that is no longer open here; nothing was saved', 'conflict', {

@@ -4,7 +4,7 @@
  */
 import type { Node as PmNode } from 'prosemirror-model';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
-import type { AttrValue, Label, LinkType, LoupeDocument } from '../../shared/types';
+import type { AttrValue, Label, LinkType, OpenedDocument } from '../../shared/types';
 import {
   addFragment,
   linkingChoice,
@@ -81,11 +81,11 @@ export interface EditorHandle {
 }
 
 interface Props {
-  document: LoupeDocument;
+  document: OpenedDocument;
   labels: Label[];
   linkTypes: LinkType[];
   mode: EditorMode;
-  onReady(editor: EditorHandle, doc: LoupeDocument): void;
+  onReady(editor: EditorHandle, doc: OpenedDocument): void;
   onDocChanged(): void;
   onSpansChanged(spans: SpanList): void;
   onSelectSpan(id: string | null): void;
@@ -145,7 +145,7 @@ function afterNextPaint(f: () => void): void {
 }
 
 /** The document's language for font and line-breaking choices: its metadata, else a guess from the text. */
-function documentLanguage(doc: LoupeDocument): string {
+function documentLanguage(doc: OpenedDocument): string {
   if (typeof doc.meta.language === 'string') return doc.meta.language;
   return /[\u3400-\u9fff]/.test(doc.text.slice(0, 2000)) ? 'zh' : 'en';
 }
@@ -251,7 +251,7 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   }, []);
 
   /** Creates the editor for `doc` in `mount`, with its link overlay, and tells the parent. */
-  const buildEditor = (mount: HTMLElement, doc: LoupeDocument): LoupeEditor => {
+  const buildEditor = (mount: HTMLElement, doc: OpenedDocument): LoupeEditor => {
     const { labels, linkTypes, mode } = propsRef.current;
     const editor = createEditor(mount, {
       text: doc.text,
