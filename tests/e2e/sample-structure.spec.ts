@@ -55,6 +55,7 @@ const OFFICIALS: Official[] = [
 async function linkTo(page: Page, official: string): Promise<void> {
   const inspector = page.getByRole('region', { name: 'Inspector' });
   await page.keyboard.press('l');
+  await expect(inspector).toContainText('New link');
   for (let tries = 0; tries < 12; tries++) {
     const text = (await inspector.textContent()) ?? '';
     if (text.includes(`→ “${official}”`)) {
@@ -63,6 +64,11 @@ async function linkTo(page: Page, official: string): Promise<void> {
       return;
     }
     await page.keyboard.press('Tab');
+    // Read the next candidate only once the inspector shows it (with one candidate it never changes).
+    await expect
+      .poll(async () => (await inspector.textContent()) ?? '', { timeout: 2_000 })
+      .not.toBe(text)
+      .catch(() => undefined);
   }
   throw new Error(`${official} was never offered as a link target`);
 }
