@@ -32,9 +32,12 @@ test('10,000 spans over 114,000 characters (drawn first as a preview): the list 
   expect(drawn).toBeGreaterThan(10);
   expect(drawn).toBeLessThan(200);
   // Scrolled to the bottom, the list draws the last spans; clicking one selects it in the editor.
-  await panel.evaluate((el) => (el.scrollTop = el.scrollHeight));
   const last = panel.locator('[data-span-id="s1999-4"]');
-  await expect(last).toBeVisible();
+  // (scrolled again if the list was redrawn meanwhile: opening the imported document can redraw it)
+  await expect(async () => {
+    await panel.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(last).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await last.click();
   await expect(last).toHaveAttribute('aria-current', 'true');
   await expect(editor(page).locator('.lp-selected[data-span-id="s1999-4"]').first()).toBeAttached();
