@@ -422,9 +422,19 @@ export function App() {
           case 'toggle-mode':
             setMode((m) => (m === 'annotate' ? 'edit' : 'annotate'));
             break;
-          case 'set-export-offsets':
-            setSettings(await api.updateSettings({ exportOffsets: command.offsets }));
+          case 'set-export-offsets': {
+            // At once, so an export chosen right after uses the new unit; the stored value follows.
+            setSettings((s) => (s ? { ...s, exportOffsets: command.offsets } : s));
+            try {
+              setSettings(await api.updateSettings({ exportOffsets: command.offsets }));
+            } catch (e) {
+              // Not stored: show what is.
+              const stored = await api.getSettings({}).catch(() => null);
+              if (stored) setSettings(stored);
+              throw e;
+            }
             break;
+          }
           case 'set-locale': {
             const next = await api.updateSettings({ locale: command.locale });
             setSettings(next);
