@@ -5,7 +5,7 @@
 import type { Mark, Node } from 'prosemirror-model';
 import type { Fragment, Link, SpanInput } from '../../shared/types';
 import { codePointLength } from '../../shared/offsets';
-import { cpToUtf16Sorted, positionIndex } from './positions';
+import { cpToUtf16Sorted, positionIndex, textOfParagraph } from './positions';
 import { paragraphType, schema, type SpanInfo, spanInfoOf, spanMark, storedLinks } from './schema';
 import { findSpan, spanRanges } from './spanMarks';
 
@@ -111,24 +111,13 @@ export function liveLinks(doc: Node): Link[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-// Each paragraph's text, per node: autosave reads the whole document, and only edited paragraphs are new nodes.
-const paragraphTexts = new WeakMap<Node, string>();
-function paragraphText(paragraph: Node): string {
-  let text = paragraphTexts.get(paragraph);
-  if (text === undefined) {
-    text = paragraph.textContent;
-    paragraphTexts.set(paragraph, text);
-  }
-  return text;
-}
-
 /**
  * The text, spans and live links of an editor document, offsets in code points, spans sorted by
  * start, end, id. Fragments that came to touch (the text between them deleted) are one fragment.
  */
 export function readDocument(doc: Node): DocumentContent {
   const parts: string[] = [];
-  for (let i = 0; i < doc.childCount; i++) parts.push(paragraphText(doc.child(i)));
+  for (let i = 0; i < doc.childCount; i++) parts.push(textOfParagraph(doc.child(i)));
   const index = positionIndex(doc);
   const info = spanInfoOf(doc);
   const spans = spanRanges(doc).map((s) => {

@@ -71,6 +71,7 @@ function cpToUnits(astral: Int32Array | null, cp: number): number {
 }
 
 interface ParagraphText {
+  text: string;
   /** UTF-16 length, which is also the paragraph's content size. */
   size: number;
   cpLength: number;
@@ -85,11 +86,14 @@ function paragraphText(paragraph: Node): ParagraphText {
   if (!info) {
     const text = paragraph.textContent;
     const astral = astralOffsets(text);
-    info = { size: text.length, cpLength: text.length - (astral ? astral.length : 0), astral };
+    info = { text, size: text.length, cpLength: text.length - (astral ? astral.length : 0), astral };
     paragraphCache.set(paragraph, info);
   }
   return info;
 }
+
+/** A paragraph's text, cached per node (autosave reads the whole document; only edited paragraphs are new nodes). */
+export const textOfParagraph = (paragraph: Node): string => paragraphText(paragraph).text;
 
 /** Last index i with values[i] <= x (0 when x is below every value). */
 function lastAtOrBelow(values: Int32Array | Float64Array, x: number): number {
@@ -135,6 +139,11 @@ export class PositionIndex {
   /** The index of the paragraph holding (or, between paragraphs, ending before) `pos`. */
   paragraphIndexAt(pos: number): number {
     return lastAtOrBelow(this.posStarts, pos);
+  }
+
+  /** The position where paragraph `i`'s content starts. */
+  paragraphStart(i: number): number {
+    return this.posStarts[i]!;
   }
 
   /** Code-point offset of a position. A position between paragraphs maps to the "\n" before it. */

@@ -3,6 +3,7 @@
  * it starts at the lowest such position and ends at the highest, even across paragraphs.
  */
 import type { Mark, Node } from 'prosemirror-model';
+import { positionIndex } from './positions';
 import { spanAttrs, spanType } from './schema';
 
 /** A piece of a span, in positions. */
@@ -303,30 +304,15 @@ export function spanMarksCovering(doc: Node, from: number, to: number): readonly
 }
 
 /**
- * The text of each span's fragments (joined by `joiner`), cut to `max` UTF-16 units with "…", in
- * one pass over the paragraphs: `doc.textBetween` walks the document from its start, which for
- * thousands of spans in a long report costs paragraphs x spans.
+ * The text of each span's fragments (joined by `joiner`), cut to `max` UTF-16 units with "…", each
+ * read from its own paragraph (found in the document's cached position index): `doc.textBetween`
+ * walks the document from its start, which for thousands of spans costs paragraphs x spans.
  */
 export function spanExcerpts(doc: Node, spans: readonly SpanRange[], max: number, joiner = ' … '): string[] {
-  const starts: number[] = [];
-  let pos = 0;
-  for (let p = 0; p < doc.childCount; p++) {
-    starts.push(pos + 1);
-    pos += doc.child(p).nodeSize;
-  }
-  const paragraphAt = (at: number): number => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const index = positionIndex(doc);
   const textOf = (from: number, to: number, limit: number): string => {
-    const p = paragraphAt(from);
-    const start = starts[p]!;
+    const p = index.paragraphIndexAt(from);
+    const start = index.paragraphStart(p);
     const para = doc.child(p);
     if (to <= start + para.content.size) return para.textBetween(from - start, Math.min(to, from + limit) - start);
     return doc.textBetween(from, to, '\n');
