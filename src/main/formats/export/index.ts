@@ -241,6 +241,36 @@ async function syncFolder(dir: string): Promise<void> {
   }
 }
 
+/** True while a process with this id runs (one we may not signal counts as running). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files an export to `target` left when its process was killed (they carry
+ * that process's id): an export that crashed must not litter the folder for good.
+ */
+async function removeStaleTemporaries(target: string): Promise<void> {
+  const prefix = `.${path.basename(target)}.`;
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(path.dirname(target));
+  } catch {
+    return; // the export itself reports a missing folder
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (!match || Number(match[1]) === process.pid || processRuns(Number(match[1]))) continue;
+    await fs.promises.rm(path.join(path.dirname(target), name), { force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * Writes chunks, each tagged with the index of its file in `targets`, to those files atomically:
  * each goes to a temporary file in the same folder, and only when all are complete and fsynced are
@@ -250,6 +280,7 @@ async function syncFolder(dir: string): Promise<void> {
 async function writeFilesAtomically(targets: readonly string[], chunks: Iterable<readonly [file: number, chunk: ExportChunk]>): Promise<void> {
   const files = targets.map((target) => new ExportFileWriter(target));
   const created: ExportFileWriter[] = [];
+  for (const target of targets) await removeStaleTemporaries(target);
   try {
     for (const file of files) {
       await file.open();
