@@ -39,6 +39,7 @@ const host = {
   kind: 'electron',
   chooseCorpusToOpen: () => invoke(HOST_CHANNELS.chooseCorpusToOpen),
   chooseCorpusToCreate: () => invoke(HOST_CHANNELS.chooseCorpusToCreate),
+  chooseCopyPath: (defaultName) => invoke(HOST_CHANNELS.chooseCopyPath, defaultName),
   chooseFilesToImport: () => invoke(HOST_CHANNELS.chooseFilesToImport),
   chooseFolderToImport: () => invoke(HOST_CHANNELS.chooseFolderToImport),
   chooseExportPath: (defaultName, format, offsets) =>

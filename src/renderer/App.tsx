@@ -32,6 +32,7 @@ import { ExportDialog } from './components/ExportDialog';
 import { FindBar } from './components/FindBar';
 import { Inspector, type InspectorHandle } from './components/Inspector';
 import { KeyboardHelp } from './components/KeyboardHelp';
+import { BackupsDialog } from './components/BackupsDialog';
 import { SchemaEditor } from './components/SchemaEditor';
 import { MenuBar } from './components/MenuBar';
 import { SpanPanel } from './components/SpanPanel';
@@ -49,6 +50,9 @@ import { confirmAction, dialogStore, promptText, showMessage } from './state/dia
 
 
 /** Whether a key event comes from the article (or nothing in particular): the page, or the editor's area. */
+/** The keys a read-only corpus still answers: moving between spans, closing, help. */
+const READ_ONLY_KEYS = new Set(['Tab', 'Escape', 'j', 'J', 'k', 'K', '?', '/', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
+
 function isTextArea(target: EventTarget | null): boolean {
   if (target === document.body || target === document.documentElement || target === null) return true;
   return target instanceof Element && target.closest('.editor-scroll') !== null;
@@ -65,6 +69,13 @@ export function App() {
   const [spans, setSpans] = useState<SpanList>(NO_SPANS);
   const [selectedSpanId, setSelectedSpanId] = useState<string | null>(null);
   const [mode, setMode] = useState<EditorMode>('annotate');
+  const readOnly = corpus?.readOnly ?? false;
+  const readOnlyRef = useRef(readOnly);
+  readOnlyRef.current = readOnly;
+  // A read-only corpus opens in annotate mode, where the text is not editable.
+  useEffect(() => {
+    if (readOnly) setMode('annotate');
+  }, [readOnly]);
   const [saveStatus] = useState(() => new SaveStatusStore());
   const [settings, setSettings] = useState<Settings | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -73,7 +84,7 @@ export function App() {
     span: null,
     linking: null,
   });
-  const [overlay, setOverlay] = useState<'help' | 'find' | 'schema' | 'export' | null>(null);
+  const [overlay, setOverlay] = useState<'help' | 'find' | 'schema' | 'export' | 'backups' | null>(null);
   const overlayRef = useRef(overlay);
   overlayRef.current = overlay;
 
@@ -176,6 +187,41 @@ export function App() {
   );
   loadCorpusRef.current = loadCorpus;
 
+  /** Restores a backup (as a new file beside the corpus it was taken of) and opens it. */
+  const restoreBackup = useCallback(
+    async (backup: string, corpusPath?: string): Promise<void> => {
+      if (!(await saveBeforeLeaving())) return;
+      setOverlay(null);
+      await loadCorpus(await api.restoreBackup({ backup, ...(corpusPath ? { corpusPath } : {}) }));
+      setSettings(await api.getSettings({}));
+    },
+    [api, loadCorpus, saveBeforeLeaving],
+  );
+
+  /**
+   * A corpus failed its integrity check and was left as it is: offer its newest backup that is
+   * still sound (an older one when the newest is damaged too).
+   */
+  const offerBackups = useCallback(
+    async (corpusPath: string): Promise<boolean> => {
+      const backups = await api.listBackups({ corpusPath });
+      const title = t('backups.damagedTitle');
+      if (backups.length === 0) return false;
+      const when = new Date(backups[0]!.createdAt).toLocaleString(i18n.language);
+      if (!(await confirmAction(title, [t('backups.damagedOffer', { path: corpusPath, when })], t('backups.openBackup')))) return true;
+      for (const [i, backup] of backups.entries()) {
+        try {
+          await restoreBackup(backup.path, corpusPath);
+          return true;
+        } catch (e) {
+          if ((e as { reason?: { key?: string } }).reason?.key !== 'error.backupDamaged' || i === backups.length - 1) throw e;
+        }
+      }
+      return true;
+    },
+    [api, i18n, restoreBackup, t],
+  );
+
   // Coming back to a tab after another tab switched the corpus: follow it (saves could not land anyway).
   useEffect(() => {
     const check = () => {
@@ -201,6 +247,12 @@ export function App() {
         setSettings(s);
         applyLocale(s.locale);
         await loadCorpus(await api.corpusInfo({}));
+        // A corpus that would not open at start (Loupe opened another): say why, offer its backups.
+        for (const problem of await api.startupProblems({})) {
+          if (problem.damaged && !(await offerBackups(problem.path))) {
+            await showMessage(t('backups.damagedTitle'), [t('backups.damagedNoBackup', { path: problem.path })]);
+          } else if (!problem.damaged) await showMessage(t('dialog.openTitle'), [problem.reason ? t(problem.reason.key, problem.reason.params) : problem.message]);
+        }
       } catch (e) {
         report(e);
       }
@@ -386,12 +438,30 @@ export function App() {
           case 'open-corpus':
           case 'open-recent': {
             const path = command.type === 'open-recent' ? command.path : await host.chooseCorpusToOpen();
+            const readOnly = command.type === 'open-corpus' && command.readOnly === true;
             if (path && (await saveBeforeLeaving())) {
-              await loadCorpus(await api.openCorpus({ path }));
+              try {
+                await loadCorpus(await api.openCorpus({ path, ...(readOnly ? { readOnly } : {}) }));
+              } catch (e) {
+                // A damaged corpus with backups: offer the newest; without, say what is wrong.
+                if ((e as { reason?: { key?: string } }).reason?.key !== 'error.damaged' || !(await offerBackups(path))) throw e;
+              }
               setSettings(await api.getSettings({}));
             }
             break;
           }
+          case 'save-copy': {
+            if (!corpus) break;
+            const path = await host.chooseCopyPath(`${corpus.name} copy.loupe`);
+            if (!path) break;
+            await flush();
+            const copy = await api.saveCopy({ path });
+            await showMessage(t('menu.saveCopy'), [t('copy.saved', { path: copy.path })]);
+            break;
+          }
+          case 'restore-backup':
+            if (await saveBeforeLeaving()) setOverlay('backups');
+            break;
           case 'import': {
             const files = command.folder ? await host.chooseFolderToImport() : await host.chooseFilesToImport();
             if (files) await importFiles(files, command.format ?? 'auto');
@@ -420,7 +490,7 @@ export function App() {
             }
             break;
           case 'toggle-mode':
-            setMode((m) => (m === 'annotate' ? 'edit' : 'annotate'));
+            if (!readOnlyRef.current) setMode((m) => (m === 'annotate' ? 'edit' : 'annotate'));
             break;
           case 'set-export-offsets': {
             // At once, so an export chosen right after uses the new unit; the stored value follows.
@@ -449,7 +519,7 @@ export function App() {
         report(e);
       }
     },
-    [api, applyLocale, exportAs, flush, host, importFiles, loadCorpus, report, t],
+    [api, applyLocale, corpus, exportAs, flush, host, importFiles, loadCorpus, offerBackups, report, saveBeforeLeaving, t],
   );
 
   useEffect(() => host.onMenuCommand((c) => void runCommand(c)), [host, runCommand]);
@@ -478,6 +548,8 @@ export function App() {
         }
         return;
       }
+      // A read-only corpus: moving between spans and closing things only; nothing that changes it.
+      if (readOnly && !READ_ONLY_KEYS.has(event.key)) return;
       if (!mod && !event.altKey) {
         const key = event.key;
         const open = (what: 'help' | 'find') => {
@@ -506,7 +578,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [dialogOpen, flush, inspected.linking, mode, overlay]);
+  }, [dialogOpen, flush, inspected.linking, mode, overlay, readOnly]);
 
   // Drag and drop of files anywhere on the window imports them.
   const onDrop = useCallback(
@@ -552,13 +624,22 @@ export function App() {
         labels={labels}
         mode={mode}
         hasSelectedSpan={selectedSpan !== null}
-        onTag={(label, fragment) => (fragment ? editorRef.current?.addFragment(label) : editorRef.current?.tag(label))}
+        onTag={(label, fragment) => {
+          if (readOnly) return;
+          if (fragment) editorRef.current?.addFragment(label);
+          else editorRef.current?.tag(label);
+        }}
         onHelp={() => setOverlay('help')}
-        onModeChange={setMode}
-        onRemove={() => editorRef.current?.removeSelectedSpan()}
+        onModeChange={(m) => !readOnly && setMode(m)}
+        onRemove={() => !readOnly && editorRef.current?.removeSelectedSpan()}
         onUndo={() => editorRef.current?.undo()}
         onRedo={() => editorRef.current?.redo()}
       />
+      {readOnly && (
+        <div className="read-only-banner" role="status">
+          {t('readOnly.banner')}
+        </div>
+      )}
       {error && (
         <div className="error-banner" role="alert">
           <span>{error}</span>
@@ -666,6 +747,13 @@ export function App() {
             setOverlay(null);
             void exportAs(scope, format, filter).catch(report);
           }}
+        />
+      )}
+      {overlay === 'backups' && (
+        <BackupsDialog
+          api={api}
+          onClose={() => setOverlay(null)}
+          onRestore={(backup) => void restoreBackup(backup.path).catch(report)}
         />
       )}
       <DialogHost />

@@ -16,6 +16,10 @@ export const API_METHOD_NAMES = [
   'openCorpus',
   'createCorpus',
   'updateSchema',
+  'saveCopy',
+  'listBackups',
+  'restoreBackup',
+  'startupProblems',
   'getSettings',
   'updateSettings',
 ] as const satisfies readonly (keyof LoupeApi)[];

@@ -24,6 +24,8 @@ import type {
   SchemaUpdateResult,
   SaveResult,
   Settings,
+  BackupInfo,
+  StartupProblem,
 } from './types';
 import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
 import { NOTE_MAX } from './schema';
@@ -40,13 +42,25 @@ export interface LoupeApi {
   /** Imports files, each in its own transaction; the format of each is detected unless `format` is given. */
   importFiles(args: { files: ImportFile[]; format?: ImportFormat | 'auto' }): Promise<ImportReport>;
   exportCorpus(args: ExportRequest): Promise<ExportResult>;
-  openCorpus(args: { path: string }): Promise<CorpusInfo>;
+  /** Opens a corpus; `readOnly` opens it without ever writing to it (a file Loupe may not write opens so anyway). */
+  openCorpus(args: { path: string; readOnly?: boolean }): Promise<CorpusInfo>;
   createCorpus(args: { path: string }): Promise<CorpusInfo>;
   /**
    * Replaces the corpus schema. When the change would delete spans, attribute values or links and
    * `confirmDeletes` is not set, nothing is written and the result (applied: false) says what would go.
    */
   updateSchema(args: { corpusId: string; schema: SchemaDraft; confirmDeletes?: boolean }): Promise<SchemaUpdateResult>;
+  /** Writes a standalone copy of the open corpus to `path` (File › Save a copy); the open corpus stays open. */
+  saveCopy(args: { path: string }): Promise<{ path: string }>;
+  /** The backups of the open corpus, or of the corpus at `corpusPath` (one that no longer opens), newest first. */
+  listBackups(args: { corpusPath?: string }): Promise<BackupInfo[]>;
+  /**
+   * Restores a backup as a new corpus file beside the corpus it was taken of (never over it) and
+   * opens that file.
+   */
+  restoreBackup(args: { backup: string; corpusPath?: string }): Promise<CorpusInfo>;
+  /** Corpora that could not be opened at start, for the UI to tell the user (and offer their backups). */
+  startupProblems(args: Record<string, never>): Promise<StartupProblem[]>;
   getSettings(args: Record<string, never>): Promise<Settings>;
   updateSettings(args: { locale?: Locale | null; exportOffsets?: OffsetUnit }): Promise<Settings>;
 }
@@ -58,10 +72,20 @@ export type ApiResult<K extends ApiMethod> = Awaited<ReturnType<LoupeApi[K]>>;
 const none = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
 const docId = z.number().int().positive();
 const offset = z.number().int().nonnegative();
-const path = z.string().min(1, 'a path is required').max(4096);
+const path = z
+  .string()
+  .min(1, 'a path is required')
+  .max(4096)
+  // The file system would cut the path at a NUL and write somewhere else than the path says.
+  .refine((p) => !p.includes('\u0000'), 'a path cannot contain a NUL character')
+  .refine((p) => !/[\\/]$/.test(p), 'a path must end with a file name, not a folder separator');
 
-const spanId = z.string().min(1).max(200);
-const name = z.string().min(1).max(100);
+// A surrogate half on its own does not survive SQLite's UTF-8 (it becomes U+FFFD): two ids that
+// differ only there would be one row, and one span would silently replace the other.
+const wholeCharacters = (s: string): boolean => !/\p{Cs}/u.test(s);
+const HALF_CHARACTER = 'contains half of a character (a lone surrogate)';
+const spanId = z.string().min(1).max(200).refine(wholeCharacters, HALF_CHARACTER);
+const name = z.string().min(1).max(100).refine(wholeCharacters, HALF_CHARACTER);
 const attrValue = z.union([z.string().max(10_000), z.number().finite(), z.boolean()]);
 const fragment = z.tuple([offset, offset]);
 
@@ -79,7 +103,8 @@ const spanInput = z
   .refine((s) => s.end > s.start, { message: 'a span must end after it starts' })
   .refine(
     (s) =>
-      !s.fragments ||
+      // An empty list is reported by min(1); zod still runs this refinement on it.
+      !s.fragments?.length ||
       (s.fragments[0]![0] === s.start &&
         s.fragments[s.fragments.length - 1]![1] === s.end &&
         s.fragments.every(([a, b], i) => b > a && (i === 0 || a > s.fragments![i - 1]![1]))),
@@ -172,7 +197,7 @@ export const apiSchemas = {
       files: z
         .array(
           z
-            .object({ name: z.string().min(1).max(1024), data: z.instanceof(Uint8Array), error: z.string().max(2000).optional() })
+            .object({ name: z.string().min(1).max(1024), data: z.instanceof(Uint8Array), error: z.string().min(1, 'an error must say what went wrong').max(2000).optional() })
             .strict(),
         )
         .min(1, 'no files to import'),
@@ -195,11 +220,15 @@ export const apiSchemas = {
         .optional(),
     })
     .strict(),
-  openCorpus: z.object({ path }).strict(),
+  openCorpus: z.object({ path, readOnly: z.boolean().optional() }).strict(),
   createCorpus: z.object({ path }).strict(),
   updateSchema: z
     .object({ corpusId: z.string().min(1).max(100), schema: schemaDraft, confirmDeletes: z.boolean().optional() })
     .strict(),
+  saveCopy: z.object({ path }).strict(),
+  listBackups: z.object({ corpusPath: path.optional() }).strict(),
+  restoreBackup: z.object({ backup: path, corpusPath: path.optional() }).strict(),
+  startupProblems: none,
   getSettings: none,
   updateSettings: z
     .object({
@@ -228,12 +257,60 @@ export class ApiError extends Error {
 /** Validates a method's argument; throws an ApiError naming the method and the bad field. */
 export function parseArgs<K extends ApiMethod>(method: K, raw: unknown): ApiArgs<K> {
   if (!Object.hasOwn(apiSchemas, method)) throw new ApiError(`unknown method: ${String(method)}`, 'not-found');
-  const result = (apiSchemas[method] as z.ZodType).safeParse(raw ?? {});
+  const result = (apiSchemas[method] as z.ZodType).safeParse(raw ?? {}, {
+    // zod says "expected string, received undefined" for a field that is not there.
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required' : undefined),
+  });
+  const invalid = (issues: string[]) => {
+    const shown = issues.slice(0, ISSUES_SHOWN).join('; ');
+    const more = issues.length > ISSUES_SHOWN ? `; and ${issues.length - ISSUES_SHOWN} more` : '';
+    return new ApiError(`${method}: invalid argument (${shown}${more})`, 'invalid-argument');
+  };
   if (!result.success) {
-    const issues = result.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : 'argument'}: ${i.message}`)
-      .join('; ');
-    throw new ApiError(`${method}: invalid argument (${issues})`, 'invalid-argument');
+    throw invalid(result.error.issues.map((i) => `${clip(where(i.path), 80)}: ${clip(i.message, 200)}`));
   }
+  const stray = strayValue(raw, result.data);
+  if (stray) throw invalid([stray]);
   return result.data as ApiArgs<K>;
+}
+
+/** How many problems an error message lists; a list of a hundred thousand helps nobody. */
+const ISSUES_SHOWN = 5;
+
+/** `text` cut to `max` characters: a message never echoes a huge key or value back. */
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+const where = (at: readonly PropertyKey[]): string => (at.length ? at.map(String).join('.') : 'argument');
+
+/**
+ * What zod lets through that no caller means, in words: an object that is not plain data (zod
+ * reads a Date, Map, Set, RegExp or bytes as `{}`), or a `__proto__` key (a record drops it
+ * silently). `parsed` is zod's output at the same place. Only called on an argument zod accepted,
+ * so its depth is the schema's.
+ */
+function strayValue(value: unknown, parsed: unknown, at: (string | number)[] = []): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  // Bytes are data where the schema wants bytes; elsewhere zod reads an empty Uint8Array as `{}`.
+  if (value instanceof Uint8Array) return parsed instanceof Uint8Array ? null : `${clip(where(at), 80)}: expected an object, received bytes`;
+  const inner = (key: string | number): unknown => (parsed !== null && typeof parsed === 'object' ? (parsed as Record<string | number, unknown>)[key] : undefined);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = strayValue(value[i], inner(i), [...at, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    const kind = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    // A plain object behind a plain object: what `o["__proto__"] = {...}` makes of a JSON key.
+    if (kind === 'Object') return `${clip(where(at), 80)}: a "__proto__" key is not allowed`;
+    return `${clip(where(at), 80)}: expected an object, received ${typeof kind === 'string' && kind ? kind : 'another kind of value'}`;
+  }
+  if (Object.hasOwn(value, '__proto__')) return `${clip(where(at), 80)}: a "__proto__" key is not allowed`;
+  for (const [key, v] of Object.entries(value)) {
+    const found = strayValue(v, inner(key), [...at, key]);
+    if (found) return found;
+  }
+  return null;
 }

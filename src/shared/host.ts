@@ -8,7 +8,9 @@ import type { ExportFormat, ImportFile, ImportFormat, Locale, OffsetUnit } from 
 /** A command from a native menu (or the in-page menu of the browser build). */
 export type MenuCommand =
   | { type: 'new-corpus' }
-  | { type: 'open-corpus' }
+  | { type: 'open-corpus'; readOnly?: boolean }
+  | { type: 'save-copy' }
+  | { type: 'restore-backup' }
   | { type: 'open-recent'; path: string }
   | { type: 'import'; format?: ImportFormat | 'auto'; folder?: boolean }
   | { type: 'export-dialog' }
@@ -28,6 +30,8 @@ export interface HostBridge {
   chooseCorpusToOpen(): Promise<string | null>;
   /** Asks where to create a new corpus file; null when cancelled. */
   chooseCorpusToCreate(): Promise<string | null>;
+  /** Asks where to save a copy of the corpus (File › Save a copy); null when cancelled. */
+  chooseCopyPath(defaultName: string): Promise<string | null>;
   /** Asks for files to import and returns their bytes; null when cancelled. */
   chooseFilesToImport(): Promise<ImportFile[] | null>;
   /** Asks for a folder and returns every file under it (names relative to the folder's parent); null when cancelled. */

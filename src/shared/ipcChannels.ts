@@ -12,6 +12,7 @@ export const ipcChannel = (method: ApiMethod): string => `loupe:${method}`;
 export const HOST_CHANNELS = {
   chooseCorpusToOpen: 'loupe:host:chooseCorpusToOpen',
   chooseCorpusToCreate: 'loupe:host:chooseCorpusToCreate',
+  chooseCopyPath: 'loupe:host:chooseCopyPath',
   chooseFilesToImport: 'loupe:host:chooseFilesToImport',
   chooseFolderToImport: 'loupe:host:chooseFolderToImport',
   chooseExportPath: 'loupe:host:chooseExportPath',

@@ -182,6 +182,27 @@ export interface CorpusInfo {
   labels: Label[];
   linkTypes: LinkType[];
   documentCount: number;
+  /** Opened read-only (a file Loupe may not write, or opened so on purpose): nothing is saved. */
+  readOnly: boolean;
+}
+
+/** A backup of a corpus, kept in the data folder (see File › Restore from backup). */
+export interface BackupInfo {
+  path: string;
+  /** When it was taken (ISO 8601, UTC). */
+  createdAt: string;
+  /** Its size in bytes. */
+  size: number;
+}
+
+/** A corpus that could not be opened at start (Loupe opened another instead), and its backups. */
+export interface StartupProblem {
+  path: string;
+  message: string;
+  reason?: ErrorReason;
+  /** The file failed its integrity check: its backups (newest first) may bring the work back. */
+  damaged: boolean;
+  backups: BackupInfo[];
 }
 
 /** One file handed to the importer: its name and raw bytes. */

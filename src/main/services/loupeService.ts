@@ -4,8 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
+import type { BackupInfo, StartupProblem } from '../../shared/types';
 import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
 import { writeCsvExport, writeExportFile } from '../formats/export';
 import { DecodeError } from '../formats/decode';
@@ -15,6 +17,7 @@ import { CorpusStore, StoreError } from '../store/corpusStore';
 import { NewerSchemaError } from '../store/migrations';
 import { seedSampleCorpus } from './sampleCorpus';
 import { SettingsStore } from './settingsStore';
+import { BACKUPS_KEPT, BACKUP_INTERVAL_MS, changedSinceBackup, checkFile, copyDatabase, isInside, listBackups, restoredPath, takeBackup } from './backups';
 
 export interface LoupeService extends LoupeApi {
   /** Closes the corpus; the service must not be used afterwards. */
@@ -26,6 +29,11 @@ export interface ServiceOptions {
   dataDir: string;
   /** Open this corpus instead of the most recent one (created if missing). */
   corpusPath?: string;
+  /**
+   * Rolling backups (on open when the corpus changed since its last one, then every `intervalMs`
+   * while it changes), in `dir` (default: `<dataDir>/backups`), the newest `keep` kept. false: none.
+   */
+  backups?: false | { dir?: string; keep?: number; intervalMs?: number };
 }
 
 /** The file name of the corpus a new user starts with. */
@@ -36,6 +44,20 @@ function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof StoreError) return new ApiError(error.message, error.code, error.reason);
   if (error instanceof CorpusOpenError) return new ApiError(error.message, 'io', error.reason);
+  if (error instanceof Database.SqliteError) {
+    if (error.code.startsWith('SQLITE_READONLY')) {
+      return new ApiError('this corpus is open read-only; nothing was saved', 'conflict', { key: 'error.readOnly' });
+    }
+    if (error.code.startsWith('SQLITE_BUSY') || error.code.startsWith('SQLITE_LOCKED')) {
+      return new ApiError('the corpus is busy: another Loupe window or the loupe command is writing to it; nothing was saved, try again', 'conflict', {
+        key: 'error.busy',
+      });
+    }
+    if (error.code.startsWith('SQLITE_FULL')) return new ApiError('the disk is full; nothing was saved', 'io', { key: 'error.diskFull' });
+    if (error.code.startsWith('SQLITE_CORRUPT')) {
+      return new ApiError(`the corpus file is damaged (${error.message}); nothing was saved`, 'io', { key: 'error.damagedNow' });
+    }
+  }
   if (error instanceof NewerSchemaError) {
     return new ApiError(error.message, 'io', { key: 'error.newerCorpus', params: { version: error.found } });
   }
@@ -61,9 +83,9 @@ export function openedDocument(doc: LoupeDocument): OpenedDocument {
   };
 }
 
-export function openCorpusStore(file: string, options: { create: boolean }): CorpusStore {
+export function openCorpusStore(file: string, options: { create: boolean; readOnly?: boolean }): CorpusStore {
   const store = CorpusStore.open(file, options);
-  if (store.labels().length === 0) store.addToSchema(defaultSchema());
+  if (store.labels().length === 0 && !store.readOnly) store.addToSchema(defaultSchema());
   return store;
 }
 
@@ -126,6 +148,9 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const settings = new SettingsStore(options.dataDir);
   const defaultPath = path.join(options.dataDir, DEFAULT_CORPUS_NAME);
+  const backupsRoot = options.backups === false ? null : (options.backups?.dir ?? path.join(options.dataDir, 'backups'));
+  const backupsKept = (options.backups || undefined)?.keep ?? BACKUPS_KEPT;
+  const problems: StartupProblem[] = [];
 
   const openInitial = (): CorpusStore => {
     if (options.corpusPath) return openCorpusStore(path.resolve(options.corpusPath), { create: true });
@@ -133,8 +158,18 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     if (recent) {
       try {
         return openCorpusStore(recent, { create: false });
-      } catch {
-        // A recent corpus that no longer opens must not keep the app from starting: fall back to the default.
+      } catch (error) {
+        // A recent corpus that no longer opens must not keep the app from starting: the default
+        // opens, and the UI tells the user (offering the backups of a damaged one).
+        const damaged = error instanceof CorpusOpenError && error.damaged;
+        const apiError = toApiError(error);
+        problems.push({
+          path: recent,
+          message: apiError.message,
+          ...(apiError.reason ? { reason: apiError.reason } : {}),
+          damaged,
+          backups: backupsRoot ? listBackups(backupsRoot, recent) : [],
+        });
       }
     }
     const fresh = !fs.existsSync(defaultPath);
@@ -146,6 +181,38 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   let store = openInitial();
   settings.addRecent(store.path);
 
+  // Backups: one when a corpus opens that changed since its newest, then one every interval while
+  // it changes. They run on the open connection, between calls; a failed one is logged, never
+  // in the way of the user's work.
+  let changed = false;
+  let backingUp: Promise<unknown> | undefined;
+  const backup = (force: boolean): void => {
+    if (!backupsRoot || store.readOnly || backingUp) return;
+    if (!force && !changed) return;
+    if (force && !changedSinceBackup(backupsRoot, store.path)) return;
+    changed = false;
+    const db = store.db;
+    backingUp = takeBackup(db, backupsRoot, store.path, backupsKept)
+      .catch((error: unknown) => {
+        if (db.open) console.error(`[loupe] backup of ${store.path} failed:`, error);
+      })
+      .finally(() => (backingUp = undefined));
+  };
+  backup(true);
+  const timer = backupsRoot ? setInterval(() => backup(false), (options.backups || undefined)?.intervalMs ?? BACKUP_INTERVAL_MS) : undefined;
+  timer?.unref();
+
+  /**
+   * Runs a change to the corpus: refused at once, in words, when it is open read-only; marks the
+   * corpus as changed (for the next periodic backup) once `work` succeeded.
+   */
+  const changes = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    if (store.readOnly) throw new ApiError('this corpus is open read-only; nothing was saved', 'conflict', { key: 'error.readOnly' });
+    const result = await work();
+    changed = true;
+    return result;
+  };
+
   const info = (): CorpusInfo => ({
     id: store.id,
     path: store.path,
@@ -153,14 +220,21 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     labels: store.labels(),
     linkTypes: store.linkTypes(),
     documentCount: store.documentCount(),
+    readOnly: store.readOnly,
   });
 
   const switchTo = (next: CorpusStore): CorpusInfo => {
     store.close();
     store = next;
+    changed = false;
     settings.addRecent(store.path);
+    backup(true);
     return info();
   };
+
+  /** The backups of `corpusPath` (default: the open corpus). */
+  const backupsOf = (corpusPath: string | undefined): BackupInfo[] =>
+    backupsRoot ? listBackups(backupsRoot, path.resolve(corpusPath ?? store.path)) : [];
 
   const api: LoupeService = {
     corpusInfo: async () => info(),
@@ -172,12 +246,12 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
           key: 'error.corpusNotOpen',
         });
       }
-      return store.saveDocument(req);
+      return changes(() => store.saveDocument(req));
     },
-    deleteDocument: async ({ id }) => store.deleteDocument(id),
-    importFiles: async ({ files, format }) => importFilesInto(store, files, { format }),
+    deleteDocument: async ({ id }) => changes(() => store.deleteDocument(id)),
+    importFiles: async ({ files, format }) => changes(() => importFilesInto(store, files, { format })),
     exportCorpus: async (req) => exportFrom(store, req),
-    openCorpus: async ({ path: file }) => switchTo(openCorpusStore(path.resolve(file), { create: false })),
+    openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(path.resolve(file), { create: false, readOnly })),
     createCorpus: async ({ path: file }) => {
       const target = path.resolve(file.endsWith('.loupe') ? file : `${file}.loupe`);
       if (fs.existsSync(target)) {
@@ -195,12 +269,67 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
           key: 'error.corpusNotOpen',
         });
       }
-      const result = store.updateSchema(schema, { confirmDeletes });
+      const result = await changes(() => store.updateSchema(schema, { confirmDeletes }));
       return { ...result, corpus: info() };
     },
+    saveCopy: async ({ path: file }) => {
+      const target = path.resolve(file);
+      if (target === store.path) {
+        throw new ApiError('a copy cannot replace the corpus it is a copy of; choose another name', 'invalid-argument', {
+          key: 'error.copyOverSelf',
+        });
+      }
+      try {
+        await copyDatabase(store.db, target);
+      } catch (error) {
+        throw new ApiError(`could not save a copy to ${target}: ${error instanceof Error ? error.message : String(error)}`, 'io', {
+          key: 'error.cannotCopy',
+          params: { path: target },
+        });
+      }
+      return { path: target };
+    },
+    listBackups: async ({ corpusPath }) => backupsOf(corpusPath),
+    restoreBackup: async ({ backup: file, corpusPath }) => {
+      const chosen = backupsOf(corpusPath).find((b) => path.resolve(b.path) === path.resolve(file));
+      if (!backupsRoot || !chosen || !isInside(backupsRoot, chosen.path)) {
+        throw new ApiError(`${file} is not a backup of this corpus`, 'not-found', { key: 'error.noSuchBackup' });
+      }
+      const problem = checkFile(chosen.path);
+      if (problem) {
+        throw new ApiError(`the backup of ${chosen.createdAt} is damaged too (${problem}); choose an older one`, 'io', {
+          key: 'error.backupDamaged',
+          params: { when: chosen.createdAt },
+        });
+      }
+      // Never over the corpus itself: beside it, under a new name; the original stays as it is.
+      const target = restoredPath(corpusPath ?? store.path, chosen);
+      const tmp = `${target}.${process.pid}.tmp`;
+      try {
+        fs.copyFileSync(chosen.path, tmp, fs.constants.COPYFILE_EXCL);
+        const fd = fs.openSync(tmp, 'r+');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, target);
+      } catch (error) {
+        fs.rmSync(tmp, { force: true });
+        throw error;
+      }
+      const info = switchTo(openCorpusStore(target, { create: false }));
+      const done = problems.findIndex((p) => corpusPath !== undefined && path.resolve(p.path) === path.resolve(corpusPath));
+      if (done >= 0) problems.splice(done, 1);
+      return info;
+    },
+    startupProblems: async () => problems,
     getSettings: async () => settings.get(),
     updateSettings: async (changes) => settings.update(changes),
-    close: () => store.close(),
+    close: () => {
+      if (timer) clearInterval(timer);
+      store.close();
+    },
   };
 
   // Every contract method answers with an ApiError, whatever went wrong below it.

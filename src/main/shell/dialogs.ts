@@ -161,6 +161,17 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
     return result.canceled || !result.filePath ? null : withExtension(result.filePath, CORPUS_EXTENSION);
   });
 
+  handleTrusted(HOST_CHANNELS.chooseCopyPath, isTrusted, async (event, defaultName: unknown) => {
+    const name = typeof defaultName === 'string' && defaultName ? path.basename(defaultName) : `Corpus.${CORPUS_EXTENSION}`;
+    const result = await showSave(event, {
+      title: t('dialog.copyTitle'),
+      defaultPath: path.join(app.getPath('documents'), withExtension(name, CORPUS_EXTENSION)),
+      filters: corpusFilters(),
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    return result.canceled || !result.filePath ? null : withExtension(result.filePath, CORPUS_EXTENSION);
+  });
+
   handleTrusted(HOST_CHANNELS.chooseFilesToImport, isTrusted, async (event) => {
     const result = await showOpen(event, {
       title: t('dialog.importTitle'),

@@ -49,10 +49,13 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
     submenu: [
       { label: t('menu.newCorpus'), accelerator: 'CmdOrCtrl+N', click: command({ type: 'new-corpus' }) },
       { label: t('menu.openCorpus'), accelerator: 'CmdOrCtrl+O', click: command({ type: 'open-corpus' }) },
+      { label: t('menu.openReadOnly'), click: command({ type: 'open-corpus', readOnly: true }) },
       {
         label: t('menu.openRecent'),
         submenu: recent.length > 0 ? recent : [{ label: t('menu.noRecent'), enabled: false }],
       },
+      { label: t('menu.saveCopy'), click: command({ type: 'save-copy' }) },
+      { label: t('menu.restoreBackup'), click: command({ type: 'restore-backup' }) },
       { type: 'separator' },
       { label: t('menu.import'), accelerator: 'CmdOrCtrl+I', click: command({ type: 'import' }) },
       { label: t('menu.importFolder'), click: command({ type: 'import', folder: true }) },

@@ -317,6 +317,11 @@ export class CorpusStore {
    */
   readonly id: string = randomUUID();
 
+  /** Opened read-only (a file Loupe may not write, or asked for): every write is refused by SQLite. */
+  get readOnly(): boolean {
+    return this.db.readonly;
+  }
+
   /** The corpus name: its stored name, else the file name without extension. */
   get name(): string {
     return this.statements.getMeta.get('name')?.value ?? path.basename(this.path).replace(/\.loupe$/i, '');
@@ -359,7 +364,7 @@ export class CorpusStore {
       }
       const problems = schemaProblems(this.schema());
       if (problems.length) throw new StoreError(`the schema is not valid: ${problems.join('; ')}`);
-    })();
+    }).immediate();
   }
 
   /** Adds labels that the corpus does not have yet, after the existing ones. */
@@ -464,10 +469,14 @@ export class CorpusStore {
       }
       if (doc.links?.length) this.writeLinks(id, doc.links, stamp);
       return id;
-    })();
+    }).immediate();
   }
 
-  /** Applies an incremental save in one transaction: nothing is written unless all of it is valid. */
+  /**
+   * Applies an incremental save in one transaction: nothing is written unless all of it is valid.
+   * Write transactions here are IMMEDIATE: they wait for another process's writer (busy timeout)
+   * before reading, instead of failing when a read turns into a write.
+   */
   saveDocument(req: Omit<SaveDocumentRequest, 'corpusId'>): SaveResult {
     return this.db.transaction(() => {
       const row = this.statements.document.get(req.id);
@@ -530,7 +539,7 @@ export class CorpusStore {
         ? this.statements.touch.get(stamp, req.id)!
         : this.statements.touchTitle.get(stamp, req.id)!;
       return { revision: touched.revision, status: touched.status, updatedAt: stamp };
-    })();
+    }).immediate();
   }
 
   /** Applies a text splice and shifts the document's spans by the shared rule; returns the new text. */
@@ -689,7 +698,7 @@ export class CorpusStore {
       // refused as a conflict that asks them to reopen, not rejected for an unknown label again and again.
       if (!onlyAdds(current, draft)) this.db.prepare('UPDATE documents SET revision = revision + 1').run();
       return { applied: true, impact };
-    })();
+    }).immediate();
   }
 
   close(): void {
@@ -711,9 +720,9 @@ export class CorpusStore {
         throw new StoreError(`span ${s.id} ends at ${s.end}, past the end of the text (${textLength} characters)`);
       }
       const fragments = fragmentsOf(s);
-      const ordered = fragments.every(
-        ([a, b], i) => Number.isInteger(a) && Number.isInteger(b) && b > a && (i === 0 || a > fragments[i - 1]![1]),
-      );
+      const ordered =
+        fragments.length > 0 &&
+        fragments.every(([a, b], i) => Number.isInteger(a) && Number.isInteger(b) && b > a && (i === 0 || a > fragments[i - 1]![1]));
       if (!ordered || fragments[0]![0] !== s.start || fragments[fragments.length - 1]![1] !== s.end) {
         throw new StoreError(`span ${s.id} has fragments that are not sorted, apart, and within ${s.start}–${s.end}`);
       }

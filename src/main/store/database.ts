@@ -3,6 +3,8 @@
  * anything is written, then set the pragmas and run pending migrations.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorReason } from '../../shared/errors';
 import { migrate, NewerSchemaError, SCHEMA_VERSION } from './migrations';
@@ -17,6 +19,8 @@ export class CorpusOpenError extends Error {
   constructor(
     message: string,
     readonly reason?: ErrorReason,
+    /** The file is a Loupe corpus that failed its integrity check: a backup may bring it back. */
+    readonly damaged = false,
   ) {
     super(message);
     this.name = 'CorpusOpenError';
@@ -26,6 +30,11 @@ export class CorpusOpenError extends Error {
 export interface OpenOptions {
   /** Create the file when it does not exist. */
   create: boolean;
+  /**
+   * Open without ever writing to the file. A file (or folder) Loupe may not write to is opened this
+   * way without being asked.
+   */
+  readOnly?: boolean;
 }
 
 function checkHeader(path: string): void {
@@ -46,7 +55,10 @@ function checkHeader(path: string): void {
 function describeOpenError(path: string, error: unknown): Error {
   if (error instanceof CorpusOpenError || error instanceof NewerSchemaError) return error;
   const message = (error as Error).message;
-  if (/not a database|malformed|file is encrypted/i.test(message)) {
+  if (/malformed/i.test(message)) {
+    return new CorpusOpenError(`${path} is damaged (${message}).`, { key: 'error.damaged', params: { path } }, true);
+  }
+  if (/not a database|file is encrypted/i.test(message)) {
     return new CorpusOpenError(`${path} is damaged or not a Loupe corpus (${message}).`, { key: 'error.damaged', params: { path } });
   }
   return new CorpusOpenError(`cannot open ${path}: ${message}`, { key: 'error.cannotOpen', params: { path, detail: message } });
@@ -56,7 +68,7 @@ function describeOpenError(path: string, error: unknown): Error {
 function inspect(path: string): number {
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openForReading(path);
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
@@ -64,6 +76,7 @@ function inspect(path: string): number {
       throw new CorpusOpenError(`${path} is an SQLite database but not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
     }
     if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
+    if (appId === LOUPE_APPLICATION_ID) checkIntegrity(db, path);
     return version;
   } catch (error) {
     throw describeOpenError(path, error);
@@ -72,7 +85,99 @@ function inspect(path: string): number {
   }
 }
 
-/** Opens (or creates) a corpus database at the current schema version. */
+/**
+ * Refuses a corpus that fails `PRAGMA integrity_check`: opening it for writing could spread the
+ * damage, so the user is offered a backup instead and the file stays as it is.
+ */
+function checkIntegrity(db: Database.Database, path: string): void {
+  const problems = (db.pragma('integrity_check(5)') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  throw new CorpusOpenError(
+    `${path} is damaged: it fails SQLite's integrity check (${problems.join('; ')}). The file was not changed.`,
+    { key: 'error.damaged', params: { path } },
+    true,
+  );
+}
+
+/**
+ * A read-only connection to an existing file. SQLite reads a WAL-mode file only with its `-shm`
+ * index beside it, which it cannot create in a folder Loupe may not write to: such a file is read
+ * from a snapshot copy (with its write-ahead log) in the temporary folder, removed on close.
+ */
+function openForReading(path: string): Database.Database {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    if (!refusedWriting(error)) throw error;
+  }
+  const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'loupe-read-only-'));
+  try {
+    const copy = nodePath.join(dir, 'corpus.loupe');
+    fs.copyFileSync(path, copy);
+    if (fs.existsSync(`${path}-wal`)) fs.copyFileSync(`${path}-wal`, `${copy}-wal`);
+    const db = new Database(copy, { readonly: true, fileMustExist: true });
+    const close = db.close.bind(db);
+    db.close = () => {
+      close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      return db;
+    };
+    return db;
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** True when Loupe may write the file and create its journal files next to it. */
+function writable(path: string): boolean {
+  try {
+    fs.accessSync(path, fs.constants.W_OK);
+    fs.accessSync(nodePath.dirname(path), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SQLite could not open the file for writing (permissions, a read-only disk). */
+function refusedWriting(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(SQLITE_READONLY|SQLITE_CANTOPEN|SQLITE_PERM|SQLITE_AUTH|EACCES|EPERM|EROFS)/.test(code);
+}
+
+/** Opens an existing corpus read-only: no pragma that writes, no migration. */
+function openReadOnly(path: string, version: number): Database.Database {
+  if (fs.statSync(path).size === 0) {
+    throw new CorpusOpenError(`${path} is empty, not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
+  }
+  if (version < SCHEMA_VERSION) {
+    throw new CorpusOpenError(
+      `${path} was written by an older Loupe and must be upgraded before it opens, which a read-only file cannot be. Copy it to a folder you can write to, then open the copy.`,
+      { key: 'error.readOnlyOld', params: { path } },
+    );
+  }
+  let db: Database.Database;
+  try {
+    db = openForReading(path);
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/**
+ * Opens (or creates) a corpus database at the current schema version. An existing file that Loupe
+ * may not write to opens read-only (`db.readonly`); so does any file when `options.readOnly` is set.
+ */
 export function openDatabase(path: string, options: OpenOptions): Database.Database {
   const exists = fs.existsSync(path);
   if (!exists && !options.create) throw new CorpusOpenError(`no corpus at ${path}.`, { key: 'error.noCorpus', params: { path } });
@@ -83,10 +188,12 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   // The checks run on a read-only connection: closing a read-write one would checkpoint a pending
   // WAL into the file, and a foreign or newer corpus must be left exactly as it was.
   const version = exists && fs.statSync(path).size > 0 ? inspect(path) : 0;
+  if (exists && (options.readOnly || !writable(path))) return openReadOnly(path, version);
   let db: Database.Database;
   try {
     db = new Database(path, { fileMustExist: !options.create });
   } catch (error) {
+    if (exists && refusedWriting(error)) return openReadOnly(path, version);
     throw describeOpenError(path, error);
   }
   try {
@@ -105,6 +212,8 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
     return db;
   } catch (error) {
     db.close();
+    // A disk mounted read-only lets the file open but refuses the first write.
+    if (exists && refusedWriting(error)) return openReadOnly(path, version);
     throw describeOpenError(path, error);
   }
 }

@@ -54,9 +54,12 @@ export function MenuBar({ recent, locale, exportOffsets, hasDocument, onCommand 
       items: [
         { label: t('menu.newCorpus'), command: { type: 'new-corpus' } },
         { label: t('menu.openCorpus'), command: { type: 'open-corpus' } },
+        { label: t('menu.openReadOnly'), command: { type: 'open-corpus', readOnly: true } },
         ...(recent.length
           ? recent.map((path) => ({ label: `${t('menu.openRecent')}: ${path}`, command: { type: 'open-recent', path } as MenuCommand }))
           : [{ label: t('menu.noRecent'), disabled: true }]),
+        { label: t('menu.saveCopy'), command: { type: 'save-copy' } },
+        { label: t('menu.restoreBackup'), command: { type: 'restore-backup' } },
         'separator',
         { label: t('menu.import'), command: { type: 'import' } },
         { label: t('menu.importFolder'), command: { type: 'import', folder: true } },

@@ -95,6 +95,7 @@ export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCo
     kind: 'web',
     chooseCorpusToOpen: () => promptText(t('dialog.openTitle'), t('dialog.pathLabel')),
     chooseCorpusToCreate: () => promptText(t('dialog.newTitle'), t('dialog.pathLabel'), 'corpus.loupe'),
+    chooseCopyPath: (defaultName) => promptText(t('dialog.copyTitle'), t('dialog.pathLabel'), defaultName),
     chooseFilesToImport: async () => {
       const files = await pickFiles(IMPORT_ACCEPT, true);
       return files ? readFiles(files) : null;

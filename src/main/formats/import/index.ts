@@ -175,7 +175,11 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
   return report;
 }
 
-/** Stores one parsed file in one transaction: schema additions, then its documents. */
+/**
+ * Stores one parsed file in one transaction: schema additions, then its documents. IMMEDIATE: the
+ * write lock is taken (waiting for another writer) before anything is read, so another process
+ * writing meanwhile cannot make the transaction fail halfway.
+ */
 function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, report: ImportReport): void {
   store.db.transaction(() => {
     // Span and link ids: the file's own when free, else fresh ones (links follow their spans).
@@ -228,5 +232,5 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         links: doc.links.length,
       });
     }
-  })();
+  }).immediate();
 }

@@ -1,0 +1,157 @@
+/**
+ * Rolling backups of corpora, and copies of them: SQLite's online backup API reads a consistent
+ * snapshot through the open connection (the write-ahead log included) while saves go on. Each
+ * corpus has its own folder under `<data folder>/backups`, named after its file and a hash of its
+ * path, so a backup is found even when the corpus itself no longer opens. A backup or a copy is
+ * written to a temporary file, checked, then renamed: a crash never leaves half of one.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { BackupInfo } from '../../shared/types';
+
+/** How many backups of a corpus are kept (the oldest go first). */
+export const BACKUPS_KEPT = 10;
+
+/** How often an open corpus that changed is backed up. */
+export const BACKUP_INTERVAL_MS = 10 * 60 * 1000;
+
+const BACKUP_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(-\d+)?\.loupe$/;
+
+/** The folder that holds the backups of the corpus at `corpusPath`. */
+export function backupFolder(backupsRoot: string, corpusPath: string): string {
+  const resolved = path.resolve(corpusPath);
+  const hash = createHash('sha256').update(resolved).digest('hex').slice(0, 12);
+  const stem = path.basename(resolved).replace(/\.loupe$/i, '');
+  const name = stem.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 40) || 'corpus';
+  return path.join(backupsRoot, `${name}-${hash}`);
+}
+
+/** The backups of a corpus, newest first. */
+export function listBackups(backupsRoot: string, corpusPath: string): BackupInfo[] {
+  const folder = backupFolder(backupsRoot, corpusPath);
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort()
+    .reverse()
+    .map((name) => {
+      const file = path.join(folder, name);
+      const stamp = name.slice(0, 24);
+      const createdAt = `${stamp.slice(0, 10)}T${stamp.slice(11, 13)}:${stamp.slice(14, 16)}:${stamp.slice(17, 19)}.${stamp.slice(20, 23)}Z`;
+      return { path: file, createdAt, size: fs.statSync(file).size };
+    });
+}
+
+/** True when `file` lies inside the backups folder (a path handed to restore must be one of ours). */
+export function isInside(backupsRoot: string, file: string): boolean {
+  const relative = path.relative(path.resolve(backupsRoot), path.resolve(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** `PRAGMA quick_check` on a file, read-only: null when it is sound, else what SQLite found. */
+export function checkFile(file: string): string | null {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
+    return rows.length === 1 && rows[0] === 'ok' ? null : rows.join('; ');
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Copies the database behind `db` to `target` with the online backup API: into a temporary file
+ * beside it, checked, fsynced and renamed over the target. The copy is a standalone corpus.
+ */
+export async function copyDatabase(db: Database.Database, target: string): Promise<void> {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Reading the copy back (a WAL-mode file) leaves empty -wal/-shm files beside it: they go too.
+  const sidecars = (): void => {
+    fs.rmSync(`${tmp}-wal`, { force: true });
+    fs.rmSync(`${tmp}-shm`, { force: true });
+  };
+  try {
+    await db.backup(tmp);
+    const problem = checkFile(tmp);
+    sidecars();
+    if (problem) throw new Error(`the copy failed its check (${problem})`);
+    const fd = fs.openSync(tmp, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    sidecars();
+    throw error;
+  }
+}
+
+/** A name for a backup taken now, unique in its folder. */
+function backupName(folder: string, now: Date): string {
+  const stamp = now.toISOString().replace(/:/g, '-').replace('.', '-');
+  let name = `${stamp}.loupe`;
+  for (let n = 2; fs.existsSync(path.join(folder, name)); n++) name = `${stamp}-${n}.loupe`;
+  return name;
+}
+
+/** Takes a backup of the corpus open on `db` at `corpusPath`, then keeps only the newest `keep`. */
+export async function takeBackup(db: Database.Database, backupsRoot: string, corpusPath: string, keep = BACKUPS_KEPT): Promise<BackupInfo> {
+  const folder = backupFolder(backupsRoot, corpusPath);
+  fs.mkdirSync(folder, { recursive: true });
+  const target = path.join(folder, backupName(folder, new Date()));
+  await copyDatabase(db, target);
+  const all = listBackups(backupsRoot, corpusPath);
+  for (const old of all.slice(Math.max(keep, 1))) fs.rmSync(old.path, { force: true });
+  // Temporary files of backups a crash cut short.
+  for (const name of fs.readdirSync(folder)) {
+    const match = /^\..*\.(\d+)\.[0-9a-f]{12}\.tmp(-wal|-shm)?$/.exec(name);
+    if (match && Number(match[1]) !== process.pid) fs.rmSync(path.join(folder, name), { force: true });
+  }
+  return all.find((b) => b.path === target) ?? { path: target, createdAt: new Date().toISOString(), size: fs.statSync(target).size };
+}
+
+/**
+ * True when the corpus changed since its newest backup (or has none): the file or its
+ * write-ahead log was modified after that backup was taken.
+ */
+export function changedSinceBackup(backupsRoot: string, corpusPath: string): boolean {
+  const newest = listBackups(backupsRoot, corpusPath)[0];
+  if (!newest) return true;
+  const taken = Date.parse(newest.createdAt);
+  const modified = (file: string): number => {
+    try {
+      return fs.statSync(file).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  return Math.max(modified(corpusPath), modified(`${corpusPath}-wal`)) > taken;
+}
+
+/** The newest backup that passes its check. */
+export function newestGoodBackup(backups: readonly BackupInfo[]): BackupInfo | undefined {
+  return backups.find((b) => checkFile(b.path) === null);
+}
+
+/** Where a restored backup goes: beside the corpus, under a name no file has. */
+export function restoredPath(corpusPath: string, backup: BackupInfo): string {
+  const dir = path.dirname(path.resolve(corpusPath));
+  const stem = path.basename(corpusPath).replace(/\.loupe$/i, '');
+  const when = backup.createdAt.slice(0, 16).replace('T', ' ').replace(':', '.');
+  let target = path.join(dir, `${stem} (backup ${when}).loupe`);
+  for (let n = 2; fs.existsSync(target); n++) target = path.join(dir, `${stem} (backup ${when}) ${n}.loupe`);
+  return target;
+}
