@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBridge, type Bridge } from '../../src/main/bridge/server';
 import { createLoupeService, type LoupeService } from '../../src/main/services/loupeService';
 
@@ -102,5 +104,99 @@ describe('loopback bridge', () => {
     expect(response.status).toBe(200);
     const lines = (await response.text()).trim().split('\n');
     expect(JSON.parse(lines[0]!)).toHaveProperty('text');
+  });
+});
+
+describe('loopback bridge, who may call it', () => {
+  /** A service that records calls: a refused request must not reach it. */
+  const listDocuments = vi.fn(async () => []);
+  const spyService = { listDocuments } as unknown as LoupeService;
+  let guarded: Bridge;
+  let server: http.Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const listen = vi.spyOn(http.Server.prototype, 'listen');
+    guarded = await startBridge({ service: spyService, staticDir });
+    server = listen.mock.contexts[0] as http.Server;
+    listen.mockRestore();
+    base = `http://127.0.0.1:${guarded.port}`;
+  });
+  afterAll(() => guarded.close());
+
+  const post = (headers: Record<string, string>) =>
+    fetch(`${base}/api/listDocuments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${guarded.token}`, ...headers },
+      body: '{}',
+    });
+
+  /** Sends raw bytes (any Host header, or none) and returns the status code. */
+  const rawStatus = (request: string) =>
+    new Promise<number>((resolve, reject) => {
+      const socket = net.connect(guarded.port, '127.0.0.1', () => socket.end(request));
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('end', () => resolve(Number(/^HTTP\/1\.\d (\d{3})/.exec(data)?.[1] ?? 0)));
+      socket.on('error', reject);
+    });
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(server.address()).toMatchObject({ address: '127.0.0.1', family: 'IPv4', port: guarded.port });
+  });
+
+  it('makes a new token of at least 128 random bits on every start', async () => {
+    const other = await startBridge({ service: spyService, staticDir });
+    await other.close();
+    expect(other.token).not.toBe(guarded.token);
+    for (const token of [guarded.token, other.token]) {
+      expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
+    }
+  });
+
+  it('refuses every foreign Origin before the service sees the call', async () => {
+    const port = guarded.port;
+    const foreign = [
+      'null',
+      'https://evil.example',
+      'http://evil.example',
+      'http://127.0.0.1.evil.example',
+      `http://127.0.0.1.evil.example:${port}`,
+      `http://localhost.evil.example:${port}`,
+      `http://127.0.0.1:${port + 1}`,
+      `https://127.0.0.1:${port}`,
+      `ws://127.0.0.1:${port}`,
+      `127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}.evil.example`,
+      `http://user@127.0.0.1:${port}`,
+    ];
+    for (const origin of foreign) expect((await post({ origin })).status, origin).toBe(403);
+    expect(listDocuments).not.toHaveBeenCalled();
+    expect((await post({ origin: base })).status).toBe(200);
+    expect((await post({ origin: `http://localhost:${port}` })).status).toBe(200);
+    expect(listDocuments).toHaveBeenCalledTimes(2);
+    listDocuments.mockClear();
+  });
+
+  it('refuses a foreign or missing Host even with the right token', async () => {
+    const call = (host: string) =>
+      `POST /api/listDocuments HTTP/1.1\r\n${host}authorization: Bearer ${guarded.token}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`;
+    expect(await rawStatus(call(`host: evil.example:${guarded.port}\r\n`))).toBe(421);
+    expect(await rawStatus(call(`host: 127.0.0.1:${guarded.port}.evil.example\r\n`))).toBe(421);
+    expect(await rawStatus(call('host: 127.0.0.1\r\n'))).toBe(421);
+    expect(await rawStatus(call('').replace('HTTP/1.1', 'HTTP/1.0'))).toBe(421);
+    expect(listDocuments).not.toHaveBeenCalled();
+    expect(await rawStatus(call(`host: 127.0.0.1:${guarded.port}\r\n`))).toBe(200);
+    expect(listDocuments).toHaveBeenCalledTimes(1);
+    listDocuments.mockClear();
+  });
+
+  it('refuses a wrong token before the service sees the call', async () => {
+    expect((await post({ authorization: `Bearer ${guarded.token.slice(0, -1)}x` })).status).toBe(401);
+    // the token in the page's address is for the page to read, not a way to call the API
+    const byQuery = await fetch(`${base}/api/listDocuments?token=${guarded.token}`, { method: 'POST', body: '{}' });
+    expect(byQuery.status).toBe(401);
+    expect(listDocuments).not.toHaveBeenCalled();
   });
 });

@@ -107,6 +107,8 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
   let port = 0;
 
   const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  // compared whole: 'null', another scheme or port, or a look-alike host is foreign
+  const allowedOrigins = (): Set<string> => new Set([...allowedHosts()].map((host) => `http://${host}`));
 
   const serveStatic = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void => {
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
@@ -185,7 +187,7 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
           return;
         }
         const origin = req.headers.origin;
-        if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) {
+        if (origin !== undefined && !allowedOrigins().has(origin)) {
           sendJson(res, 403, { ok: false, error: { message: 'foreign origin', code: 'invalid-argument' } });
           return;
         }
