@@ -160,6 +160,18 @@ describe('DocumentSaver', () => {
     ]);
   });
 
+  it('retries a save refused because another process was writing to the corpus', async () => {
+    const saver = make();
+    current = { text: 'abc', spans: [span('s', 0, 2)], links: [] };
+    saver.changed();
+    fail = Object.assign(new Error('the corpus is busy'), { code: 'conflict', reason: { key: 'error.busy' } });
+    await expect(saver.flush()).rejects.toThrow('busy');
+    fail = null;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(saves).toHaveLength(1);
+    expect(statuses.at(-1)).toBe('saved');
+  });
+
   it('does not retry a conflict (it cannot heal), but keeps the changes unsaved', async () => {
     const saver = make();
     revision = 5; // another window saved meanwhile

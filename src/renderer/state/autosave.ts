@@ -189,16 +189,18 @@ export class DocumentSaver {
       this.dirty = true;
       this.lastError = describeError(error);
       this.onStatus({ state: 'error', message: this.lastError });
-      // A conflict or a refused change does not heal by retrying; anything else (a busy or full disk) may.
+      // A conflict or a refused change does not heal by retrying; anything else (a corpus busy with
+      // another process's write, a full disk) may.
       const { reason, code } = error as ReasonedError;
       const key = reason?.key;
       const final =
-        key === 'error.changedElsewhere' ||
+        key !== 'error.busy' &&
+        (key === 'error.changedElsewhere' ||
         key === 'error.corpusNotOpen' ||
         key === 'error.documentGone' ||
         code === 'invalid-argument' ||
         code === 'conflict' ||
-        code === 'not-found';
+        code === 'not-found');
       if (!final && !this.timer) this.timer = setTimeout(() => void this.flush().catch(() => undefined), RETRY_MS);
     }
   }
