@@ -21,6 +21,7 @@ import type { ExportFormat, LoupeDocument } from '../../src/shared/types';
 import { bytesReplacer } from '../../src/shared/wire';
 import { CorpusStore } from '../../src/main/store/corpusStore';
 import { createLoupeService, type LoupeService } from '../../src/main/services/loupeService';
+import { checkFile, listBackups } from '../../src/main/services/backups';
 
 const CHILD = path.join(__dirname, 'crashChild.ts');
 const ROOT = path.join(__dirname, '..', '..');
@@ -42,6 +43,8 @@ export interface CrashReport {
   duringStartup: number;
   /** Export kills that left the target absent, the previous export, or the new one complete. */
   exportTargets: Record<string, number>;
+  /** Backups found after kills (each must pass its check: a kill during a backup leaves no bad one). */
+  backupsChecked: number;
   /** Most temporary files of earlier killed exports found beside a target after a later export to it. */
   tmpLeft: number;
   failures: string[];
@@ -282,6 +285,7 @@ function emptyReport(scenario: CrashReport['scenario']): CrashReport {
     refused: 0,
     duringStartup: 0,
     exportTargets: {},
+    backupsChecked: 0,
     tmpLeft: 0,
     failures: [],
     ms: 0,
@@ -334,6 +338,15 @@ async function setup(options: CrashOptions): Promise<Setup> {
  */
 async function checkAfterKill(s: Setup, report: CrashReport, inFlight: Call | undefined, label: string): Promise<boolean> {
   if (!fs.existsSync(s.childCorpus)) return true;
+  // The child backs the corpus up when it opens: a kill during a backup must not leave a bad one.
+  for (const backup of listBackups(path.join(s.childData, 'backups'), s.childCorpus)) {
+    report.backupsChecked++;
+    const problem = checkFile(backup.path);
+    if (problem) {
+      report.failures.push(`${label}: backup ${path.basename(backup.path)} fails its check (${problem})`);
+      return false;
+    }
+  }
   const check = integrity(s.childCorpus);
   if (check !== 'ok') {
     report.failures.push(`${label}: integrity_check says ${check}`);

@@ -159,6 +159,21 @@ describe('a damaged corpus', () => {
     await expect(other.restoreBackup({ backup: corpus, corpusPath: corpus })).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('a truncated corpus is refused as damaged, untouched, and the app goes on', async () => {
+    const dir = tempDir();
+    const corpus = path.join(dir, 'news.loupe');
+    const first = open({ dataDir: dir, corpusPath: corpus, backups: false });
+    await importText(first, 'kept.txt', `kept\n${text(400)}`);
+    first.close();
+    fs.truncateSync(corpus, Math.floor(fs.statSync(corpus).size / 2));
+    const hash = sha(corpus);
+    const other = open({ dataDir: dir, corpusPath: path.join(dir, 'other.loupe'), backups: false });
+    await expect(other.openCorpus({ path: corpus })).rejects.toMatchObject({ code: 'io', reason: { key: 'error.damaged' } });
+    expect(sha(corpus)).toBe(hash);
+    await importText(other, 'still.txt', 'still\nworking');
+    expect((await other.listDocuments({})).map((d) => d.title)).toEqual(['still']);
+  });
+
   it('that was the most recent corpus: Loupe starts on the default and says why, with the backups', async () => {
     const dir = tempDir();
     const corpus = path.join(dir, 'news.loupe');
