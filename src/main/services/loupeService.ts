@@ -9,7 +9,7 @@ import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
 import type { BackupInfo, StartupProblem } from '../../shared/types';
 import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
-import { writeCsvExport, writeExportFile } from '../formats/export';
+import { ExportError, writeCsvExport, writeExportFile } from '../formats/export';
 import { DecodeError } from '../formats/decode';
 import { importBatch, ImportError, type ImportOptions } from '../formats/import';
 import { CorpusOpenError } from '../store/database';
@@ -61,6 +61,7 @@ function toApiError(error: unknown): ApiError {
   if (error instanceof NewerSchemaError) {
     return new ApiError(error.message, 'io', { key: 'error.newerCorpus', params: { version: error.found } });
   }
+  if (error instanceof ExportError) return new ApiError(error.message, error.io ? 'io' : 'invalid-argument');
   if (error instanceof DecodeError || error instanceof ImportError) return new ApiError(error.message, 'invalid-argument', error.reason);
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(message, 'internal');
@@ -95,6 +96,32 @@ export function openCorpusStore(file: string, options: { create: boolean; readOn
  */
 export function importFilesInto(store: CorpusStore, files: readonly ImportFile[], options: ImportOptions = {}): ImportReport {
   return importBatch(store, files, options);
+}
+
+/**
+ * True when writing `target` would replace the corpus file at `corpus`, or its journal files: the
+ * same path, a `-wal`/`-shm`/`-journal` beside it, or the same file under another name (a link).
+ */
+export function replacesCorpus(corpus: string, target: string): boolean {
+  const resolved = path.resolve(target);
+  if (['', '-wal', '-shm', '-journal'].some((suffix) => resolved === `${corpus}${suffix}`)) return true;
+  try {
+    const a = fs.statSync(resolved);
+    const b = fs.statSync(corpus);
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses a target that would replace the open corpus (see replacesCorpus). */
+function refuseCorpusTarget(corpus: string, target: string): void {
+  if (replacesCorpus(corpus, target)) {
+    throw new ApiError(`${target} is the open corpus (or one of its files); choose another name`, 'invalid-argument', {
+      key: 'error.targetIsCorpus',
+      params: { path: target },
+    });
+  }
 }
 
 /** Where the CSV export puts its links CSV: next to the spans CSV, `name.csv` → `name.links.csv`. */
@@ -136,8 +163,10 @@ export async function exportFrom(store: CorpusStore, request: ExportRequest): Pr
     documents: () => filtered(store.documents(request.documentId), request.filter),
   };
   const target = path.resolve(request.path);
+  refuseCorpusTarget(store.path, target);
   if (request.format === 'csv') {
     const links = linksCsvPath(target);
+    refuseCorpusTarget(store.path, links);
     return { path: target, files: [target, links], ...(await writeCsvExport(target, links, source, request.offsets)) };
   }
   return { path: target, files: [target], ...(await writeExportFile(target, request.format, source, request.offsets)) };
@@ -274,7 +303,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     saveCopy: async ({ path: file }) => {
       const target = path.resolve(file);
-      if (target === store.path) {
+      if (replacesCorpus(store.path, target)) {
         throw new ApiError('a copy cannot replace the corpus it is a copy of; choose another name', 'invalid-argument', {
           key: 'error.copyOverSelf',
         });

@@ -183,6 +183,10 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   if (!exists && !options.create) throw new CorpusOpenError(`no corpus at ${path}.`, { key: 'error.noCorpus', params: { path } });
   if (exists) {
     if (fs.statSync(path).isDirectory()) throw new CorpusOpenError(`${path} is a folder, not a corpus file.`, { key: 'error.notCorpus', params: { path } });
+    // An empty file is a new database to SQLite: only a file Loupe was asked to create may become one.
+    if (!options.create && fs.statSync(path).size === 0) {
+      throw new CorpusOpenError(`${path} is empty, not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
+    }
     checkHeader(path);
   }
   // The checks run on a read-only connection: closing a read-write one would checkpoint a pending

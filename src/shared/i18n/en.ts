@@ -183,6 +183,7 @@ export const en = {
   'error.busy': 'the corpus is busy: another Loupe window or the loupe command is writing to it; nothing was saved, try again',
   'error.diskFull': 'the disk is full; nothing was saved',
   'error.damagedNow': 'the corpus file is damaged; nothing was saved',
+  'error.targetIsCorpus': '{{path}} is the open corpus (or one of its files); choose another name',
   'error.copyOverSelf': 'a copy cannot replace the corpus it is a copy of; choose another name',
   'error.cannotCopy': 'could not save a copy to {{path}}',
   'error.noSuchBackup': 'that file is not a backup of this corpus',

@@ -185,6 +185,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.busy': '语料库正忙：另一个 Loupe 窗口或 loupe 命令正在写入；未保存任何内容，请重试',
   'error.diskFull': '磁盘已满，未保存任何内容',
   'error.damagedNow': '语料库文件已损坏，未保存任何内容',
+  'error.targetIsCorpus': '{{path}} 是当前打开的语料库（或其文件之一），请换一个名字',
   'error.copyOverSelf': '副本不能覆盖其来源语料库，请换一个名字',
   'error.cannotCopy': '无法将副本保存到 {{path}}',
   'error.noSuchBackup': '该文件不是此语料库的备份',

@@ -100,6 +100,21 @@ function counting(source: ExportSource, counts: ExportCounts): ExportSource {
  */
 const WRITE_BUFFER_SIZE = 1 << 20;
 
+/**
+ * An export failed and wrote nothing: `io` when the disk refused (a missing folder, no permission, a
+ * full disk), else what was asked cannot be exported (a format's limit, an unknown format).
+ */
+export class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly io: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ExportError';
+  }
+}
+
 /** An I/O error on one of the files an export writes, naming that file. */
 class ExportFileError extends Error {
   constructor(
@@ -209,8 +224,9 @@ function describe(error: unknown, target: string): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   switch (code) {
     case 'ENOENT':
-    case 'ENOTDIR':
       return `the folder ${path.dirname(target)} does not exist`;
+    case 'ENOTDIR':
+      return `a part of ${path.dirname(target)} is a file, not a folder`;
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
@@ -301,7 +317,7 @@ async function writeFilesAtomically(targets: readonly string[], chunks: Iterable
     }
     const target = error instanceof ExportFileError ? error.target : files[0]!.target;
     const cause = error instanceof ExportFileError ? error.error : error;
-    throw new Error(`Could not export to ${target}: ${describe(cause, target)}`, { cause });
+    throw new ExportError(`Could not export to ${target}: ${describe(cause, target)}`, error instanceof ExportFileError, { cause });
   }
   for (const dir of new Set(files.map((f) => path.dirname(f.target)))) await syncFolder(dir);
 }
