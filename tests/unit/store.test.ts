@@ -249,6 +249,22 @@ describe('CorpusStore', () => {
     store.close();
   });
 
+  it('never hands out a deleted document\'s id again, so a stale window cannot save into a new document', () => {
+    const store = freshStore();
+    const a = store.insertDocument({ title: 'a', text: 'one' });
+    const b = store.insertDocument({ title: 'b', text: 'two' });
+    store.deleteDocument(b);
+    const c = store.insertDocument({ title: 'c', text: 'three' });
+    expect(c).toBeGreaterThan(b);
+    expect(() => store.saveDocument({ id: b, baseRevision: 0, text: 'stale', upsert: [], remove: [] })).toThrow(/does not exist/);
+    expect(store.getDocument(c).text).toBe('three');
+    store.close();
+    const again = CorpusStore.open(store.path, { create: false });
+    expect(again.insertDocument({ title: 'd', text: 'four' })).toBe(c + 1);
+    expect(again.getDocument(a).title).toBe('a');
+    again.close();
+  });
+
   it('cascades span deletion with the document', () => {
     const store = freshStore();
     const id = store.insertDocument({ title: 'A', text: 'aaaa', spans: [{ id: 'x', label: 'quote', start: 0, end: 1 }] });

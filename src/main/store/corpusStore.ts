@@ -256,9 +256,10 @@ export class CorpusStore {
       ),
       linkOwner: db.prepare<[string], { document_id: number }>('SELECT document_id FROM links WHERE id = ?'),
       insertDocument: db.prepare(
-        `INSERT INTO documents (title, text, meta, status, note, revision, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 0, ?, ?)`,
+        `INSERT INTO documents (id, title, text, meta, status, note, revision, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
       ),
+      maxDocumentId: db.prepare<[], { n: number }>('SELECT coalesce(max(id), 0) AS n FROM documents'),
       upsertSpan: db.prepare(
         `INSERT INTO spans (id, document_id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at)
          VALUES (@id, @documentId, @label, @start, @end, @fragments, coalesce(@attrs, '{}'), coalesce(@note, ''), NULL, @now, @now)
@@ -454,10 +455,11 @@ export class CorpusStore {
     return this.db.transaction(() => {
       const stamp = now();
       const status = doc.status ?? (doc.spans?.length ? 'in_progress' : 'new');
-      const id = Number(
-        this.statements.insertDocument.run(doc.title, doc.text, JSON.stringify(doc.meta ?? {}), status, doc.note ?? '', stamp, stamp)
-          .lastInsertRowid,
-      );
+      // Ids are never handed out twice, not even the id of the last document after it was deleted: a
+      // window still showing the deleted one must not save into a new document that took its id.
+      const id = Math.max(Number(this.statements.getMeta.get('last_document_id')?.value ?? 0), this.statements.maxDocumentId.get()!.n) + 1;
+      this.statements.insertDocument.run(id, doc.title, doc.text, JSON.stringify(doc.meta ?? {}), status, doc.note ?? '', stamp, stamp);
+      this.statements.setMeta.run('last_document_id', String(id));
       if (doc.spans?.length) {
         const labels = this.labelMap();
         this.checkSpans(doc.spans, codePointLength(doc.text), labels);
