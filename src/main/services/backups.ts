@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BackupInfo } from '../../shared/types';
+import { syncFile } from './atomicFile';
 
 /** How many backups of a corpus are kept (the oldest go first). */
 export const BACKUPS_KEPT = 10;
@@ -85,12 +86,7 @@ export async function copyDatabase(db: Database.Database, target: string): Promi
     const problem = checkFile(tmp);
     sidecars();
     if (problem) throw new Error(`the copy failed its check (${problem})`);
-    const fd = fs.openSync(tmp, 'r+');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    syncFile(tmp);
     fs.renameSync(tmp, target);
   } catch (error) {
     fs.rmSync(tmp, { force: true });

@@ -17,6 +17,7 @@ import { CorpusStore, StoreError } from '../store/corpusStore';
 import { NewerSchemaError } from '../store/migrations';
 import { seedSampleCorpus } from './sampleCorpus';
 import { SettingsStore } from './settingsStore';
+import { copyFileAtomicSync } from './atomicFile';
 import { BACKUPS_KEPT, BACKUP_INTERVAL_MS, changedSinceBackup, checkFile, copyDatabase, isInside, listBackups, restoredPath, takeBackup } from './backups';
 
 export interface LoupeService extends LoupeApi {
@@ -333,20 +334,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       }
       // Never over the corpus itself: beside it, under a new name; the original stays as it is.
       const target = restoredPath(corpusPath ?? store.path, chosen);
-      const tmp = `${target}.${process.pid}.tmp`;
-      try {
-        fs.copyFileSync(chosen.path, tmp, fs.constants.COPYFILE_EXCL);
-        const fd = fs.openSync(tmp, 'r+');
-        try {
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(tmp, target);
-      } catch (error) {
-        fs.rmSync(tmp, { force: true });
-        throw error;
-      }
+      copyFileAtomicSync(chosen.path, target);
       const info = switchTo(openCorpusStore(target, { create: false }));
       const done = problems.findIndex((p) => corpusPath !== undefined && path.resolve(p.path) === path.resolve(corpusPath));
       if (done >= 0) problems.splice(done, 1);
