@@ -35,6 +35,7 @@ import {
   type SchemaUpdateResult,
 } from '../../src/shared/types';
 import type { FuzzReport } from './fuzzReport';
+import { Rng } from './rng';
 
 export interface FuzzOptions {
   seed: number;
@@ -51,40 +52,6 @@ export interface FuzzOptions {
 
 // ---------------------------------------------------------------------------------------------
 // Randomness
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same run. */
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    if (xs.length === 0) throw new Error('pick from nothing');
-    return xs[this.int(xs.length)]!;
-  }
-  weighted<T>(entries: readonly (readonly [T, number])[]): T {
-    const total = entries.reduce((s, [, w]) => s + w, 0);
-    let r = this.next() * total;
-    for (const [value, weight] of entries) {
-      r -= weight;
-      if (r < 0) return value;
-    }
-    return entries[entries.length - 1]![0];
-  }
-}
 
 type Path = (string | number)[];
 type Json = Record<string, unknown>;

@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { parseArgs, type ApiMethod } from '../../src/shared/contract';
 import type { ExportFormat, LoupeDocument } from '../../src/shared/types';
 import { bytesReplacer } from '../../src/shared/wire';
+import { Rng } from './rng';
 import { CorpusStore } from '../../src/main/store/corpusStore';
 import { createLoupeService, type LoupeService } from '../../src/main/services/loupeService';
 import { checkFile, listBackups } from '../../src/main/services/backups';
@@ -51,16 +52,10 @@ export interface CrashReport {
   ms: number;
 }
 
-/** A small, seedable PRNG (mulberry32), so a failing run can be replayed from its seed. */
+/** A seeded random source, as a function (see rng.ts), so a failing run can be replayed from its seed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 const PIECES = [

@@ -314,7 +314,7 @@ describe('docxImporter', () => {
   });
 
   it('refuses a zip bomb by the declared size before inflating it', () => {
-    expect(DOCX_LIMITS).toEqual({ maxPartBytes: 200 * 1024 * 1024, maxEntries: 10_000 });
+    expect(DOCX_LIMITS).toEqual({ maxPartBytes: 200 * 1024 * 1024, maxEntries: 10_000, maxRatio: 100 });
     // 4 MB of zeros deflate to a few kB; a 1 MB limit stands in for the real 200 MB.
     const zeros = `${XML}<w:document xmlns:w="${W}"><w:body>${p('x')}${' '.repeat(4 * 1024 * 1024)}</w:body></w:document>`;
     const bomb = zipSync({ 'word/document.xml': utf8(zeros) }, { level: 9 });

@@ -36,9 +36,21 @@ export const NO_CONF: BratConf = {
 };
 
 const LOUPE_SCHEMA = '# loupe-schema:';
+/**
+ * Longer than any conf line once its macros are expanded. Each macro is expanded once, in order, so a
+ * chain of macros that each use the next one twice doubles the line per macro: 40 of them would ask
+ * for a terabyte. Such a line is left out like any other line Loupe cannot read.
+ */
+const MAX_EXPANDED_LINE = 100_000;
 /** brat's own pseudo-types: `<ENTITY>` (any entity), `<ANY>`, `<OVERLAP>`, `<REL-TYPE>`… */
 const isPseudo = (s: string): boolean => /^<[^>]*>$/.test(s);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const KINDS: readonly unknown[] = ['choice', 'text', 'flag', 'number'] satisfies AttributeDef['kind'][];
+/** The comment is hand-editable: only well-typed options and defaults are taken from it. */
+const optionsOf = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((o) => typeof o === 'string' || typeof o === 'number').map(String) : [];
+const defaultOf = (v: unknown): AttributeDef['default'] =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? v : null;
 
 /** `key:value` pairs of a conf line's argument list (`Arg1:A|B, Arg2:C`), in order. */
 function argumentsOf(rest: string): { key: string; values: string[] }[] {
@@ -99,9 +111,18 @@ export function parseAnnotationConf(text: string): BratConf {
       continue;
     }
     let line = trimmed;
-    for (const [name, value] of macros) line = line.split(name).join(value);
-    if (/^-+$/.test(line)) continue; // brat's menu separator
-    sections.set(section, [...(sections.get(section) ?? []), line]);
+    let bomb = false;
+    for (const [name, value] of macros) {
+      const pieces: string[] = line.split(name);
+      // Measured before joining: one huge macro used many times could be too long for a string at all.
+      bomb = line.length + (pieces.length - 1) * (value.length - name.length) > MAX_EXPANDED_LINE;
+      if (bomb) break;
+      line = pieces.join(value);
+    }
+    if (bomb || /^-+$/.test(line)) continue; // a macro bomb, or brat's menu separator
+    const list = sections.get(section);
+    if (list) list.push(line);
+    else sections.set(section, [line]);
   }
   const split = (line: string): { name: string; rest: string } => {
     const m = /^(\S+)\s*(.*)$/.exec(line)!;
@@ -181,21 +202,22 @@ function withLoupeDetail(brat: CorpusSchema, loupe: { labels: Label[]; linkTypes
     labelNames.set(l.name, name);
     const attrs = l.attributes.map((a): AttributeDef => {
       const ownAttr = own?.attributes.find((x) => isObject(x) && typeof x.name === 'string' && bratName(x.name) === a.name);
-      const def: AttributeDef = ownAttr
-        ? {
-            name: ownAttr.name,
-            kind: ownAttr.kind,
-            options: Array.isArray(ownAttr.options) ? ownAttr.options.map(String) : [],
-            default: ownAttr.default ?? null,
-            description: typeof ownAttr.description === 'string' ? ownAttr.description : '',
-          }
-        : a;
+      const def: AttributeDef =
+        ownAttr && KINDS.includes(ownAttr.kind)
+          ? {
+              name: ownAttr.name,
+              kind: ownAttr.kind,
+              options: optionsOf(ownAttr.options),
+              default: defaultOf(ownAttr.default),
+              description: typeof ownAttr.description === 'string' ? ownAttr.description : '',
+            }
+          : a;
       return def;
     });
     // Attributes the Loupe comment knows but brat could not declare (text or number without values).
     for (const x of own?.attributes ?? []) {
       if (isObject(x) && typeof x.name === 'string' && !attrs.some((a) => a.name === x.name) && (x.kind === 'text' || x.kind === 'number')) {
-        attrs.push({ name: x.name, kind: x.kind, options: [], default: x.default ?? null, description: typeof x.description === 'string' ? x.description : '' });
+        attrs.push({ name: x.name, kind: x.kind, options: [], default: defaultOf(x.default), description: typeof x.description === 'string' ? x.description : '' });
       }
     }
     attributes.set(name, new Map(attrs.map((a) => [bratName(a.name), a])));

@@ -37,9 +37,15 @@ interface Losses {
   documentNotes: number;
 }
 
-/** A document's file name without extension: its id, then a short form of its title safe on every system. */
+/**
+ * A document's file name without extension: its id, then a short form of its title safe on every system.
+ * Path separators, drive colons, characters Windows refuses, whitespace and every control, format
+ * (bidi overrides, zero-width) and lone-surrogate character become `_`, so no title can make an entry
+ * that leaves the folder the zip is unpacked into; the leading id keeps the name from being empty or
+ * one of Windows' reserved names (CON, NUL…).
+ */
 export function bratFileStem(doc: Pick<LoupeDocument, 'id' | 'title'>): string {
-  const cleaned = doc.title.replace(/[\\/:*?"<>|#%&{}\s\u0000-\u001f\u007f]+/g, '_').replace(/^[_.]+/, '');
+  const cleaned = doc.title.replace(/[\\/:*?"<>|#%&{}\s\p{Cc}\p{Cf}\p{Cs}]+/gu, '_').replace(/^[_.]+/, '');
   const short = Array.from(cleaned).slice(0, 40).join('').replace(/[_.]+$/, '');
   return `${doc.id}-${short || 'document'}`;
 }
@@ -163,6 +169,18 @@ function renamedNames(source: ExportSource): number {
   return names.filter((n) => bratName(n) !== n).length;
 }
 
+/**
+ * Whether a zip entry name stays inside the folder it is unpacked into, whatever the unzipper: relative,
+ * `/`-separated, no empty, `.` or `..` segment, no backslash, drive colon or control character.
+ */
+export function isSafeEntryName(name: string): boolean {
+  return (
+    name !== '' &&
+    !/[\\:\p{Cc}\p{Cf}\p{Cs}]/u.test(name) &&
+    name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
+  );
+}
+
 /** Two entries per document, README.txt and annotation.conf: the most a zip without ZIP64 holds. */
 export const MAX_BRAT_DOCUMENTS = Math.floor((65_535 - 2) / 2);
 
@@ -175,6 +193,7 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
     else pending.push(data);
   });
   const add = (name: string, content: string) => {
+    if (!isSafeEntryName(name)) throw new Error(`refusing to write the zip entry “${name}”: it could leave the folder it is unpacked into`);
     const entry = new ZipDeflate(name, { level: 6 });
     entry.mtime = entryTime();
     zip.add(entry);

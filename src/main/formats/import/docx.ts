@@ -5,8 +5,10 @@
  * against it): its API is asynchronous, and
  * Importer.parse is synchronous because the batch stores each file inside one better-sqlite3
  * transaction. A .docx is a zip of XML parts, so two maintained libraries do the job synchronously:
- * fflate unzips (with a filter that sees each entry's declared size before anything is inflated, which
- * is what the zip-bomb guard needs) and htmlparser2 reads the XML in streaming mode, without recursion.
+ * fflate inflates (through zip.ts, which reads the zip directory first so that each entry's declared
+ * size is seen before anything is inflated, and stops an entry that unpacks to more than it declared:
+ * the zip-bomb guard) and htmlparser2 reads the XML in streaming mode, without recursion. Entry names are
+ * only compared with the two part names; nothing is ever written to disk.
  *
  * Rules: w:t is text, w:tab a tab, w:noBreakHyphen U+2011; w:br and w:cr end the paragraph (Loupe
  * paragraphs are lines). Tables follow html.ts's rule (ParagraphCollector): a row is one paragraph of
@@ -18,12 +20,12 @@
  * paragraph.
  */
 import path from 'node:path';
-import { unzipSync } from 'fflate';
 import { Parser } from 'htmlparser2';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../../shared/limits';
 import { parsePlainText } from '../plainText';
-import { ParagraphCollector } from './html';
+import { MAX_NESTING, ParagraphCollector } from './html';
 import { ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
+import { readZip, ZipError } from './zip';
 
 /** Limits that refuse a zip bomb before it is inflated. */
 export interface DocxLimits {
@@ -31,9 +33,18 @@ export interface DocxLimits {
   maxPartBytes: number;
   /** The most entries an archive may have. */
   maxEntries: number;
+  /**
+   * The most a part over RATIO_GRACE_BYTES may unpack to per byte it is packed in; absent, no limit.
+   * Apache POI refuses Office parts past 100:1 too: XML compresses about 10:1, while a bomb of
+   * repeated bytes reaches 1000:1, and parsing what it unpacks to takes seconds even within maxPartBytes.
+   */
+  maxRatio?: number;
 }
 
-export const DOCX_LIMITS: Readonly<DocxLimits> = { maxPartBytes: 200 * 1024 * 1024, maxEntries: 10_000 };
+export const DOCX_LIMITS: Readonly<DocxLimits> = { maxPartBytes: 200 * 1024 * 1024, maxEntries: 10_000, maxRatio: 100 };
+
+/** Parts up to this size are not held to maxRatio (a short, repetitive part may compress very well). */
+const RATIO_GRACE_BYTES = 1024 * 1024;
 
 const NOT_DOCX = 'not a Word document (.docx)';
 const DOCUMENT = 'word/document.xml';
@@ -48,6 +59,7 @@ const SKIPPED = new Set(['del', 'moveFrom', 'pPrChange']);
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const mb = (bytes: number): string => `${Math.round((bytes / (1024 * 1024)) * 10) / 10}`;
+const sized = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} kB` : `${mb(bytes)} MB`);
 
 /** Unzips the parts Loupe reads, refusing archives over `limits` before inflating anything. */
 function readParts(data: Uint8Array, limits: DocxLimits): { document: Uint8Array; styles?: Uint8Array } {
@@ -62,37 +74,49 @@ function readParts(data: Uint8Array, limits: DocxLimits): { document: Uint8Array
     throw new ImportError(`${NOT_DOCX}: it is an older Word 97–2003 .doc file or a password-protected one; save it as .docx and import that`);
   }
   let entries = 0;
-  let files: Record<string, Uint8Array>;
+  const parts = new Set<string>();
+  let files: Map<string, Uint8Array>;
   try {
-    files = unzipSync(data, {
-      filter(entry) {
-        entries += 1;
-        if (entries > limits.maxEntries) {
-          throw new ImportError(`refused: the archive has more than ${limits.maxEntries} entries, far more than a Word document (a zip bomb?)`);
-        }
-        const name = entry.name.toLowerCase(); // part names in a package are case-insensitive
-        if (name !== DOCUMENT && name !== STYLES) return false;
-        if (entry.originalSize > limits.maxPartBytes) {
-          throw new ImportError(
-            `refused: ${entry.name} would unpack to ${mb(entry.originalSize)} MB, over the ${mb(limits.maxPartBytes)} MB limit (a zip bomb?)`,
-          );
-        }
-        return true;
-      },
+    files = readZip(data, (entry) => {
+      entries += 1;
+      if (entries > limits.maxEntries) {
+        throw new ImportError(`refused: the archive has more than ${limits.maxEntries} entries, far more than a Word document (a zip bomb?)`);
+      }
+      const name = entry.name.toLowerCase(); // part names in a package are case-insensitive
+      if (name !== DOCUMENT && name !== STYLES) return false;
+      // Entries may share compressed data: a part listed again could make the same bomb count twice.
+      if (parts.has(name)) throw new ImportError(`${NOT_DOCX}: the archive lists ${entry.name} twice`);
+      parts.add(name);
+      if (entry.size > limits.maxPartBytes) {
+        throw new ImportError(
+          `refused: ${entry.name} would unpack to ${mb(entry.size)} MB, over the ${mb(limits.maxPartBytes)} MB limit (a zip bomb?)`,
+        );
+      }
+      if (limits.maxRatio !== undefined && entry.size > RATIO_GRACE_BYTES && entry.size > limits.maxRatio * entry.compressedSize) {
+        throw new ImportError(
+          `refused: ${entry.name} would unpack to ${sized(entry.size)} from ${sized(entry.compressedSize)}, more than ${limits.maxRatio} times its packed size (a zip bomb?)`,
+        );
+      }
+      return true;
     });
   } catch (error) {
     if (error instanceof ImportError) throw error;
-    throw new ImportError(`${NOT_DOCX}: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof ZipError) throw new ImportError(`${NOT_DOCX}: ${error.message}`);
+    throw error;
   }
   let document: Uint8Array | undefined;
   let styles: Uint8Array | undefined;
-  for (const [name, bytes] of Object.entries(files)) {
+  for (const [name, bytes] of files) {
     if (name.toLowerCase() === DOCUMENT) document = bytes;
     else styles = bytes;
   }
   if (!document) throw new ImportError(`${NOT_DOCX}: the archive has no ${DOCUMENT}`);
   return styles ? { document, styles } : { document };
 }
+
+/** Refuses XML nested deeper than any Word document (the parser's work grows with the square of the depth). */
+const tooDeep = (part: string): ImportError =>
+  new ImportError(`${NOT_DOCX}: ${part} is nested too deeply to read (more than ${MAX_NESTING} elements inside one another)`);
 
 /** An XML part's text: UTF-16 when it starts with a BOM, else UTF-8 (what Word writes). */
 function xmlText(bytes: Uint8Array, part: string): string {
@@ -132,9 +156,11 @@ function readStyles(xml: string): Map<string, StyleDef> {
   const styles = new Map<string, StyleDef>();
   let prefix: string | undefined;
   let current: (StyleDef & { id: string }) | undefined;
+  let depth = 0;
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (++depth > MAX_NESTING) throw tooDeep(STYLES);
         prefix ??= wordPrefix(attribs);
         const val = attribs[`${prefix}val`] ?? '';
         switch (localName(name, prefix)) {
@@ -155,6 +181,7 @@ function readStyles(xml: string): Map<string, StyleDef> {
         }
       },
       onclosetag(name) {
+        depth -= 1;
         if (prefix !== undefined && localName(name, prefix) === 'style' && current) {
           styles.set(current.id, current);
           current = undefined;
@@ -200,6 +227,7 @@ function readDocument(xml: string, styles: Map<string, StyleDef>) {
   let title = '';
   let footnotes = 0;
   let endnotes = 0;
+  let depth = 0;
 
   const emit = (paragraph: Paragraph): void => {
     const text = paragraph.text;
@@ -212,6 +240,7 @@ function readDocument(xml: string, styles: Map<string, StyleDef>) {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        if (++depth > MAX_NESTING) throw tooDeep(DOCUMENT);
         prefix ??= wordPrefix(attribs);
         if (skip > 0 || name.endsWith(':Fallback') || SKIPPED.has(localName(name, prefix))) {
           skip += 1;
@@ -263,6 +292,7 @@ function readDocument(xml: string, styles: Map<string, StyleDef>) {
         if (skip === 0 && texts > 0 && paragraph) paragraph.text += data;
       },
       onclosetag(name) {
+        depth -= 1;
         if (skip > 0) {
           skip -= 1;
           return;

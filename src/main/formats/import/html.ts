@@ -26,7 +26,9 @@
  *   charset (<meta charset>, http-equiv, or <?xml encoding>) that iconv-lite knows and that decodes
  *   cleanly; else decodeText's detection. meta.declaredCharset records the declaration.
  * The walk uses htmlparser2's streaming callbacks and explicit stacks, never recursion, so a page nested
- * ten thousand levels deep is read like any other.
+ * ten thousand levels deep is read like any other. Deeper than MAX_NESTING open elements the page is
+ * refused: htmlparser2 keeps its open elements in an array it shifts and unshifts, so its work grows with
+ * the square of the depth (100,000 nested <div>s take seconds), and no article nests that deep.
  */
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
@@ -35,7 +37,7 @@ import { Parser } from 'htmlparser2';
 import { MAX_IMPORT_BYTES } from '../../../shared/limits';
 import { type DecodedText, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
-import type { Importer } from './types';
+import { ImportError, type Importer } from './types';
 
 /** Elements dropped with everything inside them: scripts, page furniture, controls, ruby readings. */
 const DROPPED = new Set([
@@ -52,6 +54,12 @@ const BLOCKS = new Set([
 ]);
 
 const HEADING = /^h[1-6]$/;
+
+/**
+ * More elements open inside one another than any page or Word document holds (real ones: tens; sloppy
+ * pages with unclosed tags: hundreds). Past it htmlparser2's stack work (see the header) takes seconds.
+ */
+export const MAX_NESTING = 25_000;
 const HTML_SPACE = /[ \t\n\f\r]+|[^ \t\n\f\r]+/g;
 
 // East Asian Width F/W/H characters (Han, kana, bopomofo, CJK symbols and punctuation, full-width forms)…
@@ -76,6 +84,8 @@ function lastChar(text: string): string {
 /** One paragraph being built from text chunks, collapsing whitespace as a browser does. */
 class Line {
   private text = '';
+  /** The text's last character, kept apart: reading it from `text` would flatten the growing string each time. */
+  private last = '';
   private space = false;
   private lineBreak = false;
 
@@ -89,12 +99,13 @@ class Line {
           if (run.includes('\n') || run.includes('\r')) this.lineBreak = true;
         }
       } else {
-        if (this.space && !(this.lineBreak && joinsWithoutSpace(lastChar(this.text), String.fromCodePoint(run.codePointAt(0)!)))) {
+        if (this.space && !(this.lineBreak && joinsWithoutSpace(this.last, String.fromCodePoint(run.codePointAt(0)!)))) {
           this.text += ' ';
         }
         this.space = false;
         this.lineBreak = false;
         this.text += run;
+        this.last = lastChar(run);
       }
     }
   }
@@ -104,12 +115,14 @@ class Line {
     this.space = false;
     this.lineBreak = false;
     this.text += chunk;
+    if (chunk !== '') this.last = lastChar(chunk);
   }
 
   /** The paragraph so far, trimmed; the line starts over. */
   take(): string {
     const text = this.text.trim();
     this.text = '';
+    this.last = '';
     this.space = false;
     this.lineBreak = false;
     return text;
@@ -195,6 +208,7 @@ export function htmlText(html: string, options: { xhtml?: boolean } = {}): HtmlT
   let pre = 0;
   let inTitle = 0;
   let content = 0; // depth inside <article>/<main>
+  let depth = 0; // open elements, as htmlparser2 counts them (void elements open and close at once)
 
   const flush = (): void => {
     const text = line.take();
@@ -214,6 +228,7 @@ export function htmlText(html: string, options: { xhtml?: boolean } = {}): HtmlT
   const parser = new Parser(
     {
       onopentag(rawName, attribs) {
+        if (++depth > MAX_NESTING) throw new ImportError(`the HTML is nested too deeply to read (more than ${MAX_NESTING} elements inside one another)`);
         const name = rawName.toLowerCase();
         if (skip > 0 || dropped(name, attribs)) {
           skip += 1;
@@ -255,6 +270,7 @@ export function htmlText(html: string, options: { xhtml?: boolean } = {}): HtmlT
         });
       },
       onclosetag(rawName) {
+        depth -= 1;
         if (skip > 0) {
           skip -= 1;
           return;
@@ -307,6 +323,13 @@ const CHARSET_ALIASES: Record<string, string> = {
   ascii: 'windows-1252', 'windows-1252': 'windows-1252',
 };
 
+/**
+ * Names iconv-lite knows that are no page's charset: its byte-to-text converters (base64, hex, binary),
+ * which would store the page's bytes spelled out, and the UTF-16/32/7 forms a page cannot declare in its
+ * own bytes (the common UTF-16 labels are read as UTF-8 above, as the HTML standard says).
+ */
+const NOT_A_PAGE_CHARSET = /^(?:base64(?:url)?|hex|binary|ucs-?2|utf-?16(?:le|be)?|utf-?32(?:le|be)?|utf-?7(?:-imap)?|cesu-?8)$/;
+
 /** The charset a page declares in its first 4 kB, as an encoding iconv-lite knows, and the label as written. */
 export function declaredCharset(bytes: Uint8Array): { label: string; encoding: string | undefined } | undefined {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096))
@@ -318,7 +341,7 @@ export function declaredCharset(bytes: Uint8Array): { label: string; encoding: s
   if (!match?.[1]) return undefined;
   const label = match[1];
   const lower = label.toLowerCase();
-  const encoding = CHARSET_ALIASES[lower] ?? (iconv.encodingExists(lower) ? lower : undefined);
+  const encoding = CHARSET_ALIASES[lower] ?? (iconv.encodingExists(lower) && !NOT_A_PAGE_CHARSET.test(lower) ? lower : undefined);
   return { label, encoding };
 }
 

@@ -11,14 +11,43 @@ import { decodeText } from '../decode';
 import { ImportError, type ImportInput, type Importer, type ParsedDocument, type ParsedFile } from './types';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An id as the file gives it (a string or a number), or undefined for anything else (null, an object…). */
+export const idOf = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 const isAttrValue = (v: unknown): v is AttrValue =>
   typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * Deeper nesting of lists and objects than any export has. JSON.parse copes with more, but what an
+ * import keeps (metadata, Label Studio's task data) is written back with JSON.stringify, which recurses
+ * and overflows the stack some thousands of levels down.
+ */
+export const MAX_JSON_NESTING = 1000;
+
+/** Refuses JSON text nested deeper than MAX_JSON_NESTING; a scan of brackets outside strings, no parsing. */
+export function checkJsonNesting(text: string, what: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_NESTING) throw new ImportError(`${what} is nested too deeply (more than ${MAX_JSON_NESTING} levels of lists and objects)`);
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+}
 
 /** Parses each non-blank line as JSON; `where` names the line in errors. */
 export function jsonLines(text: string): { value: unknown; line: number }[] {
   const out: { value: unknown; line: number }[] = [];
   text.split(/\r\n|\n|\r/).forEach((raw, i) => {
     if (raw.trim() === '') return;
+    checkJsonNesting(raw, `line ${i + 1}`);
     try {
       out.push({ value: JSON.parse(raw), line: i + 1 });
     } catch (error) {
@@ -57,7 +86,10 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
   if (!isObject(raw) || typeof raw.text !== 'string') throw new ImportError(`${where}: a document needs a "text" string`);
   const text = raw.text;
   const unit = raw.offset_unit === undefined ? fallbackUnit : raw.offset_unit;
-  if (!OFFSET_UNITS.includes(unit as OffsetUnit)) throw new ImportError(`${where}: unknown offset_unit ${JSON.stringify(unit)}`);
+  if (!OFFSET_UNITS.includes(unit as OffsetUnit)) {
+    const given = typeof unit === 'string' ? `, not ${JSON.stringify(unit)}` : '';
+    throw new ImportError(`${where}: "offset_unit" must be one of ${OFFSET_UNITS.map((u) => JSON.stringify(u)).join(', ')}${given}`);
+  }
   const index = new OffsetIndex(text);
   for (const key of ['spans', 'links'] as const) {
     if (raw[key] !== undefined && !Array.isArray(raw[key])) throw new ImportError(`${where}: "${key}" must be a list`);
@@ -78,6 +110,10 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
         if (!Array.isArray(f) || f.length !== 2) throw new ImportError(`${at}: fragment ${k + 1} is not a [start, end] pair`);
         return toCodePoints(index, `${at}, fragment ${k + 1}`, f[0], f[1], unit as OffsetUnit);
       });
+      const [first, last] = [fragments[0]!, fragments[fragments.length - 1]!];
+      if (first[0] !== start || last[1] !== end || fragments.some(([a], k) => k > 0 && a <= fragments![k - 1]![1])) {
+        throw new ImportError(`${at}: its fragments must be in order, apart (not touching or overlapping), and run from its start to its end`);
+      }
     }
     const attrs: Record<string, AttrValue> = {};
     if (isObject(s.attrs)) for (const [k, v] of Object.entries(s.attrs)) if (isAttrValue(v)) attrs[k] = v;
@@ -128,7 +164,10 @@ export const loupeImporter: Importer = {
       } catch {
         whole = undefined; // JSON Lines, or broken: read line by line, which says where
       }
-      if (isObject(whole) && Array.isArray(whole.documents)) return loupeJson(whole, file.name, encoding);
+      if (isObject(whole) && Array.isArray(whole.documents)) {
+        checkJsonNesting(text, 'the file');
+        return loupeJson(whole, file.name, encoding);
+      }
     }
     const documents = jsonLines(text).map(({ value, line }) => loupeDocument(value, `line ${line}`, file.name, 'codepoint'));
     return { format: 'loupe-jsonl', encoding, documents };
@@ -188,18 +227,19 @@ export const doccanoImporter: Importer = {
         const at = `${where}, entity ${i + 1}`;
         if (!isObject(e) || typeof e.label !== 'string') throw new ImportError(`${at}: an entity needs a "label"`);
         const [start, end] = toCodePoints(index, at, e.start_offset, e.end_offset, 'codepoint');
-        spans.push({ id: e.id === undefined ? `e${i + 1}` : String(e.id), label: e.label, start, end, attrs: {}, note: '' });
+        spans.push({ id: idOf(e.id) ?? `e${i + 1}`, label: e.label, start, end, attrs: {}, note: '' });
       });
       (Array.isArray(value.relations) ? value.relations : []).forEach((r: unknown, i: number) => {
         const at = `${where}, relation ${i + 1}`;
-        if (!isObject(r) || typeof r.type !== 'string' || r.from_id === undefined || r.to_id === undefined)
-          throw new ImportError(`${at}: a relation needs "from_id", "to_id" and "type"`);
-        links.push({ id: r.id === undefined ? `r${i + 1}` : String(r.id), type: r.type, from: String(r.from_id), to: String(r.to_id) });
+        const from = isObject(r) ? idOf(r.from_id) : undefined;
+        const to = isObject(r) ? idOf(r.to_id) : undefined;
+        if (!isObject(r) || typeof r.type !== 'string' || from === undefined || to === undefined)
+          throw new ImportError(`${at}: a relation needs "from_id", "to_id" (entity ids) and "type"`);
+        links.push({ id: idOf(r.id) ?? `r${i + 1}`, type: r.type, from, to });
       });
-      for (const [k, v] of Object.entries(value)) {
-        if (!['text', 'label', 'labels', 'entities', 'relations'].includes(k)) meta[k] = v;
-      }
-      return { title: firstLine(text, file.name), text, meta, spans, links };
+      // Spread, not assignment: a field named "__proto__" is kept as data instead of becoming meta's prototype.
+      const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !['text', 'label', 'labels', 'entities', 'relations'].includes(k)));
+      return { title: firstLine(text, file.name), text, meta: { ...meta, ...rest }, spans, links };
     });
     return { format: 'doccano', encoding, documents };
   },

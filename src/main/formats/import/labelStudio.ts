@@ -9,7 +9,7 @@
  */
 import { OffsetIndex } from '../../../shared/offsets';
 import type { Link, SpanInput } from '../../../shared/types';
-import { firstLine, jsonText, toCodePoints } from './jsonl';
+import { checkJsonNesting, firstLine, idOf, jsonText, toCodePoints } from './jsonl';
 import { ImportError, type Importer, type ParsedDocument } from './types';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,7 +36,7 @@ function chosenResult(task: Record<string, unknown>, where: string): { source: '
 function labelStudioTask(task: unknown, position: number, fileName: string): ParsedDocument {
   let where = `task ${position + 1}`;
   if (!isObject(task)) throw new ImportError(`${where}: a task must be an object`);
-  if (task.id !== undefined) where += ` (id ${String(task.id)})`;
+  if (idOf(task.id) !== undefined) where += ` (id ${idOf(task.id)})`;
   if (!isObject(task.data)) throw new ImportError(`${where}: a task needs a "data" object with its text`);
   const data = task.data;
   // data.text, else the one string field of data (a project whose text field has another name); never a guess.
@@ -69,7 +69,7 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
 
   result.forEach((r, i) => {
     if (!isObject(r)) throw new ImportError(`${where}, result item ${i + 1}: not an object`);
-    const regionId = r.id === undefined ? `region-${i + 1}` : String(r.id);
+    const regionId = idOf(r.id) ?? `region-${i + 1}`;
     if (r.type === 'relation') {
       relations.push({ raw: r, n: i + 1 });
       return;
@@ -104,11 +104,13 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
 
   for (const { raw, n } of relations) {
     const at = `${where}, relation ${n}`;
-    if (raw.from_id === undefined || raw.to_id === undefined) throw new ImportError(`${at}: a relation needs "from_id" and "to_id"`);
-    let from = regionSpan.get(String(raw.from_id));
-    let to = regionSpan.get(String(raw.to_id));
+    const fromId = idOf(raw.from_id);
+    const toId = idOf(raw.to_id);
+    if (fromId === undefined || toId === undefined) throw new ImportError(`${at}: a relation needs "from_id" and "to_id" (region ids)`);
+    let from = regionSpan.get(fromId);
+    let to = regionSpan.get(toId);
     if (from === undefined || to === undefined) {
-      const missing = from === undefined ? String(raw.from_id) : String(raw.to_id);
+      const missing = from === undefined ? fromId : toId;
       if (skippedRegions.has(missing)) {
         skipped++; // joins a region Loupe does not read (not a text label)
         continue;
@@ -147,6 +149,7 @@ export const labelStudioImporter: Importer = {
   extensions: ['.json'],
   parse(file) {
     const { text, encoding } = jsonText(file);
+    checkJsonNesting(text, 'the file');
     let tasks: unknown;
     try {
       tasks = JSON.parse(text);

@@ -31,7 +31,10 @@ export function fitSchema(
   const draft = draftOf(current);
   const added = noAdditions();
   const usedKeys = new Set(draft.labels.map((l) => l.hotkey).filter((k): k is string => k !== null));
-  const label = (name: string) => draft.labels.find((l) => l.name === name);
+  // Lookups by name through maps: a file may bring thousands of labels, and a search per span is quadratic.
+  const labelsByName = new Map(draft.labels.map((l) => [l.name, l]));
+  const label = (name: string) => labelsByName.get(name);
+  const linkTypesByName = new Map(draft.linkTypes.map((t) => [t.name, t]));
   const colour = () => PALETTE[(draft.labels.length + draft.linkTypes.length) % PALETTE.length]!;
 
   const addLabel = (name: string, template?: Partial<CorpusSchema['labels'][number]>) => {
@@ -47,6 +50,7 @@ export function fitSchema(
       description: template?.description ?? '',
       attributes: (template?.attributes ?? []).map((a) => ({ ...a })),
     });
+    labelsByName.set(name, draft.labels[draft.labels.length - 1]!);
     added.labels.push(name);
   };
 
@@ -117,8 +121,9 @@ export function fitSchema(
   }
 
   for (const t of declared.linkTypes ?? []) {
-    if (!draft.linkTypes.some((e) => e.name === t.name)) {
+    if (!linkTypesByName.has(t.name)) {
       draft.linkTypes.push({ ...t, color: /^#[0-9a-fA-F]{6}$/.test(t.color) ? t.color : colour() });
+      linkTypesByName.set(t.name, draft.linkTypes[draft.linkTypes.length - 1]!);
       added.linkTypes.push(t.name);
     }
   }
@@ -128,9 +133,10 @@ export function fitSchema(
       const from = labelOf.get(link.from);
       const to = labelOf.get(link.to);
       if (from === undefined || to === undefined) continue; // the batch reports a dangling link
-      const type = draft.linkTypes.find((t) => t.name === link.type);
+      const type = linkTypesByName.get(link.type);
       if (!type) {
         draft.linkTypes.push({ name: link.type, from: [from], to: [to], color: colour(), description: '' });
+        linkTypesByName.set(link.type, draft.linkTypes[draft.linkTypes.length - 1]!);
         added.linkTypes.push(link.type);
       } else if (!linkAllowed(type, from, to)) {
         if (type.from.length && !type.from.includes(from)) type.from.push(from);
@@ -150,6 +156,11 @@ export function fitSchema(
 /** Adds `more` to `into`, without repeating an entry. */
 export function mergeAdditions(into: SchemaAdditions, more: SchemaAdditions): void {
   for (const key of ['labels', 'attributes', 'linkTypes'] as const) {
-    for (const item of more[key]) if (!into[key].includes(item)) into[key].push(item);
+    const seen = new Set(into[key]);
+    for (const item of more[key]) {
+      if (seen.has(item)) continue;
+      into[key].push(item);
+      seen.add(item);
+    }
   }
 }
