@@ -4,7 +4,8 @@
  * IPC answers the renderer. An answer is an acknowledgement: the harness holds the corpus to it.
  *
  *   in:  {"seq": 3, "method": "saveDocument", "args": {...}}   ("corpusId": "$" means the open one)
- *   out: {"seq": 3, "ok": true, "result": ...} | {"seq": 3, "ok": false, "code": "conflict", "message": "..."}
+ *   out: {"started": 3}  (the call is read and decoded; the service has it now)
+ *        {"seq": 3, "ok": true, "result": ...} | {"seq": 3, "ok": false, "code": "conflict", "message": "..."}
  *
  * Usage: node -r tsx/cjs tests/reliability/crashChild.ts <dataDir> <corpus.loupe>
  */
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     ) as { seq: number; method: ApiMethod; args: Record<string, unknown> };
     const raw = args;
     if (raw.corpusId === '$') raw.corpusId = corpusId;
+    await answer({ started: seq });
     try {
       const call = service[method] as (a: unknown) => Promise<unknown>;
       const result = await call(parseArgs(method, raw));

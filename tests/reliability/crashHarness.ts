@@ -117,6 +117,8 @@ class Child {
   exited: Promise<void>;
   private waiting = new Map<number, (answer: { ok: boolean; code?: string; message?: string; result?: unknown }) => void>();
   private onReady: (() => void) | undefined;
+  /** Called when the child has read and decoded a call and hands it to the service. */
+  onStarted: (() => void) | undefined;
   stderr = '';
 
   constructor(dataDir: string, corpus: string) {
@@ -125,7 +127,11 @@ class Child {
     this.process.stdin.on('error', () => undefined);
     this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     readline.createInterface({ input: this.process.stdout }).on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: boolean; seq?: number; ok?: boolean };
+      const message = JSON.parse(line) as { ready?: boolean; started?: number; seq?: number; ok?: boolean };
+      if (message.started !== undefined) {
+        this.onStarted?.();
+        return;
+      }
       if (message.ready) {
         this.ready = true;
         this.onReady?.();
@@ -434,10 +440,12 @@ export async function crashImports(options: CrashOptions): Promise<CrashReport> 
       let timer: NodeJS.Timeout | undefined;
       let sent = 0;
       report.calls++;
-      const answer = await child.call({ method: 'importFiles', args: { files } }, () => {
+      // Timed from when the service has the batch (not from the pipe), so the kill falls in the import.
+      child.onStarted = () => {
         sent = performance.now();
         timer = setTimeout(() => void child.kill(), lifeMs);
-      });
+      };
+      const answer = await child.call({ method: 'importFiles', args: { files } });
       if (answer.code !== 'killed') window = (performance.now() - sent) * 1.05;
       clearTimeout(timer);
       await child.kill();
