@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BackupInfo } from '../../shared/types';
-import { syncFile } from './atomicFile';
+import { processRuns } from '../formats/export';
+import { syncFile, writeFileAtomicSync } from './atomicFile';
 
 /** How many backups of a corpus are kept (the oldest go first). */
 export const BACKUPS_KEPT = 10;
@@ -38,17 +39,28 @@ export function listBackups(backupsRoot: string, corpusPath: string): BackupInfo
   } catch {
     return [];
   }
-  return names
-    .filter((name) => BACKUP_NAME.test(name))
-    .sort()
-    .reverse()
-    .map((name) => {
-      const file = path.join(folder, name);
-      const stamp = name.slice(0, 24);
-      const createdAt = `${stamp.slice(0, 10)}T${stamp.slice(11, 13)}:${stamp.slice(14, 16)}:${stamp.slice(17, 19)}.${stamp.slice(20, 23)}Z`;
-      return { path: file, createdAt, size: fs.statSync(file).size };
-    });
+  const backups: BackupInfo[] = [];
+  for (const name of names.filter((n) => BACKUP_NAME.test(n)).sort().reverse()) {
+    const file = path.join(folder, name);
+    const stamp = name.slice(0, 24);
+    const createdAt = `${stamp.slice(0, 10)}T${stamp.slice(11, 13)}:${stamp.slice(14, 16)}:${stamp.slice(17, 19)}.${stamp.slice(20, 23)}Z`;
+    try {
+      backups.push({ path: file, createdAt, size: fs.statSync(file).size });
+    } catch {
+      // pruned meanwhile (by another Loupe on the same data folder)
+    }
+  }
+  return backups;
 }
+
+/** SQLite's files beside a database, which it reads with it when they exist. */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+/** True when `file` or one of SQLite's files beside it exists. */
+function databaseFilesExist(file: string): boolean {
+  return ['', ...SIDE_FILES].some((suffix) => fs.existsSync(`${file}${suffix}`));
+}
+
 
 /** True when `file` lies inside the backups folder (a path handed to restore must be one of ours). */
 export function isInside(backupsRoot: string, file: string): boolean {
@@ -87,6 +99,11 @@ export async function copyDatabase(db: Database.Database, target: string): Promi
     sidecars();
     if (problem) throw new Error(`the copy failed its check (${problem})`);
     syncFile(tmp);
+    // SQLite would read a -wal or -journal left beside the target into the copy (or another program
+    // has that file open): never replace such a file.
+    if (SIDE_FILES.some((suffix) => fs.existsSync(`${target}${suffix}`))) {
+      throw new Error(`${path.basename(target)} is in use or was not closed cleanly (its -wal or -journal file is beside it); choose another name`);
+    }
     fs.renameSync(tmp, target);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
@@ -109,32 +126,54 @@ export async function takeBackup(db: Database.Database, backupsRoot: string, cor
   fs.mkdirSync(folder, { recursive: true });
   const target = path.join(folder, backupName(folder, new Date()));
   await copyDatabase(db, target);
+  // What the backup holds, for changedSinceBackup (read from the copy: the corpus may have moved on).
+  const copy = new Database(target, { readonly: true, fileMustExist: true });
+  try {
+    writeFileAtomicSync(path.join(folder, FINGERPRINT_FILE), JSON.stringify({ backup: path.basename(target), fingerprint: corpusFingerprint(copy) }));
+  } finally {
+    copy.close();
+    fs.rmSync(`${target}-wal`, { force: true });
+    fs.rmSync(`${target}-shm`, { force: true });
+  }
   const all = listBackups(backupsRoot, corpusPath);
   for (const old of all.slice(Math.max(keep, 1))) fs.rmSync(old.path, { force: true });
   // Temporary files of backups a crash cut short.
   for (const name of fs.readdirSync(folder)) {
     const match = /^\..*\.(\d+)\.[0-9a-f]{12}\.tmp(-wal|-shm)?$/.exec(name);
-    if (match && Number(match[1]) !== process.pid) fs.rmSync(path.join(folder, name), { force: true });
+    if (match && Number(match[1]) !== process.pid && !processRuns(Number(match[1]))) fs.rmSync(path.join(folder, name), { force: true });
   }
   return all.find((b) => b.path === target) ?? { path: target, createdAt: new Date().toISOString(), size: fs.statSync(target).size };
 }
 
 /**
- * True when the corpus changed since its newest backup (or has none): the file or its
- * write-ahead log was modified after that backup was taken.
+ * What the corpus holds, in brief: counts, revisions, the latest change times, the schema. Two
+ * states with the same fingerprint need no second backup. (File times cannot tell: closing a
+ * corpus writes its log into the file without changing what it holds.)
  */
-export function changedSinceBackup(backupsRoot: string, corpusPath: string): boolean {
-  const newest = listBackups(backupsRoot, corpusPath)[0];
-  if (!newest) return true;
-  const taken = Date.parse(newest.createdAt);
-  const modified = (file: string): number => {
-    try {
-      return fs.statSync(file).mtimeMs;
-    } catch {
-      return 0;
-    }
-  };
-  return Math.max(modified(corpusPath), modified(`${corpusPath}-wal`)) > taken;
+export function corpusFingerprint(db: Database.Database): string {
+  const row = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM documents) AS docs, (SELECT coalesce(sum(revision), 0) FROM documents) AS revisions,
+              (SELECT max(updated_at) FROM documents) AS docsAt, (SELECT count(*) FROM spans) AS spans,
+              (SELECT max(updated_at) FROM spans) AS spansAt, (SELECT count(*) FROM links) AS links,
+              (SELECT group_concat(name || attributes, '|') FROM labels) AS labels,
+              (SELECT group_concat(name || from_labels || to_labels, '|') FROM link_types) AS linkTypes`,
+    )
+    .get();
+  return createHash('sha256').update(JSON.stringify(row)).digest('hex');
+}
+
+const FINGERPRINT_FILE = 'last-backup.json';
+
+/** True when the corpus open on `db` differs from what its newest backup holds (or it has none). */
+export function changedSinceBackup(backupsRoot: string, corpusPath: string, db: Database.Database): boolean {
+  if (listBackups(backupsRoot, corpusPath).length === 0) return true;
+  try {
+    const saved = JSON.parse(fs.readFileSync(path.join(backupFolder(backupsRoot, corpusPath), FINGERPRINT_FILE), 'utf8')) as { fingerprint?: unknown };
+    return saved.fingerprint !== corpusFingerprint(db);
+  } catch {
+    return true;
+  }
 }
 
 /** The newest backup that passes its check. */
@@ -148,6 +187,6 @@ export function restoredPath(corpusPath: string, backup: BackupInfo): string {
   const stem = path.basename(corpusPath).replace(/\.loupe$/i, '');
   const when = backup.createdAt.slice(0, 16).replace('T', ' ').replace(':', '.');
   let target = path.join(dir, `${stem} (backup ${when}).loupe`);
-  for (let n = 2; fs.existsSync(target); n++) target = path.join(dir, `${stem} (backup ${when}) ${n}.loupe`);
+  for (let n = 2; databaseFilesExist(target); n++) target = path.join(dir, `${stem} (backup ${when}) ${n}.loupe`);
   return target;
 }

@@ -216,17 +216,37 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   // in the way of the user's work.
   let changed = false;
   let backingUp: Promise<unknown> | undefined;
-  const backup = (force: boolean): void => {
-    if (!backupsRoot || store.readOnly || backingUp) return;
-    if (!force && !changed) return;
-    if (force && !changedSinceBackup(backupsRoot, store.path)) return;
+  /** A corpus opened while a backup of the previous one ran: its opening backup is taken next. */
+  let openingBackupDue = false;
+  const backup = (opening: boolean): void => {
+    if (!backupsRoot || store.readOnly) return;
+    if (backingUp) {
+      if (opening) openingBackupDue = true;
+      return;
+    }
+    try {
+      if (!opening && !changed) return;
+      if (opening && !changedSinceBackup(backupsRoot, store.path, store.db)) return;
+    } catch (error) {
+      console.error('[loupe] could not read the backups folder:', error);
+      return;
+    }
     changed = false;
     const db = store.db;
-    backingUp = takeBackup(db, backupsRoot, store.path, backupsKept)
+    const file = store.path;
+    backingUp = takeBackup(db, backupsRoot, file, backupsKept)
       .catch((error: unknown) => {
-        if (db.open) console.error(`[loupe] backup of ${store.path} failed:`, error);
+        if (!db.open) return; // the corpus was closed or switched meanwhile
+        console.error(`[loupe] backup of ${file} failed:`, error);
+        changed = true; // tried again at the next interval
       })
-      .finally(() => (backingUp = undefined));
+      .finally(() => {
+        backingUp = undefined;
+        if (openingBackupDue) {
+          openingBackupDue = false;
+          backup(true);
+        }
+      });
   };
   backup(true);
   const timer = backupsRoot ? setInterval(() => backup(false), (options.backups || undefined)?.intervalMs ?? BACKUP_INTERVAL_MS) : undefined;

@@ -23,6 +23,10 @@ export function BackupsDialog({ api, onRestore, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
 
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+
+  // Once per opening (the parent's onClose is a new function at each render).
   useEffect(() => {
     closeRef.current?.focus();
     api.listBackups({}).then(setBackups, (e: unknown) => setError(describeError(e)));
@@ -30,12 +34,12 @@ export function BackupsDialog({ api, onRestore, onClose }: Props) {
       if (e.key === 'Escape') {
         e.preventDefault();
         e.stopPropagation();
-        onClose();
+        onCloseRef.current();
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [api, onClose]);
+  }, [api]);
 
   const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
   return (

@@ -258,7 +258,7 @@ async function syncFolder(dir: string): Promise<void> {
 }
 
 /** True while a process with this id runs (one we may not signal counts as running). */
-function processRuns(pid: number): boolean {
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
