@@ -61,24 +61,41 @@ function databaseFilesExist(file: string): boolean {
   return ['', ...SIDE_FILES].some((suffix) => fs.existsSync(`${file}${suffix}`));
 }
 
-
 /** True when `file` lies inside the backups folder (a path handed to restore must be one of ours). */
 export function isInside(backupsRoot: string, file: string): boolean {
   const relative = path.relative(path.resolve(backupsRoot), path.resolve(file));
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-/** `PRAGMA quick_check` on a file, read-only: null when it is sound, else what SQLite found. */
-export function checkFile(file: string): string | null {
-  let db: Database.Database | undefined;
+/** Removes the -wal and -shm files beside a copy of ours (never beside a corpus in use). */
+function removeSideFiles(file: string): void {
+  fs.rmSync(`${file}-wal`, { force: true });
+  fs.rmSync(`${file}-shm`, { force: true });
+}
+
+/**
+ * Reads a copy or a backup of ours through a read-only connection; SQLite makes empty -wal/-shm
+ * files beside a WAL-mode file to read it, and they go once it is read.
+ */
+function readCopy<T>(file: string, read: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const rows = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
-    return rows.length === 1 && rows[0] === 'ok' ? null : rows.join('; ');
+    return read(db);
+  } finally {
+    db.close();
+    removeSideFiles(file);
+  }
+}
+
+/** `PRAGMA quick_check` on a copy or a backup, read-only: null when it is sound, else what SQLite found. */
+export function checkFile(file: string): string | null {
+  try {
+    return readCopy(file, (db) => {
+      const rows = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
+      return rows.length === 1 && rows[0] === 'ok' ? null : rows.join('; ');
+    });
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
-  } finally {
-    db?.close();
   }
 }
 
@@ -88,15 +105,9 @@ export function checkFile(file: string): string | null {
  */
 export async function copyDatabase(db: Database.Database, target: string): Promise<void> {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  // Reading the copy back (a WAL-mode file) leaves empty -wal/-shm files beside it: they go too.
-  const sidecars = (): void => {
-    fs.rmSync(`${tmp}-wal`, { force: true });
-    fs.rmSync(`${tmp}-shm`, { force: true });
-  };
   try {
     await db.backup(tmp);
     const problem = checkFile(tmp);
-    sidecars();
     if (problem) throw new Error(`the copy failed its check (${problem})`);
     syncFile(tmp);
     // SQLite would read a -wal or -journal left beside the target into the copy (or another program
@@ -107,7 +118,7 @@ export async function copyDatabase(db: Database.Database, target: string): Promi
     fs.renameSync(tmp, target);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
-    sidecars();
+    removeSideFiles(tmp);
     throw error;
   }
 }
@@ -127,14 +138,8 @@ export async function takeBackup(db: Database.Database, backupsRoot: string, cor
   const target = path.join(folder, backupName(folder, new Date()));
   await copyDatabase(db, target);
   // What the backup holds, for changedSinceBackup (read from the copy: the corpus may have moved on).
-  const copy = new Database(target, { readonly: true, fileMustExist: true });
-  try {
-    writeFileAtomicSync(path.join(folder, FINGERPRINT_FILE), JSON.stringify({ backup: path.basename(target), fingerprint: corpusFingerprint(copy) }));
-  } finally {
-    copy.close();
-    fs.rmSync(`${target}-wal`, { force: true });
-    fs.rmSync(`${target}-shm`, { force: true });
-  }
+  const fingerprint = readCopy(target, corpusFingerprint);
+  writeFileAtomicSync(path.join(folder, FINGERPRINT_FILE), JSON.stringify({ backup: path.basename(target), fingerprint }));
   const all = listBackups(backupsRoot, corpusPath);
   for (const old of all.slice(Math.max(keep, 1))) fs.rmSync(old.path, { force: true });
   // Temporary files of backups a crash cut short.
