@@ -3,10 +3,10 @@
  * set an attribute, link quote to speaker — then reload, export, delete and undo.
  */
 import path from 'node:path';
-import { editor, expect, exportFiles, exportVia, importFiles, SHARED_CORPUS, selectText, test, waitSaved } from './fixtures';
+import { editor, expect, exportFiles, exportVia, importFiles, CORPUS_FIXTURES, selectText, test, waitSaved } from './fixtures';
 import { parseJsonl, sliceCp } from './helpers';
 
-const ARTICLE = path.join(SHARED_CORPUS, 'jinzhong-two-sessions.txt');
+const ARTICLE = path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.txt');
 const QUOTE = '政府工作报告有三个特点:一是克难稳进的发展态势来之不易,二是向新求质的澎湃活力来之不易,三是更有温度的民生答卷来之不易。';
 const OFFICIAL = '市政协副主席、寿阳县委书记赵宏钟';
 

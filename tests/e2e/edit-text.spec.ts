@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { editor, expect, exportVia, importFiles, selectText, SHARED_CORPUS, test, waitSaved } from './fixtures';
+import { editor, expect, exportVia, importFiles, selectText, CORPUS_FIXTURES, test, waitSaved } from './fixtures';
 import { parseJsonl, sliceCp } from './helpers';
 
-const ARTICLE = path.join(SHARED_CORPUS, 'jinzhong-two-sessions.txt');
+const ARTICLE = path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.txt');
 const CAPTION = '晋中国家农高区全景 记者 程婧 摄';
 
 test('fix the page-break artefacts: every span still covers the same words', async ({ page }) => {

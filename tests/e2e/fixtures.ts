@@ -11,7 +11,7 @@ import { REPO, startLoupeWeb } from './loupeWeb';
 
 export { REPO };
 
-export const SHARED_CORPUS = path.resolve(REPO, '../shared/corpus');
+export { CORPUS_FIXTURES } from '../fixturePaths';
 
 export interface LoupeServer {
   url: string;

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { editor, expect, exportVia, importFiles, selectText, SHARED_CORPUS, test, waitSaved } from './fixtures';
+import { editor, expect, exportVia, importFiles, selectText, CORPUS_FIXTURES, test, waitSaved } from './fixtures';
 import { parseJsonl, sliceCp } from './helpers';
 
-const ARTICLE = path.join(SHARED_CORPUS, 'jinzhong-two-sessions.txt');
+const ARTICLE = path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.txt');
 const TITLE = '攀“高”逐“新” 共绘美好未来';
 
 test('first start shows the demo corpus with something to tag', async ({ page }) => {
@@ -18,8 +18,8 @@ test('first start shows the demo corpus with something to tag', async ({ page })
 test('import the sample article in three encodings and report a broken file', async ({ page, loupe }) => {
   await importFiles(page, [
     ARTICLE,
-    path.join(SHARED_CORPUS, 'jinzhong-two-sessions.gb18030.txt'),
-    path.join(SHARED_CORPUS, 'jinzhong-two-sessions.utf16le-bom.txt'),
+    path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.gb18030.txt'),
+    path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.utf16le-bom.txt'),
     path.join(__dirname, '../fixtures/not-text.bin'),
   ]);
   const report = page.getByRole('dialog', { name: 'Import report' });
@@ -105,7 +105,7 @@ test('clicking a span selects it; Delete removes it; another hotkey relabels it;
 });
 
 test('export JSONL and CSV: offsets slice back to each span, in code points', async ({ page }) => {
-  await importFiles(page, [path.join(SHARED_CORPUS, 'tricky-offsets.txt')]);
+  await importFiles(page, [path.join(CORPUS_FIXTURES, 'tricky-offsets.txt')]);
   await expect(editor(page)).toContainText('𠮷');
   await selectText(page, '“𠮷”字');
   await page.keyboard.press('1');
@@ -139,7 +139,7 @@ test('export JSONL and CSV: offsets slice back to each span, in code points', as
 });
 
 test('drag and drop of text files imports them', async ({ page, loupe }) => {
-  const big5 = fs.readFileSync(path.join(SHARED_CORPUS, 'taipei-briefing.big5.txt')).toString('base64');
+  const big5 = fs.readFileSync(path.join(CORPUS_FIXTURES, 'taipei-briefing.big5.txt')).toString('base64');
   const dataTransfer = await page.evaluateHandle((b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
@@ -155,7 +155,7 @@ test('drag and drop of text files imports them', async ({ page, loupe }) => {
 });
 
 test('a Python script slicing the exported text reproduces every span (sample article and tricky offsets)', async ({ page }) => {
-  await importFiles(page, [path.join(SHARED_CORPUS, 'tricky-offsets.txt')]);
+  await importFiles(page, [path.join(CORPUS_FIXTURES, 'tricky-offsets.txt')]);
   await expect(editor(page)).toContainText('𠮷');
   await selectText(page, '𠮷野家社长');
   await page.keyboard.press('2');

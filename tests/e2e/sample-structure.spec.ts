@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { editor, expect, exportFiles, importFiles, selectText, SHARED_CORPUS, test, waitSaved } from './fixtures';
+import { editor, expect, exportFiles, importFiles, selectText, CORPUS_FIXTURES, test, waitSaved } from './fixtures';
 
-const ARTICLE = path.join(SHARED_CORPUS, 'jinzhong-two-sessions.txt');
+const ARTICLE = path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.txt');
 
 interface Official {
   name: string;

@@ -58,7 +58,7 @@ export const SLOW_MS_PER_MB = 2000;
 
 const REPO = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(REPO, 'tests/fixtures');
-const CORPUS = path.resolve(REPO, '../shared/corpus');
+const CORPUS = path.join(FIXTURES, 'corpus');
 const MODES: readonly (ImportFormat | 'auto')[] = ['auto', ...IMPORT_FORMATS];
 const MB = 1024 * 1024;
 
@@ -154,8 +154,8 @@ export function docxOf(parts: { document?: Uint8Array; styles?: Uint8Array; extr
 
 const read = (file: string): Uint8Array => new Uint8Array(fs.readFileSync(file));
 
-/** Every seed; the sample corpus's articles join when ../shared/corpus is there. */
-function loadSeeds(log: (line: string) => void): Seed[] {
+/** Every seed: the fixtures, and the sample corpus's articles (tests/fixtures/corpus). */
+function loadSeeds(): Seed[] {
   const seeds: Seed[] = [];
   const one = (id: string, format: ImportFormat, name: string, data: Uint8Array) => seeds.push({ id, format, files: [{ name, data }], target: 0 });
   const fixture = (rel: string) => read(path.join(FIXTURES, rel));
@@ -166,12 +166,8 @@ function loadSeeds(log: (line: string) => void): Seed[] {
   one('article.big5.txt', 'text', 'article.big5.txt', iconv.encode(article.replace(/𠮷|😀|Café/g, '吉'), 'big5'));
   one('article.utf16le-bom.txt', 'text', 'article.utf16le.txt', iconv.encode(article, 'utf-16le', { addBOM: true }));
   one('article.utf16be.txt', 'text', 'article.utf16be.txt', iconv.encode(article, 'utf-16be'));
-  if (fs.existsSync(CORPUS)) {
-    for (const name of fs.readdirSync(CORPUS).sort()) {
-      if (name.endsWith('.txt')) one(`corpus/${name}`, 'text', name, read(path.join(CORPUS, name)));
-    }
-  } else {
-    log(`(the sample corpus is not at ${CORPUS}: its articles are left out; encoded copies of the fixture stand in)`);
+  for (const name of fs.readdirSync(CORPUS).sort()) {
+    if (name.endsWith('.txt')) one(`corpus/${name}`, 'text', name, read(path.join(CORPUS, name)));
   }
   one('not-text.bin', 'text', 'not-text.bin', fixture('not-text.bin'));
   one('loupe.jsonl', 'loupe-jsonl', 'loupe.jsonl', utf8(`${JSON.stringify(LOUPE_DOC)}\n${JSON.stringify(LOUPE_UTF16_DOC)}\n`));
@@ -888,7 +884,7 @@ export async function fuzzImporters(options: ImportFuzzOptions): Promise<FuzzRep
     failures: [],
     ms: 0,
   };
-  const seeds = loadSeeds(log);
+  const seeds = loadSeeds();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-import-fuzz-'));
   const bench = new Bench(dir);
   try {

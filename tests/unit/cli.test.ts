@@ -5,9 +5,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import { parseSchemaFile, serializeSchemaFile } from '../../src/shared/schema';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
 const REPO = path.resolve(__dirname, '../..');
-const CORPUS = path.resolve(REPO, '../shared/corpus');
+const CORPUS = CORPUS_FIXTURES;
 const BIN = path.join(REPO, 'bin/loupe.cjs');
 
 let dir: string;

@@ -13,8 +13,9 @@ import type { CorpusStore } from '../../src/main/store/corpusStore';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
 import type { LoupeDocument } from '../../src/shared/types';
 import { makeDoc } from './docBuilder';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const corpusDir = path.resolve(__dirname, '../../../shared/corpus');
+const corpusDir = CORPUS_FIXTURES;
 const fixtures = path.resolve(__dirname, '../fixtures/conll');
 const fixture = (name: string) => ({ name, data: new Uint8Array(fs.readFileSync(path.join(fixtures, name))) });
 const utf8 = (name: string, text: string) => ({ name, data: new TextEncoder().encode(text) });

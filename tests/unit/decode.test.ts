@@ -4,8 +4,9 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, decodeText } from '../../src/main/formats/decode';
 import { parsePlainText } from '../../src/main/formats/plainText';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const corpus = path.resolve(__dirname, '../../../shared/corpus');
+const corpus = CORPUS_FIXTURES;
 const read = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(corpus, name)));
 
 const BINARY = 'not a text file (it contains binary data)';

@@ -10,8 +10,9 @@ import { EXPORT_FORMATS, OFFSET_UNITS } from '../../src/shared/types';
 import { EXPORT_SCHEMA_VERSION, LOUPE_VERSION } from '../../src/shared/version';
 import { PY_CUT } from './pythonSlicing';
 import { makeDoc } from './docBuilder';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const corpusDir = path.resolve(__dirname, '../../../shared/corpus');
+const corpusDir = CORPUS_FIXTURES;
 
 /** The tricky sample as the importer hands it to the store: no BOM, LF line ends. */
 function trickyText(): string {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codePointLength, OffsetIndex, sliceCodePoints } from '../../src/shared/offsets';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const corpusDir = path.resolve(__dirname, '../../../shared/corpus');
+const corpusDir = CORPUS_FIXTURES;
 
 /** The tricky sample as the importer hands it to the store: no BOM, LF line ends. */
 function trickyText(): string {

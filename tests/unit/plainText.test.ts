@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, decodeText } from '../../src/main/formats/decode';
 import { parsePlainText } from '../../src/main/formats/plainText';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const corpus = path.resolve(__dirname, '../../../shared/corpus');
+const corpus = CORPUS_FIXTURES;
 
 describe('parsePlainText', () => {
   it('makes one paragraph per non-blank line, joined by a single newline', () => {

@@ -13,8 +13,9 @@ import { importBatch } from '../../src/main/formats/import';
 import { exportFrom, openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { ExportFormat, ImportFormat, Link, SpanInput } from '../../src/shared/types';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const ARTICLE = path.resolve(__dirname, '../../../shared/corpus/jinzhong-two-sessions.txt');
+const ARTICLE = path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.txt');
 
 const STRUCTURE: { official: string; quotes: [string, string][]; pledges: { text: string; slogans: string[] }[] }[] = [
   {

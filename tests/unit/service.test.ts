@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, parseArgs } from '../../src/shared/contract';
 import { createLoupeService, DEFAULT_CORPUS_NAME, type LoupeService } from '../../src/main/services/loupeService';
+import { CORPUS_FIXTURES } from '../fixturePaths';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+const CORPUS = CORPUS_FIXTURES;
 const bytes = (file: string) => new Uint8Array(fs.readFileSync(path.join(CORPUS, file)));
 
 let dir: string;

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { SpanInput } from '../../../src/shared/types';
 import { cpToPos, docFromText, posToCp } from '../../../src/renderer/editor/docCodec';
 import { spanRanges } from '../../../src/renderer/editor/spanMarks';
+import { CORPUS_FIXTURES } from '../../fixturePaths';
 
-const corpus = path.resolve(__dirname, '../../../../shared/corpus');
+const corpus = CORPUS_FIXTURES;
 
 function readCorpus(name: string): string {
   return fs.readFileSync(path.join(corpus, name), 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\n$/, '');
