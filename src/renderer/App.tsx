@@ -21,6 +21,7 @@ import type {
   OpenedDocument,
   Settings,
 } from '../shared/types';
+import { emptyImportReport, mergeImportReports } from '../shared/types';
 import { LOUPE_VERSION } from '../shared/version';
 import { DialogHost } from './components/DialogHost';
 import { isTextField } from './editor/keys';
@@ -304,7 +305,7 @@ export function App() {
       if (files.length === 0) return;
       await saveBeforeLeaving();
       const chunks = planImportChunks(files);
-      const total: ImportReport = { imported: [], failed: [], skipped: [], schemaAdded: { labels: [], attributes: [], linkTypes: [] } };
+      const total = emptyImportReport();
       setImporting({ done: 0, total: files.length });
       try {
         let done = 0;
@@ -316,14 +317,9 @@ export function App() {
             // The chunk was refused as a whole (too large a request, the corpus closed…): its files are
             // reported as failed, the chunks before it stay imported, and the next ones are still tried.
             const error = describeError(e);
-            result = { imported: [], failed: chunk.map((f) => ({ name: f.name, error })), skipped: [], schemaAdded: { labels: [], attributes: [], linkTypes: [] } };
+            result = { ...emptyImportReport(), failed: chunk.map((f) => ({ name: f.name, error })) };
           }
-          total.imported.push(...result.imported);
-          total.failed.push(...result.failed);
-          for (const s of result.skipped) if (!total.skipped.some((x) => x.name === s.name)) total.skipped.push(s);
-          for (const key of ['labels', 'attributes', 'linkTypes'] as const) {
-            for (const item of result.schemaAdded[key]) if (!total.schemaAdded[key].includes(item)) total.schemaAdded[key].push(item);
-          }
+          mergeImportReports(total, result);
           done += chunk.filter((f) => !f.name.toLowerCase().endsWith('annotation.conf')).length;
           setImporting({ done: Math.min(done, files.length), total: files.length });
         }

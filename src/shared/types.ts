@@ -256,11 +256,46 @@ export interface ImportReport {
     format: ImportFormat;
     spans: number;
     links: number;
+    /**
+     * What the file held that Loupe did not take, or took in another form, with counts (“brat events
+     * skipped: 2”, “exact duplicate spans merged: 1”); empty when everything arrived as it was.
+     */
+    notes: string[];
   }[];
   failed: { name: string; error: string; reason?: ErrorReason }[];
   /** Files not imported on purpose (a brat .ann whose .txt is elsewhere, annotation.conf…), with why. */
   skipped: { name: string; why: string }[];
+  /**
+   * Documents not imported because the corpus already holds one with the same text (the file's
+   * `name`, the document's `title`, and the id of the one already there).
+   */
+  duplicates: { name: string; title: string; existingId: number }[];
+  /** Labels of the files stored under a label of the corpus with another name (`Quote` → `quote`). */
+  labelsMapped: { from: string; to: string }[];
   schemaAdded: SchemaAdditions;
+}
+
+/** An import report with nothing in it. */
+export const emptyImportReport = (): ImportReport => ({
+  imported: [],
+  failed: [],
+  skipped: [],
+  duplicates: [],
+  labelsMapped: [],
+  schemaAdded: { labels: [], attributes: [], linkTypes: [] },
+});
+
+/** Adds `part` (the report of one more chunk of a batch) to `total`, listing each skipped file and schema addition once. */
+export function mergeImportReports(total: ImportReport, part: ImportReport): ImportReport {
+  total.imported.push(...part.imported);
+  total.failed.push(...part.failed);
+  total.duplicates.push(...part.duplicates);
+  for (const s of part.skipped) if (!total.skipped.some((x) => x.name === s.name)) total.skipped.push(s);
+  for (const m of part.labelsMapped) if (!total.labelsMapped.some((x) => x.from === m.from && x.to === m.to)) total.labelsMapped.push(m);
+  for (const key of ['labels', 'attributes', 'linkTypes'] as const) {
+    for (const item of part.schemaAdded[key]) if (!total.schemaAdded[key].includes(item)) total.schemaAdded[key].push(item);
+  }
+  return total;
 }
 
 /** An incremental save of one document: new text (if it changed) and the span changes. */

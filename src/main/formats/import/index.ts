@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
+import { emptyImportReport } from '../../../shared/types';
 import { DecodeError, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
 import type { CorpusStore } from '../../store/corpusStore';
@@ -18,7 +19,7 @@ import { docxImporter } from './docx';
 import { htmlImporter } from './html';
 import { markdownImporter } from './markdown';
 import { labelStudioImporter } from './labelStudio';
-import { fitSchema, mergeAdditions, noAdditions } from './schemaFit';
+import { fitSchema, mergeAdditions } from './schemaFit';
 import { type Companions, ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
 
 export { ImportError } from './types';
@@ -118,7 +119,7 @@ export interface ImportOptions {
 
 /** Imports `files` into `store`; returns what happened to each file. */
 export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
-  const report: ImportReport = { imported: [], failed: [], skipped: [], schemaAdded: noAdditions() };
+  const report = emptyImportReport();
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
   const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
@@ -230,6 +231,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         format: parsed.format,
         spans: doc.spans.length,
         links: doc.links.length,
+        notes: [],
       });
     }
   }).immediate();
