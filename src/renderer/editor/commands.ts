@@ -7,7 +7,7 @@ import type { Node } from 'prosemirror-model';
 import { type Command, type EditorState, TextSelection, type Transaction } from 'prosemirror-state';
 import { carryAttrs, defaultAttrs, linkAllowed, NOTE_MAX, TEXT_VALUE_MAX } from '../../shared/schema';
 import type { AttrValue, Link, LinkType } from '../../shared/types';
-import { newSpanId } from './ids';
+import { newId } from '../../shared/ids';
 import { type SpanInfo, spanInfoOf, spanMark, storedLinks } from './schema';
 import { findSpan, spanPieces, type SpanRange, spanRanges } from './spanMarks';
 import { type EditorLabel, getSelectedSpanId, type Linking, type SpanAction, spanPluginKey, spanState } from './spanPlugin';
@@ -55,7 +55,7 @@ export function tagSelection(label: string, id?: string): Command {
     const twin = spanRanges(state.doc).find((s) => s.from === from && s.to === to && s.label === label);
     if (twin) return selectSpan(twin.id, { textSelection: false })(state, dispatch);
     if (dispatch) {
-      const spanId = id ?? newSpanId();
+      const spanId = id ?? newId();
       const tr = state.tr.addMark(from, to, spanMark(spanId, label));
       const attrs = defaultAttrs(labelOf(state, label));
       if (Object.keys(attrs).length) patchInfo(tr, spanId, { attrs, note: '' });
@@ -250,7 +250,7 @@ export function linkSpans(fromId: string, toId: string, typeName?: string): Comm
     const live = links.find((l) => l.type === type.name && l.from === from.id && l.to === to.id);
     if (live) return false; // already linked so
     if (dispatch) {
-      const link: Link = { id: newSpanId(), type: type.name, from: from.id, to: to.id };
+      const link: Link = { id: newId(), type: type.name, from: from.id, to: to.id };
       dispatch(
         state.tr
           .setDocAttribute('links', [...links, link])

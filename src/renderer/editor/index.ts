@@ -15,6 +15,5 @@ export {
   type EditorLabel,
 } from './spanPlugin';
 export { labelStyleRules } from './labelStyles';
-export { newSpanId } from './ids';
 export { schema } from './schema';
 export type { SpanRange } from './spanMarks';

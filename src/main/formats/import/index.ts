@@ -5,9 +5,9 @@
  * schema additions they need — so a bad file leaves nothing behind and the rest still import.
  */
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
 import { emptyImportReport } from '../../../shared/types';
+import { newId, PLAIN_ID } from '../../../shared/ids';
 import { DecodeError, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
 import type { CorpusStore } from '../../store/corpusStore';
@@ -105,12 +105,6 @@ export function confFor(name: string, confs: readonly ImportInput[]): ImportInpu
   return confs.length === 1 ? confs[0] : undefined;
 }
 
-/** Fresh ids for spans and links whose own ids are not usable (taken, or not an id Loupe accepts). */
-function newId(): string {
-  return randomBytes(12).toString('base64url');
-}
-
-const ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 export interface ImportOptions {
   /** Read every file as this format; detected per file when absent or 'auto'. */
@@ -189,7 +183,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
       const spanIds = new Map<string, string>();
       doc.spans = doc.spans.map((s: SpanInput) => {
         if (spanIds.has(s.id)) throw new ImportError(`document “${doc.title}”: two spans have the id ${s.id}`);
-        const id = ID.test(s.id) && !taken.has(s.id) && !store.hasSpanId(s.id) ? s.id : newId();
+        const id = PLAIN_ID.test(s.id) && !taken.has(s.id) && !store.hasSpanId(s.id) ? s.id : newId();
         spanIds.set(s.id, id);
         taken.add(id);
         return { ...s, id };
@@ -201,7 +195,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         if (from === undefined || to === undefined) {
           throw new ImportError(`document “${doc.title}”: link ${l.id} (${l.type}) joins a span the document does not have`);
         }
-        const id = ID.test(l.id) && !linkIds.has(l.id) && !taken.has(l.id) && !store.hasLinkId(l.id) ? l.id : newId();
+        const id = PLAIN_ID.test(l.id) && !linkIds.has(l.id) && !taken.has(l.id) && !store.hasLinkId(l.id) ? l.id : newId();
         linkIds.add(id);
         taken.add(id);
         return { ...l, id, from, to };
