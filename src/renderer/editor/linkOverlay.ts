@@ -3,6 +3,10 @@
  * links of the selected span, of the span under the mouse, and of the link being chosen. Drawing
  * only those keeps a document with thousands of links readable. Alt+drag from a span to another
  * links them. Plain DOM (an SVG layer over the editor); the text never moves for it.
+ *
+ * Nothing here writes into the editor's DOM: ProseMirror reads any change it did not make there as
+ * an edit, and re-reads the text without its marks (hovering once made spans vanish). The spans at
+ * the other ends of the hovered span's links are outlined by a style sheet of their ids instead.
  */
 import type { EditorView } from 'prosemirror-view';
 import type { Link, LinkType } from '../../shared/types';
@@ -12,8 +16,11 @@ import { findSpan, type SpanRange } from './spanMarks';
 import { getSelectedSpanId } from './spanPlugin';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-/** Spans whose links are hovered get this class on their elements. */
-export const HOVER_LINKED_CLASS = 'lp-hover-linked';
+/** How a span linked to the hovered one is outlined (as `.lp-linked` is for the selected span's). */
+const HOVER_LINKED_STYLE = 'outline: 1px dashed var(--lc); outline-offset: 1px; border-radius: 2px;';
+
+/** The selector of the drawn span (its decoration) with this id. */
+const hoverLinkedSelector = (spanId: string): string => `.lp-editor .lp-span[${SPAN_ID_ATTR}="${CSS.escape(spanId)}"]`;
 const FALLBACK_COLOR = '#495057';
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -41,7 +48,8 @@ export class LinkOverlay {
   private frame = 0;
   private drag: { from: SpanRange; x: number; y: number } | null = null;
   private pointer: { x: number; y: number } | null = null;
-  private hovered: Element[] = [];
+  /** Outlines the spans linked to the hovered one (rules by span id; the editor's DOM is ProseMirror's alone). */
+  private readonly hoverSheet = new CSSStyleSheet();
   private readonly listeners: [EventTarget, string, EventListener, boolean][] = [];
 
   constructor(
@@ -53,6 +61,7 @@ export class LinkOverlay {
     this.svg.classList.add('lp-links');
     this.svg.setAttribute('aria-hidden', 'true');
     container.append(this.svg);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, this.hoverSheet];
     this.on(view.dom, 'mouseover', (e) => this.hover(e.target));
     this.on(view.dom, 'mouseleave', () => this.hover(null));
     this.on(container, 'mousedown', (e) => this.startDrag(e as MouseEvent), true);
@@ -79,7 +88,7 @@ export class LinkOverlay {
   destroy(): void {
     cancelAnimationFrame(this.frame);
     for (const [target, type, listener, capture] of this.listeners) target.removeEventListener(type, listener, capture);
-    this.unhighlight();
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== this.hoverSheet);
     this.svg.remove();
   }
 
@@ -169,28 +178,14 @@ export class LinkOverlay {
     }
   }
 
-  private unhighlight(): void {
-    for (const el of this.hovered) el.classList.remove(HOVER_LINKED_CLASS);
-    this.hovered = [];
-  }
-
   /** Hovering a span shows its links and outlines the spans at their other ends. */
   private hover(target: EventTarget | null): void {
     const el = target instanceof Element ? target.closest(`[${SPAN_ID_ATTR}]`) : null;
     const id = el ? (this.options.spanAt(target)?.id ?? null) : null;
     if (id === this.hoverId) return;
     this.hoverId = id;
-    this.unhighlight();
-    if (id !== null) {
-      for (const l of linksOf(this.view.state.doc, id)) {
-        const other = l.from === id ? l.to : l.from;
-        const found = this.view.dom.querySelectorAll(`[${SPAN_ID_ATTR}="${CSS.escape(other)}"]`);
-        for (const node of found) {
-          node.classList.add(HOVER_LINKED_CLASS);
-          this.hovered.push(node);
-        }
-      }
-    }
+    const others = id === null ? [] : linksOf(this.view.state.doc, id).map((l) => (l.from === id ? l.to : l.from));
+    this.hoverSheet.replaceSync(others.map((other) => `${hoverLinkedSelector(other)} { ${HOVER_LINKED_STYLE} }`).join('\n'));
     this.update();
   }
 

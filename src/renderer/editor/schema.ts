@@ -22,6 +22,10 @@ export type SpanInfoMap = Readonly<Record<string, SpanInfo>>;
 
 /** The attribute that names a span's id in the DOM. */
 export const SPAN_ID_ATTR = 'data-span-id';
+/** On a span mark's own element (not on the decorations drawing it), with its label and fragment number. */
+export const SPAN_MARK_ATTR = 'data-span-mark';
+export const SPAN_LABEL_ATTR = 'data-label';
+export const SPAN_FRAG_ATTR = 'data-frag';
 
 export const schema = new Schema({
   nodes: {
@@ -44,9 +48,32 @@ export const schema = new Schema({
       // Typing at a span's edge must not grow it.
       inclusive: false,
       spanning: true,
-      // No parseDOM: pasted or dropped HTML never brings span marks (and so never a duplicate id).
+      // The mark's element carries everything the mark is, so that when ProseMirror re-reads a part
+      // of the DOM (a change it did not make: an input method, a browser extension) the spans come
+      // back as they were instead of vanishing. Pasted or dropped content loses its span marks
+      // anyway (stripSpanMarks), so a paste never brings a duplicate id.
       // Visuals come from decorations; the mark only marks the text.
-      toDOM: (mark) => ['span', { [SPAN_ID_ATTR]: mark.attrs.id as string }, 0],
+      parseDOM: [
+        {
+          tag: `span[${SPAN_MARK_ATTR}]`,
+          getAttrs: (el: HTMLElement) => {
+            const id = el.getAttribute(SPAN_ID_ATTR);
+            const label = el.getAttribute(SPAN_LABEL_ATTR);
+            const frag = Number(el.getAttribute(SPAN_FRAG_ATTR) ?? '0');
+            return id && label && Number.isInteger(frag) && frag >= 0 ? { id, label, frag } : false;
+          },
+        },
+      ],
+      toDOM: (mark) => [
+        'span',
+        {
+          [SPAN_MARK_ATTR]: '',
+          [SPAN_ID_ATTR]: mark.attrs.id as string,
+          [SPAN_LABEL_ATTR]: mark.attrs.label as string,
+          [SPAN_FRAG_ATTR]: String(mark.attrs.frag as number),
+        },
+        0,
+      ],
     },
   },
 });

@@ -8,11 +8,12 @@
  */
 import { isHistoryTransaction } from 'prosemirror-history';
 import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
-import { type EditorState, Plugin, PluginKey, type Transaction } from 'prosemirror-state';
-import { ReplaceStep } from 'prosemirror-transform';
+import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from 'prosemirror-state';
+import { dropPoint, ReplaceStep } from 'prosemirror-transform';
+import type { EditorView } from 'prosemirror-view';
 import type { LinkType } from '../../shared/types';
 import { assignLanes } from './lanes';
-import { spanType, storedLinks } from './schema';
+import { spanAttrs, spanType, storedLinks } from './schema';
 import {
   buildDecorations,
   type DrawnSpans,
@@ -170,17 +171,47 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
   return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, classes, decorations };
 }
 
-/** Drops span marks from pasted or dropped content, so a paste never duplicates a span id. */
-export function stripSpanMarks(slice: Slice): Slice {
+/**
+ * Drops span marks from pasted or dropped content, so a paste never duplicates a span id; with
+ * `keep`, the marks of those span ids stay.
+ */
+export function stripSpanMarks(slice: Slice, keep: ReadonlySet<string> = new Set()): Slice {
   const strip = (fragment: Fragment): Fragment => {
     const nodes: Node[] = [];
     fragment.forEach((node) => {
-      if (node.isText) nodes.push(node.mark(spanType.removeFromSet(node.marks)));
+      if (node.isText) nodes.push(node.mark(node.marks.filter((m) => m.type !== spanType || keep.has(spanAttrs(m).id))));
       else nodes.push(node.copy(strip(node.content)));
     });
     return Fragment.fromArray(nodes);
   };
   return new Slice(strip(slice.content), slice.openStart, slice.openEnd);
+}
+
+/**
+ * Text dragged to another place in the article (a move, not a copy) takes along the spans that lie
+ * wholly in it: their text is gone from where it was, so their ids stay unique. A span only partly
+ * dragged stays with its part that did not move. ProseMirror's own drop would strip every span.
+ */
+function moveText(view: EditorView, event: DragEvent, moved: boolean): boolean {
+  const dragging = view.dragging;
+  const sel = view.state.selection;
+  if (!moved || !dragging || !(sel instanceof TextSelection) || sel.empty) return false;
+  const target = view.posAtCoords({ left: event.clientX, top: event.clientY });
+  if (!target) return false;
+  const whole = new Set(spanRanges(view.state.doc).filter((s) => s.from >= sel.from && s.to <= sel.to).map((s) => s.id));
+  const slice = stripSpanMarks(dragging.slice, whole);
+  const insertAt = dropPoint(view.state.doc, target.pos, slice) ?? target.pos;
+  const tr = view.state.tr.deleteSelection();
+  const at = tr.mapping.map(insertAt);
+  const before = tr.doc;
+  tr.replaceRange(at, at, slice);
+  if (tr.doc.eq(before)) return true;
+  let end = at;
+  tr.mapping.maps[tr.mapping.maps.length - 1]!.forEach((_from, _to, _newFrom, newTo) => (end = newTo));
+  tr.setSelection(TextSelection.between(tr.doc.resolve(at), tr.doc.resolve(end)));
+  view.focus();
+  view.dispatch(tr.setMeta('uiEvent', 'drop'));
+  return true;
 }
 
 /** The span plugin, drawing spans with the given labels' colours. */
@@ -194,6 +225,7 @@ export function spanPlugin(labels: readonly EditorLabel[], linkTypes: readonly L
     props: {
       decorations: (state) => spanPluginKey.getState(state)?.decorations,
       transformPasted: (slice) => stripSpanMarks(slice),
+      handleDrop: (view, event, _slice, moved) => moveText(view, event, moved),
     },
     appendTransaction(trs, _old, state) {
       if (!trs.some((tr) => tr.docChanged)) return null;
