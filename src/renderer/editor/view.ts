@@ -10,6 +10,7 @@ import type { Link, LinkType, SpanInput } from '../../shared/types';
 import { applyLabel, cancelLinking, confirmLink, removeSpan, selectNextSpan, selectSpan, setSchema } from './commands';
 import { type DocumentContent, docFromText, readDocument } from './docCodec';
 import { editKeymap } from './keys';
+import { SCROLL_PROPS, scrollRangeIntoView } from './scroll';
 import { SPAN_ID_ATTR } from './schema';
 import { findSpan, type SpanRange, spansAt } from './spanMarks';
 import { type EditorLabel, getSelectedSpanId, spanPlugin, spanState } from './spanPlugin';
@@ -103,6 +104,9 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
       const before = getSelectedSpanId(view.state);
       const state = view.state.apply(tr);
       view.updateState(state);
+      // ProseMirror scrolls only when the text has the keyboard; find, the span list, J/K and undo
+      // in annotate mode must bring what they select into view too.
+      if (tr.scrolledIntoView && !view.hasFocus()) scrollRangeIntoView(view, state.selection.from, state.selection.to);
       options.onChange?.(state, tr);
       const after = getSelectedSpanId(state);
       if (after !== before) options.onSelectSpan?.(after);
@@ -130,18 +134,23 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
         run(cancelLinking());
         return true;
       }
+      if (mode === 'edit') {
+        // Editing: Ctrl/Cmd+click selects the span; a click puts the caret where it lands, as in any
+        // editor. It is set here, not left to the browser's selectionchange: when the click also
+        // focuses the text, ProseMirror puts its old selection back 20 ms later unless it has seen
+        // the new one, and on a busy machine it had not (the typed text landed at the old caret).
+        if (span && (event.ctrlKey || event.metaKey)) return run(selectSpan(span.id));
+        v.dispatch(v.state.tr.setSelection(TextSelection.near(v.state.doc.resolve(pos))).setMeta('pointer', true));
+        return true;
+      }
       if (!span) {
         run(selectSpan(null));
-        return false;
-      }
-      if (mode === 'edit') {
-        // Editing: keep the caret where the user clicked; only mark the span as selected.
-        run(selectSpan(span.id, { textSelection: false }));
         return false;
       }
       return run(selectSpan(span.id));
     },
     clipboardTextSerializer: (slice) => slice.content.textBetween(0, slice.content.size, '\n'),
+    ...SCROLL_PROPS,
   });
 
   return {
