@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectingContext } from '../../src/main/formats/export';
+import { collectingContext, exportChunks } from '../../src/main/formats/export';
 import { labelStudioConfig, labelStudioExporter } from '../../src/main/formats/export/labelStudio';
-import { importBatch, registerImporter } from '../../src/main/formats/import';
+import { detectFormat, importBatch, registerImporter } from '../../src/main/formats/import';
 import { labelStudioImporter } from '../../src/main/formats/import/labelStudio';
 import { ImportError } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
@@ -97,11 +97,37 @@ describe('Label Studio import', () => {
     expect(three!.spans).toEqual([]);
   });
 
+  it('reads one task object, as Label Studio hands out a single task', () => {
+    const store = newStore();
+    const task = { id: 12, data: { text: '王小明表示：“加油”' }, annotations: [{ id: 3, result: [{ id: 'r', type: 'labels', value: { start: 0, end: 3, text: '王小明', labels: ['official'] } }] }] };
+    const report = importBatch(store, [{ name: 'task.json', data: enc(JSON.stringify(task, null, 2)) }]); // pretty-printed, as downloaded
+    expect(report.failed).toEqual([]);
+    expect(report.imported).toMatchObject([{ format: 'label-studio', spans: 1 }]);
+    const [doc] = docs(store);
+    expect(doc!.spans.map((s) => [s.label, cpSlice(doc!.text, s.start, s.end)])).toEqual([['official', '王小明']]);
+    expect(doc!.meta).toMatchObject({ labelStudioTaskId: 12, labelStudioSource: 'annotation' });
+  });
+
+  it('tells one Label Studio task (an object with "data") from Loupe’s JSON export (an object with "loupe_version")', () => {
+    const file = (value: unknown, name = 'x.json') => ({ name, data: enc(JSON.stringify(value, null, 2)) });
+    const text = { text: '𠮷野家' };
+    expect(detectFormat(file({ id: 1, data: text, annotations: [] }))).toBe('label-studio');
+    expect(detectFormat(file({ data: text, predictions: [{ result: [] }] }))).toBe('label-studio');
+    expect(detectFormat(file([{ data: text }]))).toBe('label-studio');
+    const store = newStore();
+    importBatch(store, [{ name: 'a.jsonl', data: enc(`${JSON.stringify({ text: '𠮷野家', spans: [{ label: 'slogan', start: 0, end: 3 }] })}\n`) }]);
+    const loupeJson = [...exportChunks('json', sourceOf(store), 'codepoint')].join('');
+    expect(detectFormat({ name: 'corpus.json', data: enc(loupeJson) })).toBe('loupe-jsonl');
+    expect(detectFormat(file({ ...JSON.parse(loupeJson), data: text }))).toBe('loupe-jsonl'); // loupe_version wins
+    expect(detectFormat(file(text))).toBe('loupe-jsonl'); // a Loupe document; its importer reads it
+    expect(detectFormat({ name: 'broken.json', data: enc('{"data": ') })).toBe('loupe-jsonl'); // its importer says what is wrong
+  });
+
   it('refuses malformed files, naming the task and region', () => {
     const task = (value: object, text = '👍🏽 王小明') =>
       JSON.stringify([{ id: 7, data: { text }, annotations: [{ result: [{ id: 'a', type: 'labels', value }] }] }]);
     const cases: [string | Uint8Array, RegExp][] = [
-      ['{"data": {"text": "x"}}', /JSON array of tasks/],
+      ['{"text": "x"}', /a JSON array of tasks, or one task object with its "data"/],
       ['[]', /no tasks/],
       ['[{"data": {"n": 1}}]', /task 1: .*no text/],
       ['[{"id": 3}]', /task 1 \(id 3\): .*"data"/],

@@ -1,8 +1,8 @@
 /**
- * Label Studio's JSON export: an array of tasks, each `{id, data: {text, …}, annotations: [{result,
- * was_cancelled, …}], predictions: [{result, …}]}`. A result lists regions
- * `{id, from_name, to_name, type: 'labels', value: {start, end, text, labels}, meta: {text: [note]}}`
- * and relations `{type: 'relation', from_id, to_id, direction, labels}`.
+ * Label Studio's JSON: an array of tasks (its export), or one task object (as it hands out a single
+ * task), each `{id, data: {text, …}, annotations: [{result, was_cancelled, …}], predictions: [{result,
+ * …}]}`. A result lists regions `{id, from_name, to_name, type: 'labels', value: {start, end, text,
+ * labels}, meta: {text: [note]}}` and relations `{type: 'relation', from_id, to_id, direction, labels}`.
  *
  * Label Studio's `start`/`end` on text are JavaScript string indices, i.e. UTF-16 code units (an
  * emoji or an astral CJK character such as 𠮷 counts 2): they are converted to code points here.
@@ -17,6 +17,11 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 
 /** Shortens a text for an error message. */
 const quote = (s: string): string => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+/** Whether a parsed JSON value is one Label Studio task (an object with its `data`), not a list of them. */
+export function looksLikeLabelStudioTask(value: unknown): boolean {
+  return isObject(value) && isObject(value.data) && !('loupe_version' in value);
+}
 
 /** The result a task's spans come from: its last annotation not cancelled, else its first prediction. */
 function chosenResult(task: Record<string, unknown>, where: string): { source: 'annotation' | 'prediction' | 'none'; id?: unknown; result: unknown[] } {
@@ -143,7 +148,7 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
   };
 }
 
-/** Label Studio's JSON export (an array of tasks): one document per task. */
+/** Label Studio's JSON: an array of tasks (its export) or one task object; one document per task. */
 export const labelStudioImporter: Importer = {
   format: 'label-studio',
   extensions: ['.json'],
@@ -156,7 +161,8 @@ export const labelStudioImporter: Importer = {
     } catch (error) {
       throw new ImportError(`the file is not valid JSON (${(error as Error).message})`);
     }
-    if (!Array.isArray(tasks)) throw new ImportError('a Label Studio export is a JSON array of tasks');
+    if (looksLikeLabelStudioTask(tasks)) tasks = [tasks];
+    if (!Array.isArray(tasks)) throw new ImportError('a Label Studio file is a JSON array of tasks, or one task object with its "data"');
     if (tasks.length === 0) throw new ImportError('the file holds no tasks');
     return { format: 'label-studio', encoding, documents: tasks.map((t, i) => labelStudioTask(t, i, file.name)) };
   },
