@@ -232,7 +232,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         format: parsed.format,
         spans: doc.spans.length,
         links: doc.links.length,
-        notes: [],
+        notes: [...(doc.notes ?? [])],
       });
     }
   }).immediate();
