@@ -22,7 +22,7 @@ export const EXPORT_FORMAT_INFO: Readonly<Record<ExportFormat, ExportFormatInfo>
   conll: { name: 'CoNLL (BIO)', extension: 'conll', mime: 'text/plain; charset=utf-8', offsets: 'none', suffix: '' },
   brat: { name: 'brat standoff (zip)', extension: 'zip', mime: 'application/zip', offsets: 'codepoint', suffix: '.brat' },
   doccano: { name: 'doccano JSONL', extension: 'jsonl', mime: 'application/jsonl; charset=utf-8', offsets: 'codepoint', suffix: '.doccano' },
-  'label-studio': { name: 'Label Studio JSON', extension: 'json', mime: 'application/json; charset=utf-8', offsets: 'utf16', suffix: '.label-studio' },
+  'label-studio': { name: 'Label Studio JSON', extension: 'json', mime: 'application/json; charset=utf-8', offsets: 'codepoint', suffix: '.label-studio' },
   w3c: { name: 'W3C Web Annotation (JSON-LD)', extension: 'jsonld', mime: 'application/ld+json; charset=utf-8', offsets: 'codepoint', suffix: '.w3c' },
 };
 

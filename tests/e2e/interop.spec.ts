@@ -27,7 +27,8 @@ test('doccano and Label Studio files import with their spans where the tools put
     { label: 'ORG', text: '𠮷野家' },
     { label: 'quote', text: '“好吃👍。”' },
   ]);
-  // Label Studio counts UTF-16 units: its offsets differ from code points after 👍🏽 and 𠮷, the text does not.
+  // This file is an older export in UTF-16 units (each region's text proves it): its offsets differ from
+  // code points after 👍🏽 and 𠮷, the spans' text does not.
   const ls = loupe.query<Row>(SPANS_SQL, '👍🏽点赞%');
   expect(ls.map((r) => r.text)).toContain('王小明');
   for (const row of ls) expect(row.text.length).toBeGreaterThan(0);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectingContext } from '../../src/main/formats/export';
+import { collectingContext, exportChunks } from '../../src/main/formats/export';
 import { labelStudioConfig, labelStudioExporter } from '../../src/main/formats/export/labelStudio';
-import { importBatch, registerImporter } from '../../src/main/formats/import';
+import { detectFormat, importBatch, registerImporter } from '../../src/main/formats/import';
 import { labelStudioImporter } from '../../src/main/formats/import/labelStudio';
 import { ImportError } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
@@ -42,13 +42,37 @@ const parse = (data: string | Uint8Array, name = 'tasks.json') =>
   labelStudioImporter.parse({ name, data: typeof data === 'string' ? enc(data) : data }, { get: () => undefined });
 
 describe('Label Studio import', () => {
-  it('puts spans where Label Studio put them (UTF-16 offsets after 👍🏽 and 𠮷), with relations and notes', () => {
+  it('reads a task Label Studio made with the mouse: one task object, its regions in code points', () => {
+    // Real Label Studio 1.4.0 output (tests/realClients/labelStudio.ts drew it): 坚持品质👍🏽 and 社长 after
+    // 𠮷 in the first paragraph, in code points; 市長 in the second paragraph, which Label Studio counted
+    // in UTF-16 units up to the paragraph (its text tells), and so read in UTF-16 units.
+    const store = newStore();
+    const data = fs.readFileSync(path.join(fixtures, 'label-studio/drawn-in-label-studio.json'));
+    const report = importBatch(store, [{ name: 'task.json', data }]); // auto-detected: one task object, not Loupe's JSON
+    expect(report.failed).toEqual([]);
+    expect(report.imported).toMatchObject([{ format: 'label-studio', spans: 3 }]);
+    const [doc] = docs(store);
+    expect(doc!.spans.map((s) => [s.label, cpSlice(doc!.text, s.start, s.end)]).sort()).toEqual([
+      ['official', '市長'],
+      ['official', '社长'],
+      ['pledge', '坚持品质👍🏽'],
+    ]);
+    const shehzhang = doc!.spans.find((s) => cpSlice(doc!.text, s.start, s.end) === '社长')!;
+    expect([shehzhang.start, shehzhang.end]).toEqual([17, 19]); // what Label Studio wrote: code points
+    expect(report.imported[0]!.notes).toEqual([
+      'Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: 1',
+    ]);
+  });
+
+  it('reads older UTF-16 exports where each region’s text proves that unit, and says so; with relations and notes', () => {
     const store = newStore();
     const data = fs.readFileSync(path.join(fixtures, 'label-studio/emoji-chinese.json'));
     const report = importBatch(store, [{ name: 'emoji-chinese.json', data }]); // auto-detected
     expect(report.failed).toEqual([]);
     expect(report.imported.map((r) => r.format)).toEqual(['label-studio', 'label-studio', 'label-studio']);
     expect(report.schemaAdded.labels).toEqual(['ORG']);
+    const utf16 = (n: number) => `Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: ${n}`;
+    expect(report.imported.map((r) => r.notes)).toEqual([[utf16(3)], [utf16(2)], []]);
     const [one, two, three] = docs(store);
 
     // Task 101: the last annotation not cancelled (id 12); not the earlier one, the cancelled one or the prediction.
@@ -97,21 +121,53 @@ describe('Label Studio import', () => {
     expect(three!.spans).toEqual([]);
   });
 
+  it('reads one task object, as Label Studio hands out a single task', () => {
+    const store = newStore();
+    const task = { id: 12, data: { text: '王小明表示：“加油”' }, annotations: [{ id: 3, result: [{ id: 'r', type: 'labels', value: { start: 0, end: 3, text: '王小明', labels: ['official'] } }] }] };
+    const report = importBatch(store, [{ name: 'task.json', data: enc(JSON.stringify(task, null, 2)) }]); // pretty-printed, as downloaded
+    expect(report.failed).toEqual([]);
+    expect(report.imported).toMatchObject([{ format: 'label-studio', spans: 1 }]);
+    const [doc] = docs(store);
+    expect(doc!.spans.map((s) => [s.label, cpSlice(doc!.text, s.start, s.end)])).toEqual([['official', '王小明']]);
+    expect(doc!.meta).toMatchObject({ labelStudioTaskId: 12, labelStudioSource: 'annotation' });
+  });
+
+  it('tells one Label Studio task (an object with "data") from Loupe’s JSON export (an object with "loupe_version")', () => {
+    const file = (value: unknown, name = 'x.json') => ({ name, data: enc(JSON.stringify(value, null, 2)) });
+    const text = { text: '𠮷野家' };
+    expect(detectFormat(file({ id: 1, data: text, annotations: [] }))).toBe('label-studio');
+    expect(detectFormat(file({ data: text, predictions: [{ result: [] }] }))).toBe('label-studio');
+    expect(detectFormat(file([{ data: text }]))).toBe('label-studio');
+    const store = newStore();
+    importBatch(store, [{ name: 'a.jsonl', data: enc(`${JSON.stringify({ text: '𠮷野家', spans: [{ label: 'slogan', start: 0, end: 3 }] })}\n`) }]);
+    const loupeJson = [...exportChunks('json', sourceOf(store), 'codepoint')].join('');
+    expect(detectFormat({ name: 'corpus.json', data: enc(loupeJson) })).toBe('loupe-jsonl');
+    expect(detectFormat(file({ ...JSON.parse(loupeJson), data: text }))).toBe('loupe-jsonl'); // loupe_version wins
+    expect(detectFormat(file(text))).toBe('loupe-jsonl'); // a Loupe document; its importer reads it
+    expect(detectFormat({ name: 'broken.json', data: enc('{"data": ') })).toBe('loupe-jsonl'); // its importer says what is wrong
+  });
+
   it('refuses malformed files, naming the task and region', () => {
     const task = (value: object, text = '👍🏽 王小明') =>
       JSON.stringify([{ id: 7, data: { text }, annotations: [{ result: [{ id: 'a', type: 'labels', value }] }] }]);
     const cases: [string | Uint8Array, RegExp][] = [
-      ['{"data": {"text": "x"}}', /JSON array of tasks/],
+      ['{"text": "x"}', /a JSON array of tasks, or one task object with its "data"/],
       ['[]', /no tasks/],
       ['[{"data": {"n": 1}}]', /task 1: .*no text/],
       ['[{"id": 3}]', /task 1 \(id 3\): .*"data"/],
       ['[1]', /task 1: a task must be an object/],
       ['[{"data": {"text": "x"}', /not valid JSON/],
-      [task({ start: 5, end: 99, labels: ['official'] }), /task 1 \(id 7\), region a: 5–99 does not fit the text \(8 utf16 units\)/],
-      [task({ start: 1, end: 5, labels: ['official'] }), /task 1 \(id 7\), region a: .*surrogate pair/],
-      [task({ start: 5, end: 8, text: '王小', labels: ['official'] }), /task 1 \(id 7\), region a: its text "王小" is not the text at 5–8 \("王小明"\)/],
-      // Code points (3..6) where Label Studio means UTF-16 units: the text check catches it.
-      [task({ start: 2, end: 5, text: '王小明', labels: ['official'] }, '𠮷a王小明'), /region a: its text "王小明" is not the text at 2–5 \("a王小"\)/],
+      [task({ start: 5, end: 99, labels: ['official'] }), /task 1 \(id 7\), region a: 5–99 does not fit the text \(6 code points\)/],
+      [task({ start: 5, end: 4, labels: ['official'] }), /task 1 \(id 7\), region a: it ends \(4\) before it starts \(5\)/],
+      // Neither unit gives the region's text: both readings are named.
+      [
+        task({ start: 4, end: 6, text: '王小', labels: ['official'] }),
+        /task 1 \(id 7\), region a: its text "王小" is not the text at 4–6: in code points that is "小明"; in UTF-16 units that is " 王"/,
+      ],
+      [
+        task({ start: 1, end: 5, text: '王小明', labels: ['official'] }),
+        /region a: its text "王小明" is not the text at 1–5: in code points that is "🏽 王小"; in UTF-16 units it does not fit \(UTF-16 offset 1 falls inside a surrogate pair\)/,
+      ],
       [task({ start: 5, end: 8 }), /region a: the region has no labels/],
       [
         JSON.stringify([{ data: { text: 'ab' }, annotations: [{ result: [{ type: 'relation', from_id: 'x', to_id: 'y' }] }] }]),
@@ -122,8 +178,16 @@ describe('Label Studio import', () => {
       expect(() => parse(data), String(message)).toThrow(ImportError);
       expect(() => parse(data), String(message)).toThrow(message);
     }
-    // The right offsets pass.
-    expect(parse(task({ start: 5, end: 8, text: '王小明', labels: ['official'] })).documents[0]!.spans).toMatchObject([{ start: 3, end: 6 }]);
+    // Code points pass; so do UTF-16 units when the text shows them (an older export), with a note.
+    const inCodePoints = parse(task({ start: 3, end: 6, text: '王小明', labels: ['official'] })).documents[0]!;
+    expect([inCodePoints.spans, inCodePoints.notes]).toMatchObject([[{ start: 3, end: 6 }], []]);
+    const inUtf16 = parse(task({ start: 5, end: 8, text: '王小明', labels: ['official'] })).documents[0]!;
+    expect([inUtf16.spans, inUtf16.notes]).toMatchObject([[{ start: 3, end: 6 }], [expect.stringMatching(/UTF-16 code units.*: 1$/)]]);
+    // Without a text, offsets are code points (Label Studio's unit)…
+    expect(parse(task({ start: 1, end: 2, labels: ['x'] })).documents[0]!.spans).toMatchObject([{ start: 1, end: 2 }]);
+    // …unless the task is one of Loupe's older exports, which states its unit.
+    const declared = JSON.stringify({ data: { text: '👍🏽 王小明', loupe_offset_unit: 'utf16' }, predictions: [{ result: [{ id: 'a', type: 'labels', value: { start: 5, end: 8, labels: ['x'] } }] }] });
+    expect(parse(declared).documents[0]!.spans).toMatchObject([{ start: 3, end: 6 }]);
   });
 
   it('fails a bad file in a batch without storing anything of it', () => {
@@ -203,7 +267,7 @@ describe('Label Studio export', () => {
     return { chunks, json: chunks.join(''), losses: ctx.losses };
   }
 
-  it('writes tasks with UTF-16 offsets (whatever unit was asked) that round-trip through the importer', () => {
+  it('writes tasks with code-point offsets, Label Studio’s unit (whatever unit was asked), that round-trip through the importer', () => {
     const source = newStore('source');
     const loaded = importBatch(source, [{ name: 'loupe.jsonl', data: enc(loupeFixture()) }]);
     expect(loaded.failed).toEqual([]);
@@ -214,18 +278,18 @@ describe('Label Studio export', () => {
     expect(chunks).toHaveLength(4); // one task per chunk
     const tasks = JSON.parse(json) as { id: number; data: Record<string, unknown>; predictions: { model_version: string; result: Record<string, any>[] }[] }[];
     const [first] = docs(source);
-    expect(tasks[0]!.data).toEqual({ text: text1, title: '吉野家', loupe_document_id: first!.id, loupe_offset_unit: 'utf16' });
+    expect(tasks[0]!.data).toEqual({ text: text1, title: '吉野家', loupe_document_id: first!.id, loupe_offset_unit: 'codepoint' });
     expect(tasks[0]!.predictions[0]!.model_version).toBe('loupe');
     const regions = tasks.flatMap((t) => t.predictions[0]!.result.filter((r) => r.type === 'labels').map((r) => ({ r, text: t.data.text as string })));
     expect(regions).toHaveLength(5); // the fragmented quote became two regions
     for (const { r, text } of regions) {
-      // JavaScript string indices are UTF-16 units: what Label Studio means by start/end.
-      expect(text.slice(r.value.start, r.value.end)).toBe(r.value.text);
+      // Code points: what Label Studio's frontend counts (and Python's str slices).
+      expect(cpSlice(text, r.value.start, r.value.end)).toBe(r.value.text);
       expect(r).toMatchObject({ from_name: 'label', to_name: 'text', type: 'labels' });
       expect(r.value.labels).toHaveLength(1);
     }
     const org = regions.find(({ r }) => r.id === 'org1')!.r;
-    expect([org.value.start, org.value.end]).toEqual([4, 8]); // 👍🏽 is 4 units, 𠮷 two
+    expect([org.value.start, org.value.end]).toEqual([2, 5]); // 👍🏽 is 2 code points (4 UTF-16 units), 𠮷 one (2 units)
     expect(tasks[0]!.predictions[0]!.result.filter((r) => r.type === 'relation')).toEqual([
       { type: 'relation', from_id: 'quo1', to_id: 'off1', direction: 'right', labels: ['speaker'] },
       { type: 'relation', from_id: 'off1', to_id: 'org1', direction: 'right', labels: ['works_for'] },
@@ -240,6 +304,7 @@ describe('Label Studio export', () => {
     const target = newStore('target');
     const report = importBatch(target, [{ name: 'export.json', data: enc(json) }]);
     expect(report.failed).toEqual([]);
+    expect(report.imported.every((r) => r.notes.length === 0)).toBe(true); // nothing read as UTF-16
     const before = docs(source);
     const after = docs(target);
     expect(after.map((d) => [d.title, d.text])).toEqual(before.map((d) => [d.title, d.text]));

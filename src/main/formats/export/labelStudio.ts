@@ -1,7 +1,8 @@
 /**
  * Label Studio export: a JSON array of tasks with Loupe's spans as pre-annotations (`predictions`),
- * ready for a project whose labelling config is labelStudioConfig's. Offsets are always UTF-16 code
- * units, whatever unit was asked for: Label Studio counts in JavaScript string indices.
+ * ready for a project whose labelling config is labelStudioConfig's. Offsets are always Unicode code
+ * points, whatever unit was asked for: Label Studio's frontend counts code points (checked in the real
+ * frontend by tests/realClients/labelStudio.ts; UTF-16 offsets land 1–2 characters off after 𠮷 or 👍🏽).
  */
 import { OffsetIndex } from '../../../shared/offsets';
 import type { Label, LinkType, LoupeDocument } from '../../../shared/types';
@@ -58,7 +59,7 @@ function task(doc: LoupeDocument, ctx: ExportContext): unknown {
         while (ids.has(id)) id += '-';
         ids.add(id);
       }
-      const at = locateSpan(doc, index, { ...span, start, end }, 'utf16');
+      const at = locateSpan(doc, index, { ...span, start, end }, 'codepoint');
       result.push({
         id,
         from_name: FROM_NAME,
@@ -76,8 +77,8 @@ function task(doc: LoupeDocument, ctx: ExportContext): unknown {
   if (attributes > 0) ctx.lost('attribute values (Label Studio needs a labelling config for them)', attributes);
   return {
     id: doc.id,
-    // loupe_offset_unit states the regions' unit: Label Studio's own, UTF-16 code units
-    data: { text: doc.text, title: doc.title, loupe_document_id: doc.id, loupe_offset_unit: 'utf16' },
+    // loupe_offset_unit states the regions' unit: Label Studio's own, code points
+    data: { text: doc.text, title: doc.title, loupe_document_id: doc.id, loupe_offset_unit: 'codepoint' },
     predictions: [{ model_version: 'loupe', result }],
   };
 }

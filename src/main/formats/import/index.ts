@@ -18,7 +18,7 @@ import { conllImporter } from './conll';
 import { docxImporter } from './docx';
 import { htmlImporter } from './html';
 import { markdownImporter } from './markdown';
-import { labelStudioImporter } from './labelStudio';
+import { labelStudioImporter, looksLikeLabelStudioTask } from './labelStudio';
 import { fitSchema, mergeAdditions } from './schemaFit';
 import { type Companions, ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
 
@@ -65,7 +65,10 @@ export function importerFor(format: ImportFormat): Importer | undefined {
 const extOf = (name: string): string => path.extname(name).toLowerCase();
 const stemOf = (name: string): string => name.slice(0, name.length - path.extname(name).length);
 
-/** The format a file is in, from its extension and, for JSON Lines, its first line. */
+/** Loupe's JSON export starts with its `loupe_version` (told apart without parsing a whole corpus). */
+const LOUPE_JSON_START = /^\s*\{\s*"loupe_version"\s*:/;
+
+/** The format a file is in, from its extension and, for JSON and JSON Lines, its content. */
 export function detectFormat(file: ImportInput): ImportFormat {
   const ext = extOf(file.name);
   if (ext === '.jsonl' || ext === '.ndjson') {
@@ -77,10 +80,14 @@ export function detectFormat(file: ImportInput): ImportFormat {
     }
   }
   if (ext === '.json') {
-    // A JSON array is Label Studio's export (tasks); an object is Loupe's JSON export. Only the first
-    // character is looked at, so a broken file still goes to the importer that can say what is wrong.
+    // A JSON array is Label Studio's export (tasks); an object is Loupe's JSON export (it starts with
+    // "loupe_version") or one Label Studio task (it has "data"). A broken file goes to the importer
+    // that can say what is wrong.
     try {
-      return jsonText(file).text.trimStart().startsWith('[') ? 'label-studio' : 'loupe-jsonl';
+      const text = jsonText(file).text;
+      if (text.trimStart().startsWith('[')) return 'label-studio';
+      if (LOUPE_JSON_START.test(text)) return 'loupe-jsonl';
+      return looksLikeLabelStudioTask(JSON.parse(text)) ? 'label-studio' : 'loupe-jsonl';
     } catch {
       return 'loupe-jsonl';
     }
@@ -225,7 +232,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         format: parsed.format,
         spans: doc.spans.length,
         links: doc.links.length,
-        notes: [],
+        notes: [...(doc.notes ?? [])],
       });
     }
   }).immediate();

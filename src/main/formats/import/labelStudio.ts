@@ -1,15 +1,20 @@
 /**
- * Label Studio's JSON export: an array of tasks, each `{id, data: {text, …}, annotations: [{result,
- * was_cancelled, …}], predictions: [{result, …}]}`. A result lists regions
- * `{id, from_name, to_name, type: 'labels', value: {start, end, text, labels}, meta: {text: [note]}}`
- * and relations `{type: 'relation', from_id, to_id, direction, labels}`.
+ * Label Studio's JSON: an array of tasks (its export), or one task object (as it hands out a single
+ * task), each `{id, data: {text, …}, annotations: [{result, was_cancelled, …}], predictions: [{result,
+ * …}]}`. A result lists regions `{id, from_name, to_name, type: 'labels', value: {start, end, text,
+ * labels}, meta: {text: [note]}}` and relations `{type: 'relation', from_id, to_id, direction, labels}`.
  *
- * Label Studio's `start`/`end` on text are JavaScript string indices, i.e. UTF-16 code units (an
- * emoji or an astral CJK character such as 𠮷 counts 2): they are converted to code points here.
+ * Label Studio's `start`/`end` on text count Unicode code points (its frontend converts the browser's
+ * UTF-16 positions), as Loupe does. Loupe's earlier Label Studio exports wrote UTF-16 code units (𠮷
+ * or an emoji counts 2); a region is read in UTF-16 units only when its `text` proves it, i.e. the
+ * text is what the offsets select counted that way and not counted in code points. Label Studio
+ * 1.4.0 itself writes such offsets for a region drawn after astral characters in an earlier text node
+ * of its page (an earlier paragraph, or text before an earlier highlight), so the unit is decided
+ * region by region, and the import report says how many regions were read in UTF-16 units.
  */
 import { OffsetIndex } from '../../../shared/offsets';
 import type { Link, SpanInput } from '../../../shared/types';
-import { checkJsonNesting, firstLine, idOf, jsonText, toCodePoints } from './jsonl';
+import { checkJsonNesting, firstLine, idOf, jsonText } from './jsonl';
 import { ImportError, type Importer, type ParsedDocument } from './types';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -17,6 +22,61 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 
 /** Shortens a text for an error message. */
 const quote = (s: string): string => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+/** Whether a parsed JSON value is one Label Studio task (an object with its `data`), not a list of them. */
+export function looksLikeLabelStudioTask(value: unknown): boolean {
+  return isObject(value) && isObject(value.data) && !('loupe_version' in value);
+}
+
+/** Where a region lies in code points, and in which unit its offsets were counted. */
+interface RegionPlace {
+  start: number;
+  end: number;
+  unit: 'codepoint' | 'utf16';
+}
+
+/** Offsets read in one unit: where they lie in code points and the text they select, or why they do not fit. */
+type Reading = (RegionPlace & { text: string }) | { unit: RegionPlace['unit']; error: string };
+
+/** Reads offsets `start`–`end` as counted in `unit`. */
+function readIn(index: OffsetIndex, start: number, end: number, unit: RegionPlace['unit']): Reading {
+  try {
+    const [s, e] = [index.toCodePoint(start, unit), index.toCodePoint(end, unit)];
+    return { start: s, end: e, unit, text: index.slice(s, e) };
+  } catch (error) {
+    return { unit, error: (error as Error).message };
+  }
+}
+
+const UNIT_NAMES = { codepoint: 'code points', utf16: 'UTF-16 units' } as const;
+
+/**
+ * A region's place in code points: its offsets read as code points (Label Studio's unit), or as UTF-16
+ * units when its text matches only there. `declared` is the unit a Loupe export states in
+ * `data.loupe_offset_unit`: it is tried first, and it is the unit of a region without text.
+ */
+function placeRegion(index: OffsetIndex, at: string, value: Record<string, unknown>, declared: RegionPlace['unit']): RegionPlace {
+  const { start, end, text } = value;
+  if (!Number.isInteger(start) || !Number.isInteger(end)) throw new ImportError(`${at}: start and end must be whole numbers`);
+  const [a, b] = [start as number, end as number];
+  if (b <= a) throw new ImportError(`${at}: it ends (${b}) before it starts (${a})`);
+  if (typeof text !== 'string') {
+    const reading = readIn(index, a, b, declared);
+    if ('error' in reading) throw new ImportError(`${at}: ${a}–${b} does not fit the text (${index.lengthIn(declared)} ${UNIT_NAMES[declared]}): ${reading.error}`);
+    return reading;
+  }
+  const units = declared === 'utf16' ? (['utf16', 'codepoint'] as const) : (['codepoint', 'utf16'] as const);
+  const readings = units.map((unit) => readIn(index, a, b, unit));
+  const hit = readings.find((r): r is RegionPlace & { text: string } => 'text' in r && r.text === text);
+  if (hit) return { start: hit.start, end: hit.end, unit: hit.unit };
+  const texts = new Set(readings.map((r) => ('text' in r ? r.text : undefined)));
+  if (texts.size === 1 && !texts.has(undefined)) {
+    // Both units select the same text here (no astral character before the region): say it once.
+    throw new ImportError(`${at}: its text ${quote(text)} is not the text at ${a}–${b} (${quote([...texts][0]!)})`);
+  }
+  const found = readings.map((r) => `in ${UNIT_NAMES[r.unit]} ${'error' in r ? `it does not fit (${r.error})` : `that is ${quote(r.text)}`}`);
+  throw new ImportError(`${at}: its text ${quote(text)} is not the text at ${a}–${b}: ${found.join('; ')}`);
+}
 
 /** The result a task's spans come from: its last annotation not cancelled, else its first prediction. */
 function chosenResult(task: Record<string, unknown>, where: string): { source: 'annotation' | 'prediction' | 'none'; id?: unknown; result: unknown[] } {
@@ -46,6 +106,8 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
     throw new ImportError(`${where}: its "data" has no text: no "data.text", and not exactly one other text field to take instead`);
   }
   const index = new OffsetIndex(text);
+  // Loupe's earlier exports state their unit (UTF-16 units); Label Studio's own tasks do not.
+  const declared = data.loupe_offset_unit === 'utf16' ? 'utf16' : 'codepoint';
 
   const { source, id: resultId, result } = chosenResult(task, where);
   const spans: SpanInput[] = [];
@@ -58,6 +120,7 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
   const relations: { raw: Record<string, unknown>; n: number }[] = [];
   let skipped = 0;
   let bidirectional = 0;
+  let inUtf16 = 0;
 
   /** A span id unique in this document: the region's own when free. */
   const freshId = (base: string): string => {
@@ -84,13 +147,8 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
     if (!isObject(value)) throw new ImportError(`${at}: a region needs a "value" with start, end and labels`);
     const labels = strings(value.labels).filter((l) => l !== '');
     if (labels.length === 0) throw new ImportError(`${at}: the region has no labels`);
-    const [start, end] = toCodePoints(index, at, value.start, value.end, 'utf16');
-    const under = index.slice(start, end);
-    if (typeof value.text === 'string' && value.text !== under) {
-      throw new ImportError(
-        `${at}: its text ${quote(value.text)} is not the text at ${String(value.start)}–${String(value.end)} (${quote(under)})`,
-      );
-    }
+    const { start, end, unit } = placeRegion(index, at, value, declared);
+    if (unit === 'utf16') inUtf16++;
     const meta = isObject(r.meta) ? r.meta : {};
     const note = typeof meta.text === 'string' ? meta.text : strings(meta.text).join('\n');
     // Several labels on one region: one span per label; relations attach to the first.
@@ -140,10 +198,14 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
     },
     spans,
     links,
+    notes:
+      inUtf16 > 0
+        ? [`Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: ${inUtf16}`]
+        : [],
   };
 }
 
-/** Label Studio's JSON export (an array of tasks): one document per task. */
+/** Label Studio's JSON: an array of tasks (its export) or one task object; one document per task. */
 export const labelStudioImporter: Importer = {
   format: 'label-studio',
   extensions: ['.json'],
@@ -156,7 +218,8 @@ export const labelStudioImporter: Importer = {
     } catch (error) {
       throw new ImportError(`the file is not valid JSON (${(error as Error).message})`);
     }
-    if (!Array.isArray(tasks)) throw new ImportError('a Label Studio export is a JSON array of tasks');
+    if (looksLikeLabelStudioTask(tasks)) tasks = [tasks];
+    if (!Array.isArray(tasks)) throw new ImportError('a Label Studio file is a JSON array of tasks, or one task object with its "data"');
     if (tasks.length === 0) throw new ImportError('the file holds no tasks');
     return { format: 'label-studio', encoding, documents: tasks.map((t, i) => labelStudioTask(t, i, file.name)) };
   },

@@ -29,6 +29,8 @@ export interface ParsedDocument {
   note?: string;
   spans: SpanInput[];
   links: Link[];
+  /** What the import report says about this document (taken in another form, skipped…), with counts. */
+  notes?: string[];
 }
 
 /** What one file (or one brat pair) holds. */
