@@ -14,6 +14,7 @@ import { csvChunks, csvFileChunks, linksCsvChunks } from './csv';
 import { doccanoExporter } from './doccano';
 import { labelStudioExporter } from './labelStudio';
 import { w3cExporter } from './w3c';
+import { xlsxExporter } from './xlsx';
 import { jsonChunks } from './json';
 import { jsonlChunks } from './jsonl';
 
@@ -57,6 +58,7 @@ const exporters = new Map<ExportFormat, Exporter | AsyncExporter>([
   ['doccano', doccanoExporter],
   ['label-studio', labelStudioExporter],
   ['w3c', w3cExporter],
+  ['xlsx', xlsxExporter()],
 ]);
 
 /** Adds (or replaces) the exporter of a format. */
