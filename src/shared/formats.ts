@@ -19,6 +19,7 @@ export const EXPORT_FORMAT_INFO: Readonly<Record<ExportFormat, ExportFormatInfo>
   json: { name: 'JSON', extension: 'json', mime: 'application/json; charset=utf-8', offsets: 'chosen', suffix: '' },
   csv: { name: 'CSV', extension: 'csv', mime: 'text/csv; charset=utf-8', offsets: 'chosen', suffix: '' },
   'csv-links': { name: 'CSV (links)', extension: 'csv', mime: 'text/csv; charset=utf-8', offsets: 'none', suffix: '.links' },
+  xlsx: { name: 'XLSX', extension: 'xlsx', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', offsets: 'chosen', suffix: '' },
   conll: { name: 'CoNLL (BIO)', extension: 'conll', mime: 'text/plain; charset=utf-8', offsets: 'none', suffix: '' },
   brat: { name: 'brat standoff (zip)', extension: 'zip', mime: 'application/zip', offsets: 'codepoint', suffix: '.brat' },
   doccano: { name: 'doccano JSONL', extension: 'jsonl', mime: 'application/jsonl; charset=utf-8', offsets: 'codepoint', suffix: '.doccano' },

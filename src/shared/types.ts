@@ -336,17 +336,19 @@ export interface SaveResult {
 }
 
 /**
- * `csv` is one row per span; `csv-links` one row per link (the CSV export writes both files).
+ * `csv` is one row per span; `csv-links` one row per link (the CSV export writes both files);
+ * `xlsx` is a workbook with both tables and a sheet of documents.
  * The others are other tools' formats: CoNLL BIO, brat standoff (a zip), doccano JSONL, Label
  * Studio JSON (tasks with pre-annotations) and W3C Web Annotation JSON-LD.
  */
-export type ExportFormat = 'jsonl' | 'json' | 'csv' | 'csv-links' | 'conll' | 'brat' | 'doccano' | 'label-studio' | 'w3c';
+export type ExportFormat = 'jsonl' | 'json' | 'csv' | 'csv-links' | 'xlsx' | 'conll' | 'brat' | 'doccano' | 'label-studio' | 'w3c';
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = [
   'jsonl',
   'json',
   'csv',
   'csv-links',
+  'xlsx',
   'conll',
   'brat',
   'doccano',
@@ -365,7 +367,7 @@ export interface ExportFilter {
 }
 
 /** The formats File › Export offers (the CSV export brings its links CSV along). */
-export const MENU_EXPORT_FORMATS = ['jsonl', 'json', 'csv', 'conll', 'brat', 'doccano', 'label-studio', 'w3c'] as const satisfies readonly ExportFormat[];
+export const MENU_EXPORT_FORMATS = ['jsonl', 'json', 'csv', 'xlsx', 'conll', 'brat', 'doccano', 'label-studio', 'w3c'] as const satisfies readonly ExportFormat[];
 export type MenuExportFormat = (typeof MENU_EXPORT_FORMATS)[number];
 
 /** What to export, and where. */

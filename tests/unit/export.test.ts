@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportChunks, writeCsvExport, writeExportFile, type ExportSource } from '../../src/main/formats/export';
+import { exportBytes, exportChunks, writeCsvExport, writeExportFile, type ExportSource } from '../../src/main/formats/export';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../src/shared/labels';
 import type { LoupeDocument, OffsetUnit, Span } from '../../src/shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../src/shared/types';
@@ -487,8 +487,7 @@ print("ok", len(rows), len(links))
         await writeExportFile(b, format, source, unit);
         const bytesA = fs.readFileSync(a);
         expect(bytesA.equals(fs.readFileSync(b)), `${format} ${unit}`).toBe(true);
-        const streamed = Buffer.concat([...exportChunks(format, source, unit)].map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.from(c))));
-        expect(bytesA.equals(streamed), `${format} ${unit} streamed`).toBe(true);
+        expect(bytesA.equals(await exportBytes(format, source, unit)), `${format} ${unit} streamed`).toBe(true);
       }
     }
   });

@@ -27,10 +27,11 @@ import { startWeb } from '../web';
 const USAGE = `Usage:
   loupe import CORPUS FILE|FOLDER... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
                                        import documents (folders recursively; the corpus is created if missing)
-  loupe export CORPUS --format jsonl|json|csv|csv-links|conll|brat|doccano|label-studio|w3c --out PATH
+  loupe export CORPUS --format jsonl|json|csv|csv-links|xlsx|conll|brat|doccano|label-studio|w3c --out PATH
                [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
                [--label NAME,...]
-                                       csv also writes the links CSV next to PATH (x.csv -> x.links.csv)
+                                       csv also writes the links CSV next to PATH (x.csv -> x.links.csv);
+                                       xlsx is one workbook: spans, links and documents sheets
   loupe stats CORPUS                   documents per status, spans per label, links per type
   loupe schema export CORPUS FILE      write the corpus's labels, attributes and link types to a schema file
   loupe schema import CORPUS FILE [--yes]

@@ -9,7 +9,7 @@ import type { Locale, OffsetUnit } from '../../shared/types';
 import { IMPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
 
 /** The formats the in-page menu exports directly; the others are in File › Export…. */
-const QUICK_EXPORT_FORMATS = ['jsonl', 'json', 'csv'] as const;
+const QUICK_EXPORT_FORMATS = ['jsonl', 'json', 'csv', 'xlsx'] as const;
 
 interface Props {
   recent: string[];

@@ -6,7 +6,7 @@
  * "=", "+", "-" or "@"): linguists need the exact text, and a prefix would corrupt it.
  */
 import { OffsetIndex } from '../../../shared/offsets';
-import type { OffsetUnit } from '../../../shared/types';
+import type { LoupeDocument, OffsetUnit } from '../../../shared/types';
 import type { ExportSource } from './index';
 import { isContiguous, locateFragments, locateSpan } from './jsonl';
 
@@ -32,14 +32,27 @@ export const CSV_HEADER = [
 /** The links CSV: one row per link, with the text of both ends. */
 export const LINKS_CSV_HEADER = ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id'] as const;
 
+/** The column of one label's attribute in the spans table. */
+export interface AttributeColumn {
+  label: string;
+  name: string;
+  header: string;
+}
+
 /** The column of a label's attribute: `label.attribute`, one per attribute of every label, in schema order. */
-export function attributeColumns(labels: ExportSource['labels']): { label: string; name: string; header: string }[] {
+export function attributeColumns(labels: ExportSource['labels']): AttributeColumn[] {
   return labels.flatMap((l) => l.attributes.map((a) => ({ label: l.name, name: a.name, header: `${l.name}.${a.name}` })));
 }
 
-/** An attribute value as a CSV field: flags as true/false, absent values empty. */
-const attrField = (value: unknown): string | number =>
-  value === undefined || value === null ? '' : typeof value === 'number' ? value : String(value);
+/**
+ * A cell of the spans or links table: text, a number, a flag, or nothing. The CSV writes a flag as
+ * `true`/`false` and nothing as an empty field; the XLSX export keeps each type.
+ */
+export type TableCell = string | number | boolean | null;
+
+/** An attribute value as a cell: text, number and flag as they are, an absent value empty. */
+const attrCell = (value: unknown): TableCell =>
+  value === undefined || value === null ? null : typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
 
 const BOM = '\uFEFF';
 const EOL = '\r\n';
@@ -47,14 +60,52 @@ const EOL = '\r\n';
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One field, quoted when it holds a quote, comma, CR or LF, with inner quotes doubled. */
-export function csvField(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+export function csvField(value: TableCell): string {
+  if (typeof value === 'string') return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return value === null ? '' : String(value);
 }
 
 /** One CSV record with its CRLF. */
-export function csvRow(values: readonly (string | number)[]): string {
-  return values.map(csvField).join(',') + EOL;
+export function csvRow(values: readonly TableCell[]): string {
+  // A loop, not map/join: the spans CSV makes one row per span, and this is its hot path.
+  let row = values.length > 0 ? csvField(values[0]!) : '';
+  for (let i = 1; i < values.length; i++) row += `,${csvField(values[i]!)}`;
+  return row + EOL;
+}
+
+/**
+ * The spans table's rows of one document (`index` is over its text): CSV_HEADER's columns, then one
+ * per attribute column (`columns`), filled only on its label's rows. Offsets are in `unit`;
+ * `fragments` is `start-end` pairs joined by `;` (one pair for a contiguous span).
+ */
+export function* spanRows(
+  doc: LoupeDocument,
+  index: OffsetIndex,
+  unit: OffsetUnit,
+  columns: readonly AttributeColumn[],
+): Generator<TableCell[]> {
+  for (const span of doc.spans) {
+    const { start, end, text } = locateSpan(doc, index, span, unit);
+    const fragments = isContiguous(span)
+      ? `${start}-${end}`
+      : locateFragments(doc, index, span, unit)
+          .map((f) => `${f.start}-${f.end}`)
+          .join(';');
+    const left = index.slice(Math.max(0, span.start - CSV_CONTEXT), span.start);
+    const right = index.slice(span.end, Math.min(index.length, span.end + CSV_CONTEXT));
+    const row: TableCell[] = [doc.id, doc.title, doc.status, span.id, span.label, start, end, text, fragments, left, right, span.note, unit];
+    for (const c of columns) row.push(c.label === span.label ? attrCell(span.attrs[c.name]) : null);
+    yield row;
+  }
+}
+
+/** The links table's rows of one document (`index` is over its text): the ends by span id, with their text. */
+export function* linkRows(doc: LoupeDocument, index: OffsetIndex): Generator<TableCell[]> {
+  if (doc.links.length === 0) return;
+  const texts = new Map(doc.spans.map((s) => [s.id, index.slice(s.start, s.end)]));
+  for (const link of doc.links) {
+    yield [link.id, link.type, link.from, texts.get(link.from) ?? '', link.to, texts.get(link.to) ?? '', doc.id];
+  }
 }
 
 /** The two files of the CSV export, as csvFileChunks numbers them. */
@@ -80,32 +131,8 @@ export function* csvFileChunks(source: ExportSource, unit: OffsetUnit, only?: 0 
     const linked = withLinks && doc.links.length > 0;
     if (!withSpans && !linked) continue;
     const index = new OffsetIndex(doc.text);
-    if (withSpans) {
-      const docFields = `${csvField(doc.id)},${csvField(doc.title)},${csvField(doc.status)}`;
-      for (const span of doc.spans) {
-        const { start, end, text } = locateSpan(doc, index, span, unit);
-        const fragments = isContiguous(span)
-          ? `${start}-${end}`
-          : locateFragments(doc, index, span, unit)
-              .map((f) => `${f.start}-${f.end}`)
-              .join(';');
-        const left = index.slice(Math.max(0, span.start - CSV_CONTEXT), span.start);
-        const right = index.slice(span.end, Math.min(index.length, span.end + CSV_CONTEXT));
-        let attrs = '';
-        for (const c of columns) attrs += c.label === span.label ? `,${csvField(attrField(span.attrs[c.name]))}` : ',';
-        yield [
-          SPANS_CSV,
-          `${docFields},${csvField(span.id)},${csvField(span.label)},${start},${end},${csvField(text)},${fragments},` +
-            `${csvField(left)},${csvField(right)},${csvField(span.note)},${unit}${attrs}${EOL}`,
-        ];
-      }
-    }
-    if (linked) {
-      const texts = new Map(doc.spans.map((s) => [s.id, index.slice(s.start, s.end)]));
-      for (const link of doc.links) {
-        yield [LINKS_CSV, csvRow([link.id, link.type, link.from, texts.get(link.from) ?? '', link.to, texts.get(link.to) ?? '', doc.id])];
-      }
-    }
+    if (withSpans) for (const row of spanRows(doc, index, unit, columns)) yield [SPANS_CSV, csvRow(row)];
+    if (linked) for (const row of linkRows(doc, index)) yield [LINKS_CSV, csvRow(row)];
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Exports of a corpus (JSONL, JSON, CSV). An exporter turns an ExportSource into string chunks,
- * reading one document at a time; writeExportFile streams those chunks to disk so that the file at
- * the target path is either the previous one or the complete new export, never a partial one.
+ * Exports of a corpus (JSONL, JSON, CSV, XLSX and other tools' formats). An exporter turns an
+ * ExportSource into chunks, reading one document at a time (the XLSX exporter asynchronously: its
+ * zip is a stream); writeExportFile streams those chunks to disk so that the file at the target path
+ * is either the previous one or the complete new export, never a partial one.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { csvChunks, csvFileChunks, linksCsvChunks } from './csv';
 import { doccanoExporter } from './doccano';
 import { labelStudioExporter } from './labelStudio';
 import { w3cExporter } from './w3c';
+import { xlsxExporter } from './xlsx';
 import { jsonChunks } from './json';
 import { jsonlChunks } from './jsonl';
 
@@ -40,7 +42,13 @@ export interface ExportContext {
 /** An exporter: the source in, chunks out, one document at a time. */
 export type Exporter = (source: ExportSource, ctx: ExportContext) => Iterable<ExportChunk>;
 
-const exporters = new Map<ExportFormat, Exporter>([
+/** An exporter whose chunks come asynchronously (a format written through a stream: XLSX). */
+export type AsyncExporter = (source: ExportSource, ctx: ExportContext) => AsyncIterable<ExportChunk>;
+
+/** The formats whose exporters are synchronous: their chunks can be taken in a plain loop. */
+export type SyncExportFormat = Exclude<ExportFormat, 'xlsx'>;
+
+const exporters = new Map<ExportFormat, Exporter | AsyncExporter>([
   ['jsonl', (source, ctx) => jsonlChunks(source, ctx.unit)],
   ['json', (source, ctx) => jsonChunks(source, ctx.unit)],
   ['csv', (source, ctx) => csvChunks(source, ctx.unit)],
@@ -50,10 +58,11 @@ const exporters = new Map<ExportFormat, Exporter>([
   ['doccano', doccanoExporter],
   ['label-studio', labelStudioExporter],
   ['w3c', w3cExporter],
+  ['xlsx', xlsxExporter()],
 ]);
 
 /** Adds (or replaces) the exporter of a format. */
-export function registerExporter(format: ExportFormat, exporter: Exporter): void {
+export function registerExporter(format: ExportFormat, exporter: Exporter | AsyncExporter): void {
   exporters.set(format, exporter);
 }
 
@@ -63,11 +72,34 @@ export function collectingContext(unit: OffsetUnit, losses: Map<string, number> 
 }
 
 /** The export of `source` in `format`, as chunks; offsets are counted in `unit` (or the context's). */
-export function exportChunks(format: ExportFormat, source: ExportSource, unitOrContext: OffsetUnit | ExportContext): Iterable<ExportChunk> {
+export function exportChunks(format: SyncExportFormat, source: ExportSource, unitOrContext: OffsetUnit | ExportContext): Iterable<ExportChunk>;
+export function exportChunks(
+  format: ExportFormat,
+  source: ExportSource,
+  unitOrContext: OffsetUnit | ExportContext,
+): Iterable<ExportChunk> | AsyncIterable<ExportChunk>;
+export function exportChunks(
+  format: ExportFormat,
+  source: ExportSource,
+  unitOrContext: OffsetUnit | ExportContext,
+): Iterable<ExportChunk> | AsyncIterable<ExportChunk> {
   const exporter = exporters.get(format);
   if (!exporter) throw new Error(`unknown export format: ${String(format)}`);
   const ctx = typeof unitOrContext === 'string' ? collectingContext(unitOrContext) : unitOrContext;
   return exporter(source, ctx);
+}
+
+/** Whether chunks come asynchronously. */
+const isAsync = <T>(chunks: Iterable<T> | AsyncIterable<T>): chunks is AsyncIterable<T> => Symbol.asyncIterator in chunks;
+
+/** The whole export of `source` in `format`, as bytes (tests, and callers that want it in memory). */
+export async function exportBytes(format: ExportFormat, source: ExportSource, unitOrContext: OffsetUnit | ExportContext): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const add = (chunk: ExportChunk) => parts.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
+  const chunks = exportChunks(format, source, unitOrContext);
+  if (isAsync(chunks)) for await (const chunk of chunks) add(chunk);
+  else for (const chunk of chunks) add(chunk);
+  return Buffer.concat(parts);
 }
 
 /** What an export wrote. */
@@ -79,11 +111,19 @@ export interface ExportCounts {
   losses: string[];
 }
 
-/** Counts documents, spans and links as they pass through to the exporter. */
+/**
+ * Counts documents, spans and links as they pass through to the exporter. An exporter may read the
+ * documents twice (XLSX: the spans, then the links); only the first pass counts.
+ */
 function counting(source: ExportSource, counts: ExportCounts): ExportSource {
+  let passes = 0;
   return {
     ...source,
     *documents() {
+      if (passes++ > 0) {
+        yield* source.documents();
+        return;
+      }
       for (const doc of source.documents()) {
         counts.documents++;
         counts.spans += doc.spans.length;
@@ -287,13 +327,26 @@ async function removeStaleTemporaries(target: string): Promise<void> {
   }
 }
 
+/** Chunks, each tagged with the index of its file. */
+type FileChunks = Iterable<readonly [file: number, chunk: ExportChunk]> | AsyncIterable<readonly [file: number, chunk: ExportChunk]>;
+
+/** Tags an exporter's chunks as those of the first file. */
+function* tagSync(chunks: Iterable<ExportChunk>): Generator<readonly [0, ExportChunk]> {
+  for (const chunk of chunks) yield [0, chunk];
+}
+
+/** Tags an asynchronous exporter's chunks as those of the first file. */
+async function* tagAsync(chunks: AsyncIterable<ExportChunk>): AsyncGenerator<readonly [0, ExportChunk]> {
+  for await (const chunk of chunks) yield [0, chunk];
+}
+
 /**
- * Writes chunks, each tagged with the index of its file in `targets`, to those files atomically:
- * each goes to a temporary file in the same folder, and only when all are complete and fsynced are
- * they renamed over their targets. On failure the temporary files are removed, existing files are
+ * Writes the chunks `makeChunks` gives (called once the files are open), each tagged with the index
+ * of its file in `targets`, to those files atomically: each goes to a temporary file in the same
+ * folder, and only when all are complete and fsynced are they renamed over their targets. On failure the temporary files are removed, existing files are
  * left untouched, and an Error naming the target and the cause is thrown.
  */
-async function writeFilesAtomically(targets: readonly string[], chunks: Iterable<readonly [file: number, chunk: ExportChunk]>): Promise<void> {
+async function writeFilesAtomically(targets: readonly string[], makeChunks: () => FileChunks): Promise<void> {
   const files = targets.map((target) => new ExportFileWriter(target));
   const created: ExportFileWriter[] = [];
   for (const target of targets) await removeStaleTemporaries(target);
@@ -302,9 +355,15 @@ async function writeFilesAtomically(targets: readonly string[], chunks: Iterable
       await file.open();
       created.push(file);
     }
-    for (const [index, chunk] of chunks) {
-      const wait = files[index]!.add(chunk);
-      if (wait) await wait;
+    const chunks = makeChunks();
+    // A plain loop for synchronous exporters: `for await` would cost a promise per chunk (per CSV row).
+    if (isAsync(chunks)) {
+      for await (const [index, chunk] of chunks) await files[index]!.add(chunk);
+    } else {
+      for (const [index, chunk] of chunks) {
+        const wait = files[index]!.add(chunk);
+        if (wait) await wait;
+      }
     }
     for (const file of files) await file.finish();
     for (const file of files) await file.close();
@@ -336,10 +395,10 @@ export async function writeExportFile(
   const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
   const ctx = collectingContext(unit);
   // Called as the file is written, so that an unknown format fails as an export error too.
-  function* chunks(): Generator<readonly [0, ExportChunk]> {
-    for (const chunk of exportChunks(format, counting(source, counts), ctx)) yield [0, chunk];
-  }
-  await writeFilesAtomically([path.resolve(file)], chunks());
+  await writeFilesAtomically([path.resolve(file)], () => {
+    const chunks = exportChunks(format, counting(source, counts), ctx);
+    return isAsync(chunks) ? tagAsync(chunks) : tagSync(chunks);
+  });
   counts.losses = [...ctx.losses].map(([what, n]) => `${what}: ${n}`);
   return counts;
 }
@@ -352,6 +411,6 @@ export async function writeExportFile(
  */
 export async function writeCsvExport(file: string, linksFile: string, source: ExportSource, unit: OffsetUnit): Promise<ExportCounts> {
   const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
-  await writeFilesAtomically([path.resolve(file), path.resolve(linksFile)], csvFileChunks(counting(source, counts), unit));
+  await writeFilesAtomically([path.resolve(file), path.resolve(linksFile)], () => csvFileChunks(counting(source, counts), unit));
   return counts;
 }
