@@ -26,7 +26,9 @@ import { startWeb } from '../web';
 
 const USAGE = `Usage:
   loupe import CORPUS FILE|FOLDER... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
-                                       import documents (folders recursively; the corpus is created if missing)
+               [--text-field NAME] [--label-field NAME]
+                                       import documents (folders and zips; the corpus is created if missing);
+                                       --text-field/--label-field name a doccano file's text and annotation fields
   loupe export CORPUS --format jsonl|json|csv|csv-links|conll|brat|doccano|label-studio|w3c --out PATH
                [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
                [--label NAME,...]
@@ -80,7 +82,11 @@ export function collectImportFiles(paths: readonly string[]): { files: string[];
 }
 
 function importCommand(args: string[], out: NodeJS.WritableStream): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'auto' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'auto' }, 'text-field': { type: 'string' }, 'label-field': { type: 'string' } },
+  });
   const [corpus, ...paths] = positionals;
   const corpusPath = requireCorpus(corpus);
   if (paths.length === 0) throw new UsageError('name at least one file or folder to import');
@@ -101,7 +107,11 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
         unreadable.push({ name: file, error: (error as Error).message });
       }
     }
-    const report = importFilesInto(store, inputs, { format });
+    const fields = {
+      ...(values['text-field'] ? { text: values['text-field'] } : {}),
+      ...(values['label-field'] ? { label: values['label-field'] } : {}),
+    };
+    const report = importFilesInto(store, inputs, { format, ...(fields.text || fields.label ? { fields } : {}) });
     const failed = [...unreadable, ...report.failed];
     for (const r of report.imported) {
       const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';

@@ -5,7 +5,7 @@
  * schema additions they need — so a bad file leaves nothing behind and the rest still import.
  */
 import path from 'node:path';
-import type { ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
+import type { ImportFields, ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
 import { emptyImportReport } from '../../../shared/types';
 import { newId, PLAIN_ID } from '../../../shared/ids';
 import { DecodeError, decodeText } from '../decode';
@@ -65,13 +65,16 @@ export function importerFor(format: ImportFormat): Importer | undefined {
 const extOf = (name: string): string => path.extname(name).toLowerCase();
 const stemOf = (name: string): string => name.slice(0, name.length - path.extname(name).length);
 
-/** The format a file is in, from its extension and, for JSON Lines, its first line. */
-export function detectFormat(file: ImportInput): ImportFormat {
+/**
+ * The format a file is in, from its extension and, for JSON Lines, its first line (`fields` named by
+ * the user make a JSON Lines file without Loupe's spans doccano's).
+ */
+export function detectFormat(file: ImportInput, fields?: ImportFields): ImportFormat {
   const ext = extOf(file.name);
   if (ext === '.jsonl' || ext === '.ndjson') {
     try {
       const [first] = jsonLines(jsonText(file).text);
-      return looksLikeDoccano(first?.value) ? 'doccano' : 'loupe-jsonl';
+      return looksLikeDoccano(first?.value, fields) ? 'doccano' : 'loupe-jsonl';
     } catch {
       return 'loupe-jsonl'; // its importer says what is wrong
     }
@@ -109,6 +112,8 @@ export function confFor(name: string, confs: readonly ImportInput[]): ImportInpu
 export interface ImportOptions {
   /** Read every file as this format; detected per file when absent or 'auto'. */
   format?: ImportFormat | 'auto';
+  /** The text and annotation fields of doccano files (doccano's column_data / column_label). */
+  fields?: ImportFields;
 }
 
 /** Imports `files` into `store`; returns what happened to each file. */
@@ -146,7 +151,7 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
       continue; // read with its .txt
     }
     const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
-    const format = forced ?? (ann ? 'brat' : detectFormat(file));
+    const format = forced ?? (ann ? 'brat' : detectFormat(file, options.fields));
     const conf = confFor(file.name, confs);
     const companions: Companions = {
       get: (what) => (what === 'ann' ? ann : what === 'annotation.conf' ? conf : byName.get(what)),
@@ -158,7 +163,7 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
     try {
       const importer = importers.get(format);
       if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
-      const parsed = importer.parse(file, companions);
+      const parsed = importer.parse(file, companions, options.fields ? { fields: options.fields } : {});
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
       storeParsed(store, file, parsed, report);
     } catch (error) {
@@ -225,7 +230,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         format: parsed.format,
         spans: doc.spans.length,
         links: doc.links.length,
-        notes: [],
+        notes: doc.notes ?? [],
       });
     }
   }).immediate();
