@@ -390,13 +390,11 @@ describe('brat export', () => {
     seed(store);
     const file = path.join(dir, 'out.zip');
     await writeExportFile(file, 'brat', sourceOf(store), 'codepoint');
-    const files = Object.entries(unzip(file))
-      // README.txt has no .ann, so an import would read it as a plain-text document; a user leaves it out.
-      .filter(([name]) => name !== 'README.txt')
-      .map(([name, data]) => ({ name: `export/${name}`, data }));
+    const files = Object.entries(unzip(file)).map(([name, data]) => ({ name: `export/${name}`, data }));
     const target = freshStore('target');
     const report = importBatch(target, files);
     expect(report.failed).toEqual([]);
+    expect(report.skipped.map((s) => s.name)).toEqual(['export/README.txt', 'export/annotation.conf']);
     expect(report.imported.map((r) => r.format)).toEqual(['brat', 'brat']);
 
     const originals = [...store.documents()];

@@ -14,6 +14,7 @@ import { Zip, ZipDeflate, strToU8 } from 'fflate';
 import { OffsetIndex } from '../../../shared/offsets';
 import type { AttrValue, Fragment, Label, LoupeDocument } from '../../../shared/types';
 import { bratName, writeAnnotationConf } from '../bratConf';
+import { isSafeEntryName } from '../import/zip';
 import type { ExportContext, ExportSource, Exporter } from './index';
 
 /**
@@ -167,18 +168,6 @@ function renamedNames(source: ExportSource): number {
     ...source.linkTypes.map((t) => t.name),
   ];
   return names.filter((n) => bratName(n) !== n).length;
-}
-
-/**
- * Whether a zip entry name stays inside the folder it is unpacked into, whatever the unzipper: relative,
- * `/`-separated, no empty, `.` or `..` segment, no backslash, drive colon or control character.
- */
-export function isSafeEntryName(name: string): boolean {
-  return (
-    name !== '' &&
-    !/[\\:\p{Cc}\p{Cf}\p{Cs}]/u.test(name) &&
-    name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
-  );
 }
 
 /** Two entries per document, README.txt and annotation.conf: the most a zip without ZIP64 holds. */

@@ -1,18 +1,21 @@
 /**
  * Imports a batch of files into a corpus. Each file's format is detected (from its name, and for
  * JSON from its content) unless one is given; brat's .txt/.ann pairs and annotation.conf travel
- * together. Each file is stored in one transaction — its documents, its spans and links, and the
+ * together, and what a brat folder holds besides them is skipped (see bratSkipReason). A zip's entries
+ * are imported as the files of a folder named after it (archive.ts). Each file is stored in one transaction — its documents, its spans and links, and the
  * schema additions they need — so a bad file leaves nothing behind and the rest still import.
  */
 import path from 'node:path';
 import type { ImportFields, ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
 import { emptyImportReport } from '../../../shared/types';
 import { newId, PLAIN_ID } from '../../../shared/ids';
+import { bratFolders, bratSkipReason, type BratFolders } from '../../../shared/importPlan';
 import { DecodeError, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
 import type { CorpusStore } from '../../store/corpusStore';
 import { StoreError } from '../../store/corpusStore';
 import { doccanoImporter, jsonLines, jsonText, looksLikeDoccano, loupeImporter } from './jsonl';
+import { isZipName, unpackZip } from './archive';
 import { bratImporter } from './brat';
 import { conllImporter } from './conll';
 import { docxImporter } from './docx';
@@ -116,15 +119,46 @@ export interface ImportOptions {
   fields?: ImportFields;
 }
 
-/** Imports `files` into `store`; returns what happened to each file. */
-export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
+/** A file of the batch, or an entry of one of its zips (`zip`: that zip's name). */
+type BatchFile = ImportInput & { error?: string; zip?: string };
+
+/** The batch with each zip replaced by its entries; a zip that cannot be opened is reported as failed. */
+function withZipsOpened(files: readonly (ImportInput & { error?: string })[], report: ImportReport): BatchFile[] {
+  const out: BatchFile[] = [];
+  for (const file of files) {
+    if (file.error !== undefined || !isZipName(file.name)) {
+      out.push(file);
+      continue;
+    }
+    try {
+      const { entries, skipped } = unpackZip(file);
+      if (entries.length === 0 && skipped.length === 0) throw new ImportError('the zip holds no files (only folders or hidden files)');
+      out.push(...entries.map((e) => ({ ...e, zip: file.name })));
+      report.skipped.push(...skipped);
+    } catch (error) {
+      const reason = error instanceof ImportError ? error.reason : undefined;
+      report.failed.push({ name: file.name, error: error instanceof Error ? error.message : String(error), ...(reason ? { reason } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Imports `files` (zips opened) into `store`; returns what happened to each file. */
+export function importBatch(store: CorpusStore, input: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
   const report = emptyImportReport();
+  const files = withZipsOpened(input, report);
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
   const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
   const anns = files.filter((f) => extOf(f.name) === '.ann');
   const annByStem = new Map(anns.map((a) => [stemOf(a.name), a]));
   const annFor = (txt: ImportInput) => annByStem.get(stemOf(txt.name));
+  // The brat folders of the batch; a zip's entries are judged among themselves, as the zip's own folder.
+  const slashed = (name: string) => name.split(path.sep).join('/');
+  const scopes = new Map<string | undefined, BratFolders>();
+  for (const zip of new Set(files.map((f) => f.zip))) {
+    scopes.set(zip, bratFolders(files.filter((f) => f.zip === zip).map((f) => slashed(f.name))));
+  }
 
   // Which files are read on their own, and which only with another.
   const primaries: { file: ImportInput; format: ImportFormat; companions: Companions }[] = [];
@@ -138,8 +172,9 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
       report.skipped.push({ name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
       continue;
     }
-    if (base === 'readme.txt' && anns.some((a) => path.dirname(a.name) === path.dirname(file.name))) {
-      report.skipped.push({ name: file.name, why: 'the README of a brat folder, not an article' });
+    const notArticle = !forced || forced === 'brat' ? bratSkipReason(slashed(file.name), scopes.get(file.zip)!, annFor(file) !== undefined) : null;
+    if (notArticle) {
+      report.skipped.push({ name: file.name, why: notArticle });
       continue;
     }
     if (extOf(file.name) === '.ann') {
