@@ -116,6 +116,7 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
     for (const r of report.imported) {
       const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';
       out.write(`imported ${r.name} (${r.format}, ${r.encoding}${annotations}) as document ${r.documentId}: ${r.title}\n`);
+      for (const note of r.notes) out.write(`  ${note}\n`);
     }
     for (const s of report.skipped) out.write(`skipped ${s.name}: ${s.why}\n`);
     for (const f of failed) process.stderr.write(`failed ${f.name}: ${f.error}\n`);
