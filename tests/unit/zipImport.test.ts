@@ -145,6 +145,23 @@ describe('a brat folder', () => {
     });
   });
 
+  it('imported as another format on purpose, its .txt files need no .ann, and a README is still no article', () => {
+    const report = importBatch(newStore(), folderFiles(path.join(EXAMPLE, 'news')), { format: 'text' });
+    expect(report.imported.map((r) => [r.name, r.format])).toEqual([
+      ['news/doc-1.txt', 'text'],
+      ['news/doc-2.txt', 'text'],
+      ['news/doc-3.txt', 'text'],
+    ]);
+    expect(report.skipped.map((s) => s.name)).toEqual([
+      'news/LICENSE',
+      'news/README',
+      'news/annotation.conf',
+      'news/doc-1.ann',
+      'news/doc-2.ann',
+      'news/visual.conf',
+    ]);
+  });
+
   it('decides the same when the app sends a batch in chunks', () => {
     const files = folderFiles(EXAMPLE);
     const whole = importBatch(newStore('whole'), files);

@@ -172,7 +172,9 @@ export function importBatch(store: CorpusStore, input: readonly (ImportInput & {
       report.skipped.push({ name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
       continue;
     }
-    const notArticle = !forced || forced === 'brat' ? bratSkipReason(slashed(file.name), scopes.get(file.zip)!, annFor(file) !== undefined) : null;
+    // Read as another format on purpose, a .txt needs no .ann; a README is no article either way.
+    const paired = (forced !== undefined && forced !== 'brat') || annFor(file) !== undefined;
+    const notArticle = bratSkipReason(slashed(file.name), scopes.get(file.zip)!, paired);
     if (notArticle) {
       report.skipped.push({ name: file.name, why: notArticle });
       continue;
