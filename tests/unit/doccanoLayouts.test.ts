@@ -124,6 +124,13 @@ describe('doccano JSONL in its other layouts', () => {
     expect(docs[0]!.meta.headline).toBe('国务院总理李强作报告');
   });
 
+  it('a line without the "text" the others have is named', () => {
+    const lines = [JSON.stringify({ text: '李强', label: [] }), JSON.stringify({ txet: '北京', label: [] })];
+    expect(importBatch(store, [{ name: 'x.jsonl', data: enc(lines.join('\n')) }]).failed[0]?.error).toBe(
+      'line 2: a doccano line needs a "text" string, as the other lines have',
+    );
+  });
+
   it('when no field holds text, lists the fields it found', () => {
     const line = JSON.stringify({ id: 3, tags: [[0, 2, 'PER']], score: 0.5 });
     const report = importBatch(store, [{ name: 'x.jsonl', data: enc(line) }]);

@@ -201,9 +201,10 @@ const KNOWN_LABEL_FIELDS = ['label', 'labels'];
 /** Intent detection and relation extraction: spans (with ids), their relations, and the intents. */
 const ENTITY_FIELDS = ['entities', 'relations', 'cats'];
 
+/** `"a" and "b" both`, `"a", "b" and "c" all`: field names for messages. */
 const quoted = (names: readonly string[]): string => {
   const q = names.map((n) => JSON.stringify(n));
-  return q.length <= 2 ? q.join(' and ') : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+  return q.length <= 2 ? `${q.join(' and ')} both` : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]} all`;
 };
 
 /** What a JSON value is, in words, for messages. */
@@ -254,7 +255,7 @@ export function doccanoFields(lines: readonly { value: Record<string, unknown>; 
       free.filter((k) => lines.some(({ value }) => test(value[k])) && lines.every(({ value }) => value[k] === undefined || (Array.isArray(value[k]) && ((value[k] as unknown[]).length === 0 || test(value[k])))));
     const spanLists = holds(isSpanList);
     if (spanLists.length > 1) {
-      throw new ImportError(`cannot tell which field holds the annotations: ${quoted(spanLists)} both hold [start, end, "LABEL"] lists; name it with ${LABEL_HINT}`);
+      throw new ImportError(`cannot tell which field holds the annotations: ${quoted(spanLists)} hold [start, end, "LABEL"] lists; name it with ${LABEL_HINT}`);
     }
     const categoryLists = spanLists.length === 0 ? holds(isStringList) : [];
     label = spanLists[0] ?? (categoryLists.length === 1 ? categoryLists[0] : undefined);
@@ -275,10 +276,13 @@ export function doccanoFields(lines: readonly { value: Record<string, unknown>; 
     if (fitting.length === 1) candidates = fitting;
     else {
       const which = fitting.length > 1 ? fitting : candidates;
-      throw new ImportError(`cannot tell which field holds the text: ${quoted(which)} both could; name it with ${TEXT_HINT}, and the annotations' field with --label-field NAME`);
+      throw new ImportError(`cannot tell which field holds the text: ${quoted(which)} could; name it with ${TEXT_HINT}, and the annotations' field with --label-field NAME`);
     }
   }
   if (candidates.length === 0) {
+    // The usual field, missing from some line: say where.
+    const without = keys.includes('text') ? lines.find(({ value }) => typeof value.text !== 'string') : undefined;
+    if (without) throw new ImportError(`line ${without.line}: a doccano line needs a "text" string, as the other lines have`);
     const first = lines[0]!;
     const found = Object.entries(first.value).map(([k, v]) => `${JSON.stringify(k)} (${kindOf(v)})`);
     const has = found.length ? `line ${first.line} has ${found.join(', ')}` : `line ${first.line} is an empty object`;
