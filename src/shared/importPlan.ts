@@ -52,7 +52,7 @@ export function bratFolders(names: Iterable<string>): BratFolders {
 }
 
 /** Files that tell about a folder rather than being an article, with or without an extension. */
-const ABOUT_FOLDER = /^(readme|licen[cs]e|copying|notice|authors)(?![a-z0-9])/i;
+const ABOUT_FOLDER = /^(readme|licen[cs]e|copying|notice|authors)(\.[^.]*)?$/i;
 
 /**
  * Why a file is left out of a brat folder's import, or null when it is read: in a folder holding .ann
@@ -63,7 +63,7 @@ const ABOUT_FOLDER = /^(readme|licen[cs]e|copying|notice|authors)(?![a-z0-9])/i;
 export function bratSkipReason(name: string, folders: BratFolders, paired: boolean): string | null {
   const dir = dirOf(name);
   const ext = extOf(name);
-  if (!folders.tree.has(dir) || ext === '.ann' || ext === '.conf') return null;
+  if (!folders.tree.has(dir) || ext === '.ann' || ext === '.conf' || (ext === '.txt' && paired)) return null;
   const about = ABOUT_FOLDER.exec(baseOf(name));
   if (about) return `the ${about[1]!.toUpperCase()} of a brat folder, not an article`;
   if (ext === '') return 'a file without an extension in a brat folder (brat reads only .txt files with their .ann)';
@@ -102,9 +102,9 @@ export function planImportChunks(files: readonly ImportFile[], limits: ChunkLimi
   }
   const moves: [from: string, to: string, file: ImportFile][] = [];
   for (const [key, group] of groups) {
-    if (group.some((f) => isAnn(f.name))) continue;
+    const paired = group.some((f) => isAnn(f.name));
     for (const f of group) {
-      if (bratSkipReason(f.name, folders, false) === null) continue;
+      if (bratSkipReason(f.name, folders, paired) === null) continue;
       const to = ownAnchor.get(dirOf(f.name)) ?? treeAnchor.get(dirOf(f.name));
       if (to !== undefined) moves.push([key, to, f]);
     }

@@ -136,11 +136,14 @@ describe('a brat folder', () => {
       { name: 'corpus/README', data: utf8('About this corpus') },
       { name: 'corpus/brat/a.txt', data: utf8('寿阳县') },
       { name: 'corpus/brat/a.ann', data: utf8('T1\tPlace 0 3\t寿阳县\n') },
+      // An article that happens to be called "notice", with its .ann.
+      { name: 'corpus/brat/notice.txt', data: utf8('停电通知') },
+      { name: 'corpus/brat/notice.ann', data: utf8('T1\tEvent 0 2\t停电\n') },
       { name: 'corpus/plain/b.txt', data: utf8('第二篇') },
       { name: 'other/README', data: utf8('Not brat') },
     ]);
     expect(view(report)).toEqual({
-      imported: ['corpus/brat/a.txt', 'corpus/plain/b.txt', 'other/README'],
+      imported: ['corpus/brat/a.txt', 'corpus/brat/notice.txt', 'corpus/plain/b.txt', 'other/README'],
       skipped: [{ name: 'corpus/README', why: 'the README of a brat folder, not an article' }],
     });
   });
