@@ -333,6 +333,7 @@ export function App() {
       const added = total.schemaAdded;
       const lines = [
         t('import.done', { count: files_.size, documents: total.imported.length }),
+        ...total.imported.flatMap((r) => r.notes.map((note) => t('import.note', { name: r.name, note }))),
         ...total.skipped.map((s) => t('import.skipped', { name: s.name, why: s.why })),
         ...total.failed.map((f) => t('import.failed', { name: f.name, error: describeError(Object.assign(new Error(f.error), { reason: f.reason })) })),
         ...(added.labels.length ? [t('import.addedLabels', { names: added.labels.join(', ') })] : []),
@@ -342,7 +343,8 @@ export function App() {
       // The first imported document opens first, so the report shows over it.
       const first = total.imported[0];
       if (first) await openDocument(first.documentId, { reload: true });
-      if (total.failed.length || total.skipped.length || added.labels.length || added.attributes.length || added.linkTypes.length) {
+      const noted = total.imported.some((r) => r.notes.length > 0);
+      if (noted || total.failed.length || total.skipped.length || added.labels.length || added.attributes.length || added.linkTypes.length) {
         await showMessage(t('import.report'), lines);
       }
     },

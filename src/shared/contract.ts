@@ -13,6 +13,7 @@ import type {
   ExportRequest,
   ExportResult,
   ImportFile,
+  ImportFields,
   ImportFormat,
   ImportReport,
   Locale,
@@ -39,8 +40,11 @@ export interface LoupeApi {
   getDocument(args: { id: number }): Promise<OpenedDocument>;
   saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
   deleteDocument(args: { id: number }): Promise<void>;
-  /** Imports files, each in its own transaction; the format of each is detected unless `format` is given. */
-  importFiles(args: { files: ImportFile[]; format?: ImportFormat | 'auto' }): Promise<ImportReport>;
+  /**
+   * Imports files, each in its own transaction; the format of each is detected unless `format` is given.
+   * `fields` names the text and annotation fields of doccano files whose layout cannot be told.
+   */
+  importFiles(args: { files: ImportFile[]; format?: ImportFormat | 'auto'; fields?: ImportFields }): Promise<ImportReport>;
   exportCorpus(args: ExportRequest): Promise<ExportResult>;
   /** Opens a corpus; `readOnly` opens it without ever writing to it (a file Loupe may not write opens so anyway). */
   openCorpus(args: { path: string; readOnly?: boolean }): Promise<CorpusInfo>;
@@ -202,6 +206,7 @@ export const apiSchemas = {
         )
         .min(1, 'no files to import'),
       format: z.enum(['auto', ...IMPORT_FORMATS] as [ImportFormat | 'auto', ...(ImportFormat | 'auto')[]]).optional(),
+      fields: z.object({ text: z.string().min(1).max(200).optional(), label: z.string().min(1).max(200).optional() }).strict().optional(),
     })
     .strict(),
   exportCorpus: z

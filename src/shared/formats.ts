@@ -45,3 +45,12 @@ export function exportFileName(base: string, format: ExportFormat, unit: OffsetU
   const unitPart = info.offsets === 'chosen' && unit !== 'codepoint' ? `.${unit}` : '';
   return `${base}${info.suffix}${unitPart}.${info.extension}`;
 }
+
+/**
+ * The extensions (without the dot) File › Import offers by default, in the native dialog and the
+ * browser build's picker: those of every format Loupe reads, brat's .ann and .conf, and .zip.
+ */
+export const IMPORT_EXTENSIONS: readonly string[] = [
+  'txt', 'text', 'md', 'markdown', 'html', 'htm', 'xhtml', 'docx', 'jsonl', 'ndjson', 'json',
+  'ann', 'conf', 'conll', 'bio', 'bioes', 'iob', 'iob2', 'zip',
+];

@@ -237,6 +237,15 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   'conll',
 ];
 
+/**
+ * The fields of a doccano JSONL file that hold the text and its annotations (what doccano's import
+ * calls column_data and column_label), for files whose names Loupe cannot tell by itself.
+ */
+export interface ImportFields {
+  text?: string;
+  label?: string;
+}
+
 /** What the schema gained so that an import's annotations fit (nothing is ever removed). */
 export interface SchemaAdditions {
   labels: string[];

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { zipSync } from 'fflate';
 import { expect, importFiles, test } from './fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
@@ -115,4 +116,34 @@ test('File › Import folder… reads a folder (here a brat folder) and pairs it
   await expect(page.locator('.ProseMirror')).toContainText('寿阳县委书记赵宏钟');
   const titles = loupe.query<{ title: string; format: string }>(`SELECT title, json_extract(meta, '$.format') AS format FROM documents ORDER BY id DESC LIMIT 1`);
   expect(titles).toEqual([{ title: '寿阳县委书记赵宏钟表示:“我们要抓落实。”', format: 'brat' }]);
+});
+
+test('File › Import folder… of a tree shaped like brat\'s example-data imports its pairs and reports what it skipped and did not take', async ({ page, loupe }) => {
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('menuitem', { name: 'Import folder…' }).click();
+  await (await chooser).setFiles(path.join(FIXTURES, 'brat/example-data'));
+  const report = page.getByRole('dialog', { name: 'Import report' });
+  await expect(report).toContainText('Imported 3 file(s) (3 documents).');
+  await expect(report).toContainText('Skipped example-data/README: the README of a brat folder, not an article');
+  await expect(report).toContainText('Skipped example-data/news/LICENSE: the LICENSE of a brat folder, not an article');
+  await expect(report).toContainText('Skipped example-data/news/doc-3.txt: a .txt without doc-3.ann beside it');
+  await expect(report).toContainText('example-data/bio/PMID-1.txt, not taken as it was: brat events (E lines) skipped, their trigger words kept as spans: 2');
+  await report.getByRole('button', { name: 'Close' }).click();
+  expect(loupe.query<{ n: number }>('SELECT count(*) AS n FROM documents WHERE title IN (?, ?)', 'README', 'LICENSE')).toEqual([{ n: 0 }]);
+});
+
+test('File › Import… of a brat zip imports the pairs inside it', async ({ page, loupe }, testInfo) => {
+  const zip = testInfo.outputPath('news.zip');
+  const read = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'brat/example-data/news', name)));
+  fs.writeFileSync(zip, zipSync({ 'news/doc-1.txt': read('doc-1.txt'), 'news/doc-1.ann': read('doc-1.ann'), 'news/annotation.conf': read('annotation.conf'), 'news/README': read('README') }));
+  await importFiles(page, [zip]);
+  const report = page.getByRole('dialog', { name: 'Import report' });
+  await expect(report).toContainText('Imported 1 file(s) (1 documents).');
+  await expect(report).toContainText('Skipped news.zip/news/README: the README of a brat folder, not an article');
+  await report.getByRole('button', { name: 'Close' }).click();
+  expect(loupe.query<Row>(SPANS_SQL, '寿阳县委书记赵宏钟表示：%')).toEqual([
+    { label: 'Official', text: '寿阳县委书记赵宏钟' },
+    { label: 'Quote', text: '“我们要抓落实。”' },
+  ]);
 });

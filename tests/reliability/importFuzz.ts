@@ -712,6 +712,14 @@ function* oneOffs(big: boolean): Generator<{ kind: string; variant: string; from
     },
   }), 'zip-names');
 
+  // Zips of files, imported as folders: the same bombs and names, sizes that add up, a zip inside the zip.
+  const zip = (variant: string, make: () => Uint8Array, kind = 'zip-bomb') => ({ kind, variant, from: 'generated', files: () => [{ name: 'bomb.zip', data: make() }] });
+  yield zip('zip-declared-4gb', () => rawZip([{ name: 'a.txt', method: 8, data: bomb(), declared: Math.min(inflated, 0xffffffff) }]));
+  yield zip('zip-declared-small', () => rawZip([{ name: 'a.txt', method: 8, data: bomb(), declared: 1000 }]));
+  yield zip('zip-sum-over-limit', () => rawZip(Array.from({ length: 6 }, (_, i) => ({ name: `d/${i}.txt`, method: 8, data: bomb().subarray(0, 700 * 1024), declared: 60 * MB }))));
+  yield zip('zip-in-zip', () => zipSync({ 'inner.zip': zipSync({ 'x.txt': utf8('x') }), 'a.txt': utf8('外层') }));
+  yield zip('zip-evil-names', () => zipSync({ '../../evil.txt': utf8('evil'), 'ok.txt': utf8('ok') }), 'zip-names');
+
   if (!big) return;
   const huge = (variant: string, name: string, make: () => Uint8Array, more: () => ImportInput[] = () => []) => ({ kind: 'huge', variant, from: 'generated', files: () => [{ name, data: make() }, ...more()] });
   yield huge('text-100mb-line', 'line.txt', () => new Uint8Array(100 * MB).fill(0x61));

@@ -344,7 +344,8 @@ describe('brat export', () => {
     expect(counts.losses).toEqual([
       'label or type names with spaces written with _: 3',
       'attribute values with spaces written with _: 1',
-      'document notes (brat has no place for them): 1',
+      'document statuses (in progress, done): 1',
+      'document notes: 1',
     ]);
     const files = unzip(file);
     expect(Object.keys(files)).toEqual([
@@ -390,13 +391,11 @@ describe('brat export', () => {
     seed(store);
     const file = path.join(dir, 'out.zip');
     await writeExportFile(file, 'brat', sourceOf(store), 'codepoint');
-    const files = Object.entries(unzip(file))
-      // README.txt has no .ann, so an import would read it as a plain-text document; a user leaves it out.
-      .filter(([name]) => name !== 'README.txt')
-      .map(([name, data]) => ({ name: `export/${name}`, data }));
+    const files = Object.entries(unzip(file)).map(([name, data]) => ({ name: `export/${name}`, data }));
     const target = freshStore('target');
     const report = importBatch(target, files);
     expect(report.failed).toEqual([]);
+    expect(report.skipped.map((s) => s.name)).toEqual(['export/README.txt', 'export/annotation.conf']);
     expect(report.imported.map((r) => r.format)).toEqual(['brat', 'brat']);
 
     const originals = [...store.documents()];
@@ -469,6 +468,8 @@ describe('brat export', () => {
       ['spans of line breaks only (brat cannot hold them)', 1],
       ['links to spans brat cannot hold', 1],
       ['span notes with line breaks written on one line', 1],
+      ['flags that are false, written as absent (brat has no false)', 1],
+      ['document titles (other than the first line of the text)', 1],
     ]);
     // And brat's reading of it is Loupe's: the pieces come back where they were.
     const back = parsePair(Buffer.from(zip['3-Breaks.txt']!), Buffer.from(zip['3-Breaks.ann']!));

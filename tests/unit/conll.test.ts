@@ -161,6 +161,9 @@ describe('CoNLL export: what BIO cannot say', () => {
       'links not representable': 1,
       'attribute values not representable': 2,
       'span notes not representable': 1,
+      // CoNLL holds tokens: the spaces between English words are not in the file.
+      'document texts whose spaces, blank lines or invisible characters CoNLL cannot keep (it holds tokens)': 1,
+      'document metadata (file name, source…)': 1,
     });
   });
 });
@@ -248,6 +251,35 @@ describe('CoNLL import', () => {
       ['quote', '“竞”字起笔'],
     ]);
     expect(doc!.meta.conllRepairs).toBeUndefined();
+  });
+
+  it('joins a file tokenised by character without spaces: Latin letters and digits stay words', () => {
+    // MSRA / People's Daily style: one character per line, space-separated, BIO tags.
+    const docs = parse(fixture('char-per-token.bio')).documents;
+    expect(docs).toHaveLength(1);
+    const [doc] = docs;
+    expect(doc!.text.split('\n')).toEqual([
+      '据chinabyte报道，1989年IBM公司在北京设立了分公司。',
+      '新华社上海3月5日电（记者王小明）5G手机销量增长12.5%，iPhone的份额为18%。',
+      '张英杰说：“晋中市要在2025年前建成100个新站点。”',
+    ]);
+    expect(spanTexts(doc as unknown as LoupeDocument)).toEqual([
+      ['ORG', 'chinabyte'],
+      ['ORG', 'IBM公司'],
+      ['LOC', '北京'],
+      ['ORG', '新华社'],
+      ['LOC', '上海'],
+      ['PER', '王小明'],
+      ['PER', '张英杰'],
+      ['LOC', '晋中市'],
+    ]);
+  });
+
+  it('keeps spaces between word tokens when only a few Latin tokens are one character long', () => {
+    // Word-tokenised text with single letters and digits among longer words is not read as characters.
+    const words = 'Plan A for 5 New York boroughs and 3 more cities by 2030 晋中'.split(' ');
+    const [doc] = parse(utf8('x.conll', words.map((w) => `${w}\tO\n`).join(''))).documents;
+    expect(doc!.text).toBe('Plan A for 5 New York boroughs and 3 more cities by 2030晋中');
   });
 
   it('starts a new span on an ill-formed sequence and counts the repairs', () => {

@@ -298,6 +298,8 @@ describe('Label Studio export', () => {
     expect([...losses]).toEqual([
       ['fragmented spans written as one region per fragment', 1],
       ['attribute values (Label Studio needs a labelling config for them)', 1],
+      ['document statuses (in progress, done)', 2],
+      ['document metadata (file name, source…)', 2],
     ]);
 
     // Back in: same spans (the quote now two), links and notes.

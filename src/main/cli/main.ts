@@ -26,7 +26,9 @@ import { startWeb } from '../web';
 
 const USAGE = `Usage:
   loupe import CORPUS FILE|FOLDER... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
-                                       import documents (folders recursively; the corpus is created if missing)
+               [--text-field NAME] [--label-field NAME]
+                                       import documents (folders and zips; the corpus is created if missing);
+                                       --text-field/--label-field name a doccano file's text and annotation fields
   loupe export CORPUS --format jsonl|json|csv|csv-links|xlsx|conll|brat|doccano|label-studio|w3c --out PATH
                [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
                [--label NAME,...]
@@ -81,7 +83,11 @@ export function collectImportFiles(paths: readonly string[]): { files: string[];
 }
 
 function importCommand(args: string[], out: NodeJS.WritableStream): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'auto' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'auto' }, 'text-field': { type: 'string' }, 'label-field': { type: 'string' } },
+  });
   const [corpus, ...paths] = positionals;
   const corpusPath = requireCorpus(corpus);
   if (paths.length === 0) throw new UsageError('name at least one file or folder to import');
@@ -102,11 +108,16 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
         unreadable.push({ name: file, error: (error as Error).message });
       }
     }
-    const report = importFilesInto(store, inputs, { format });
+    const fields = {
+      ...(values['text-field'] ? { text: values['text-field'] } : {}),
+      ...(values['label-field'] ? { label: values['label-field'] } : {}),
+    };
+    const report = importFilesInto(store, inputs, { format, ...(fields.text || fields.label ? { fields } : {}) });
     const failed = [...unreadable, ...report.failed];
     for (const r of report.imported) {
       const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';
       out.write(`imported ${r.name} (${r.format}, ${r.encoding}${annotations}) as document ${r.documentId}: ${r.title}\n`);
+      for (const note of r.notes) out.write(`  ${note}\n`);
     }
     for (const s of report.skipped) out.write(`skipped ${s.name}: ${s.why}\n`);
     for (const f of failed) process.stderr.write(`failed ${f.name}: ${f.error}\n`);

@@ -41,6 +41,12 @@ export function endsCjk(token: string): boolean {
   return ENDS_CJK.test(token);
 }
 
+/** Whether a token is a single grapheme cluster (𠮷, 👍🏽 and e + U+0301 count as one). */
+export function isOneGrapheme(token: string): boolean {
+  const it = graphemes.segment(token)[Symbol.iterator]();
+  return !it.next().done && it.next().done === true;
+}
+
 /**
  * Cuts a candidate token at whitespace: a word segment may hold a space followed by a combining mark
  * (" \u0301" is one segment), and a CJK run may hold U+3000. Pushes the visible pieces.

@@ -299,7 +299,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       return changes(() => store.saveDocument(req));
     },
     deleteDocument: async ({ id }) => changes(() => store.deleteDocument(id)),
-    importFiles: async ({ files, format }) => changes(() => importFilesInto(store, files, { format })),
+    importFiles: async ({ files, format, fields }) => changes(() => importFilesInto(store, files, { format, ...(fields ? { fields } : {}) })),
     exportCorpus: async (req) => exportFrom(store, req),
     openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(path.resolve(file), { create: false, readOnly })),
     createCorpus: async ({ path: file }) => {

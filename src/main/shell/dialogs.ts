@@ -15,7 +15,7 @@ import {
   type SaveDialogOptions,
   type SaveDialogReturnValue,
 } from 'electron';
-import { EXPORT_FORMAT_INFO } from '../../shared/formats';
+import { EXPORT_FORMAT_INFO, IMPORT_EXTENSIONS } from '../../shared/formats';
 import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
@@ -26,8 +26,6 @@ import { handleTrusted, type SenderCheck } from './ipc';
 
 
 const CORPUS_EXTENSION = 'loupe';
-/** What File › Import offers by default: every format Loupe reads (others under All files). */
-const IMPORT_EXTENSIONS = ['txt', 'text', 'md', 'markdown', 'html', 'htm', 'xhtml', 'docx', 'jsonl', 'ndjson', 'json', 'ann', 'conf', 'conll', 'bio', 'bioes', 'iob', 'iob2'];
 /** At most this many files are read from a chosen folder. */
 const MAX_FOLDER_FILES = 20_000;
 /** Text files the UI saves and opens (schema files) are JSON. */
@@ -177,7 +175,7 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       title: t('dialog.importTitle'),
       properties: ['openFile', 'multiSelections'],
       filters: [
-        { name: t('dialog.textFilter'), extensions: IMPORT_EXTENSIONS },
+        { name: t('dialog.textFilter'), extensions: [...IMPORT_EXTENSIONS] },
         { name: t('dialog.allFiles'), extensions: ['*'] },
       ],
     });

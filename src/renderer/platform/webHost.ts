@@ -2,6 +2,7 @@
  * HostBridge for the browser build: in-page dialogs instead of native ones, and the in-page menu
  * bar as the source of menu commands.
  */
+import { IMPORT_EXTENSIONS } from '../../shared/formats';
 import type { HostBridge, MenuCommand } from '../../shared/host';
 import { MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import type { ImportFile } from '../../shared/types';
@@ -48,8 +49,7 @@ export async function readDropped(transfer: DataTransfer): Promise<ImportFile[]>
 }
 
 /** The extensions File › Import offers: every format Loupe reads. */
-const IMPORT_ACCEPT =
-  '.txt,.text,.md,.markdown,.html,.htm,.xhtml,.docx,.jsonl,.ndjson,.json,.ann,.conf,.conll,.bio,.bioes,.iob,.iob2,text/plain';
+const IMPORT_ACCEPT = `${IMPORT_EXTENSIONS.map((e) => `.${e}`).join(',')},text/plain`;
 
 function pickFiles(accept: string, multiple: boolean, folder = false): Promise<File[] | null> {
   return new Promise((resolve) => {

@@ -136,6 +136,7 @@ export const en = {
   'menu.exportDialog': 'Export…',
   'dialog.importFolderTitle': 'Import a folder',
   'import.skipped': 'Skipped {{name}}: {{why}}',
+  'import.note': '{{name}}, not taken as it was: {{note}}',
   'import.addedLabels': 'Labels added to the schema: {{names}}',
   'import.addedAttributes': 'Attributes added: {{names}}',
   'import.addedLinkTypes': 'Link types added or widened: {{names}}',

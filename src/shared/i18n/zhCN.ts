@@ -138,6 +138,7 @@ export const zhCN: Record<MessageKey, string> = {
   'menu.exportDialog': '导出…',
   'dialog.importFolderTitle': '导入文件夹',
   'import.skipped': '已跳过 {{name}}：{{why}}',
+  'import.note': '{{name}} 未按原样导入：{{note}}',
   'import.addedLabels': '已加入标注方案的标签：{{names}}',
   'import.addedAttributes': '已加入的属性：{{names}}',
   'import.addedLinkTypes': '已加入或放宽的关系类型：{{names}}',

@@ -14,6 +14,8 @@ import { Zip, ZipDeflate, strToU8 } from 'fflate';
 import { OffsetIndex } from '../../../shared/offsets';
 import type { AttrValue, Fragment, Label, LoupeDocument } from '../../../shared/types';
 import { bratName, writeAnnotationConf } from '../bratConf';
+import { isSafeEntryName } from '../import/zip';
+import { DocumentLosses } from './losses';
 import type { ExportContext, ExportSource, Exporter } from './index';
 
 /**
@@ -34,7 +36,7 @@ interface Losses {
   values: number;
   emptyValues: number;
   notes: number;
-  documentNotes: number;
+  falseFlags: number;
 }
 
 /**
@@ -99,7 +101,10 @@ function annOf(doc: LoupeDocument, labels: Map<string, Label>, used: Map<string,
     for (const name of names) {
       const value: AttrValue = span.attrs[name]!;
       const attr = bratName(name);
-      if (value === false) continue; // brat's binary attributes are present or absent
+      if (value === false) {
+        losses.falseFlags++; // brat's binary attributes are present or absent
+        continue;
+      }
       if (value === true) {
         a.push(`A${a.length + 1}\t${attr} ${id}`);
         continue;
@@ -133,7 +138,6 @@ function annOf(doc: LoupeDocument, labels: Map<string, Label>, used: Map<string,
     }
     r.push(`R${r.length + 1}\t${bratName(link.type)} Arg1:${from} Arg2:${to}`);
   }
-  if (doc.note.trim()) losses.documentNotes++;
   const lines = [...t, ...r, ...a, ...notes];
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -169,18 +173,6 @@ function renamedNames(source: ExportSource): number {
   return names.filter((n) => bratName(n) !== n).length;
 }
 
-/**
- * Whether a zip entry name stays inside the folder it is unpacked into, whatever the unzipper: relative,
- * `/`-separated, no empty, `.` or `..` segment, no backslash, drive colon or control character.
- */
-export function isSafeEntryName(name: string): boolean {
-  return (
-    name !== '' &&
-    !/[\\:\p{Cc}\p{Cf}\p{Cs}]/u.test(name) &&
-    name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
-  );
-}
-
 /** Two entries per document, README.txt and annotation.conf: the most a zip without ZIP64 holds. */
 export const MAX_BRAT_DOCUMENTS = Math.floor((65_535 - 2) / 2);
 
@@ -213,7 +205,9 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
 
   const labels = new Map(source.labels.map((l) => [l.name, l]));
   const used = new Map<string, Set<string>>();
-  const losses: Losses = { splitSpans: 0, droppedSpans: 0, droppedLinks: 0, values: 0, emptyValues: 0, notes: 0, documentNotes: 0 };
+  const losses: Losses = { splitSpans: 0, droppedSpans: 0, droppedLinks: 0, values: 0, emptyValues: 0, notes: 0, falseFlags: 0 };
+  // A document is its .txt and .ann: its file name keeps a short form of its title, nothing else of it.
+  const documentLosses = new DocumentLosses(['title', 'status', 'note', 'meta']);
   add('README.txt', readme(source));
   yield take();
   let documents = 0;
@@ -225,6 +219,7 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
     const stem = bratFileStem(doc);
     add(`${stem}.txt`, doc.text);
     add(`${stem}.ann`, annOf(doc, labels, used, losses));
+    documentLosses.add(doc);
     yield take();
   }
   add('annotation.conf', writeAnnotationConf({ labels: source.labels, linkTypes: source.linkTypes }, used));
@@ -240,9 +235,10 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
     ['spans of line breaks only (brat cannot hold them)', losses.droppedSpans],
     ['links to spans brat cannot hold', losses.droppedLinks],
     ['span notes with line breaks written on one line', losses.notes],
-    ['document notes (brat has no place for them)', losses.documentNotes],
+    ['flags that are false, written as absent (brat has no false)', losses.falseFlags],
   ];
   for (const [what, n] of report) if (n > 0) ctx.lost(what, n);
+  documentLosses.report(ctx);
 }
 
 /** The brat exporter, as registered for format 'brat'. */

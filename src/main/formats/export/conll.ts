@@ -10,11 +10,13 @@
  * overlapping spans (outermost wins: the longest in tokens is kept; ties go to the earliest start,
  * then the label's place in the schema), spans widened to whole tokens, fragmented spans (each
  * fragment is written as a span of its own), spans across paragraphs (split at each break), spans
- * that cover no token, links, attribute values and notes.
+ * that cover no token, links, attribute values and notes, the spacing of texts (CoNLL holds tokens),
+ * and a document's status, note and metadata.
  */
 import type { LoupeDocument, Span } from '../../../shared/types';
 import { type Token, tokenizeSentences } from '../tokenize';
 import type { ExportContext, ExportSource, Exporter } from './index';
+import { DocumentLosses } from './losses';
 
 /** The tagging schemes the export writes. */
 export type ConllScheme = 'bio' | 'bioes';
@@ -39,7 +41,8 @@ interface Losses {
   links: number;
   attributes: number;
   spanNotes: number;
-  documentNotes: number;
+  /** Documents whose text is more than its tokens and single line breaks (spaces, blank lines…). */
+  spacing: number;
 }
 
 /** The first index of `tokens` whose `key` is above (or, with `orEqual`, at least) `value`. */
@@ -138,6 +141,7 @@ function prefixOf(scheme: ConllScheme, i: number, piece: Piece): 'B' | 'I' | 'E'
 /** One document in CoNLL: its comment lines, then its sentences, each followed by a blank line. */
 function documentChunk(doc: LoupeDocument, scheme: ConllScheme, labelOrder: Map<string, number>, losses: Losses): string {
   const sentences = tokenizeSentences(doc.text);
+  if (sentences.map((sentence) => sentence.map((t) => t.text).join('')).join('\n') !== doc.text) losses.spacing++;
   const tokens = sentences.flat();
   const sentenceOf = new Int32Array(tokens.length);
   let n = 0;
@@ -154,7 +158,6 @@ function documentChunk(doc: LoupeDocument, scheme: ConllScheme, labelOrder: Map<
     losses.attributes += Object.keys(span.attrs).length;
     if (span.note) losses.spanNotes++;
   }
-  if (doc.note) losses.documentNotes++;
 
   const lines = [`# doc_id = ${doc.id}`, `# title = ${oneLine(doc.title)}`];
   n = 0;
@@ -176,7 +179,7 @@ function report(ctx: ExportContext, losses: Losses): void {
     ['links not representable', losses.links],
     ['attribute values not representable', losses.attributes],
     ['span notes not representable', losses.spanNotes],
-    ['document notes not representable', losses.documentNotes],
+    ['document texts whose spaces, blank lines or invisible characters CoNLL cannot keep (it holds tokens)', losses.spacing],
   ];
   for (const [what, count] of counts) if (count > 0) ctx.lost(what, count);
 }
@@ -194,15 +197,19 @@ export function conllExporterFor(scheme: ConllScheme): Exporter {
       links: 0,
       attributes: 0,
       spanNotes: 0,
-      documentNotes: 0,
+      spacing: 0,
     };
+    // The title is written as a comment; a document's status, note and metadata have no place.
+    const documentLosses = new DocumentLosses(['status', 'note', 'meta']);
     let renamed = 0;
     for (const doc of source.documents()) {
       renamed += doc.spans.filter((span) => tagLabel(span.label) !== span.label).length;
+      documentLosses.add(doc);
       yield documentChunk(doc, scheme, labelOrder, losses);
     }
     report(ctx, losses);
     if (renamed > 0) ctx.lost('spans whose label has spaces, tagged with _ instead', renamed);
+    documentLosses.report(ctx);
   };
 }
 

@@ -10,13 +10,14 @@ import path from 'node:path';
 import type { ExportFormat, Label, LinkType, LoupeDocument, OffsetUnit } from '../../../shared/types';
 import { bratExporter } from './brat';
 import { conllExporter } from './conll';
-import { csvChunks, csvFileChunks, linksCsvChunks } from './csv';
+import { CSV_CONTEXT, csvChunks, csvFileChunks, linksCsvChunks } from './csv';
 import { doccanoExporter } from './doccano';
 import { labelStudioExporter } from './labelStudio';
 import { w3cExporter } from './w3c';
 import { xlsxExporter } from './xlsx';
 import { jsonChunks } from './json';
 import { jsonlChunks } from './jsonl';
+import { DocumentLosses } from './losses';
 
 /** What an exporter reads: the corpus header and its documents, one at a time. */
 export interface ExportSource {
@@ -42,6 +43,31 @@ export interface ExportContext {
 /** An exporter: the source in, chunks out, one document at a time. */
 export type Exporter = (source: ExportSource, ctx: ExportContext) => Iterable<ExportChunk>;
 
+/**
+ * The source with what the spans CSV cannot carry counted as each document passes, and reported once
+ * the last has: the documents' texts (a row holds a span's text and some context), the documents
+ * without spans (no row names them), and their notes and metadata.
+ */
+function csvLossesCounted(source: ExportSource, ctx: ExportContext): ExportSource {
+  return {
+    ...source,
+    *documents() {
+      let texts = 0;
+      let spanless = 0;
+      const documentLosses = new DocumentLosses(['note', 'meta']);
+      for (const doc of source.documents()) {
+        if (doc.text !== '') texts++;
+        if (doc.spans.length === 0) spanless++;
+        documentLosses.add(doc);
+        yield doc;
+      }
+      if (texts > 0) ctx.lost(`document texts (a row holds its span's text and ${CSV_CONTEXT} characters on each side)`, texts);
+      if (spanless > 0) ctx.lost('documents without spans (a row is a span: their titles and statuses are not in the file)', spanless);
+      documentLosses.report(ctx);
+    },
+  };
+}
+
 /** An exporter whose chunks come asynchronously (a format written through a stream: XLSX). */
 export type AsyncExporter = (source: ExportSource, ctx: ExportContext) => AsyncIterable<ExportChunk>;
 
@@ -51,7 +77,7 @@ export type SyncExportFormat = Exclude<ExportFormat, 'xlsx'>;
 const exporters = new Map<ExportFormat, Exporter | AsyncExporter>([
   ['jsonl', (source, ctx) => jsonlChunks(source, ctx.unit)],
   ['json', (source, ctx) => jsonChunks(source, ctx.unit)],
-  ['csv', (source, ctx) => csvChunks(source, ctx.unit)],
+  ['csv', (source, ctx) => csvChunks(csvLossesCounted(source, ctx), ctx.unit)],
   ['csv-links', (source) => linksCsvChunks(source)],
   ['brat', bratExporter],
   ['conll', conllExporter],
@@ -411,6 +437,8 @@ export async function writeExportFile(
  */
 export async function writeCsvExport(file: string, linksFile: string, source: ExportSource, unit: OffsetUnit): Promise<ExportCounts> {
   const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
-  await writeFilesAtomically([path.resolve(file), path.resolve(linksFile)], () => csvFileChunks(counting(source, counts), unit));
+  const ctx = collectingContext(unit);
+  await writeFilesAtomically([path.resolve(file), path.resolve(linksFile)], () => csvFileChunks(csvLossesCounted(counting(source, counts), ctx), unit));
+  counts.losses = [...ctx.losses].map(([what, n]) => `${what}: ${n}`);
   return counts;
 }

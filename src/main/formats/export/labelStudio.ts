@@ -8,6 +8,7 @@ import { OffsetIndex } from '../../../shared/offsets';
 import type { Label, LinkType, LoupeDocument } from '../../../shared/types';
 import type { ExportContext, ExportSource } from './index';
 import { jsonLine, locateSpan } from './jsonl';
+import { DocumentLosses } from './losses';
 
 /** The control and object names the regions refer to (`from_name`, `to_name`) and the config declares. */
 const FROM_NAME = 'label';
@@ -87,9 +88,13 @@ function task(doc: LoupeDocument, ctx: ExportContext): unknown {
 export function* labelStudioExporter(source: ExportSource, ctx: ExportContext): Generator<string> {
   yield '[\n';
   let first = true;
+  // A task's data holds the text and title; Label Studio has no place for the rest of the document.
+  const documentLosses = new DocumentLosses(['status', 'note', 'meta']);
   for (const doc of source.documents()) {
     yield `${first ? '' : ',\n'}${jsonLine(task(doc, ctx))}`;
+    documentLosses.add(doc);
     first = false;
   }
   yield '\n]\n';
+  documentLosses.report(ctx);
 }

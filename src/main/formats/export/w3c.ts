@@ -71,8 +71,10 @@ export function* w3cExporter(source: ExportSource, ctx: ExportContext): Generato
   let total = 0;
   let documents = 0;
   let empty = 0;
+  let values = 0;
   for (const doc of source.documents()) {
     documents += 1;
+    for (const span of doc.spans) values += Object.keys(span.attrs).length;
     const index = new OffsetIndex(doc.text);
     const items = [...doc.spans.map((s) => spanAnnotation(doc, index, s)), ...doc.links.map(linkAnnotation)];
     if (items.length === 0) {
@@ -84,6 +86,7 @@ export function* w3cExporter(source: ExportSource, ctx: ExportContext): Generato
   }
   yield `\n]},\n"total":${total}}\n`;
   // Annotations point at documents by URN and quote their text; the documents themselves are not written.
-  if (documents > 0) ctx.lost('document texts, titles, statuses and notes (targets name documents by URN)', documents);
+  if (documents > 0) ctx.lost('document texts, titles, statuses, notes and metadata (targets name documents by URN)', documents);
   if (empty > 0) ctx.lost('documents without annotations', empty);
+  if (values > 0) ctx.lost('attribute values written as name=value text (a flag or number is text there)', values);
 }

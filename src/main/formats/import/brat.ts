@@ -3,7 +3,8 @@
  * annotation.conf when there is one. Text-bound annotations (T) become spans, with a fragment per
  * `start end` pair; relations (R) links; attributes (A, and the legacy M) span attributes; notes (#)
  * span notes. Events (E), equivalences (*) and normalizations (N) have no Loupe counterpart: they are
- * counted, with their lines, in the document's `meta.bratUnsupported` / `meta.bratUnsupportedLines`.
+ * counted, with their lines, in the document's `meta.bratUnsupported` / `meta.bratUnsupportedLines`,
+ * and said in the import report's notes of the document, with what else was taken in another form.
  *
  * The text is kept exactly as the .txt has it (blank lines stay as empty paragraphs), except that a
  * leading BOM is dropped and CRLF / CR line ends become "\n". brat counts code points, but which text
@@ -31,6 +32,17 @@ interface Unsupported {
   attributes: number;
   notes: number;
 }
+
+/** How the import report names each kind of line Loupe could not take. */
+const UNSUPPORTED_NOTES: Readonly<Record<keyof Unsupported, string>> = {
+  events: 'brat events (E lines) skipped, their trigger words kept as spans',
+  equivalences: 'brat equivalences (* lines) skipped',
+  normalizations: 'brat normalizations (N lines) skipped',
+  emptySpans: 'brat text-bound annotations of no characters skipped',
+  relations: 'brat relations with an end that is no text-bound annotation (an event) skipped',
+  attributes: 'brat attributes of events or relations skipped',
+  notes: 'brat notes on events or relations skipped',
+};
 
 /** Kept in the document's metadata: at most this many of the lines Loupe could not represent. */
 const MAX_KEPT_LINES = 200;
@@ -273,12 +285,15 @@ export const bratImporter: Importer = {
     };
 
     const spans = new Map<string, SpanInput & { attrs: Record<string, AttrValue>; note: string }>();
+    let joined = 0;
+    let replaced = 0;
     for (const t of textBound) {
       const fragments = storedFragments(t.pieces, reading);
       if (fragments.length === 0) {
         skip('emptySpans', t.line);
         continue;
       }
+      if (fragments.length < t.pieces.length) joined++;
       spans.set(t.id, {
         id: t.id,
         label: conf.label(t.type),
@@ -307,6 +322,7 @@ export const bratImporter: Importer = {
             break;
           }
           const def = conf.attribute(span.label, l.name);
+          if ((def?.name ?? l.name) in span.attrs) replaced++;
           span.attrs[def?.name ?? l.name] = attrValue(def, l.value);
           break;
         }
@@ -331,10 +347,16 @@ export const bratImporter: Importer = {
       meta.bratUnsupported = counts;
       meta.bratUnsupportedLines = keptLines;
     }
+    // The import report says it too.
+    const notes = (Object.keys(UNSUPPORTED_NOTES) as (keyof Unsupported)[])
+      .filter((what) => unsupported[what] > 0)
+      .map((what) => `${UNSUPPORTED_NOTES[what]}: ${unsupported[what]}`);
+    if (joined > 0) notes.push(`brat spans whose empty fragments were dropped or touching ones joined: ${joined}`);
+    if (replaced > 0) notes.push(`brat attribute values dropped for a later value of the same attribute on the same span: ${replaced}`);
     return {
       format: 'brat',
       encoding: decoded.encoding,
-      documents: [{ title: firstLine(text, fileName), text, meta, spans: [...spans.values()], links }],
+      documents: [{ title: firstLine(text, fileName), text, meta, spans: [...spans.values()], links, ...(notes.length ? { notes } : {}) }],
       ...(confFile ? { schema: conf.schema } : {}),
     };
   },

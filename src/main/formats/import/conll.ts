@@ -13,11 +13,15 @@
  * token counts as CJK when the nearest word token in its sentence does); other tokens join with one
  * space, except none before closing punctuation (. , ; : ! ? % ) ] } » ” ’ … '' and clitics such as
  * n't, 's), none after opening punctuation (( [ { « “ ‘ ¿ ¡ `` $ # @), none around a hyphen or slash
- * between words, and straight double quotes alternate between opening and closing.
+ * between words, and straight double quotes alternate between opening and closing. A file tokenised by
+ * character (the MSRA / People's Daily NER sets: `c`, `h`, `i`… for "chi", `1`, `9`… for "19") has its
+ * tokens joined without any space: a file counts as such when it has at least 10 tokens of letters or
+ * digits outside CJK and 90% of them are one character (grapheme) long, decided once per file, so
+ * word-tokenised files (CoNLL-2003, Chinese words, Loupe's own export) keep their spaces.
  */
 import type { SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
-import { endsCjk, startsCjk } from '../tokenize';
+import { endsCjk, isOneGrapheme, startsCjk } from '../tokenize';
 import { firstLine } from './jsonl';
 import { ImportError, type Importer, type ParsedDocument } from './types';
 
@@ -39,8 +43,38 @@ const OPENING = /^(?:[(\[{«‹“‘¿¡$#@]+|``)$/u;
 const JOINER = /^[-‐/]$/u;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
+/** The share of non-CJK letter-or-digit tokens one character long from which a file counts as tokenised by character. */
+const CHARACTER_TOKENS = 0.9;
+/** Fewer such tokens than this tell too little (`A B C D E`): the file is read as words. */
+const CHARACTER_EVIDENCE = 10;
+
+/**
+ * Whether a file's tokens are characters rather than words: nearly all of its tokens of letters or
+ * digits outside CJK (where a word tokeniser keeps several characters together) are one grapheme.
+ */
+function tokenisedByCharacter(tokens: Iterable<string>): boolean {
+  let words = 0;
+  let single = 0;
+  for (const token of tokens) {
+    if (!WORDLIKE.test(token) || startsCjk(token) || endsCjk(token)) continue;
+    words++;
+    if (isOneGrapheme(token)) single++;
+  }
+  return words >= CHARACTER_EVIDENCE && single >= CHARACTER_TOKENS * words;
+}
+
 /** A sentence's text from its tokens, and where each token starts and ends (code points). */
-function joinSentence(tokens: readonly string[]): { text: string; bounds: [number, number][] } {
+function joinSentence(tokens: readonly string[], byCharacter: boolean): { text: string; bounds: [number, number][] } {
+  if (byCharacter) {
+    const bounds: [number, number][] = [];
+    let cp = 0;
+    for (const token of tokens) {
+      const length = Array.from(token).length;
+      bounds.push([cp, cp + length]);
+      cp += length;
+    }
+    return { text: tokens.join(''), bounds };
+  }
   const isWord = tokens.map((t) => WORDLIKE.test(t));
   const isCjk = (t: string) => startsCjk(t) || endsCjk(t);
   // Punctuation takes the script of the nearest word token of its sentence: before it, else after it.
@@ -125,13 +159,16 @@ function sentenceSpans(
 }
 
 /** A document's text, spans and title from its sentences. */
-function buildDocument(draft: DocumentDraft, fileName: string): ParsedDocument {
+function buildDocument(draft: DocumentDraft, fileName: string, byCharacter: boolean): ParsedDocument {
   const spans: SpanInput[] = [];
   const paragraphs: string[] = [];
   let base = 0;
   let repairs = 0;
   for (const sentence of draft.sentences) {
-    const { text, bounds } = joinSentence(sentence.map((t) => t.text));
+    const { text, bounds } = joinSentence(
+      sentence.map((t) => t.text),
+      byCharacter,
+    );
     repairs += sentenceSpans(
       sentence.map((t) => t.tag),
       bounds,
@@ -225,10 +262,11 @@ export const conllImporter: Importer = {
     endDocument();
 
     if (tokenCount === 0) throw new ImportError('the file holds no tokens (expected TOKEN<TAB>TAG lines)');
+    const byCharacter = tokenisedByCharacter(drafts.flatMap((d) => d.sentences.flatMap((s) => s.map((t) => t.text))));
     return {
       format: 'conll',
       encoding: decoded.encoding,
-      documents: drafts.map((d) => buildDocument(d, file.name)),
+      documents: drafts.map((d) => buildDocument(d, file.name, byCharacter)),
     };
   },
 };

@@ -1,18 +1,21 @@
 /**
  * Imports a batch of files into a corpus. Each file's format is detected (from its name, and for
  * JSON from its content) unless one is given; brat's .txt/.ann pairs and annotation.conf travel
- * together. Each file is stored in one transaction — its documents, its spans and links, and the
+ * together, and what a brat folder holds besides them is skipped (see bratSkipReason). A zip's entries
+ * are imported as the files of a folder named after it (archive.ts). Each file is stored in one transaction — its documents, its spans and links, and the
  * schema additions they need — so a bad file leaves nothing behind and the rest still import.
  */
 import path from 'node:path';
-import type { ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
+import type { ImportFields, ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
 import { emptyImportReport } from '../../../shared/types';
 import { newId, PLAIN_ID } from '../../../shared/ids';
+import { bratFolders, bratSkipReason, type BratFolders } from '../../../shared/importPlan';
 import { DecodeError, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
 import type { CorpusStore } from '../../store/corpusStore';
 import { StoreError } from '../../store/corpusStore';
 import { doccanoImporter, jsonLines, jsonText, looksLikeDoccano, loupeImporter } from './jsonl';
+import { isZipName, unpackZip } from './archive';
 import { bratImporter } from './brat';
 import { conllImporter } from './conll';
 import { docxImporter } from './docx';
@@ -68,13 +71,16 @@ const stemOf = (name: string): string => name.slice(0, name.length - path.extnam
 /** Loupe's JSON export starts with its `loupe_version` (told apart without parsing a whole corpus). */
 const LOUPE_JSON_START = /^\s*\{\s*"loupe_version"\s*:/;
 
-/** The format a file is in, from its extension and, for JSON and JSON Lines, its content. */
-export function detectFormat(file: ImportInput): ImportFormat {
+/**
+ * The format a file is in, from its extension and, for JSON Lines, its first line (`fields` named by
+ * the user make a JSON Lines file without Loupe's spans doccano's).
+ */
+export function detectFormat(file: ImportInput, fields?: ImportFields): ImportFormat {
   const ext = extOf(file.name);
   if (ext === '.jsonl' || ext === '.ndjson') {
     try {
       const [first] = jsonLines(jsonText(file).text);
-      return looksLikeDoccano(first?.value) ? 'doccano' : 'loupe-jsonl';
+      return looksLikeDoccano(first?.value, fields) ? 'doccano' : 'loupe-jsonl';
     } catch {
       return 'loupe-jsonl'; // its importer says what is wrong
     }
@@ -116,17 +122,50 @@ export function confFor(name: string, confs: readonly ImportInput[]): ImportInpu
 export interface ImportOptions {
   /** Read every file as this format; detected per file when absent or 'auto'. */
   format?: ImportFormat | 'auto';
+  /** The text and annotation fields of doccano files (doccano's column_data / column_label). */
+  fields?: ImportFields;
 }
 
-/** Imports `files` into `store`; returns what happened to each file. */
-export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
+/** A file of the batch, or an entry of one of its zips (`zip`: that zip's name). */
+type BatchFile = ImportInput & { error?: string; zip?: string };
+
+/** The batch with each zip replaced by its entries; a zip that cannot be opened is reported as failed. */
+function withZipsOpened(files: readonly (ImportInput & { error?: string })[], report: ImportReport): BatchFile[] {
+  const out: BatchFile[] = [];
+  for (const file of files) {
+    if (file.error !== undefined || !isZipName(file.name)) {
+      out.push(file);
+      continue;
+    }
+    try {
+      const { entries, skipped } = unpackZip(file);
+      if (entries.length === 0 && skipped.length === 0) throw new ImportError('the zip holds no files (only folders or hidden files)');
+      out.push(...entries.map((e) => ({ ...e, zip: file.name })));
+      report.skipped.push(...skipped);
+    } catch (error) {
+      const reason = error instanceof ImportError ? error.reason : undefined;
+      report.failed.push({ name: file.name, error: error instanceof Error ? error.message : String(error), ...(reason ? { reason } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Imports `files` (zips opened) into `store`; returns what happened to each file. */
+export function importBatch(store: CorpusStore, input: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
   const report = emptyImportReport();
+  const files = withZipsOpened(input, report);
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
   const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
   const anns = files.filter((f) => extOf(f.name) === '.ann');
   const annByStem = new Map(anns.map((a) => [stemOf(a.name), a]));
   const annFor = (txt: ImportInput) => annByStem.get(stemOf(txt.name));
+  // The brat folders of the batch; a zip's entries are judged among themselves, as the zip's own folder.
+  const slashed = (name: string) => name.split(path.sep).join('/');
+  const scopes = new Map<string | undefined, BratFolders>();
+  for (const zip of new Set(files.map((f) => f.zip))) {
+    scopes.set(zip, bratFolders(files.filter((f) => f.zip === zip).map((f) => slashed(f.name))));
+  }
 
   // Which files are read on their own, and which only with another.
   const primaries: { file: ImportInput; format: ImportFormat; companions: Companions }[] = [];
@@ -140,8 +179,11 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
       report.skipped.push({ name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
       continue;
     }
-    if (base === 'readme.txt' && anns.some((a) => path.dirname(a.name) === path.dirname(file.name))) {
-      report.skipped.push({ name: file.name, why: 'the README of a brat folder, not an article' });
+    // Read as another format on purpose, a .txt needs no .ann; a README is no article either way.
+    const paired = (forced !== undefined && forced !== 'brat') || annFor(file) !== undefined;
+    const notArticle = bratSkipReason(slashed(file.name), scopes.get(file.zip)!, paired);
+    if (notArticle) {
+      report.skipped.push({ name: file.name, why: notArticle });
       continue;
     }
     if (extOf(file.name) === '.ann') {
@@ -153,7 +195,7 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
       continue; // read with its .txt
     }
     const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
-    const format = forced ?? (ann ? 'brat' : detectFormat(file));
+    const format = forced ?? (ann ? 'brat' : detectFormat(file, options.fields));
     const conf = confFor(file.name, confs);
     const companions: Companions = {
       get: (what) => (what === 'ann' ? ann : what === 'annotation.conf' ? conf : byName.get(what)),
@@ -165,7 +207,7 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
     try {
       const importer = importers.get(format);
       if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
-      const parsed = importer.parse(file, companions);
+      const parsed = importer.parse(file, companions, options.fields ? { fields: options.fields } : {});
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
       storeParsed(store, file, parsed, report);
     } catch (error) {
@@ -232,7 +274,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         format: parsed.format,
         spans: doc.spans.length,
         links: doc.links.length,
-        notes: [...(doc.notes ?? [])],
+        notes: doc.notes ?? [],
       });
     }
   }).immediate();

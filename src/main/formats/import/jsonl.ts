@@ -6,7 +6,7 @@
 import { OffsetIndex } from '../../../shared/offsets';
 import { plainSchemaOf } from '../../../shared/schema';
 import { DOCUMENT_STATUSES, OFFSET_UNITS } from '../../../shared/types';
-import type { AttrValue, DocumentStatus, Fragment, Link, OffsetUnit, SpanInput } from '../../../shared/types';
+import type { AttrValue, DocumentStatus, Fragment, ImportFields, Link, OffsetUnit, SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
 import { ImportError, type ImportInput, type Importer, type ParsedDocument, type ParsedFile } from './types';
 
@@ -187,47 +187,161 @@ function loupeJson(whole: Record<string, unknown>, fileName: string, encoding: s
   return { format: 'loupe-jsonl', encoding, documents, schema };
 }
 
+/** A span as doccano writes one: `[start, end, "LABEL"]`, or `{"start_offset", "end_offset", "label"}`. */
+function isDoccanoSpan(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length >= 3 && Number.isInteger(v[0]) && Number.isInteger(v[1]) && typeof v[2] === 'string';
+  return isObject(v) && Number.isInteger(v.start_offset) && Number.isInteger(v.end_offset) && typeof v.label === 'string';
+}
+
+const isSpanList = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0 && v.every(isDoccanoSpan);
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+
+/** Field names doccano itself uses for a document's annotations, read whatever fields were chosen. */
+const KNOWN_LABEL_FIELDS = ['label', 'labels'];
+/** Intent detection and relation extraction: spans (with ids), their relations, and the intents. */
+const ENTITY_FIELDS = ['entities', 'relations', 'cats'];
+
+/** `"a" and "b" both`, `"a", "b" and "c" all`: field names for messages. */
+const quoted = (names: readonly string[]): string => {
+  const q = names.map((n) => JSON.stringify(n));
+  return q.length <= 2 ? `${q.join(' and ')} both` : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]} all`;
+};
+
+/** What a JSON value is, in words, for messages. */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return typeof v === 'string' ? 'text' : `a ${typeof v}`;
+}
+
+const TEXT_HINT = '--text-field NAME (the import option fields.text)';
+const LABEL_HINT = '--label-field NAME (the import option fields.label)';
+
+/** The spans' ends in a line's annotation field, for telling which text field they fit. */
+function spanEnds(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter(isDoccanoSpan).map((s) => (Array.isArray(s) ? (s[1] as number) : ((s as Record<string, unknown>).end_offset as number))) : [];
+}
+
+/** Where a doccano file's text and annotations are. */
+export interface DoccanoFields {
+  text: string;
+  /** The annotation fields, in order: a line's annotations are in the first of them it has. */
+  labels: string[];
+}
+
+/** The annotation field a line uses. */
+const labelOf = (value: Record<string, unknown>, labels: readonly string[]): string | undefined => labels.find((k) => value[k] !== undefined);
+
 /**
- * doccano's JSONL: `{"text", "label": [[start, end, "LABEL"], …]}` (older exports), or
- * `{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
- * "from_id", "to_id", "type"}]}` (newer ones). Offsets are code points. Other fields go to metadata;
- * document-level labels (a list of strings) are kept there as `categories`.
+ * The fields of a doccano file holding the text and its annotations, decided once for the file as
+ * doccano's import is told them (column_data, column_label): the ones named in `named`; else `text`
+ * and `label`/`labels`; else the only string field (or the only one every span fits in) and the only
+ * field of [start, end, "LABEL"] lists (else of strings: document labels). Throws an ImportError
+ * saying which fields it found and how to name them when it cannot tell.
+ */
+export function doccanoFields(lines: readonly { value: Record<string, unknown>; line: number }[], named: ImportFields = {}): DoccanoFields {
+  const keys = [...new Set(lines.flatMap(({ value }) => Object.keys(value)))];
+  if (named.text !== undefined) {
+    for (const { value, line } of lines) {
+      if (typeof value[named.text] !== 'string') throw new ImportError(`line ${line}: no ${JSON.stringify(named.text)} text field (named as the text field)`);
+    }
+  }
+  let label = named.label;
+  let labels = label === undefined ? KNOWN_LABEL_FIELDS.filter((k) => keys.includes(k)) : [label];
+  if (labels.length === 0) {
+    const free = keys.filter((k) => k !== named.text && k !== 'text' && !ENTITY_FIELDS.includes(k));
+    const holds = (test: (v: unknown) => boolean) =>
+      free.filter((k) => lines.some(({ value }) => test(value[k])) && lines.every(({ value }) => value[k] === undefined || (Array.isArray(value[k]) && ((value[k] as unknown[]).length === 0 || test(value[k])))));
+    const spanLists = holds(isSpanList);
+    if (spanLists.length > 1) {
+      throw new ImportError(`cannot tell which field holds the annotations: ${quoted(spanLists)} hold [start, end, "LABEL"] lists; name it with ${LABEL_HINT}`);
+    }
+    const categoryLists = spanLists.length === 0 ? holds(isStringList) : [];
+    label = spanLists[0] ?? (categoryLists.length === 1 ? categoryLists[0] : undefined);
+    labels = label === undefined ? [] : [label];
+  }
+
+  if (named.text !== undefined) return { text: named.text, labels };
+  let candidates = keys.filter((k) => !labels.includes(k) && lines.every(({ value }) => typeof value[k] === 'string'));
+  if (candidates.includes('text')) candidates = ['text'];
+  if (candidates.length > 1) {
+    // The spans of every line must fit in the text they point into.
+    const fitting = candidates.filter((k) =>
+      lines.every(({ value }) => {
+        const length = Array.from(value[k] as string).length;
+        return [labelOf(value, labels), 'entities'].every((f) => f === undefined || spanEnds(value[f]).every((end) => end <= length));
+      }),
+    );
+    if (fitting.length === 1) candidates = fitting;
+    else {
+      const which = fitting.length > 1 ? fitting : candidates;
+      throw new ImportError(`cannot tell which field holds the text: ${quoted(which)} could; name it with ${TEXT_HINT}, and the annotations' field with --label-field NAME`);
+    }
+  }
+  if (candidates.length === 0) {
+    // The usual field, missing from some line: say where.
+    const without = keys.includes('text') ? lines.find(({ value }) => typeof value.text !== 'string') : undefined;
+    if (without) throw new ImportError(`line ${without.line}: a doccano line needs a "text" string, as the other lines have`);
+    const first = lines[0]!;
+    const found = Object.entries(first.value).map(([k, v]) => `${JSON.stringify(k)} (${kindOf(v)})`);
+    const has = found.length ? `line ${first.line} has ${found.join(', ')}` : `line ${first.line} is an empty object`;
+    throw new ImportError(`no field holds the text: ${has}; name the text field with ${TEXT_HINT}`);
+  }
+  return { text: candidates[0]!, labels };
+}
+
+/** One span of a doccano annotation list (a triple or a span object), checked against the text. */
+function doccanoSpan(t: unknown, at: string, index: OffsetIndex, id: string): SpanInput {
+  if (!isDoccanoSpan(t)) throw new ImportError(`${at}: expected [start, end, "LABEL"] or {"start_offset", "end_offset", "label"}`);
+  const [start, end, label] = Array.isArray(t) ? [t[0], t[1], t[2] as string] : [(t as Record<string, unknown>).start_offset, (t as Record<string, unknown>).end_offset, (t as Record<string, unknown>).label as string];
+  const [s, e] = toCodePoints(index, at, start, end, 'codepoint');
+  const own = isObject(t) ? idOf(t.id) : undefined;
+  return { id: own ?? id, label, start: s, end: e, attrs: {}, note: '' };
+}
+
+/**
+ * doccano's JSONL, in any of its layouts: `{"text", "label": [[start, end, "LABEL"], …]}` (or the older
+ * `labels`, or span objects `{"start_offset", "end_offset", "label"}`), with the text and annotation
+ * fields under other names when they were chosen so at doccano's import (`{"data", "label"}` of doccano
+ * 1.x, or any other: see doccanoFields); relation extraction's `{"text", "entities": [{"id", "label",
+ * "start_offset", "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}]}`; intent detection's
+ * `{"text", "entities": [[start, end, "LABEL"]], "cats": [...]}`. Offsets are code points. A list of
+ * strings instead of spans (text classification, and seq2seq, which cannot be told from it) is kept in
+ * the metadata as `categories`; other fields go to metadata as they are.
  */
 export const doccanoImporter: Importer = {
   format: 'doccano',
   extensions: ['.jsonl'],
-  parse(file) {
+  parse(file, _companions, options = {}) {
     const { text: content, encoding } = jsonText(file);
-    const documents = jsonLines(content).map(({ value, line }): ParsedDocument => {
+    const lines = jsonLines(content).map(({ value, line }) => {
+      if (!isObject(value)) throw new ImportError(`line ${line}: a doccano line must be a JSON object, not ${kindOf(value)}`);
+      return { value, line };
+    });
+    const fields = doccanoFields(lines, options.fields);
+    const documents = lines.map(({ value, line }): ParsedDocument => {
       const where = `line ${line}`;
-      if (!isObject(value) || typeof value.text !== 'string') throw new ImportError(`${where}: a doccano line needs a "text" string`);
-      const text = value.text;
+      const text = value[fields.text] as string;
       const index = new OffsetIndex(text);
       const spans: SpanInput[] = [];
       const links: Link[] = [];
-      const meta: Record<string, unknown> = { fileName: file.name };
-      for (const key of ['entities', 'relations'] as const) {
+      const categories: string[] = [];
+      for (const key of ['entities', 'relations', 'cats'] as const) {
         if (value[key] !== undefined && !Array.isArray(value[key])) throw new ImportError(`${where}: "${key}" must be a list`);
       }
-      const labelField = value.label ?? value.labels;
-      if (typeof labelField === 'string') meta.categories = [labelField]; // a text-classification label
-      else if (labelField !== undefined && !Array.isArray(labelField)) throw new ImportError(`${where}: "label" must be a list`);
-      const triples = Array.isArray(labelField) ? labelField : [];
-      triples.forEach((t: unknown, i: number) => {
-        if (typeof t === 'string') {
-          meta.categories = [...((meta.categories as string[] | undefined) ?? []), t];
-          return;
-        }
-        const at = `${where}, label ${i + 1}`;
-        if (!Array.isArray(t) || t.length < 3 || typeof t[2] !== 'string') throw new ImportError(`${at}: expected [start, end, "LABEL"]`);
-        const [start, end] = toCodePoints(index, at, t[0], t[1], 'codepoint');
-        spans.push({ id: `d${i + 1}`, label: t[2], start, end, attrs: {}, note: '' });
+      const labelKey = labelOf(value, fields.labels);
+      const labelField = labelKey === undefined ? undefined : value[labelKey];
+      if (typeof labelField === 'string') categories.push(labelField); // a text-classification label
+      else if (labelField !== undefined && labelField !== null && !Array.isArray(labelField)) throw new ImportError(`${where}: "${labelKey}" must be a list`);
+      (Array.isArray(labelField) ? labelField : []).forEach((t: unknown, i: number) => {
+        if (typeof t === 'string') categories.push(t);
+        else spans.push(doccanoSpan(t, `${where}, label ${i + 1}`, index, `d${i + 1}`));
       });
       (Array.isArray(value.entities) ? value.entities : []).forEach((e: unknown, i: number) => {
         const at = `${where}, entity ${i + 1}`;
-        if (!isObject(e) || typeof e.label !== 'string') throw new ImportError(`${at}: an entity needs a "label"`);
-        const [start, end] = toCodePoints(index, at, e.start_offset, e.end_offset, 'codepoint');
-        spans.push({ id: idOf(e.id) ?? `e${i + 1}`, label: e.label, start, end, attrs: {}, note: '' });
+        if (isObject(e) && typeof e.label !== 'string') throw new ImportError(`${at}: an entity needs a "label"`);
+        spans.push(doccanoSpan(e, at, index, `e${i + 1}`));
       });
       (Array.isArray(value.relations) ? value.relations : []).forEach((r: unknown, i: number) => {
         const at = `${where}, relation ${i + 1}`;
@@ -237,15 +351,33 @@ export const doccanoImporter: Importer = {
           throw new ImportError(`${at}: a relation needs "from_id", "to_id" (entity ids) and "type"`);
         links.push({ id: idOf(r.id) ?? `r${i + 1}`, type: r.type, from, to });
       });
+      (Array.isArray(value.cats) ? value.cats : []).forEach((c: unknown) => {
+        if (typeof c === 'string') categories.push(c);
+      });
+      const read = new Set([fields.text, labelKey, 'entities', 'relations', 'cats']);
       // Spread, not assignment: a field named "__proto__" is kept as data instead of becoming meta's prototype.
-      const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !['text', 'label', 'labels', 'entities', 'relations'].includes(k)));
-      return { title: firstLine(text, file.name), text, meta: { ...meta, ...rest }, spans, links };
+      const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !read.has(k)));
+      return {
+        title: firstLine(text, file.name),
+        text,
+        meta: { fileName: file.name, ...(categories.length ? { categories } : {}), ...rest },
+        spans,
+        links,
+        ...(categories.length ? { notes: [`document labels (doccano categories) kept in the metadata, not as spans: ${categories.length}`] } : {}),
+      };
     });
     return { format: 'doccano', encoding, documents };
   },
 };
 
-/** Whether a JSONL line looks like doccano's rather than Loupe's. */
-export function looksLikeDoccano(firstLineValue: unknown): boolean {
-  return isObject(firstLineValue) && ('label' in firstLineValue || 'labels' in firstLineValue || 'entities' in firstLineValue) && !('spans' in firstLineValue);
+/**
+ * Whether a JSONL line looks like doccano's rather than Loupe's: no Loupe `spans`, and doccano's
+ * annotation fields, a list of [start, end, "LABEL"] under any name, no `text` string, or fields named
+ * by the user.
+ */
+export function looksLikeDoccano(firstLineValue: unknown, fields: ImportFields = {}): boolean {
+  if (!isObject(firstLineValue) || 'spans' in firstLineValue) return false;
+  if (fields.text !== undefined || fields.label !== undefined) return true;
+  if ([...KNOWN_LABEL_FIELDS, ...ENTITY_FIELDS].some((k) => k in firstLineValue)) return true;
+  return typeof firstLineValue.text !== 'string' || Object.values(firstLineValue).some(isSpanList);
 }

@@ -8,6 +8,7 @@ import type {
   CorpusSchema,
   DocumentMeta,
   DocumentStatus,
+  ImportFields,
   ImportFormat,
   Link,
   SpanInput,
@@ -29,7 +30,10 @@ export interface ParsedDocument {
   note?: string;
   spans: SpanInput[];
   links: Link[];
-  /** What the import report says about this document (taken in another form, skipped…), with counts. */
+  /**
+   * What the file held for this document that Loupe did not take, or took in another form, with
+   * counts (“brat events skipped: 2”); goes to the import report's `notes`.
+   */
   notes?: string[];
 }
 
@@ -62,10 +66,15 @@ export class ImportError extends Error {
   }
 }
 
+/** What the user told the import about the files (the fields of a doccano layout). */
+export interface ParseOptions {
+  fields?: ImportFields;
+}
+
 /** A reader of one format. */
 export interface Importer {
   format: ImportFormat;
   /** Lower-case extensions, with the dot, that name this format. */
   extensions: readonly string[];
-  parse(file: ImportInput, companions: Companions): ParsedFile;
+  parse(file: ImportInput, companions: Companions, options?: ParseOptions): ParsedFile;
 }

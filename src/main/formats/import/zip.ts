@@ -18,6 +18,8 @@ export interface ZipEntry {
   compressedSize: number;
   /** The size the entry declares once inflated. */
   size: number;
+  /** Encrypted (general purpose flag bit 0): its bytes cannot be read without the password. */
+  encrypted: boolean;
 }
 
 /** The archive is not a zip or is damaged; the message says how, in words for the user. */
@@ -56,6 +58,23 @@ function directory(data: Uint8Array): { offset: number; count: number } {
     }
   }
   return { offset, count };
+}
+
+/** How many entries the archive's directory says it has (ZIP64's count when it has one), read before any entry. */
+export function zipEntryCount(data: Uint8Array): number {
+  return directory(data).count;
+}
+
+/**
+ * Whether a zip entry name stays inside the folder it is unpacked into, whatever the unzipper: relative,
+ * `/`-separated, no empty, `.` or `..` segment, no backslash, drive colon or control character.
+ */
+export function isSafeEntryName(name: string): boolean {
+  return (
+    name !== '' &&
+    !/[\\:\p{Cc}\p{Cf}\p{Cs}]/u.test(name) &&
+    name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
+  );
 }
 
 /** Inflates `compressed`, refusing it once it produces more than `size` bytes. */
@@ -112,7 +131,7 @@ export function readZip(data: Uint8Array, choose: (entry: ZipEntry) => boolean):
       if (local === 0xffffffff) local = u64(data, at);
       break;
     }
-    const entry: ZipEntry = { name, method: u16(data, o + 10), compressedSize, size };
+    const entry: ZipEntry = { name, method: u16(data, o + 10), compressedSize, size, encrypted: (flags & 1) === 1 };
     if (choose(entry)) chosen.push({ ...entry, local });
     o += 46 + nameLength + extraLength + u16(data, o + 32);
   }
