@@ -14,7 +14,9 @@ import type {
   ExportResult,
   ImportFile,
   ImportFormat,
+  ImportOptions,
   ImportReport,
+  DuplicatePolicy,
   Locale,
   OffsetUnit,
   LoupeDocument,
@@ -27,7 +29,7 @@ import type {
   BackupInfo,
   StartupProblem,
 } from './types';
-import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
+import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, DUPLICATE_POLICIES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
 import { NOTE_MAX } from './schema';
 import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
@@ -39,8 +41,12 @@ export interface LoupeApi {
   getDocument(args: { id: number }): Promise<OpenedDocument>;
   saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
   deleteDocument(args: { id: number }): Promise<void>;
-  /** Imports files, each in its own transaction; the format of each is detected unless `format` is given. */
-  importFiles(args: { files: ImportFile[]; format?: ImportFormat | 'auto' }): Promise<ImportReport>;
+  /**
+   * Imports files, each in its own transaction; the format of each is detected unless `format` is
+   * given. Documents the corpus already holds are skipped unless `duplicates` is 'import'; labels
+   * are matched regardless of case and through `labelMap`; `dryRun` reports without writing (see ImportOptions).
+   */
+  importFiles(args: { files: ImportFile[] } & ImportOptions): Promise<ImportReport>;
   exportCorpus(args: ExportRequest): Promise<ExportResult>;
   /** Opens a corpus; `readOnly` opens it without ever writing to it (a file Loupe may not write opens so anyway). */
   openCorpus(args: { path: string; readOnly?: boolean }): Promise<CorpusInfo>;
@@ -202,6 +208,16 @@ export const apiSchemas = {
         )
         .min(1, 'no files to import'),
       format: z.enum(['auto', ...IMPORT_FORMATS] as [ImportFormat | 'auto', ...(ImportFormat | 'auto')[]]).optional(),
+      duplicates: z.enum(DUPLICATE_POLICIES as [DuplicatePolicy, ...DuplicatePolicy[]]).optional(),
+      labelMap: z
+        .record(name, name)
+        .refine((m) => Object.keys(m).length <= 1000, 'a label map maps at most 1000 labels')
+        .optional(),
+      only: z
+        .array(z.object({ name: z.string().min(1).max(1024), index: z.number().int().nonnegative() }).strict())
+        .max(1_000_000)
+        .optional(),
+      dryRun: z.boolean().optional(),
     })
     .strict(),
   exportCorpus: z
