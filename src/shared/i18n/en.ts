@@ -146,6 +146,7 @@ export const en = {
   'import.importAnyway': 'Import them anyway',
   'import.labelsMapped': 'Labels stored under a label of the corpus: {{pairs}}',
   'import.note': '{{name}} (“{{title}}”): {{note}}',
+  'import.more': '… and {{count}} more',
   'labelMap.title': 'Labels new to this corpus',
   'labelMap.intro': 'The files use labels this corpus does not have. Add each as a new label, or store its spans under a label of the corpus.',
   'labelMap.choice': 'What to do with “{{name}}”',

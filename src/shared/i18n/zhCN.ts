@@ -148,6 +148,7 @@ export const zhCN: Record<MessageKey, string> = {
   'import.importAnyway': '仍然导入',
   'import.labelsMapped': '已归入语料库现有标签的标签：{{pairs}}',
   'import.note': '{{name}}（“{{title}}”）：{{note}}',
+  'import.more': '…… 另有 {{count}} 项',
   'labelMap.title': '语料库中没有的标签',
   'labelMap.intro': '这些文件使用了本语料库没有的标签。可以把每个标签作为新标签加入，也可以把它的标注归入语料库中已有的标签。',
   'labelMap.choice': '如何处理“{{name}}”',
