@@ -14,14 +14,12 @@ import type {
   ExportFilter,
   ImportFile,
   ImportFormat,
-  ImportReport,
   Label,
   LinkType,
   Locale,
   OpenedDocument,
   Settings,
 } from '../shared/types';
-import { emptyImportReport, mergeImportReports } from '../shared/types';
 import { LOUPE_VERSION } from '../shared/version';
 import { DialogHost } from './components/DialogHost';
 import { isTextField } from './editor/keys';
@@ -45,9 +43,9 @@ import { downloadExport } from './platform/httpApi';
 import { readDropped } from './platform/webHost';
 import { DocumentSaver } from './state/autosave';
 import { SaveStatusStore } from './state/saveStatus';
-import { planImportChunks } from '../shared/importPlan';
 import { exportFileName } from '../shared/formats';
-import { confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
+import { chooseEach, confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
+import { runImport } from './state/importFlow';
 
 
 /** Whether a key event comes from the article (or nothing in particular): the page, or the editor's area. */
@@ -296,57 +294,31 @@ export function App() {
 
   const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
 
-  /**
-   * Imports files in chunks (a brat pair and its folder's annotation.conf travel together), moving a
-   * progress bar between chunks, then reports what was imported, skipped, failed and added to the schema.
-   */
+  /** Imports files (see state/importFlow.ts: label choices, chunks and progress, the report, duplicates). */
   const importFiles = useCallback(
     async (files: ImportFile[], format: ImportFormat | 'auto' = 'auto') => {
       if (files.length === 0) return;
       await saveBeforeLeaving();
-      const chunks = planImportChunks(files);
-      const total = emptyImportReport();
-      setImporting({ done: 0, total: files.length });
-      try {
-        let done = 0;
-        for (const chunk of chunks) {
-          let result: ImportReport;
-          try {
-            result = await api.importFiles({ files: chunk, format });
-          } catch (e) {
-            // The chunk was refused as a whole (too large a request, the corpus closed…): its files are
-            // reported as failed, the chunks before it stay imported, and the next ones are still tried.
-            const error = describeError(e);
-            result = { ...emptyImportReport(), failed: chunk.map((f) => ({ name: f.name, error })) };
-          }
-          mergeImportReports(total, result);
-          done += chunk.filter((f) => !f.name.toLowerCase().endsWith('annotation.conf')).length;
-          setImporting({ done: Math.min(done, files.length), total: files.length });
-        }
-      } finally {
-        setImporting(null);
-      }
-      await refreshDocuments();
-      const info = await api.corpusInfo({});
-      setCorpus(info);
-      const files_ = new Set(total.imported.map((r) => r.name));
-      const added = total.schemaAdded;
-      const lines = [
-        t('import.done', { count: files_.size, documents: total.imported.length }),
-        ...total.imported.flatMap((r) => r.notes.map((note) => t('import.note', { name: r.name, note }))),
-        ...total.skipped.map((s) => t('import.skipped', { name: s.name, why: s.why })),
-        ...total.failed.map((f) => t('import.failed', { name: f.name, error: describeError(Object.assign(new Error(f.error), { reason: f.reason })) })),
-        ...(added.labels.length ? [t('import.addedLabels', { names: added.labels.join(', ') })] : []),
-        ...(added.attributes.length ? [t('import.addedAttributes', { names: added.attributes.join(', ') })] : []),
-        ...(added.linkTypes.length ? [t('import.addedLinkTypes', { names: added.linkTypes.join(', ') })] : []),
-      ];
-      // The first imported document opens first, so the report shows over it.
-      const first = total.imported[0];
-      if (first) await openDocument(first.documentId, { reload: true });
-      const noted = total.imported.some((r) => r.notes.length > 0);
-      if (noted || total.failed.length || total.skipped.length || added.labels.length || added.attributes.length || added.linkTypes.length) {
-        await showMessage(t('import.report'), lines);
-      }
+      await runImport(
+        {
+          api,
+          t,
+          describeError,
+          progress: setImporting,
+          imported: async (total) => {
+            await refreshDocuments();
+            setCorpus(await api.corpusInfo({}));
+            // The first imported document opens first, so the report shows over it.
+            const first = total.imported[0];
+            if (first) await openDocument(first.documentId, { reload: true });
+          },
+          chooseEach,
+          showMessage,
+          confirmAction,
+        },
+        files,
+        { format },
+      );
     },
     [api, openDocument, refreshDocuments, saveBeforeLeaving, t],
   );

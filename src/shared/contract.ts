@@ -15,7 +15,9 @@ import type {
   ImportFile,
   ImportFields,
   ImportFormat,
+  ImportOptions,
   ImportReport,
+  DuplicatePolicy,
   Locale,
   OffsetUnit,
   LoupeDocument,
@@ -28,7 +30,7 @@ import type {
   BackupInfo,
   StartupProblem,
 } from './types';
-import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
+import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, DUPLICATE_POLICIES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
 import { NOTE_MAX } from './schema';
 import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
@@ -41,10 +43,12 @@ export interface LoupeApi {
   saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
   deleteDocument(args: { id: number }): Promise<void>;
   /**
-   * Imports files, each in its own transaction; the format of each is detected unless `format` is given.
-   * `fields` names the text and annotation fields of doccano files whose layout cannot be told.
+   * Imports files, each in its own transaction; the format of each is detected unless `format` is
+   * given. Documents the corpus already holds are skipped unless `duplicates` is 'import'; labels
+   * are matched regardless of case and through `labelMap`; `dryRun` reports without writing; `fields` names the text and annotation
+   * fields of doccano files whose layout cannot be told (see ImportOptions).
    */
-  importFiles(args: { files: ImportFile[]; format?: ImportFormat | 'auto'; fields?: ImportFields }): Promise<ImportReport>;
+  importFiles(args: { files: ImportFile[] } & ImportOptions): Promise<ImportReport>;
   exportCorpus(args: ExportRequest): Promise<ExportResult>;
   /** Opens a corpus; `readOnly` opens it without ever writing to it (a file Loupe may not write opens so anyway). */
   openCorpus(args: { path: string; readOnly?: boolean }): Promise<CorpusInfo>;
@@ -207,6 +211,16 @@ export const apiSchemas = {
         .min(1, 'no files to import'),
       format: z.enum(['auto', ...IMPORT_FORMATS] as [ImportFormat | 'auto', ...(ImportFormat | 'auto')[]]).optional(),
       fields: z.object({ text: z.string().min(1).max(200).optional(), label: z.string().min(1).max(200).optional() }).strict().optional(),
+      duplicates: z.enum(DUPLICATE_POLICIES as [DuplicatePolicy, ...DuplicatePolicy[]]).optional(),
+      labelMap: z
+        .record(name, name)
+        .refine((m) => Object.keys(m).length <= 1000, 'a label map maps at most 1000 labels')
+        .optional(),
+      only: z
+        .array(z.object({ name: z.string().min(1).max(1024), index: z.number().int().nonnegative() }).strict())
+        .max(1_000_000)
+        .optional(),
+      dryRun: z.boolean().optional(),
     })
     .strict(),
   exportCorpus: z

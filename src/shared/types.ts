@@ -246,6 +246,37 @@ export interface ImportFields {
   label?: string;
 }
 
+/** What an import does with a document whose text the corpus (or the batch, earlier) already holds. */
+export type DuplicatePolicy = 'skip' | 'import';
+
+export const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ['skip', 'import'];
+
+/** How a batch is imported (the argument of `importFiles` besides the files). */
+export interface ImportOptions {
+  /** Read every file as this format; detected per file when absent or 'auto'. */
+  format?: ImportFormat | 'auto';
+  /**
+   * A document whose text equals one already in the corpus, or one earlier in the batch: 'skip' (the
+   * default) leaves it out and reports it under `duplicates`; 'import' imports it anyway.
+   */
+  duplicates?: DuplicatePolicy;
+  /**
+   * Labels of the files to store under another label: `{ PER: 'official' }`. A target the corpus has
+   * (matched regardless of case) is used; another is added as a new label of that name. Labels not
+   * named here still match the corpus's regardless of case (`Quote` is `quote`).
+   */
+  labelMap?: Record<string, string>;
+  /**
+   * Only these documents of the files: a file's name and the document's position in it, as
+   * `duplicates` reports them. Files not named are read only as companions (a brat .ann, annotation.conf).
+   */
+  only?: { name: string; index: number }[];
+  /** Report what the import would do, and write nothing. */
+  dryRun?: boolean;
+  /** The text and annotation fields of doccano files (doccano's column_data / column_label). */
+  fields?: ImportFields;
+}
+
 /** What the schema gained so that an import's annotations fit (nothing is ever removed). */
 export interface SchemaAdditions {
   labels: string[];
@@ -276,9 +307,10 @@ export interface ImportReport {
   skipped: { name: string; why: string }[];
   /**
    * Documents not imported because the corpus already holds one with the same text (the file's
-   * `name`, the document's `title`, and the id of the one already there).
+   * `name`, the document's `title`, the id of the one already there, and the document's position in
+   * its file, which `ImportOptions.only` takes to import it anyway).
    */
-  duplicates: { name: string; title: string; existingId: number }[];
+  duplicates: { name: string; title: string; existingId: number; index: number }[];
   /** Labels of the files stored under a label of the corpus with another name (`Quote` → `quote`). */
   labelsMapped: { from: string; to: string }[];
   schemaAdded: SchemaAdditions;

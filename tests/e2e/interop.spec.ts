@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
+import type { Page } from '@playwright/test';
 import { expect, importFiles, test } from './fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
@@ -16,8 +17,14 @@ interface Row {
 const SPANS_SQL = `SELECT s.label, substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS text
   FROM spans s JOIN documents d ON d.id = s.document_id WHERE d.title LIKE ? ORDER BY s.start_cp, s.label`;
 
+/** Answers the question asked before importing files with labels the corpus lacks: add each as a new label. */
+async function addNewLabels(page: Page): Promise<void> {
+  await page.getByRole('dialog', { name: 'Labels new to this corpus' }).getByRole('button', { name: 'Import' }).click();
+}
+
 test('doccano and Label Studio files import with their spans where the tools put them, emoji and Chinese alike', async ({ page, loupe }) => {
   await importFiles(page, [path.join(FIXTURES, 'doccano/emoji.jsonl'), path.join(FIXTURES, 'label-studio/emoji-chinese.json')]);
+  await addNewLabels(page);
   const report = page.getByRole('dialog', { name: 'Import report' });
   await expect(report).toContainText('Labels added to the schema: ORG');
   await report.getByRole('button', { name: 'Close' }).click();
@@ -39,6 +46,7 @@ test('doccano and Label Studio files import with their spans where the tools put
 
 test('File › Export… with a label filter writes only those spans and says what the format could not carry', async ({ page, loupe }) => {
   await importFiles(page, [path.join(FIXTURES, 'label-studio/emoji-chinese.json')]);
+  await addNewLabels(page);
   await expect(page.locator('.ProseMirror')).toContainText('王小明');
   const report = page.getByRole('dialog', { name: 'Import report' });
   if (await report.isVisible()) await report.getByRole('button', { name: 'Close' }).click();
@@ -69,12 +77,13 @@ test('File › Export… with a label filter writes only those spans and says wh
 test('a brat folder (.txt, .ann, annotation.conf) imports with its discontinuous span and relations where brat put them', async ({ page, loupe }) => {
   const dir = path.join(FIXTURES, 'brat/basic');
   await importFiles(page, ['article.txt', 'article.ann', 'annotation.conf'].map((f) => path.join(dir, f)));
+  await addNewLabels(page);
   const report = page.getByRole('dialog', { name: 'Import report' });
   await expect(report).toContainText('annotation.conf');
   await report.getByRole('button', { name: 'Close' }).click();
   const rows = loupe.query<{ label: string; fragments: string | null; text: string }>(
     `SELECT s.label, s.fragments, substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS text
-     FROM spans s JOIN documents d ON d.id = s.document_id WHERE s.label = 'Quote' ORDER BY s.start_cp`,
+     FROM spans s JOIN documents d ON d.id = s.document_id WHERE s.label = 'quote' ORDER BY s.start_cp`,
   );
   expect(rows.map((r) => r.text)).toEqual(['“我们要抓落实。”', '“品质第一”,他又说,“价格不变”']);
   expect(JSON.parse(rows[1]!.fragments!)).toHaveLength(2);
@@ -109,6 +118,7 @@ test('File › Import folder… reads a folder (here a brat folder) and pairs it
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('menuitem', { name: 'Import folder…' }).click();
   await (await chooser).setFiles(path.join(FIXTURES, 'brat/basic'));
+  await addNewLabels(page);
   const report = page.getByRole('dialog', { name: 'Import report' });
   await expect(report).toContainText('Imported 1 file(s) (1 documents).');
   await expect(report).toContainText('Skipped basic/annotation.conf');

@@ -199,7 +199,7 @@ const matches = (p: Path, patterns: readonly string[]): boolean => {
 /** Fields a method may go without. */
 const OPTIONAL: Partial<Record<ApiMethod, string[]>> = {
   saveDocument: ['text', 'edit', 'title', 'status', 'note', 'upsertLinks', 'removeLinks', 'upsert.*.fragments', 'upsert.*.attrs', 'upsert.*.attrs.**', 'upsert.*.note'],
-  importFiles: ['format', 'files.*.error'],
+  importFiles: ['format', 'files.*.error', 'duplicates', 'labelMap', 'only', 'dryRun'],
   exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds'],
   updateSchema: ['confirmDeletes', 'schema.labels.*.was', 'schema.labels.*.attributes.*.was', 'schema.linkTypes.*.was'],
   updateSettings: ['locale', 'exportOffsets'],
@@ -342,6 +342,8 @@ function template(method: ApiMethod, ctx: Ctx, rng: Rng): unknown {
       return {
         files: [{ name: `scratch-${n}.txt`, data: utf8(`Scratch ${n}\nA short article, number ${n}.`) }],
         ...(rng.chance(0.5) ? { format: rng.pick(['auto', 'text']) } : {}),
+        ...(rng.chance(0.3) ? { duplicates: rng.pick(['skip', 'import']) } : {}),
+        ...(rng.chance(0.2) ? { dryRun: rng.chance(0.5) } : {}),
       };
     case 'exportCorpus': {
       const format = rng.pick(EXPORT_FORMATS);

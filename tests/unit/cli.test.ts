@@ -66,7 +66,7 @@ describe('loupe CLI', () => {
     const corpus = path.join(dir, 'c.loupe');
     const jsonl = path.join(dir, 'in.jsonl');
     const line = (title: string, status: string) =>
-      JSON.stringify({ title, text: '赵书记说好', status, spans: [{ id: 'a', label: 'official', start: 0, end: 3 }, { id: 'b', label: 'quote', start: 4, end: 5 }], links: [{ id: 'l', type: 'speaker', from: 'b', to: 'a' }] });
+      JSON.stringify({ title, text: `赵书记说好${title}`, status, spans: [{ id: 'a', label: 'official', start: 0, end: 3 }, { id: 'b', label: 'quote', start: 4, end: 5 }], links: [{ id: 'l', type: 'speaker', from: 'b', to: 'a' }] });
     fs.writeFileSync(jsonl, `${line('一', 'done')}\n${line('二', 'new')}\n`);
     expect(loupe('import', corpus, jsonl).status).toBe(0);
     const out = path.join(dir, 'out.jsonl');

@@ -173,16 +173,17 @@ describe('bugs the fuzzer found', () => {
   });
 
   it('brat: a hand-edited loupe-schema comment with wrongly typed attributes falls back to what brat declares', () => {
-    const comment = '# loupe-schema: {"labels":[{"name":"Quote","attributes":[{"name":"Kind","kind":"weird"},{"name":"Tone","kind":"choice","options":[1,{},"soft"],"default":{}}]}],"linkTypes":[]}';
-    const conf = `${comment}\n[entities]\nQuote\n[attributes]\nKind\tArg:Quote, Value:direct|indirect\nTone\tArg:Quote, Value:soft|1`;
+    const comment = '# loupe-schema: {"labels":[{"name":"Claim","attributes":[{"name":"Kind","kind":"weird"},{"name":"Tone","kind":"choice","options":[1,{},"soft"],"default":{}}]}],"linkTypes":[]}';
+    const conf = `${comment}\n[entities]\nClaim\n[attributes]\nKind\tArg:Claim, Value:direct|indirect\nTone\tArg:Claim, Value:soft|1`;
     const report = importBatch(store, [
       { name: 'a.txt', data: utf8('hello world') },
-      { name: 'a.ann', data: utf8('T1\tQuote 0 5\thello\nA1\tKind T1 direct\nA2\tTone T1 soft') },
+      { name: 'a.ann', data: utf8('T1\tClaim 0 5\thello\nA1\tKind T1 direct\nA2\tTone T1 soft') },
       { name: 'annotation.conf', data: utf8(conf) },
     ]);
     expect(report.failed).toEqual([]);
-    const quote = store.schema().labels.find((l) => l.name === 'Quote')!;
-    expect(quote.attributes).toEqual([
+    // Not “Quote”: that would be the corpus's quote, whose attributes are its own.
+    const claim = store.schema().labels.find((l) => l.name === 'Claim')!;
+    expect(claim.attributes).toEqual([
       { name: 'Kind', kind: 'choice', options: ['direct', 'indirect'], default: null, description: '' },
       { name: 'Tone', kind: 'choice', options: ['1', 'soft'], default: null, description: '' },
     ]);

@@ -55,6 +55,7 @@ describe('import', () => {
         { name: 'b.txt', data: bytes('jinzhong-two-sessions.gb18030.txt') },
         { name: 'c.txt', data: bytes('jinzhong-two-sessions.utf16le-bom.txt') },
       ],
+      duplicates: 'import', // the same text three times: skipped as duplicates otherwise
     });
     expect(report.imported.map((r) => r.encoding)).toEqual(['UTF-8', 'GB18030', 'UTF-16LE']);
     expect(report.failed).toEqual([

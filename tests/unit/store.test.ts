@@ -112,7 +112,7 @@ function versionOneCorpus(file: string, labels: { name: string; color: string; h
 }
 
 describe('migration from schema 1 (before attribution)', () => {
-  it('opens a version 1 corpus at version 2 with the default attributes and link types, statuses set and spans intact', () => {
+  it('opens a version 1 corpus at the current version with the default attributes and link types, statuses set and spans intact', () => {
     const file = path.join(dir, 'v1.loupe');
     versionOneCorpus(
       file,
@@ -123,7 +123,7 @@ describe('migration from schema 1 (before attribution)', () => {
       ],
     );
     const store = CorpusStore.open(file, { create: false });
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.labels()).toEqual(DEFAULT_LABELS.map((l) => ({ ...l, description: '' })));
     expect(store.linkTypes()).toEqual(DEFAULT_LINK_TYPES);
     expect(store.listDocuments().map((d) => [d.title, d.status, d.spanCount])).toEqual([

@@ -7,11 +7,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DOCUMENT_STATUSES,
+  DUPLICATE_POLICIES,
   EXPORT_FORMATS,
   IMPORT_FORMATS,
   OFFSET_UNITS,
   type CorpusSchema,
   type DocumentStatus,
+  type DuplicatePolicy,
   type ExportFormat,
   type ImportFormat,
   type OffsetUnit,
@@ -26,8 +28,9 @@ import { startWeb } from '../web';
 
 const USAGE = `Usage:
   loupe import CORPUS FILE|FOLDER... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
-               [--text-field NAME] [--label-field NAME]
+               [--duplicates skip|import] [--map-label FILE_LABEL=CORPUS_LABEL]... [--text-field NAME] [--label-field NAME]
                                        import documents (folders and zips; the corpus is created if missing);
+                                       a document the corpus already holds is skipped unless --duplicates import;
                                        --text-field/--label-field name a doccano file's text and annotation fields
   loupe export CORPUS --format jsonl|json|csv|csv-links|xlsx|conll|brat|doccano|label-studio|w3c --out PATH
                [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
@@ -82,11 +85,31 @@ export function collectImportFiles(paths: readonly string[]): { files: string[];
   return { files, root };
 }
 
+/** `--map-label` values (`PER=official`, repeatable) as a label map. */
+export function parseLabelMap(pairs: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const from = pair.slice(0, at).trim();
+    const to = pair.slice(at + 1).trim();
+    if (at < 0 || !from || !to) throw new UsageError(`--map-label takes FILE_LABEL=CORPUS_LABEL (for example PER=official), not "${pair}"`);
+    if (Object.hasOwn(map, from) && map[from] !== to) throw new UsageError(`--map-label maps ${from} twice (to ${map[from]} and to ${to})`);
+    map[from] = to;
+  }
+  return map;
+}
+
 function importCommand(args: string[], out: NodeJS.WritableStream): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'auto' }, 'text-field': { type: 'string' }, 'label-field': { type: 'string' } },
+    options: {
+      format: { type: 'string', default: 'auto' },
+      duplicates: { type: 'string', default: 'skip' },
+      'map-label': { type: 'string', multiple: true, default: [] },
+      'text-field': { type: 'string' },
+      'label-field': { type: 'string' },
+    },
   });
   const [corpus, ...paths] = positionals;
   const corpusPath = requireCorpus(corpus);
@@ -95,6 +118,9 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
   if (format !== 'auto' && !IMPORT_FORMATS.includes(format)) {
     throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
   }
+  const duplicates = values.duplicates as DuplicatePolicy;
+  if (!DUPLICATE_POLICIES.includes(duplicates)) throw new UsageError(`--duplicates must be ${DUPLICATE_POLICIES.join(' or ')}`);
+  const labelMap = parseLabelMap(values['map-label']);
   const store = openCorpusStore(corpusPath, { create: true });
   try {
     const inputs = [];
@@ -112,20 +138,32 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
       ...(values['text-field'] ? { text: values['text-field'] } : {}),
       ...(values['label-field'] ? { label: values['label-field'] } : {}),
     };
-    const report = importFilesInto(store, inputs, { format, ...(fields.text || fields.label ? { fields } : {}) });
+    const report = importFilesInto(store, inputs, { format, duplicates, labelMap, ...(fields.text || fields.label ? { fields } : {}) });
     const failed = [...unreadable, ...report.failed];
     for (const r of report.imported) {
       const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';
       out.write(`imported ${r.name} (${r.format}, ${r.encoding}${annotations}) as document ${r.documentId}: ${r.title}\n`);
       for (const note of r.notes) out.write(`  ${note}\n`);
     }
+    for (const d of report.duplicates) {
+      out.write(`not imported ${d.name}: “${d.title}” is already in the corpus as document ${d.existingId}\n`);
+    }
     for (const s of report.skipped) out.write(`skipped ${s.name}: ${s.why}\n`);
     for (const f of failed) process.stderr.write(`failed ${f.name}: ${f.error}\n`);
+    if (report.labelsMapped.length) out.write(`labels mapped: ${report.labelsMapped.map((m) => `${m.from} → ${m.to}`).join(', ')}\n`);
+    for (const from of Object.keys(labelMap)) {
+      if (!report.labelsMapped.some((m) => m.from.toLowerCase() === from.toLowerCase())) {
+        out.write(`--map-label ${from}: nothing was mapped (no imported span or declared label is called ${from})\n`);
+      }
+    }
     const added = report.schemaAdded;
     if (added.labels.length) out.write(`labels added to the schema: ${added.labels.join(', ')}\n`);
     if (added.attributes.length) out.write(`attributes added: ${added.attributes.join(', ')}\n`);
     if (added.linkTypes.length) out.write(`link types added or widened: ${added.linkTypes.join(', ')}\n`);
-    out.write(`${report.imported.length} documents imported, ${report.skipped.length} files skipped, ${failed.length} failed\n`);
+    const notImported = report.duplicates.length
+      ? `, ${plural(report.duplicates.length, 'duplicate')} not imported (--duplicates import imports them)`
+      : '';
+    out.write(`${report.imported.length} documents imported${notImported}, ${report.skipped.length} files skipped, ${failed.length} failed\n`);
     return failed.length ? 1 : 0;
   } finally {
     store.close();

@@ -299,7 +299,11 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       return changes(() => store.saveDocument(req));
     },
     deleteDocument: async ({ id }) => changes(() => store.deleteDocument(id)),
-    importFiles: async ({ files, format, fields }) => changes(() => importFilesInto(store, files, { format, ...(fields ? { fields } : {}) })),
+    importFiles: async ({ files, ...options }) => {
+      if (!options.dryRun) return changes(() => importFilesInto(store, files, options));
+      if (store.readOnly) throw new ApiError('this corpus is open read-only; nothing was saved', 'conflict', { key: 'error.readOnly' });
+      return importFilesInto(store, files, options); // writes nothing: no backup is due
+    },
     exportCorpus: async (req) => exportFrom(store, req),
     openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(path.resolve(file), { create: false, readOnly })),
     createCorpus: async ({ path: file }) => {

@@ -255,6 +255,22 @@ export class CorpusStore {
         'SELECT document_id, label, attrs FROM spans WHERE id = ?',
       ),
       linkOwner: db.prepare<[string], { document_id: number }>('SELECT document_id FROM links WHERE id = ?'),
+      spanPlace: db.prepare<[string], { label: string; start_cp: number; end_cp: number; fragments: string | null }>(
+        'SELECT label, start_cp, end_cp, fragments FROM spans WHERE id = ?',
+      ),
+      // Through spans_by_document: another span of the document with the same label and fragments.
+      twinOf: db.prepare<
+        { documentId: number; id: string; label: string; start: number; end: number; fragments: string | null },
+        { id: string }
+      >(
+        `SELECT id FROM spans WHERE document_id = @documentId AND start_cp = @start AND end_cp = @end
+         AND label = @label AND fragments IS @fragments AND id <> @id LIMIT 1`,
+      ),
+      // Through documents_by_fingerprint (length and first 64 characters), then the whole text.
+      documentWithText: db.prepare<{ text: string }, { id: number }>(
+        `SELECT id FROM documents WHERE length(text) = length(@text) AND substr(text, 1, 64) = substr(@text, 1, 64)
+         AND text = @text ORDER BY id LIMIT 1`,
+      ),
       insertDocument: db.prepare(
         `INSERT INTO documents (id, title, text, meta, status, note, revision, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
@@ -403,6 +419,11 @@ export class CorpusStore {
     return this.statements.linkOwner.get(id) !== undefined;
   }
 
+  /** The id of a document whose text is exactly `text` (the first, if several), without reading every text. */
+  documentWithText(text: string): number | undefined {
+    return this.statements.documentWithText.get({ text })?.id;
+  }
+
   documentCount(): number {
     return this.statements.documentCount.get()?.n ?? 0;
   }
@@ -503,15 +524,21 @@ export class CorpusStore {
       const length = codePointLength(text);
       const labels = this.labelMap();
       this.checkSpans(req.upsert, length, labels);
+      // Spans this save creates, relabels or moves while the text stays as it was: none may become an
+      // exact copy of another (see refuseTwins). Deleting text may make two spans alike; that is allowed.
+      const textChanged = text !== row.text;
+      const placed: SpanInput[] = [];
       for (const s of req.upsert) {
         const existing = this.statements.spanRow.get(s.id);
         if (existing && existing.document_id !== req.id) {
           throw new StoreError(`span ${s.id} belongs to another document`, 'conflict');
         }
+        if (!textChanged && !this.samePlace(s)) placed.push(s);
         this.writeSpan(req.id, s, stamp);
         const attrs = s.attrs ?? (existing ? (JSON.parse(existing.attrs) as SpanAttrs) : {});
         this.checkAttrs(s.id, labels.get(s.label)!, attrs);
       }
+      this.refuseTwins(req.id, placed);
       if (req.upsertLinks?.length) this.writeLinks(req.id, req.upsertLinks, stamp);
       // A relabelled span must still fit the links that stay on it.
       const types = new Map(this.linkTypes().map((t) => [t.name, t]));
@@ -730,6 +757,45 @@ export class CorpusStore {
       }
       if (seen.has(s.id)) throw new StoreError(`span ${s.id} appears twice`);
       seen.add(s.id);
+    }
+  }
+
+  /** Whether the stored span `s.id` already has `s`'s label and fragments. */
+  private samePlace(s: SpanInput): boolean {
+    const stored = this.statements.spanPlace.get(s.id);
+    return (
+      stored !== undefined &&
+      stored.label === s.label &&
+      stored.start_cp === s.start &&
+      stored.end_cp === s.end &&
+      stored.fragments === storedFragments(fragmentsOf(s))
+    );
+  }
+
+  /**
+   * Refuses a save that makes one of `spans` (just written) an exact duplicate of another span of the
+   * document: the same label on the same fragments. The editor never tags the same text twice with one
+   * label; a save that tries is refused whole, and says which spans, instead of storing the copy.
+   */
+  private refuseTwins(documentId: number, spans: readonly SpanInput[]): void {
+    for (const s of spans) {
+      const fragments = fragmentsOf(s);
+      const twin = this.statements.twinOf.get({
+        documentId,
+        id: s.id,
+        label: s.label,
+        start: s.start,
+        end: s.end,
+        fragments: storedFragments(fragments),
+      });
+      if (!twin) continue;
+      throw new StoreError(
+        `span ${s.id} would be an exact duplicate of span ${twin.id}: both are “${s.label}” on the same text (${fragments
+          .map(([a, b]) => `${a}–${b}`)
+          .join(', ')}); remove one of them. Nothing was saved`,
+        'invalid-argument',
+        { key: 'error.duplicateSpan', params: { label: s.label } },
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dialogStore, type Dialog } from '../state/dialogs';
+import { ChoicesDialog } from './ChoicesDialog';
 
 /** Renders the open in-page dialog, if any. */
 export function DialogHost() {
@@ -12,6 +13,8 @@ export function DialogHost() {
         <TextDialog dialog={dialog} />
       ) : dialog.kind === 'confirm' ? (
         <ConfirmDialog dialog={dialog} />
+      ) : dialog.kind === 'choices' ? (
+        <ChoicesDialog dialog={dialog} />
       ) : (
         <MessageDialog dialog={dialog} />
       )}
@@ -88,7 +91,7 @@ function ConfirmDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'confirm' }
       ))}
       <div className="dialog-buttons">
         <button ref={cancelRef} type="button" onClick={() => dialog.resolve(false)}>
-          {t('dialog.cancel')}
+          {dialog.cancelLabel ?? t('dialog.cancel')}
         </button>
         <button type="button" onClick={() => dialog.resolve(true)}>
           {dialog.confirmLabel}

@@ -40,6 +40,16 @@ const coversSpan = (span: SpanRange, from: number, to: number): boolean =>
   (span.from === from && span.to === to) || span.fragments.some((f) => f.from === from && f.to === to);
 
 /**
+ * Another span with `label` on exactly the fragments of `span`: the corpus refuses a save that makes
+ * such a copy, so no command makes one.
+ */
+function twinOf(doc: Node, span: SpanRange, label = span.label): SpanRange | undefined {
+  const same = (a: readonly { from: number; to: number }[], b: readonly { from: number; to: number }[]) =>
+    a.length === b.length && a.every((f, i) => f.from === b[i]!.from && f.to === b[i]!.to);
+  return spanRanges(doc).find((s) => s.id !== span.id && s.label === label && s.from === span.from && s.to === span.to && same(s.fragments, span.fragments));
+}
+
+/**
  * Tags the selected text with a new span (a fresh id unless `id` is given) and selects that span;
  * the span gets its label's default attribute values. When the selection is exactly the selected
  * span, relabels it instead; when a span with this label already covers exactly the selection,
@@ -77,14 +87,11 @@ export function addFragment(label?: string): Command {
     const target = targetId === null ? undefined : findSpan(state.doc, targetId);
     if (!target || (label !== undefined && target.label !== label)) return false;
     if (target.fragments.some((f) => f.from <= from && to <= f.to)) return false; // already in it
-    if (dispatch) {
-      const next = Math.max(...spanPieces(state.doc, target.id).map((p) => p.mark.attrs.frag as number)) + 1;
-      dispatch(
-        state.tr
-          .addMark(from, to, spanMark(target.id, target.label, next))
-          .setMeta(spanPluginKey, action({ type: 'select', id: target.id })),
-      );
-    }
+    const next = Math.max(...spanPieces(state.doc, target.id).map((p) => p.mark.attrs.frag as number)) + 1;
+    const tr = state.tr.addMark(from, to, spanMark(target.id, target.label, next));
+    const grown = findSpan(tr.doc, target.id);
+    if (grown && twinOf(tr.doc, grown)) return false;
+    dispatch?.(tr.setMeta(spanPluginKey, action({ type: 'select', id: target.id })));
     return true;
   };
 }
@@ -113,6 +120,10 @@ export function relabelSpan(id: string, label: string): Command {
     const pieces = spanPieces(state.doc, id);
     if (!pieces.length) return false;
     if (pieces.every((p) => p.mark.attrs.label === label)) return true;
+    // A span with that label already covers exactly this text: select it, as tagging would.
+    const span = findSpan(state.doc, id);
+    const twin = span && twinOf(state.doc, span, label);
+    if (twin) return selectSpan(twin.id, { textSelection: false })(state, dispatch);
     if (dispatch) {
       const tr = state.tr;
       for (const p of pieces) {
@@ -415,8 +426,9 @@ export function moveEdge(edge: Edge, dir: 1 | -1, motion: Motion = 'char'): Comm
       if (moved > frag.to) tr.addMark(frag.to, moved, piece.mark);
       else unmark(moved, frag.to);
     }
+    const after = findSpan(tr.doc, span.id);
+    if (after && twinOf(tr.doc, after)) return false; // it would become a copy of another span
     if (dispatch) {
-      const after = findSpan(tr.doc, span.id);
       if (after) tr.setSelection(spanTextSelection(tr.doc, after, edge));
       dispatch(tr.setMeta(spanPluginKey, action({ type: 'select', id: span.id })).scrollIntoView());
     }

@@ -5,7 +5,16 @@
 export type Dialog =
   | { kind: 'text'; title: string; label: string; initial: string; resolve: (value: string | null) => void }
   | { kind: 'message'; title: string; lines: string[]; resolve: () => void }
-  | { kind: 'confirm'; title: string; lines: string[]; confirmLabel: string; resolve: (confirmed: boolean) => void };
+  | { kind: 'confirm'; title: string; lines: string[]; confirmLabel: string; cancelLabel?: string; resolve: (confirmed: boolean) => void }
+  | { kind: 'choices'; title: string; lines: string[]; rows: ChoiceRow[]; confirmLabel: string; resolve: (chosen: Record<string, string> | null) => void };
+
+/** One question of a choices dialog: a name, and the values it may take (the first is the default). */
+export interface ChoiceRow {
+  name: string;
+  /** What the select is called (its accessible name). */
+  label: string;
+  options: { value: string; label: string }[];
+}
 
 type Listener = () => void;
 
@@ -42,9 +51,16 @@ export function showMessage(title: string, lines: string[]): Promise<void> {
   });
 }
 
-/** Asks a yes/no question; resolves true only when the user confirms. */
-export function confirmAction(title: string, lines: string[], confirmLabel: string): Promise<boolean> {
+/** Asks a yes/no question; resolves true only when the user confirms. `cancelLabel` names the other button (Cancel). */
+export function confirmAction(title: string, lines: string[], confirmLabel: string, cancelLabel?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    set({ kind: 'confirm', title, lines, confirmLabel, resolve: (v) => (set(null), resolve(v)) });
+    set({ kind: 'confirm', title, lines, confirmLabel, ...(cancelLabel ? { cancelLabel } : {}), resolve: (v) => (set(null), resolve(v)) });
+  });
+}
+
+/** Asks for one choice per row; resolves the chosen value of each row by name, or null when cancelled. */
+export function chooseEach(title: string, lines: string[], rows: ChoiceRow[], confirmLabel: string): Promise<Record<string, string> | null> {
+  return new Promise((resolve) => {
+    set({ kind: 'choices', title, lines, rows, confirmLabel, resolve: (v) => (set(null), resolve(v)) });
   });
 }

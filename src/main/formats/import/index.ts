@@ -6,7 +6,7 @@
  * schema additions they need — so a bad file leaves nothing behind and the rest still import.
  */
 import path from 'node:path';
-import type { ImportFields, ImportFormat, ImportReport, Link, SpanInput } from '../../../shared/types';
+import type { ImportFields, ImportFormat, ImportOptions, ImportReport, Link, SpanInput } from '../../../shared/types';
 import { emptyImportReport } from '../../../shared/types';
 import { newId, PLAIN_ID } from '../../../shared/ids';
 import { bratFolders, bratSkipReason, type BratFolders } from '../../../shared/importPlan';
@@ -23,6 +23,8 @@ import { htmlImporter } from './html';
 import { markdownImporter } from './markdown';
 import { labelStudioImporter, looksLikeLabelStudioTask } from './labelStudio';
 import { fitSchema, mergeAdditions } from './schemaFit';
+import { matchNames } from './nameMatch';
+import { mergeDuplicateSpans } from './duplicateSpans';
 import { type Companions, ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
 
 export { ImportError } from './types';
@@ -118,13 +120,7 @@ export function confFor(name: string, confs: readonly ImportInput[]): ImportInpu
   return confs.length === 1 ? confs[0] : undefined;
 }
 
-
-export interface ImportOptions {
-  /** Read every file as this format; detected per file when absent or 'auto'. */
-  format?: ImportFormat | 'auto';
-  /** The text and annotation fields of doccano files (doccano's column_data / column_label). */
-  fields?: ImportFields;
-}
+export type { ImportOptions } from '../../../shared/types';
 
 /** A file of the batch, or an entry of one of its zips (`zip`: that zip's name). */
 type BatchFile = ImportInput & { error?: string; zip?: string };
@@ -150,10 +146,33 @@ function withZipsOpened(files: readonly (ImportInput & { error?: string })[], re
   return out;
 }
 
-/** Imports `files` (zips opened) into `store`; returns what happened to each file. */
-export function importBatch(store: CorpusStore, input: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
+/** Thrown to roll a dry run back. */
+const DRY_RUN = Symbol('dry run');
+
+/**
+ * Imports `files` into `store`; returns what happened to each file. A dry run imports the same way
+ * inside a transaction it then rolls back, so its report is the one the import would give.
+ */
+export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
+  if (!options.dryRun) return importFiles(store, files, options);
+  let report = emptyImportReport();
+  try {
+    store.db.transaction(() => {
+      report = importFiles(store, files, options);
+      throw DRY_RUN;
+    }).immediate();
+  } catch (error) {
+    if (error !== DRY_RUN) throw error;
+  }
+  return report;
+}
+
+function importFiles(store: CorpusStore, input: readonly (ImportInput & { error?: string })[], options: ImportOptions): ImportReport {
   const report = emptyImportReport();
   const files = withZipsOpened(input, report);
+  // With `only`, the other files are read only as companions of those named.
+  const only = options.only && new Map<string, Set<number>>();
+  for (const { name, index } of options.only ?? []) only!.set(name, (only!.get(name) ?? new Set()).add(index));
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
   const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
@@ -194,6 +213,7 @@ export function importBatch(store: CorpusStore, input: readonly (ImportInput & {
       }
       continue; // read with its .txt
     }
+    if (only && !only.has(file.name)) continue;
     const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
     const format = forced ?? (ann ? 'brat' : detectFormat(file, options.fields));
     const conf = confFor(file.name, confs);
@@ -209,26 +229,64 @@ export function importBatch(store: CorpusStore, input: readonly (ImportInput & {
       if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
       const parsed = importer.parse(file, companions, options.fields ? { fields: options.fields } : {});
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
-      storeParsed(store, file, parsed, report);
+      const found = storeParsed(store, file, parsed, report, { ...options, only: only?.get(file.name) });
+      report.duplicates.push(...found.duplicates);
+      for (const m of found.labelsMapped) {
+        if (!report.labelsMapped.some((x) => x.from === m.from && x.to === m.to)) report.labelsMapped.push(m);
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const reason = error instanceof DecodeError || error instanceof ImportError || error instanceof StoreError ? error.reason : undefined;
       report.failed.push({ name: file.name, error: message, ...(reason ? { reason } : {}) });
     }
   }
+  if (only) report.skipped = report.skipped.filter((s) => only.has(s.name));
   return report;
 }
 
 /**
  * Stores one parsed file in one transaction: schema additions, then its documents. IMMEDIATE: the
  * write lock is taken (waiting for another writer) before anything is read, so another process
- * writing meanwhile cannot make the transaction fail halfway.
+ * writing meanwhile cannot make the transaction fail halfway. Documents the corpus already holds
+ * (or the file, earlier) are left out unless `options.duplicates` is 'import'; names are matched
+ * to the corpus's (see nameMatch.ts) and exact duplicate spans merged before anything is written.
  */
-function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, report: ImportReport): void {
-  store.db.transaction(() => {
+function storeParsed(
+  store: CorpusStore,
+  file: ImportInput,
+  parsed: ParsedFile,
+  report: ImportReport,
+  options: Omit<ImportOptions, 'only'> & { only?: ReadonlySet<number> | undefined },
+): Pick<ImportReport, 'duplicates' | 'labelsMapped'> {
+  return store.db.transaction(() => {
+    const duplicates: ImportReport['duplicates'] = [];
+    // A document repeating one earlier in this file: its position among `documents`, for the id.
+    const repeats: { entry: ImportReport['duplicates'][number]; of: number }[] = [];
+    const firstWithText = new Map<string, number>();
+    const documents = parsed.documents.flatMap((doc, index) => {
+      if (options.only && !options.only.has(index)) return [];
+      if (options.duplicates !== 'import') {
+        const entry = { name: file.name, title: doc.title, existingId: 0, index };
+        const existingId = store.documentWithText(doc.text);
+        if (existingId !== undefined) {
+          duplicates.push({ ...entry, existingId });
+          return [];
+        }
+        const earlier = firstWithText.get(doc.text);
+        if (earlier !== undefined) {
+          duplicates.push(entry);
+          repeats.push({ entry, of: earlier });
+          return [];
+        }
+        firstWithText.set(doc.text, firstWithText.size);
+      }
+      return [doc];
+    });
+    if (documents.length === 0) return { duplicates, labelsMapped: [] };
+
     // Span and link ids: the file's own when free, else fresh ones (links follow their spans).
     const taken = new Set<string>();
-    for (const doc of parsed.documents) {
+    for (const doc of documents) {
       const spanIds = new Map<string, string>();
       doc.spans = doc.spans.map((s: SpanInput) => {
         if (spanIds.has(s.id)) throw new ImportError(`document “${doc.title}”: two spans have the id ${s.id}`);
@@ -250,9 +308,12 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         return { ...l, id, from, to };
       });
     }
-    const { draft, added } = fitSchema(store.schema(), parsed.documents, parsed.schema);
+    const schema = store.schema();
+    const matched = matchNames(schema, documents, parsed.schema, options.labelMap);
+    const { draft, added } = fitSchema(schema, documents, parsed.schema);
     if (draft) store.updateSchema(draft);
-    const rows = parsed.documents.map((doc) => ({
+    const notes = documents.map((doc, i) => [...matched.notes[i]!, ...mergeDuplicateSpans(doc)]);
+    const rows = documents.map((doc) => ({
       doc,
       id: store.insertDocument({
         title: doc.title,
@@ -265,7 +326,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
       }),
     }));
     mergeAdditions(report.schemaAdded, added);
-    for (const { doc, id } of rows) {
+    for (const [i, { doc, id }] of rows.entries()) {
       report.imported.push({
         name: file.name,
         documentId: id,
@@ -274,8 +335,10 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         format: parsed.format,
         spans: doc.spans.length,
         links: doc.links.length,
-        notes: doc.notes ?? [],
+        notes: [...(doc.notes ?? []), ...notes[i]!],
       });
     }
+    for (const { entry, of } of repeats) entry.existingId = rows[of]!.id;
+    return { duplicates, labelsMapped: matched.labels };
   }).immediate();
 }

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { m001Initial } from './m001Initial';
 import { m002Attribution } from './m002Attribution';
+import { m003DocumentFingerprint } from './m003DocumentFingerprint';
 
 export interface Migration {
   version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Attribution];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Attribution, m003DocumentFingerprint];
 
 /** The schema version this build of Loupe writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
