@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLoupeService, type LoupeService } from '../../src/main/services/loupeService';
 import { translate } from '../../src/shared/i18n';
@@ -93,6 +94,16 @@ describe('importing in the app', () => {
     expect(await titles()).toEqual([TITLE, TITLE]);
     // The second round sent just that document, asking for it despite the copy.
     expect(accepted.importFiles.mock.calls.at(-1)![0]).toMatchObject({ duplicates: 'import', only: [{ name: 'jinzhong.txt', index: 0 }] });
+  });
+
+  it('“Import them anyway” works for an article that came in a zip', async () => {
+    const zipped: ImportFile = { name: 'articles.zip', data: zipSync({ 'jinzhong.txt': ARTICLE.data, 'other.txt': utf8('另一篇\n正文。') }) };
+    await runImport(hostAnswering().host, [ARTICLE]);
+    const accepted = hostAnswering({ anyway: true });
+    await runImport(accepted.host, [zipped]);
+    expect(accepted.shown[0]!.lines).toContain(`Already in the corpus, not imported again: articles.zip/jinzhong.txt (“${TITLE}”)`);
+    expect(await titles()).toEqual([TITLE, TITLE]);
+    expect((await service.listDocuments({})).filter((d) => d.title === '另一篇')).toHaveLength(1);
   });
 
   it('asks where each label new to the corpus goes, and imports with that mapping', async () => {

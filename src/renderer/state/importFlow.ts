@@ -50,10 +50,14 @@ export function mayBringLabels(files: readonly ImportFile[], format: ImportForma
   return files.some((f) => (!PLAIN_EXTENSIONS.includes(extOf(f.name)) && !isConf(f.name)) || annotated.has(stemOf(f.name)));
 }
 
-/** The files to send again to import `names`: those files, brat .ann files beside them, and every annotation.conf. */
+/**
+ * The files to send again to import `names`: those files, brat .ann files beside them, every
+ * annotation.conf, and the zips that hold any of them (an entry is named `<zip>/<path inside>`).
+ */
 export function filesFor(files: readonly ImportFile[], names: ReadonlySet<string>): ImportFile[] {
   const stems = new Set([...names].map(stemOf));
-  return files.filter((f) => names.has(f.name) || isConf(f.name) || (extOf(f.name) === '.ann' && stems.has(stemOf(f.name))));
+  const inZip = (zip: string) => [...names].some((n) => n.startsWith(`${zip}/`));
+  return files.filter((f) => names.has(f.name) || isConf(f.name) || (extOf(f.name) === '.ann' && stems.has(stemOf(f.name))) || inZip(f.name));
 }
 
 /** `a → b, c → d`. */
