@@ -170,6 +170,7 @@ export const en = {
   'error.noText': 'the file has no text',
   'error.notCorpus': '{{path}} is not a Loupe corpus',
   'error.damaged': '{{path}} is damaged or not a Loupe corpus',
+  'error.foreignSchema': '{{path}} was not opened: its database holds what Loupe does not make ({{objects}}); triggers or views there would run on Loupe’s own writes. The file was not changed',
   'error.noCorpus': 'there is no corpus at {{path}}',
   'error.newerCorpus': 'this corpus was written by a newer version of Loupe (schema {{version}}); update Loupe to open it — the file was not changed',
   'error.changedElsewhere': '“{{title}}” was changed in another window or tab since it was opened; reopen it to see those changes',

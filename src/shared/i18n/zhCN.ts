@@ -172,6 +172,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.noText': '文件中没有文字',
   'error.notCorpus': '{{path}} 不是 Loupe 语料库',
   'error.damaged': '{{path}} 已损坏或不是 Loupe 语料库',
+  'error.foreignSchema': '未打开 {{path}}：其数据库含有 Loupe 不会创建的对象（{{objects}}），其中的触发器或视图会在 Loupe 写入时运行。文件未被改动',
   'error.noCorpus': '{{path}} 处没有语料库',
   'error.newerCorpus': '此语料库由更新版本的 Loupe 写入（结构版本 {{version}}），请升级 Loupe 后再打开；文件未被改动',
   'error.changedElsewhere': '“{{title}}”打开后已在另一个窗口或标签页中被修改；请重新打开以查看这些修改',
