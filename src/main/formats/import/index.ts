@@ -160,7 +160,10 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
       if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
       const parsed = importer.parse(file, companions);
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
-      storeParsed(store, file, parsed, report);
+      // Reported only once committed: a commit that fails (a full disk) leaves the file failed, not both.
+      const stored = storeParsed(store, file, parsed);
+      mergeAdditions(report.schemaAdded, stored.added);
+      report.imported.push(...stored.imported);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const reason = error instanceof DecodeError || error instanceof ImportError || error instanceof StoreError ? error.reason : undefined;
@@ -171,12 +174,17 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
 }
 
 /**
- * Stores one parsed file in one transaction: schema additions, then its documents. IMMEDIATE: the
- * write lock is taken (waiting for another writer) before anything is read, so another process
- * writing meanwhile cannot make the transaction fail halfway.
+ * Stores one parsed file in one transaction: schema additions, then its documents; returns what it
+ * stored, for the report, once committed. IMMEDIATE: the write lock is taken (waiting for another
+ * writer) before anything is read, so another process writing meanwhile cannot make the transaction
+ * fail halfway.
  */
-function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, report: ImportReport): void {
-  store.db.transaction(() => {
+function storeParsed(
+  store: CorpusStore,
+  file: ImportInput,
+  parsed: ParsedFile,
+): { imported: ImportReport['imported']; added: ImportReport['schemaAdded'] } {
+  return store.db.transaction(() => {
     // Span and link ids: the file's own when free, else fresh ones (links follow their spans).
     const taken = new Set<string>();
     for (const doc of parsed.documents) {
@@ -215,9 +223,9 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         links: doc.links,
       }),
     }));
-    mergeAdditions(report.schemaAdded, added);
-    for (const { doc, id } of rows) {
-      report.imported.push({
+    return {
+      added,
+      imported: rows.map(({ doc, id }) => ({
         name: file.name,
         documentId: id,
         title: doc.title,
@@ -226,7 +234,7 @@ function storeParsed(store: CorpusStore, file: ImportInput, parsed: ParsedFile, 
         spans: doc.spans.length,
         links: doc.links.length,
         notes: [],
-      });
-    }
+      })),
+    };
   }).immediate();
 }
