@@ -7,6 +7,7 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorReason } from '../../shared/errors';
+import { irregularKind, notRegular } from '../files/regularFiles';
 import { migrate, MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from './migrations';
 
 /** 'LOUP' in ASCII: marks the SQLite file as a Loupe corpus. */
@@ -256,7 +257,15 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   const exists = fs.existsSync(path);
   if (!exists && !options.create) throw new CorpusOpenError(`no corpus at ${path}.`, { key: 'error.noCorpus', params: { path } });
   if (exists) {
-    if (fs.statSync(path).isDirectory()) throw new CorpusOpenError(`${path} is a folder, not a corpus file.`, { key: 'error.notCorpus', params: { path } });
+    // A folder is not a corpus, and a FIFO or a device would block or never end when read.
+    const kind = irregularKind(fs.statSync(path));
+    if (kind === 'folder') {
+      throw new CorpusOpenError(`${path} is a folder, not a corpus file; choose a .loupe file in it.`, { key: 'error.corpusIsFolder', params: { path } });
+    }
+    if (kind) {
+      const refused = notRegular(path, kind, 'read');
+      throw new CorpusOpenError(refused.message, refused.reason);
+    }
     // An empty file is a new database to SQLite: only a file Loupe was asked to create may become one.
     if (!options.create && fs.statSync(path).size === 0) {
       throw new CorpusOpenError(`${path} is empty, not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });

@@ -91,6 +91,33 @@ export function detectFormat(file: ImportInput): ImportFormat {
   return 'text';
 }
 
+/** How much of a nameless file detectFormatByContent looks at. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * The format of a file without a telling name (read from stdin), from its content: a zip is Word,
+ * JSON and JSON Lines go through detectFormat as a `.json` or `.jsonl` file would, HTML is HTML, and
+ * anything else plain text (Markdown and CoNLL must be named).
+ */
+export function detectFormatByContent(data: Uint8Array): ImportFormat {
+  if (data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04) return 'docx';
+  const head = new TextDecoder('utf-8').decode(data.subarray(0, SNIFF_BYTES)).replace(/^\ufeff/, '').trimStart();
+  if (head.startsWith('[')) return detectFormat({ name: 'stdin.json', data });
+  if (head.startsWith('{')) {
+    // One object per line is JSON Lines; an object over many lines is Loupe's JSON export.
+    const firstLine = head.split(/\r\n|\n|\r/, 1)[0]!;
+    let oneLine = true;
+    try {
+      JSON.parse(firstLine);
+    } catch {
+      oneLine = false;
+    }
+    return detectFormat({ name: oneLine ? 'stdin.jsonl' : 'stdin.json', data });
+  }
+  if (/^<(!doctype html|html|head|body|article|main|div|p|h[1-6])[\s>]/i.test(head)) return 'html';
+  return 'text';
+}
+
 /**
  * The brat annotation.conf of a file: as brat looks for it, the one in its folder or the nearest
  * folder above; else, when the batch has exactly one, that one.
@@ -111,8 +138,14 @@ export interface ImportOptions {
   format?: ImportFormat | 'auto';
 }
 
+/**
+ * A file of a batch: its bytes, or why it could not be read; `format` reads this file so (unless the
+ * batch's format overrides it) instead of detecting it.
+ */
+export type BatchFile = ImportInput & { error?: string; format?: ImportFormat };
+
 /** Imports `files` into `store`; returns what happened to each file. */
-export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
+export function importBatch(store: CorpusStore, files: readonly BatchFile[], options: ImportOptions = {}): ImportReport {
   const report = emptyImportReport();
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
@@ -146,7 +179,7 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
       continue; // read with its .txt
     }
     const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
-    const format = forced ?? (ann ? 'brat' : detectFormat(file));
+    const format = forced ?? file.format ?? (ann ? 'brat' : detectFormat(file));
     const conf = confFor(file.name, confs);
     const companions: Companions = {
       get: (what) => (what === 'ann' ? ann : what === 'annotation.conf' ? conf : byName.get(what)),
