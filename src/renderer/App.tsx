@@ -43,7 +43,7 @@ import { describeError, systemLocale } from './i18n';
 import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readDropped } from './platform/webHost';
-import { DocumentSaver } from './state/autosave';
+import { DocumentSaver, saveDocumentInfo } from './state/autosave';
 import { SaveStatusStore } from './state/saveStatus';
 import { planImportChunks } from '../shared/importPlan';
 import { exportFileName } from '../shared/formats';
@@ -355,7 +355,7 @@ export function App() {
       const title = await promptText(t('docs.renameTitle'), t('docs.renameLabel'), current?.title ?? '');
       if (!title || title === current?.title) return;
       try {
-        await api.saveDocument({ corpusId: corpus!.id, id, title, upsert: [], remove: [] });
+        await saveDocumentInfo(api, corpus!.id, id, saverRef.current, { title }, { shownTitle: current?.title });
         await refreshDocuments();
       } catch (e) {
         report(e);
@@ -364,13 +364,13 @@ export function App() {
     [api, corpus, documents, refreshDocuments, report, t],
   );
 
-  /** Saves the open document's status or note (no revision needed: they are not text or spans). */
+  /** Saves the open document's status or note, on the revision its editor has (see saveDocumentInfo). */
   const updateDocumentInfo = useCallback(
     async (change: { status?: DocumentStatus; note?: string }) => {
       if (!openDoc || !corpus) return;
       const id = openDoc.id;
       try {
-        const result = await api.saveDocument({ corpusId: corpus.id, id, ...change, upsert: [], remove: [] });
+        const result = await saveDocumentInfo(api, corpus.id, id, saverRef.current, change, { knownRevision: openDoc.revision });
         setOpenDoc((open) => (open && open.id === id ? { ...open, ...change, status: result.status } : open));
         setDocuments((list) => list.map((d) => (d.id === id ? { ...d, status: result.status } : d)));
       } catch (e) {

@@ -171,7 +171,7 @@ export const apiSchemas = {
     .object({
       corpusId: z.string().min(1).max(100),
       id: docId,
-      baseRevision: z.number().int().nonnegative().optional(),
+      baseRevision: z.number().int().nonnegative(),
       text: z.string().optional(),
       edit: z.object({ at: offset, remove: offset, insert: z.string() }).strict().optional(),
       title: z.string().min(1).max(1000).optional(),
@@ -182,15 +182,7 @@ export const apiSchemas = {
       upsertLinks: z.array(link).optional(),
       removeLinks: z.array(spanId).optional(),
     })
-    .strict()
-    .refine(
-      (r) =>
-        r.baseRevision !== undefined ||
-        (r.text === undefined && r.edit === undefined && r.upsert.length === 0 && r.remove.length === 0 && !r.upsertLinks?.length && !r.removeLinks?.length),
-      {
-      message: 'baseRevision is required when text or spans change',
-      path: ['baseRevision'],
-    }),
+    .strict(),
   deleteDocument: z.object({ id: docId }).strict(),
   importFiles: z
     .object({

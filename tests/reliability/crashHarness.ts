@@ -270,7 +270,7 @@ class CallMaker {
       }
     }
     const status = this.pick(['new', 'in-progress', 'done', 'reviewed']);
-    return { method: 'saveDocument', args: { corpusId: '$', id: doc.id, status, note: `note ${this.int(1000)}`, title: `title ${this.int(1000)}`, upsert: [], remove: [] } };
+    return { method: 'saveDocument', args: { ...base, status, note: `note ${this.int(1000)}`, title: `title ${this.int(1000)}` } };
   }
 }
 

@@ -152,21 +152,21 @@ class LimitedReader {
 }
 
 /**
- * Refuses a path Loupe is about to read as a file when it exists and is not a regular one (a symbolic
- * link counts as what it points to); a missing path passes, for the caller to report.
- */
-export function checkReadable(file: string): void {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  const kind = stat && irregularKind(stat);
-  if (kind) throw notRegular(file, kind, 'read');
-}
-
-/**
  * Refuses a target Loupe would replace (by renaming a new file over it) when it exists and is not a
  * regular file: a symbolic link, a FIFO, a device or a folder would become a regular file.
  */
 export function checkReplaceable(file: string): void {
-  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  const stat = statOf(file, fs.lstatSync);
   const kind = stat && irregularKind(stat);
   if (kind) throw notRegular(file, kind, 'replace');
+}
+
+/** What is at `file`; undefined when nothing is (or a part of its folder is a file: the write says so). */
+function statOf(file: string, stat: typeof fs.lstatSync): fs.Stats | undefined {
+  try {
+    return stat(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
 }
