@@ -3,19 +3,27 @@
  * bar as the source of menu commands.
  */
 import type { HostBridge, MenuCommand } from '../../shared/host';
-import { MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import type { ImportFile } from '../../shared/types';
 import { withReason } from '../../shared/errors';
+import i18n from '../i18n';
 import { promptText } from '../state/dialogs';
 import { markUnloading, saveBlob } from './httpApi';
 
 type Translate = (key: string) => string;
 
+/**
+ * A picked or dropped file's bytes; one over the import limit is not read (nor sent: the bridge
+ * would have to hold it whole), but reported as failed, by name, in the import report.
+ */
+async function importFileOf(file: File, name: string): Promise<ImportFile> {
+  if (file.size > MAX_IMPORT_BYTES) return { name, data: new Uint8Array(), error: i18n.t('error.fileTooLarge', { limit: MAX_IMPORT_MB }) };
+  return { name, data: new Uint8Array(await file.arrayBuffer()) };
+}
+
 /** Reads the picked or dropped files' bytes. */
 export async function readFiles(files: Iterable<File>): Promise<ImportFile[]> {
-  return Promise.all(
-    [...files].map(async (f) => ({ name: f.webkitRelativePath || f.name, data: new Uint8Array(await f.arrayBuffer()) })),
-  );
+  return Promise.all([...files].map((f) => importFileOf(f, f.webkitRelativePath || f.name)));
 }
 
 /** The files dropped on the window, folders read recursively (hidden entries skipped), named by their path. */
@@ -38,7 +46,7 @@ export async function readDropped(transfer: DataTransfer): Promise<ImportFile[]>
     if (entry.name.startsWith('.')) return;
     if (entry.isFile) {
       const file = await fileOf(entry as FileSystemFileEntry);
-      out.push({ name: entry.fullPath.replace(/^\//, ''), data: new Uint8Array(await file.arrayBuffer()) });
+      out.push(await importFileOf(file, entry.fullPath.replace(/^\//, '')));
     } else if (entry.isDirectory) {
       for (const child of await childrenOf(entry as FileSystemDirectoryEntry)) await walk(child);
     }
