@@ -61,7 +61,7 @@ function isTextArea(target: EventTarget | null): boolean {
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const platform = useMemo(() => createPlatform((key) => i18n.t(key)), [i18n]);
+  const platform = useMemo(() => createPlatform((key, values) => i18n.t(key, values)), [i18n]);
   const { api, host } = platform;
 
   const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
@@ -408,7 +408,8 @@ export function App() {
       } else {
         const path = await host.chooseExportPath(name, format, offsets);
         if (!path) return;
-        result = await api.exportCorpus({ format, path, offsets, documentId, ...(filter ? { filter } : {}) });
+        // The host asked before replacing a file (a native save dialog does): the answer was yes.
+        result = await api.exportCorpus({ format, path, offsets, documentId, ...(filter ? { filter } : {}), overwrite: true });
       }
       const lines = [
         result.path ? t('export.done', { ...result, path: result.path }) : t('export.downloaded', { ...result }),
@@ -451,7 +452,7 @@ export function App() {
             const path = await host.chooseCopyPath(`${corpus.name} copy.loupe`);
             if (!path) break;
             await flush();
-            const copy = await api.saveCopy({ path });
+            const copy = await api.saveCopy({ path, overwrite: true }); // the host asked before replacing a file
             await showMessage(t('menu.saveCopy'), [t('copy.saved', { path: copy.path })]);
             break;
           }

@@ -389,6 +389,14 @@ export interface ExportResult {
   losses: string[];
 }
 
+/** What is at a path (see LoupeApi.pathInfo). */
+export interface PathInfo {
+  /** The path made absolute: a relative one is taken from the open corpus's folder. */
+  path: string;
+  /** Nothing, a regular file, a folder, or something else (a link, a device, a FIFO…). */
+  kind: 'none' | 'file' | 'folder' | 'other';
+}
+
 export type Locale = 'en' | 'zh-CN';
 
 /** Per-user settings, kept outside any corpus. */

@@ -124,7 +124,7 @@ describe('rolling backups', () => {
     const busy = path.join(dir, 'busy.loupe');
     fs.writeFileSync(busy, 'old');
     fs.writeFileSync(`${busy}-wal`, 'frames');
-    await expect(service.saveCopy({ path: busy })).rejects.toMatchObject({ code: 'io' });
+    await expect(service.saveCopy({ path: busy, overwrite: true })).rejects.toMatchObject({ code: 'io' });
     expect(fs.readFileSync(busy, 'utf8')).toBe('old');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // The open corpus goes on saving after the copy.

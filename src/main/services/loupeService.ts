@@ -314,6 +314,21 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   const backupsOf = (corpusPath: string | undefined): BackupInfo[] =>
     backupsRoot ? listBackups(backupsRoot, path.resolve(corpusPath ?? store.path)) : [];
 
+  /** A path from the UI made absolute: a relative one is taken from the open corpus's folder, never the process's. */
+  const resolved = (file: string): string => path.resolve(path.dirname(store.path), file);
+
+  /** Refuses to replace an existing file the user was not asked about (see LoupeApi.saveCopy). */
+  const refuseExisting = (targets: readonly string[], overwrite: boolean | undefined): void => {
+    if (overwrite) return;
+    const existing = targets.find((t) => fs.existsSync(t));
+    if (existing) {
+      throw new ApiError(`${existing} already exists; nothing was written (confirm replacing it first)`, 'conflict', {
+        key: 'error.targetExists',
+        params: { path: existing },
+      });
+    }
+  };
+
   const api: LoupeService = {
     corpusInfo: async () => info(),
     listDocuments: async () => store.listDocuments(),
@@ -328,11 +343,15 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     deleteDocument: async ({ id }) => changes(() => store.deleteDocument(id)),
     importFiles: async ({ files, format }) => changes(() => importFilesInto(store, files, { format })),
-    exportCorpus: async (req) => exportFrom(store, req),
-    openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(path.resolve(file), { create: false, readOnly })),
+    exportCorpus: async ({ overwrite, ...req }) => {
+      const target = resolved(req.path);
+      refuseExisting(req.format === 'csv' ? [target, linksCsvPath(target)] : [target], overwrite);
+      return exportFrom(store, { ...req, path: target });
+    },
+    openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(resolved(file), { create: false, readOnly })),
     createCorpus: async ({ path: file }) => {
-      const target = path.resolve(file.endsWith('.loupe') ? file : `${file}.loupe`);
-      for (const named of new Set([path.resolve(file), target])) {
+      const target = resolved(file.endsWith('.loupe') ? file : `${file}.loupe`);
+      for (const named of new Set([resolved(file), target])) {
         if (fs.statSync(named, { throwIfNoEntry: false })?.isDirectory()) {
           const example = path.join(named, 'corpus.loupe');
           throw new ApiError(`${named} is a folder; give the new corpus a file name, for example ${example}`, 'invalid-argument', {
@@ -359,13 +378,25 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       const result = await changes(() => store.updateSchema(schema, { confirmDeletes }));
       return { ...result, corpus: info() };
     },
-    saveCopy: async ({ path: file }) => {
-      const target = path.resolve(file);
+    pathInfo: async ({ path: file }) => {
+      const target = resolved(file);
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.lstatSync(target, { throwIfNoEntry: false });
+      } catch {
+        stat = undefined; // a part of the folder path is a file: nothing can be there
+      }
+      const kind = !stat ? 'none' : stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+      return { path: target, kind };
+    },
+    saveCopy: async ({ path: file, overwrite }) => {
+      const target = resolved(file);
       if (replacesCorpus(store.path, target)) {
         throw new ApiError('a copy cannot replace the corpus it is a copy of; choose another name', 'invalid-argument', {
           key: 'error.copyOverSelf',
         });
       }
+      refuseExisting([target], overwrite);
       checkReplaceable(target);
       try {
         await copyDatabase(store.db, target);
