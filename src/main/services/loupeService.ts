@@ -317,8 +317,12 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   /** A path from the UI made absolute: a relative one is taken from the open corpus's folder, never the process's. */
   const resolved = (file: string): string => path.resolve(path.dirname(store.path), file);
 
-  /** Refuses to replace an existing file the user was not asked about (see LoupeApi.saveCopy). */
+  /**
+   * Refuses to replace a link, a FIFO or a device at all, and an existing file the user was not asked
+   * about (see LoupeApi.saveCopy).
+   */
   const refuseExisting = (targets: readonly string[], overwrite: boolean | undefined): void => {
+    for (const target of targets) checkReplaceable(target);
     if (overwrite) return;
     const existing = targets.find((t) => fs.existsSync(t));
     if (existing) {
