@@ -401,7 +401,6 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
         });
       }
       refuseExisting([target], overwrite);
-      checkReplaceable(target);
       try {
         await copyDatabase(store.db, target);
       } catch (error) {
