@@ -2,6 +2,9 @@
 'use strict';
 // The `loupe` command. It checks the Node version before loading anything that would crash on an
 // old one (better-sqlite3 13 needs Node 22), then runs the TypeScript CLI through tsx.
+// The check lives here, not in package.json's `engines`: npm compares `engines` with the Node npm
+// itself runs on (the system's, often older), not the one the project installs and `npx loupe` runs
+// this file with, and printed ten lines of EBADENGINE warnings for a requirement that was met.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(

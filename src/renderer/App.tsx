@@ -41,7 +41,7 @@ import { describeError, systemLocale } from './i18n';
 import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readDropped } from './platform/webHost';
-import { DocumentSaver } from './state/autosave';
+import { DocumentSaver, saveDocumentInfo } from './state/autosave';
 import { SaveStatusStore } from './state/saveStatus';
 import { exportFileName } from '../shared/formats';
 import { chooseEach, confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
@@ -59,7 +59,7 @@ function isTextArea(target: EventTarget | null): boolean {
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const platform = useMemo(() => createPlatform((key) => i18n.t(key)), [i18n]);
+  const platform = useMemo(() => createPlatform((key, values) => i18n.t(key, values)), [i18n]);
   const { api, host } = platform;
 
   const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
@@ -329,7 +329,7 @@ export function App() {
       const title = await promptText(t('docs.renameTitle'), t('docs.renameLabel'), current?.title ?? '');
       if (!title || title === current?.title) return;
       try {
-        await api.saveDocument({ corpusId: corpus!.id, id, title, upsert: [], remove: [] });
+        await saveDocumentInfo(api, corpus!.id, id, saverRef.current, { title }, { shownTitle: current?.title });
         await refreshDocuments();
       } catch (e) {
         report(e);
@@ -338,13 +338,13 @@ export function App() {
     [api, corpus, documents, refreshDocuments, report, t],
   );
 
-  /** Saves the open document's status or note (no revision needed: they are not text or spans). */
+  /** Saves the open document's status or note, on the revision its editor has (see saveDocumentInfo). */
   const updateDocumentInfo = useCallback(
     async (change: { status?: DocumentStatus; note?: string }) => {
       if (!openDoc || !corpus) return;
       const id = openDoc.id;
       try {
-        const result = await api.saveDocument({ corpusId: corpus.id, id, ...change, upsert: [], remove: [] });
+        const result = await saveDocumentInfo(api, corpus.id, id, saverRef.current, change, { knownRevision: openDoc.revision });
         setOpenDoc((open) => (open && open.id === id ? { ...open, ...change, status: result.status } : open));
         setDocuments((list) => list.map((d) => (d.id === id ? { ...d, status: result.status } : d)));
       } catch (e) {
@@ -382,7 +382,8 @@ export function App() {
       } else {
         const path = await host.chooseExportPath(name, format, offsets);
         if (!path) return;
-        result = await api.exportCorpus({ format, path, offsets, documentId, ...(filter ? { filter } : {}) });
+        // The host asked before replacing a file (a native save dialog does): the answer was yes.
+        result = await api.exportCorpus({ format, path, offsets, documentId, ...(filter ? { filter } : {}), overwrite: true });
       }
       const lines = [
         result.path ? t('export.done', { ...result, path: result.path }) : t('export.downloaded', { ...result }),
@@ -425,7 +426,7 @@ export function App() {
             const path = await host.chooseCopyPath(`${corpus.name} copy.loupe`);
             if (!path) break;
             await flush();
-            const copy = await api.saveCopy({ path });
+            const copy = await api.saveCopy({ path, overwrite: true }); // the host asked before replacing a file
             await showMessage(t('menu.saveCopy'), [t('copy.saved', { path: copy.path })]);
             break;
           }

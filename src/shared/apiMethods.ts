@@ -17,6 +17,7 @@ export const API_METHOD_NAMES = [
   'createCorpus',
   'updateSchema',
   'saveCopy',
+  'pathInfo',
   'listBackups',
   'restoreBackup',
   'startupProblems',

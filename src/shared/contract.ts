@@ -28,6 +28,7 @@ import type {
   SaveResult,
   Settings,
   BackupInfo,
+  PathInfo,
   StartupProblem,
 } from './types';
 import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, DUPLICATE_POLICIES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
@@ -49,7 +50,8 @@ export interface LoupeApi {
    * fields of doccano files whose layout cannot be told (see ImportOptions).
    */
   importFiles(args: { files: ImportFile[] } & ImportOptions): Promise<ImportReport>;
-  exportCorpus(args: ExportRequest): Promise<ExportResult>;
+  /** Writes an export; an existing file is replaced only with `overwrite` (the user said so in a save dialog). */
+  exportCorpus(args: ExportRequest & { overwrite?: boolean }): Promise<ExportResult>;
   /** Opens a corpus; `readOnly` opens it without ever writing to it (a file Loupe may not write opens so anyway). */
   openCorpus(args: { path: string; readOnly?: boolean }): Promise<CorpusInfo>;
   createCorpus(args: { path: string }): Promise<CorpusInfo>;
@@ -58,8 +60,16 @@ export interface LoupeApi {
    * `confirmDeletes` is not set, nothing is written and the result (applied: false) says what would go.
    */
   updateSchema(args: { corpusId: string; schema: SchemaDraft; confirmDeletes?: boolean }): Promise<SchemaUpdateResult>;
-  /** Writes a standalone copy of the open corpus to `path` (File › Save a copy); the open corpus stays open. */
-  saveCopy(args: { path: string }): Promise<{ path: string }>;
+  /**
+   * Writes a standalone copy of the open corpus to `path` (File › Save a copy); the open corpus stays
+   * open. An existing file is replaced only with `overwrite` (the user said so in a save dialog).
+   */
+  saveCopy(args: { path: string; overwrite?: boolean }): Promise<{ path: string }>;
+  /**
+   * What is at `path` on this computer, resolved as the other methods resolve it (a relative path
+   * from the open corpus's folder): so a page without native dialogs can ask before replacing a file.
+   */
+  pathInfo(args: { path: string }): Promise<PathInfo>;
   /** The backups of the open corpus, or of the corpus at `corpusPath` (one that no longer opens), newest first. */
   listBackups(args: { corpusPath?: string }): Promise<BackupInfo[]>;
   /**
@@ -179,7 +189,7 @@ export const apiSchemas = {
     .object({
       corpusId: z.string().min(1).max(100),
       id: docId,
-      baseRevision: z.number().int().nonnegative().optional(),
+      baseRevision: z.number().int().nonnegative(),
       text: z.string().optional(),
       edit: z.object({ at: offset, remove: offset, insert: z.string() }).strict().optional(),
       title: z.string().min(1).max(1000).optional(),
@@ -190,15 +200,7 @@ export const apiSchemas = {
       upsertLinks: z.array(link).optional(),
       removeLinks: z.array(spanId).optional(),
     })
-    .strict()
-    .refine(
-      (r) =>
-        r.baseRevision !== undefined ||
-        (r.text === undefined && r.edit === undefined && r.upsert.length === 0 && r.remove.length === 0 && !r.upsertLinks?.length && !r.removeLinks?.length),
-      {
-      message: 'baseRevision is required when text or spans change',
-      path: ['baseRevision'],
-    }),
+    .strict(),
   deleteDocument: z.object({ id: docId }).strict(),
   importFiles: z
     .object({
@@ -237,6 +239,7 @@ export const apiSchemas = {
         })
         .strict()
         .optional(),
+      overwrite: z.boolean().optional(),
     })
     .strict(),
   openCorpus: z.object({ path, readOnly: z.boolean().optional() }).strict(),
@@ -244,7 +247,8 @@ export const apiSchemas = {
   updateSchema: z
     .object({ corpusId: z.string().min(1).max(100), schema: schemaDraft, confirmDeletes: z.boolean().optional() })
     .strict(),
-  saveCopy: z.object({ path }).strict(),
+  saveCopy: z.object({ path, overwrite: z.boolean().optional() }).strict(),
+  pathInfo: z.object({ path }).strict(),
   listBackups: z.object({ corpusPath: path.optional() }).strict(),
   restoreBackup: z.object({ backup: path, corpusPath: path.optional() }).strict(),
   startupProblems: none,

@@ -345,10 +345,10 @@ export interface SaveDocumentRequest {
   corpusId: string;
   id: number;
   /**
-   * The revision the changes were made on; when another window saved the document since, the save
-   * is refused (conflict) instead of overwriting that work. Title-only saves may leave it out.
+   * The revision the changes were made on; when another window saved the document since (its text,
+   * spans, title, status or note), the save is refused (conflict) instead of overwriting that work.
    */
-  baseRevision?: number;
+  baseRevision: number;
   /** The full text, only when it changed since the last save. */
   text?: string;
   /**
@@ -357,7 +357,7 @@ export interface SaveDocumentRequest {
    */
   edit?: TextEdit;
   title?: string;
-  /** Document status and note: like the title, they need no base revision and do not bump it. */
+  /** Document status and note: saved like the text, on `baseRevision`, and they move the revision on too. */
   status?: DocumentStatus;
   note?: string;
   /** Spans created, moved, relabelled or re-attributed since the last save (offsets against the new text). */
@@ -430,6 +430,14 @@ export interface ExportResult {
   links: number;
   /** What the format could not carry (“overlapping spans dropped (outermost kept): 3”); empty when nothing. */
   losses: string[];
+}
+
+/** What is at a path (see LoupeApi.pathInfo). */
+export interface PathInfo {
+  /** The path made absolute: a relative one is taken from the open corpus's folder. */
+  path: string;
+  /** Nothing, a regular file, a folder, or something else (a link, a device, a FIFO…). */
+  kind: 'none' | 'file' | 'folder' | 'other';
 }
 
 export type Locale = 'en' | 'zh-CN';

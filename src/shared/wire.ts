@@ -12,17 +12,51 @@ export function bytesReplacer(_key: string, value: unknown): unknown {
   return { $bytes: btoa(binary) };
 }
 
-/** Replaces { $bytes } objects with Uint8Arrays, recursively (the inverse of bytesReplacer). */
-export function reviveBytes(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reviveBytes);
+/** The `$bytes` string of an encoded Uint8Array, or undefined when `value` is not one. */
+export function encodedBytes(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  return keys.length === 1 && keys[0] === '$bytes' && typeof record.$bytes === 'string' ? record.$bytes : undefined;
+}
+
+/** How many bytes a base64 string decodes to, without decoding it. */
+export function decodedLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/** A `$bytes` value larger than the decoder was allowed to decode; `path` says where it was. */
+export class BytesTooLargeError extends Error {
+  constructor(
+    readonly path: readonly (string | number)[],
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`${path.join('.') || 'argument'} holds ${bytes} bytes, more than the ${limit} allowed`);
+    this.name = 'BytesTooLargeError';
+  }
+}
+
+/**
+ * Replaces { $bytes } objects with Uint8Arrays, recursively (the inverse of bytesReplacer). One larger
+ * than `maxBytes` is refused before it is decoded: decoding is what takes the memory.
+ */
+export function reviveBytes(value: unknown, maxBytes = Infinity, at: (string | number)[] = []): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => reviveBytes(v, maxBytes, [...at, i]));
   if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record);
-    if (keys.length === 1 && keys[0] === '$bytes' && typeof record.$bytes === 'string') {
-      return Uint8Array.from(atob(record.$bytes), (c) => c.charCodeAt(0));
+    const base64 = encodedBytes(value);
+    if (base64 !== undefined) {
+      const size = decodedLength(base64);
+      if (size > maxBytes) throw new BytesTooLargeError(at, size, maxBytes);
+      const binary = atob(base64);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      return bytes;
     }
+    const record = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = reviveBytes(record[k]);
+    for (const k of Object.keys(record)) out[k] = reviveBytes(record[k], maxBytes, [...at, k]);
     return out;
   }
   return value;

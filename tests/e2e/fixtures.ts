@@ -40,8 +40,11 @@ export const test = base.extend<{ loupe: LoupeServer }>({
     await page.goto(url);
     await expect(page.getByRole('navigation', { name: 'Documents' })).toBeVisible();
     await use({ url, dataDir, corpusPath, query });
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    // A server that died during the test (the failure to report) has nothing left to stop.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, { auto: true }],
 });

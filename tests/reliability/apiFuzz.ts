@@ -199,8 +199,9 @@ const matches = (p: Path, patterns: readonly string[]): boolean => {
 /** Fields a method may go without. */
 const OPTIONAL: Partial<Record<ApiMethod, string[]>> = {
   saveDocument: ['text', 'edit', 'title', 'status', 'note', 'upsertLinks', 'removeLinks', 'upsert.*.fragments', 'upsert.*.attrs', 'upsert.*.attrs.**', 'upsert.*.note'],
-  importFiles: ['format', 'files.*.error', 'duplicates', 'labelMap', 'only', 'dryRun'],
-  exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds'],
+  importFiles: ['format', 'files.*.error', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
+  exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds', 'overwrite'],
+  saveCopy: ['overwrite'],
   updateSchema: ['confirmDeletes', 'schema.labels.*.was', 'schema.labels.*.attributes.*.was', 'schema.linkTypes.*.was'],
   updateSettings: ['locale', 'exportOffsets'],
   openCorpus: ['readOnly'],
@@ -364,7 +365,9 @@ function template(method: ApiMethod, ctx: Ctx, rng: Rng): unknown {
     case 'updateSettings':
       return { locale: rng.pick(['en', 'zh-CN', null]), exportOffsets: rng.pick(OFFSET_UNITS) };
     case 'saveCopy':
-      return { path: path.join(ctx.root, 'copies', `k${n}.loupe`) };
+      return { path: path.join(ctx.root, 'copies', `k${n}.loupe`), ...(rng.chance(0.3) ? { overwrite: rng.chance(0.5) } : {}) };
+    case 'pathInfo':
+      return { path: rng.pick([ctx.mainPath, ctx.fixtures.notes, ctx.fixtures.folder, path.join(ctx.root, 'nothing.loupe'), `relative-${n}.txt`]) };
     case 'listBackups':
       return rng.chance(0.5) ? {} : { corpusPath: ctx.mainPath };
     case 'restoreBackup':

@@ -270,7 +270,7 @@ class CallMaker {
       }
     }
     const status = this.pick(['new', 'in-progress', 'done', 'reviewed']);
-    return { method: 'saveDocument', args: { corpusId: '$', id: doc.id, status, note: `note ${this.int(1000)}`, title: `title ${this.int(1000)}`, upsert: [], remove: [] } };
+    return { method: 'saveDocument', args: { ...base, status, note: `note ${this.int(1000)}`, title: `title ${this.int(1000)}` } };
   }
 }
 
@@ -550,7 +550,8 @@ export async function crashExports(options: CrashOptions): Promise<CrashReport> 
       await child.whenReady();
       while (child.ready && child.process.exitCode === null && child.process.signalCode === null) {
         report.calls++;
-        const answer = await child.call({ method: 'exportCorpus', args: { format, path: target, offsets: 'codepoint' } });
+        // Again and again to the same target: replacing it is the point (the app sends overwrite once asked).
+        const answer = await child.call({ method: 'exportCorpus', args: { format, path: target, offsets: 'codepoint', overwrite: true } });
         if (answer.code === 'killed') break;
         report.acknowledged++;
         exportsThisLife++;

@@ -124,7 +124,7 @@ describe('rolling backups', () => {
     const busy = path.join(dir, 'busy.loupe');
     fs.writeFileSync(busy, 'old');
     fs.writeFileSync(`${busy}-wal`, 'frames');
-    await expect(service.saveCopy({ path: busy })).rejects.toMatchObject({ code: 'io' });
+    await expect(service.saveCopy({ path: busy, overwrite: true })).rejects.toMatchObject({ code: 'io' });
     expect(fs.readFileSync(busy, 'utf8')).toBe('old');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // The open corpus goes on saving after the copy.
@@ -291,14 +291,18 @@ describe('one corpus, two processes', () => {
     const id = await importText(service, 'a.txt', `a\n${text(5)}`);
     const info = await service.corpusInfo({});
 
+    const { revision } = await service.getDocument({ id });
+
     const short = await holdWriteLock(corpus, 800);
     const waited = performance.now();
-    await service.saveDocument({ corpusId: info.id, id, title: 'after a wait', upsert: [], remove: [] });
+    const saved = await service.saveDocument({ corpusId: info.id, id, baseRevision: revision, title: 'after a wait', upsert: [], remove: [] });
     expect(performance.now() - waited).toBeGreaterThan(300);
     await short.done;
 
     const long = await holdWriteLock(corpus, 7000);
-    const error = await service.saveDocument({ corpusId: info.id, id, title: 'too late', upsert: [], remove: [] }).catch((e: unknown) => e);
+    const error = await service
+      .saveDocument({ corpusId: info.id, id, baseRevision: saved.revision, title: 'too late', upsert: [], remove: [] })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'conflict', reason: { key: 'error.busy' } });
     await long.done;
     expect((await service.getDocument({ id })).title).toBe('after a wait');

@@ -106,9 +106,11 @@ describe('saving', () => {
     expect(saved.revision).toBe(loaded.revision + 1);
     // a second window still on the old revision is refused, and the first window's span stays
     await expect(save(loaded.revision)).rejects.toMatchObject({ code: 'conflict' });
-    // a rename does not count as an edit another window must reload for
-    await service.saveDocument({ corpusId: first.id, id: loaded.id, title: '新标题', upsert: [], remove: [] });
-    expect((await save(saved.revision)).revision).toBe(saved.revision + 1);
+    // a rename is a save like any other: it moves the revision on, and a window behind it is refused
+    const renamed = await service.saveDocument({ corpusId: first.id, id: loaded.id, baseRevision: saved.revision, title: '新标题', upsert: [], remove: [] });
+    expect(renamed.revision).toBe(saved.revision + 1);
+    await expect(save(saved.revision)).rejects.toMatchObject({ code: 'conflict', reason: { key: 'error.changedElsewhere' } });
+    expect((await save(renamed.revision)).revision).toBe(renamed.revision + 1);
 
     // another corpus opened meanwhile (by another tab): the old tab's save is refused there
     const other = await service.createCorpus({ path: path.join(dir, 'other.loupe') });
@@ -122,11 +124,10 @@ describe('saving', () => {
     await expect(save(saved.revision + 1)).rejects.toMatchObject({ reason: { key: 'error.corpusNotOpen' } });
   });
 
-  it('requires the base revision whenever text or spans change', () => {
-    expect(() => parseArgs('saveDocument', { corpusId: 'c', id: 1, text: 'x', upsert: [], remove: [] })).toThrow(
-      /baseRevision is required/,
-    );
-    expect(parseArgs('saveDocument', { corpusId: 'c', id: 1, title: 'T', upsert: [], remove: [] })).toMatchObject({ title: 'T' });
+  it('requires the base revision for every save: text, spans, title, status or note', () => {
+    expect(() => parseArgs('saveDocument', { corpusId: 'c', id: 1, text: 'x', upsert: [], remove: [] })).toThrow(/baseRevision: required/);
+    expect(() => parseArgs('saveDocument', { corpusId: 'c', id: 1, title: 'T', upsert: [], remove: [] })).toThrow(/baseRevision: required/);
+    expect(parseArgs('saveDocument', { corpusId: 'c', id: 1, baseRevision: 0, title: 'T', upsert: [], remove: [] })).toMatchObject({ title: 'T' });
   });
 });
 
@@ -170,7 +171,7 @@ describe('export of attribution', () => {
       upsertLinks: [{ id: 'l', type: 'speaker', from: 'q', to: 'o' }],
     });
     expect(saved.status).toBe('in_progress');
-    await service.saveDocument({ corpusId: info.id, id: documentId, status: 'done', upsert: [], remove: [] });
+    await service.saveDocument({ corpusId: info.id, id: documentId, baseRevision: saved.revision, status: 'done', upsert: [], remove: [] });
 
     const jsonl = path.join(dir, 'out.jsonl');
     const result = await service.exportCorpus({ format: 'jsonl', path: jsonl, offsets: 'utf16', documentId });

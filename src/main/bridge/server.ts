@@ -14,7 +14,8 @@ import { API_METHODS, ApiError, parseArgs, type ApiMethod } from '../../shared/c
 import type { ExportFormat, OffsetUnit } from '../../shared/types';
 import { EXPORT_FORMATS, OFFSET_UNITS } from '../../shared/types';
 import type { LoupeService } from '../services/loupeService';
-import { reviveBytes } from '../../shared/wire';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
+import { BytesTooLargeError, decodedLength, encodedBytes, reviveBytes } from '../../shared/wire';
 
 export interface BridgeOptions {
   service: LoupeService;
@@ -32,8 +33,12 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-/** Largest request body: an import batch travels base64-encoded. */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest request body: an import chunk travels base64-encoded (4 bytes for 3), and the UI sends at
+ * most a brat pair of files at the import limit, with room to spare.
+ */
+const MAX_BODY_MB = 256;
+const MAX_BODY_BYTES = MAX_BODY_MB * 1024 * 1024;
 
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicyHeader();
 
@@ -68,21 +73,37 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 function sendError(res: http.ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError(String((error as Error)?.message ?? error));
-  sendJson(res, STATUS[apiError.code], {
+  sendJson(res, error instanceof BodyTooLargeError ? 413 : STATUS[apiError.code], {
     ok: false,
     error: { message: apiError.message, code: apiError.code, ...(apiError.reason ? { reason: apiError.reason } : {}) },
   });
 }
 
+/** A request body over MAX_BODY_BYTES: refused (413) before it is kept or decoded. */
+class BodyTooLargeError extends ApiError {
+  constructor() {
+    super(`request too large (the limit is ${MAX_BODY_MB} MB)`, 'invalid-argument');
+  }
+}
+
+/**
+ * Reads a request body, refusing one over MAX_BODY_BYTES: the rest is read and dropped, not kept,
+ * so the client (which is still sending) gets the answer instead of a reset connection.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = declared > MAX_BODY_BYTES;
+    if (refused) reject(new BodyTooLargeError());
     req.on('data', (chunk: Buffer) => {
+      if (refused) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ApiError('request too large (the limit is 256 MB)', 'invalid-argument'));
-        req.destroy();
+        refused = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError());
         return;
       }
       chunks.push(chunk);
@@ -90,6 +111,26 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The English words for a file over the import limit, as the importers say it. */
+const TOO_LARGE = `the file is larger than the ${MAX_IMPORT_MB} MB import limit`;
+
+/**
+ * An import's files over the import limit, replaced (before any is decoded) by an entry that the
+ * import reports as failed, naming the file: the other files still import.
+ */
+function withoutOversizedFiles(raw: unknown): unknown {
+  const files = (raw as { files?: unknown } | null)?.files;
+  if (!Array.isArray(files)) return raw;
+  return {
+    ...(raw as Record<string, unknown>),
+    files: files.map((file: unknown) => {
+      const base64 = encodedBytes((file as { data?: unknown } | null)?.data);
+      if (base64 === undefined || decodedLength(base64) <= MAX_IMPORT_BYTES) return file;
+      return { ...(file as Record<string, unknown>), data: { $bytes: '' }, error: TOO_LARGE };
+    }),
+  };
 }
 
 function tokenMatches(given: string | undefined, token: string): boolean {
@@ -215,11 +256,21 @@ export function startBridge(options: BridgeOptions): Promise<Bridge> {
           return;
         }
         const body = await readBody(req);
-        let raw: unknown;
+        let parsed: unknown;
         try {
-          raw = body.length ? reviveBytes(JSON.parse(body)) : {};
+          parsed = body.length ? JSON.parse(body) : {};
         } catch {
           throw new ApiError(`${name}: the request body is not valid JSON`, 'invalid-argument');
+        }
+        let raw: unknown;
+        try {
+          // Bytes are checked against the import limit before they are decoded: decoding takes the memory.
+          raw = reviveBytes(name === 'importFiles' ? withoutOversizedFiles(parsed) : parsed, MAX_IMPORT_BYTES);
+        } catch (error) {
+          if (error instanceof BytesTooLargeError) {
+            throw new ApiError(`${name}: ${error.path.join('.')} is larger than the ${MAX_IMPORT_MB} MB limit`, 'invalid-argument');
+          }
+          throw new ApiError(`${name}: the request body holds bytes that are not valid base64`, 'invalid-argument');
         }
         const method = name as ApiMethod;
         const args = parseArgs(method, raw);

@@ -16,6 +16,7 @@ import {
   type DuplicatePolicy,
   type ExportFormat,
   type ImportFormat,
+  type ImportReport,
   type OffsetUnit,
   type SchemaImpact,
 } from '../../shared/types';
@@ -23,20 +24,26 @@ import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB 
 import { draftMatchingByName, parseSchemaFile, serializeSchemaFile } from '../../shared/schema';
 import { LOUPE_VERSION } from '../../shared/version';
 import { writeFileAtomicSync } from '../services/atomicFile';
-import { exportFrom, importFilesInto, openCorpusStore } from '../services/loupeService';
+import { checkReplaceable, FileKindError, readRegularFileSync } from '../files/regularFiles';
+import { detectFormatByContent, type BatchFile } from '../formats/import';
+import { EXPORT_FORMAT_INFO } from '../../shared/formats';
+import { exportFrom, exportToStream, importFilesInto, openCorpusStore, streamableExport } from '../services/loupeService';
 import { startWeb } from '../web';
 
 const USAGE = `Usage:
-  loupe import CORPUS FILE|FOLDER... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
-               [--duplicates skip|import] [--map-label FILE_LABEL=CORPUS_LABEL]... [--text-field NAME] [--label-field NAME]
+  loupe import CORPUS FILE|FOLDER|-... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
+               [--name NAME] [--duplicates skip|import] [--map-label FILE_LABEL=CORPUS_LABEL]...
+               [--text-field NAME] [--label-field NAME]
                                        import documents (folders and zips; the corpus is created if missing);
+                                       - reads one file from stdin, called NAME in the report (default: stdin);
                                        a document the corpus already holds is skipped unless --duplicates import;
                                        --text-field/--label-field name a doccano file's text and annotation fields
-  loupe export CORPUS --format jsonl|json|csv|csv-links|xlsx|conll|brat|doccano|label-studio|w3c --out PATH
+  loupe export CORPUS --format jsonl|json|csv|csv-links|xlsx|conll|brat|doccano|label-studio|w3c --out PATH|-
                [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
                [--label NAME,...]
                                        csv also writes the links CSV next to PATH (x.csv -> x.links.csv);
-                                       xlsx is one workbook: spans, links and documents sheets
+                                       xlsx is one workbook: spans, links and documents sheets;
+                                       --out - writes text formats to stdout (not csv, xlsx or brat)
   loupe stats CORPUS                   documents per status, spans per label, links per type
   loupe schema export CORPUS FILE      write the corpus's labels, attributes and link types to a schema file
   loupe schema import CORPUS FILE [--yes]
@@ -45,6 +52,9 @@ const USAGE = `Usage:
   loupe web [--corpus PATH] [--port N] [--data-dir DIR]
                                        the Loupe UI in a browser, on 127.0.0.1 (prints the URL first)
   loupe --version | --help`;
+
+/** How large a file `import` reads. */
+const IMPORT_LIMIT = { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' };
 
 /** A failure the user caused; printed without a stack trace. */
 class UsageError extends Error {}
@@ -67,7 +77,9 @@ export function collectImportFiles(paths: readonly string[]): { files: string[];
       if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
       const full = path.join(dir, entry.name);
       // A symbolic link counts as what it points to (a folder link is not followed, to avoid cycles).
-      const isFile = entry.isFile() || (entry.isSymbolicLink() && fs.statSync(full, { throwIfNoEntry: false })?.isFile() === true);
+      // A FIFO, a device or a socket is listed, to be refused by name when it is read.
+      const target = entry.isSymbolicLink() ? fs.statSync(full, { throwIfNoEntry: false }) : undefined;
+      const isFile = entry.isSymbolicLink() ? target !== undefined && !target.isDirectory() : !entry.isDirectory();
       if (entry.isDirectory()) walk(full, base);
       else if (isFile) {
         files.push(full);
@@ -99,12 +111,33 @@ export function parseLabelMap(pairs: readonly string[]): Record<string, string> 
   return map;
 }
 
-function importCommand(args: string[], out: NodeJS.WritableStream): number {
+/** Reads stdin whole, refusing a terminal (nothing was piped in) and more than the import limit. */
+async function readStdin(input: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<Uint8Array> {
+  if (input.isTTY) throw new UsageError('"-" reads the file from stdin, which is a terminal here: pipe a file in (loupe import CORPUS - < article.txt)');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    // Bounded: /dev/zero or an endless producer is refused at the limit, not read without end.
+    if (size > MAX_IMPORT_BYTES) throw new Error(`the file is larger than the ${MAX_IMPORT_MB} MB import limit`);
+    chunks.push(bytes);
+  }
+  return new Uint8Array(Buffer.concat(chunks, size));
+}
+
+/** Removes a corpus file this run created, with its journal files beside it. */
+function removeCreatedCorpus(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${file}${suffix}`, { force: true });
+}
+
+async function importCommand(args: string[], out: NodeJS.WritableStream, stdin: NodeJS.ReadableStream): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
       format: { type: 'string', default: 'auto' },
+      name: { type: 'string' },
       duplicates: { type: 'string', default: 'skip' },
       'map-label': { type: 'string', multiple: true, default: [] },
       'text-field': { type: 'string' },
@@ -113,7 +146,7 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
   });
   const [corpus, ...paths] = positionals;
   const corpusPath = requireCorpus(corpus);
-  if (paths.length === 0) throw new UsageError('name at least one file or folder to import');
+  if (paths.length === 0) throw new UsageError('name at least one file or folder to import (or - for stdin)');
   const format = values.format as ImportFormat | 'auto';
   if (format !== 'auto' && !IMPORT_FORMATS.includes(format)) {
     throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
@@ -121,56 +154,80 @@ function importCommand(args: string[], out: NodeJS.WritableStream): number {
   const duplicates = values.duplicates as DuplicatePolicy;
   if (!DUPLICATE_POLICIES.includes(duplicates)) throw new UsageError(`--duplicates must be ${DUPLICATE_POLICIES.join(' or ')}`);
   const labelMap = parseLabelMap(values['map-label']);
+  const fields = {
+    ...(values['text-field'] ? { text: values['text-field'] } : {}),
+    ...(values['label-field'] ? { label: values['label-field'] } : {}),
+  };
+  const fromStdin = paths.filter((p) => p === '-').length;
+  if (fromStdin > 1) throw new UsageError('"-" (stdin) can be named once');
+  if (values.name !== undefined && (fromStdin === 0 || values.name.trim() === '')) {
+    throw new UsageError('--name names the file read from stdin ("-"): give it with "-" and a name');
+  }
+  // Everything is read before the corpus is opened: when nothing can be read, no corpus is created.
+  const inputs: BatchFile[] = [];
+  const unreadable: { name: string; error: string }[] = [];
+  const { files, root } = collectImportFiles(paths.filter((p) => p !== '-'));
+  for (const file of files) {
+    try {
+      inputs.push({ name: root.get(file) ?? file, data: new Uint8Array(readRegularFileSync(file, IMPORT_LIMIT)) });
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      unreadable.push({ name: file, error: missing ? 'no such file or folder' : (error as Error).message });
+    }
+  }
+  if (fromStdin) {
+    const name = values.name ?? 'stdin';
+    try {
+      const data = await readStdin(stdin);
+      // A name with an extension is detected as a file of that name would be; else by the content.
+      const detected = format === 'auto' && !path.extname(name) ? detectFormatByContent(data) : undefined;
+      // A zip of files is imported as the folder it holds, which its name tells the importer.
+      if (detected === 'zip') inputs.push({ name: `${name}.zip`, data });
+      else inputs.push({ name, data, ...(detected ? { format: detected } : {}) });
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      unreadable.push({ name, error: (error as Error).message });
+    }
+  }
+  const created = !fs.existsSync(corpusPath);
   const store = openCorpusStore(corpusPath, { create: true });
+  let report: ImportReport;
   try {
-    const inputs = [];
-    const unreadable: { name: string; error: string }[] = [];
-    const { files, root } = collectImportFiles(paths);
-    for (const file of files) {
-      try {
-        if (fs.statSync(file).size > MAX_IMPORT_BYTES) throw new Error(`the file is larger than the ${MAX_IMPORT_MB} MB import limit`);
-        inputs.push({ name: root.get(file) ?? file, data: new Uint8Array(fs.readFileSync(file)) });
-      } catch (error) {
-        unreadable.push({ name: file, error: (error as Error).message });
-      }
-    }
-    const fields = {
-      ...(values['text-field'] ? { text: values['text-field'] } : {}),
-      ...(values['label-field'] ? { label: values['label-field'] } : {}),
-    };
-    const report = importFilesInto(store, inputs, { format, duplicates, labelMap, ...(fields.text || fields.label ? { fields } : {}) });
-    const failed = [...unreadable, ...report.failed];
-    for (const r of report.imported) {
-      const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';
-      out.write(`imported ${r.name} (${r.format}, ${r.encoding}${annotations}) as document ${r.documentId}: ${r.title}\n`);
-      for (const note of r.notes) out.write(`  ${note}\n`);
-    }
-    for (const d of report.duplicates) {
-      out.write(`not imported ${d.name}: “${d.title}” is already in the corpus as document ${d.existingId}\n`);
-    }
-    for (const s of report.skipped) out.write(`skipped ${s.name}: ${s.why}\n`);
-    for (const f of failed) process.stderr.write(`failed ${f.name}: ${f.error}\n`);
-    if (report.labelsMapped.length) out.write(`labels mapped: ${report.labelsMapped.map((m) => `${m.from} → ${m.to}`).join(', ')}\n`);
-    for (const from of Object.keys(labelMap)) {
-      if (!report.labelsMapped.some((m) => m.from.toLowerCase() === from.toLowerCase())) {
-        out.write(`--map-label ${from}: nothing was mapped (no imported span or declared label is called ${from})\n`);
-      }
-    }
-    const added = report.schemaAdded;
-    if (added.labels.length) out.write(`labels added to the schema: ${added.labels.join(', ')}\n`);
-    if (added.attributes.length) out.write(`attributes added: ${added.attributes.join(', ')}\n`);
-    if (added.linkTypes.length) out.write(`link types added or widened: ${added.linkTypes.join(', ')}\n`);
-    const notImported = report.duplicates.length
-      ? `, ${plural(report.duplicates.length, 'duplicate')} not imported (--duplicates import imports them)`
-      : '';
-    out.write(`${report.imported.length} documents imported${notImported}, ${report.skipped.length} files skipped, ${failed.length} failed\n`);
-    return failed.length ? 1 : 0;
+    report = importFilesInto(store, inputs, { format, duplicates, labelMap, ...(fields.text || fields.label ? { fields } : {}) });
   } finally {
     store.close();
   }
+  if (created && report.imported.length === 0) removeCreatedCorpus(corpusPath);
+  const failed = [...unreadable, ...report.failed];
+  for (const r of report.imported) {
+    const annotations = r.spans || r.links ? `, ${plural(r.spans, 'span')}, ${plural(r.links, 'link')}` : '';
+    out.write(`imported ${r.name} (${r.format}, ${r.encoding}${annotations}) as document ${r.documentId}: ${r.title}\n`);
+    for (const note of r.notes) out.write(`  ${note}\n`);
+  }
+  for (const d of report.duplicates) {
+    out.write(`not imported ${d.name}: “${d.title}” is already in the corpus as document ${d.existingId}\n`);
+  }
+  for (const s of report.skipped) out.write(`skipped ${s.name}: ${s.why}\n`);
+  for (const f of failed) process.stderr.write(`failed ${f.name}: ${f.error}\n`);
+  if (report.labelsMapped.length) out.write(`labels mapped: ${report.labelsMapped.map((m) => `${m.from} → ${m.to}`).join(', ')}\n`);
+  for (const from of Object.keys(labelMap)) {
+    if (!report.labelsMapped.some((m) => m.from.toLowerCase() === from.toLowerCase())) {
+      out.write(`--map-label ${from}: nothing was mapped (no imported span or declared label is called ${from})\n`);
+    }
+  }
+  const added = report.schemaAdded;
+  if (added.labels.length) out.write(`labels added to the schema: ${added.labels.join(', ')}\n`);
+  if (added.attributes.length) out.write(`attributes added: ${added.attributes.join(', ')}\n`);
+  if (added.linkTypes.length) out.write(`link types added or widened: ${added.linkTypes.join(', ')}\n`);
+  const notImported = report.duplicates.length
+    ? `, ${plural(report.duplicates.length, 'duplicate')} not imported (--duplicates import imports them)`
+    : '';
+  out.write(`${report.imported.length} documents imported${notImported}, ${report.skipped.length} files skipped, ${failed.length} failed\n`);
+  if (created && report.imported.length === 0) out.write(`nothing was imported, so ${corpusPath} was not created\n`);
+  return failed.length ? 1 : 0;
 }
 
-async function exportCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+async function exportCommand(args: string[], out: NodeJS.WritableStream, stdout: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -189,7 +246,7 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
   const offsets = values.offsets as OffsetUnit;
   if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (!OFFSET_UNITS.includes(offsets)) throw new UsageError(`--offsets must be one of ${OFFSET_UNITS.join(', ')}`);
-  if (!values.out) throw new UsageError('--out PATH is required');
+  if (!values.out) throw new UsageError('--out PATH is required (- writes to stdout)');
   const documentId = values.document === undefined ? undefined : Number(values.document);
   if (documentId !== undefined && !(Number.isInteger(documentId) && documentId > 0)) {
     throw new UsageError('--document takes a document id (a positive whole number)');
@@ -208,11 +265,27 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream): Promis
     ...(labels.length ? { labels } : {}),
     ...(documentIds.length ? { documentIds } : {}),
   };
+  const toStdout = values.out === '-';
+  if (toStdout && format === 'csv') {
+    throw new UsageError('--format csv writes two files (spans and links), which stdout cannot hold: name a file with --out, or use --format csv-links for the links alone');
+  }
+  if (toStdout && !streamableExport(format)) {
+    throw new UsageError(`--format ${format} writes a binary file (${EXPORT_FORMAT_INFO[format].name}), not text for stdout: name a file with --out`);
+  }
   const store = openCorpusStore(corpusPath, { create: false });
   try {
     const known = new Set(store.labels().map((l) => l.name));
     const unknown = labels.filter((l) => !known.has(l));
     if (unknown.length) throw new UsageError(`no label called ${unknown.join(', ')} in this corpus`);
+    if (toStdout) {
+      // The export is the output; what was written and lost goes to stderr.
+      const result = await exportToStream(store, { format, offsets, documentId, filter }, stdout);
+      if (result.closed) return 0; // the reader stopped reading (| head): nothing to report
+      const what = format === 'csv-links' ? plural(result.links, 'link') : `${plural(result.documents, 'document')}, ${plural(result.spans, 'span')}, ${plural(result.links, 'link')}`;
+      process.stderr.write(`wrote ${what} to stdout${format === 'csv-links' ? '' : ` (offsets: ${offsets})`}\n`);
+      for (const loss of result.losses) process.stderr.write(`not carried by ${format}: ${loss}\n`);
+      return 0;
+    }
     const result = await exportFrom(store, { format, offsets, path: values.out, documentId, filter });
     const [first, ...others] = result.files;
     if (format === 'csv-links') {
@@ -263,12 +336,20 @@ function impactLines(impact: SchemaImpact): string[] {
   ];
 }
 
-/** Reads a schema file as UTF-8 text, refusing one above the size limit before reading it. */
+/** Reads a schema file as UTF-8 text, refusing one above the size limit (or not a regular file) before reading it. */
 function readSchemaFile(file: string): CorpusSchema {
-  if (fs.statSync(file).size > MAX_TEXT_FILE_BYTES) throw new Error(`${file} is larger than ${MAX_TEXT_FILE_MB} MB; a schema file is a few kB`);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFileSync(file, { bytes: MAX_TEXT_FILE_BYTES, mb: MAX_TEXT_FILE_MB, name: 'schema file' });
+  } catch (error) {
+    if (error instanceof FileKindError && error.reason.key === 'error.fileTooLarge') {
+      throw new Error(`${file} is larger than ${MAX_TEXT_FILE_MB} MB; a schema file is a few kB`);
+    }
+    throw error;
+  }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new Error(`${file} is not UTF-8 text`);
   }
@@ -291,6 +372,7 @@ function schemaCommand(args: string[], out: NodeJS.WritableStream): number {
     const store = openCorpusStore(corpusPath, { create: false });
     try {
       const schema = store.schema();
+      checkReplaceable(target);
       writeFileAtomicSync(target, serializeSchemaFile(schema));
       out.write(`wrote ${plural(schema.labels.length, 'label')}, ${plural(schema.linkTypes.length, 'link type')} to ${target}\n`);
       return 0;
@@ -337,14 +419,18 @@ async function webCommand(args: string[], out: NodeJS.WritableStream): Promise<n
 }
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
-export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'import':
-        return importCommand(rest, out);
+        return await importCommand(rest, out, stdin);
       case 'export':
-        return await exportCommand(rest, out);
+        return await exportCommand(rest, out, out);
       case 'stats':
         return statsCommand(rest, out);
       case 'schema':

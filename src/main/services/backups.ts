@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BackupInfo } from '../../shared/types';
 import { processRuns } from '../formats/export';
+import { untrustSchema } from '../store/database';
 import { syncFile, writeFileAtomicSync } from './atomicFile';
 
 /** How many backups of a corpus are kept (the oldest go first). */
@@ -80,6 +81,7 @@ function removeSideFiles(file: string): void {
 function readCopy<T>(file: string, read: (db: Database.Database) => T): T {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    untrustSchema(db);
     return read(db);
   } finally {
     db.close();

@@ -8,16 +8,18 @@ import Database from 'better-sqlite3';
 import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
 import type { BackupInfo, StartupProblem } from '../../shared/types';
-import type { CorpusInfo, ExportFilter, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
-import { ExportError, writeCsvExport, writeExportFile } from '../formats/export';
+import type { CorpusInfo, ExportFilter, ExportFormat, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
+import { ExportError, writeCsvExport, writeExportFile, writeExportStream, type ExportSource } from '../formats/export';
+import { EXPORT_FORMAT_INFO } from '../../shared/formats';
 import { DecodeError } from '../formats/decode';
-import { importBatch, ImportError, type ImportOptions } from '../formats/import';
+import { importBatch, ImportError, type BatchFile, type ImportOptions } from '../formats/import';
 import { CorpusOpenError } from '../store/database';
 import { CorpusStore, StoreError } from '../store/corpusStore';
 import { NewerSchemaError } from '../store/migrations';
 import { seedSampleCorpus } from './sampleCorpus';
 import { SettingsStore } from './settingsStore';
 import { copyFileAtomicSync } from './atomicFile';
+import { checkReplaceable, FileKindError } from '../files/regularFiles';
 import { BACKUPS_KEPT, BACKUP_INTERVAL_MS, changedSinceBackup, checkFile, copyDatabase, isInside, listBackups, restoredPath, takeBackup } from './backups';
 
 export interface LoupeService extends LoupeApi {
@@ -63,6 +65,7 @@ function toApiError(error: unknown): ApiError {
     return new ApiError(error.message, 'io', { key: 'error.newerCorpus', params: { version: error.found } });
   }
   if (error instanceof ExportError) return new ApiError(error.message, error.io ? 'io' : 'invalid-argument');
+  if (error instanceof FileKindError) return new ApiError(error.message, 'invalid-argument', error.reason);
   if (error instanceof DecodeError || error instanceof ImportError) return new ApiError(error.message, 'invalid-argument', error.reason);
   const message = error instanceof Error ? error.message : String(error);
   return new ApiError(message, 'internal');
@@ -95,7 +98,7 @@ export function openCorpusStore(file: string, options: { create: boolean; readOn
  * Imports a batch of files, each in its own transaction (see formats/import): a bad file is
  * reported, the rest still import.
  */
-export function importFilesInto(store: CorpusStore, files: readonly ImportFile[], options: ImportOptions = {}): ImportReport {
+export function importFilesInto(store: CorpusStore, files: readonly (ImportFile | BatchFile)[], options: ImportOptions = {}): ImportReport {
   return importBatch(store, files, options);
 }
 
@@ -151,23 +154,48 @@ export function* filtered(documents: Iterable<LoupeDocument>, filter: ExportFilt
   }
 }
 
-/**
- * Writes an export of the corpus (or one document) from the store. The CSV export writes two files
- * in one pass: one row per span at `path`, one row per link next to it (see linksCsvPath).
- */
-export async function exportFrom(store: CorpusStore, request: ExportRequest): Promise<ExportResult> {
-  if (request.documentId !== undefined) store.getDocument(request.documentId); // a clear error before any file
-  const source = {
+/** What an export of `request` reads from the store; a missing document is refused before any file. */
+function exportSource(store: CorpusStore, request: Omit<ExportRequest, 'path'>): ExportSource {
+  if (request.documentId !== undefined) store.getDocument(request.documentId);
+  return {
     labels: store.labels(),
     linkTypes: store.linkTypes(),
     corpusName: store.name,
     documents: () => filtered(store.documents(request.documentId), request.filter),
   };
+}
+
+/**
+ * True when an export in `format` can go to a stream (the CLI's stdout): one file of text. The CSV
+ * export writes two files; brat (a zip) and other binary formats are not text.
+ */
+export function streamableExport(format: ExportFormat): boolean {
+  return format !== 'csv' && /charset=/.test(EXPORT_FORMAT_INFO[format].mime);
+}
+
+/** Writes an export of the corpus (or one document) to a stream: see writeExportStream and streamableExport. */
+export async function exportToStream(
+  store: CorpusStore,
+  request: Omit<ExportRequest, 'path'>,
+  out: NodeJS.WritableStream,
+): Promise<Omit<ExportResult, 'path' | 'files'> & { closed: boolean }> {
+  if (!streamableExport(request.format)) throw new ExportError(`${request.format} cannot be written to a stream`, false);
+  return writeExportStream(out, request.format, exportSource(store, request), request.offsets);
+}
+
+/**
+ * Writes an export of the corpus (or one document) from the store. The CSV export writes two files
+ * in one pass: one row per span at `path`, one row per link next to it (see linksCsvPath).
+ */
+export async function exportFrom(store: CorpusStore, request: ExportRequest): Promise<ExportResult> {
+  const source = exportSource(store, request);
   const target = path.resolve(request.path);
   refuseCorpusTarget(store.path, target);
+  checkReplaceable(target);
   if (request.format === 'csv') {
     const links = linksCsvPath(target);
     refuseCorpusTarget(store.path, links);
+    checkReplaceable(links);
     return { path: target, files: [target, links], ...(await writeCsvExport(target, links, source, request.offsets)) };
   }
   return { path: target, files: [target], ...(await writeExportFile(target, request.format, source, request.offsets)) };
@@ -286,6 +314,25 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   const backupsOf = (corpusPath: string | undefined): BackupInfo[] =>
     backupsRoot ? listBackups(backupsRoot, path.resolve(corpusPath ?? store.path)) : [];
 
+  /** A path from the UI made absolute: a relative one is taken from the open corpus's folder, never the process's. */
+  const resolved = (file: string): string => path.resolve(path.dirname(store.path), file);
+
+  /**
+   * Refuses to replace a link, a FIFO or a device at all, and an existing file the user was not asked
+   * about (see LoupeApi.saveCopy).
+   */
+  const refuseExisting = (targets: readonly string[], overwrite: boolean | undefined): void => {
+    for (const target of targets) checkReplaceable(target);
+    if (overwrite) return;
+    const existing = targets.find((t) => fs.existsSync(t));
+    if (existing) {
+      throw new ApiError(`${existing} already exists; nothing was written (confirm replacing it first)`, 'conflict', {
+        key: 'error.targetExists',
+        params: { path: existing },
+      });
+    }
+  };
+
   const api: LoupeService = {
     corpusInfo: async () => info(),
     listDocuments: async () => store.listDocuments(),
@@ -304,10 +351,23 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       if (store.readOnly) throw new ApiError('this corpus is open read-only; nothing was saved', 'conflict', { key: 'error.readOnly' });
       return importFilesInto(store, files, options); // writes nothing: no backup is due
     },
-    exportCorpus: async (req) => exportFrom(store, req),
-    openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(path.resolve(file), { create: false, readOnly })),
+    exportCorpus: async ({ overwrite, ...req }) => {
+      const target = resolved(req.path);
+      refuseExisting(req.format === 'csv' ? [target, linksCsvPath(target)] : [target], overwrite);
+      return exportFrom(store, { ...req, path: target });
+    },
+    openCorpus: async ({ path: file, readOnly }) => switchTo(openCorpusStore(resolved(file), { create: false, readOnly })),
     createCorpus: async ({ path: file }) => {
-      const target = path.resolve(file.endsWith('.loupe') ? file : `${file}.loupe`);
+      const target = resolved(file.endsWith('.loupe') ? file : `${file}.loupe`);
+      for (const named of new Set([resolved(file), target])) {
+        if (fs.statSync(named, { throwIfNoEntry: false })?.isDirectory()) {
+          const example = path.join(named, 'corpus.loupe');
+          throw new ApiError(`${named} is a folder; give the new corpus a file name, for example ${example}`, 'invalid-argument', {
+            key: 'error.createInFolder',
+            params: { path: named, example },
+          });
+        }
+      }
       if (fs.existsSync(target)) {
         throw new ApiError(`a file already exists at ${target}; choose another name, or open it instead`, 'conflict', {
           key: 'error.fileExists',
@@ -326,13 +386,25 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       const result = await changes(() => store.updateSchema(schema, { confirmDeletes }));
       return { ...result, corpus: info() };
     },
-    saveCopy: async ({ path: file }) => {
-      const target = path.resolve(file);
+    pathInfo: async ({ path: file }) => {
+      const target = resolved(file);
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.lstatSync(target, { throwIfNoEntry: false });
+      } catch {
+        stat = undefined; // a part of the folder path is a file: nothing can be there
+      }
+      const kind = !stat ? 'none' : stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+      return { path: target, kind };
+    },
+    saveCopy: async ({ path: file, overwrite }) => {
+      const target = resolved(file);
       if (replacesCorpus(store.path, target)) {
         throw new ApiError('a copy cannot replace the corpus it is a copy of; choose another name', 'invalid-argument', {
           key: 'error.copyOverSelf',
         });
       }
+      refuseExisting([target], overwrite);
       try {
         await copyDatabase(store.db, target);
       } catch (error) {

@@ -22,8 +22,11 @@ import { HOST_CHANNELS } from '../../shared/ipcChannels';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
 import { writeFileAtomicSync } from '../services/atomicFile';
+import { checkReplaceable, FileKindError, readRegularFile } from '../files/regularFiles';
 import { handleTrusted, type SenderCheck } from './ipc';
 
+
+type Translate = (key: string, values?: Record<string, string | number>) => string;
 
 const CORPUS_EXTENSION = 'loupe';
 /** At most this many files are read from a chosen folder. */
@@ -56,8 +59,10 @@ async function showSave(
   return parent ? dialog.showSaveDialog(parent, options) : dialog.showSaveDialog(options);
 }
 
-/** Reads the chosen files, refusing any above the size limit before reading anything. */
-/** Every file under `dir` (hidden ones skipped), sorted, with names relative to the folder's parent. */
+/**
+ * Every file under `dir` (hidden ones skipped), sorted, with names relative to the folder's parent.
+ * A FIFO, a device or a socket is listed too, to be refused by name when it is read.
+ */
 async function listFolder(dir: string): Promise<{ path: string; name: string }[]> {
   const base = path.dirname(dir);
   const out: { path: string; name: string }[] = [];
@@ -66,8 +71,9 @@ async function listFolder(dir: string): Promise<{ path: string; name: string }[]
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(current, entry.name);
-      // A symbolic link counts as the file it points to (a folder link is not followed, to avoid cycles).
-      const isFile = entry.isFile() || (entry.isSymbolicLink() && (await fs.stat(full).catch(() => null))?.isFile() === true);
+      // A symbolic link counts as what it points to (a folder link is not followed, to avoid cycles).
+      const target = entry.isSymbolicLink() ? await fs.stat(full).catch(() => null) : undefined;
+      const isFile = entry.isSymbolicLink() ? target !== null && target !== undefined && !target.isDirectory() : !entry.isDirectory();
       if (entry.isDirectory()) await walk(full);
       else if (isFile) {
         out.push({ path: full, name: path.relative(base, full).split(path.sep).join('/') });
@@ -81,53 +87,59 @@ async function listFolder(dir: string): Promise<{ path: string; name: string }[]
   return out;
 }
 
-async function readImportFiles(paths: readonly string[], names?: readonly string[]): Promise<ImportFile[]> {
-  const sizes = await Promise.all(paths.map(async (p) => ({ p, size: (await fs.stat(p)).size })));
-  const tooBig = sizes.filter((s) => s.size > MAX_IMPORT_BYTES);
-  if (names && tooBig.length > 0) {
-    // From a folder: a file too large (a video beside the articles) is reported, the rest still import.
-    const files: ImportFile[] = [];
-    for (const [i, { p, size }] of sizes.entries()) {
-      const name = names[i] ?? path.basename(p);
-      if (size > MAX_IMPORT_BYTES) {
-        files.push({ name, data: new Uint8Array(), error: `the file is larger than the ${MAX_IMPORT_MB} MB import limit` });
-      } else {
-        files.push(...(await readImportFiles([p], [name])));
-      }
+const IMPORT_LIMIT = { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' };
+
+/**
+ * Reads the chosen files, each through the rule the CLI uses (regular files only, within the import
+ * limit). A file chosen on its own that is too large refuses the whole choice before anything is
+ * read; from a folder (a video beside the articles), and for a file that is not a regular file, the
+ * file is reported in the import report and the rest still import. `t` words those reports.
+ */
+async function readImportFiles(paths: readonly string[], t: Translate, names?: readonly string[]): Promise<ImportFile[]> {
+  if (!names) {
+    const sizes = await Promise.all(paths.map(async (p) => ({ p, stat: await fs.stat(p) })));
+    const tooBig = sizes.filter((s) => s.stat.isFile() && s.stat.size > MAX_IMPORT_BYTES);
+    if (tooBig.length > 0) {
+      const list = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.stat.size / 1024 / 1024)} MB)`).join(', ');
+      throw new ApiError(`too large to import, the limit is ${MAX_IMPORT_MB} MB per file: ${list}`, 'invalid-argument', {
+        key: 'error.filesTooLarge',
+        params: { limit: MAX_IMPORT_MB, names: list },
+      });
     }
-    return files;
-  }
-  if (tooBig.length > 0) {
-    const names = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.size / 1024 / 1024)} MB)`).join(', ');
-    throw new ApiError(`too large to import, the limit is ${MAX_IMPORT_MB} MB per file: ${names}`, 'invalid-argument', {
-      key: 'error.filesTooLarge',
-      params: { limit: MAX_IMPORT_MB, names },
-    });
   }
   const files: ImportFile[] = [];
-  for (const p of paths) {
-    const buffer = await fs.readFile(p);
-    // a view on a whole, unshared ArrayBuffer crosses IPC as is; anything else is copied first
-    const data =
-      buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
-        ? new Uint8Array(buffer.buffer, 0, buffer.byteLength)
-        : new Uint8Array(buffer);
-    files.push({ name: names?.[files.length] ?? path.basename(p), data });
+  for (const [i, p] of paths.entries()) {
+    const name = names?.[i] ?? path.basename(p);
+    try {
+      const buffer = await readRegularFile(p, IMPORT_LIMIT);
+      // a view on a whole, unshared ArrayBuffer crosses IPC as is; anything else is copied first
+      const data =
+        buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
+          ? new Uint8Array(buffer.buffer, 0, buffer.byteLength)
+          : new Uint8Array(buffer);
+      files.push({ name, data });
+    } catch (error) {
+      if (!(error instanceof FileKindError)) throw error;
+      files.push({ name, data: new Uint8Array(), error: t(error.reason.key, error.reason.params) });
+    }
   }
   return files;
 }
 
-/** Reads a small UTF-8 text file, refusing one above the size limit before reading it. */
+/** Reads a small UTF-8 text file, refusing one above the size limit, or not a regular file, before reading it. */
 async function readTextFile(file: string): Promise<{ name: string; text: string }> {
   const name = path.basename(file);
-  const { size } = await fs.stat(file);
-  if (size > MAX_TEXT_FILE_BYTES) {
+  let bytes: Buffer;
+  try {
+    bytes = await readRegularFile(file, { bytes: MAX_TEXT_FILE_BYTES, mb: MAX_TEXT_FILE_MB, name: 'schema file' });
+  } catch (error) {
+    if (!(error instanceof FileKindError)) throw error;
+    if (error.reason.key !== 'error.fileTooLarge') throw new ApiError(error.message, 'invalid-argument', error.reason);
     throw new ApiError(`${name} is larger than ${MAX_TEXT_FILE_MB} MB`, 'invalid-argument', {
       key: 'schema.fileTooLarge',
       params: { name, limit: MAX_TEXT_FILE_MB },
     });
   }
-  const bytes = await fs.readFile(file);
   try {
     return { name, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
@@ -137,7 +149,7 @@ async function readTextFile(file: string): Promise<{ name: string; text: string 
 
 /** Registers the dialog handlers; `locale` gives the UI language for titles and filter names. */
 export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Locale): void {
-  const t = (key: string): string => translate(locale(), key);
+  const t: Translate = (key, values) => translate(locale(), key, values);
   const corpusFilters = (): FileFilter[] => [{ name: t('dialog.corpusFilter'), extensions: [CORPUS_EXTENSION] }];
 
   handleTrusted(HOST_CHANNELS.chooseCorpusToOpen, isTrusted, async (event) => {
@@ -180,7 +192,7 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       ],
     });
     if (result.canceled || result.filePaths.length === 0) return null;
-    return readImportFiles(result.filePaths);
+    return readImportFiles(result.filePaths, t);
   });
 
   handleTrusted(HOST_CHANNELS.chooseFolderToImport, isTrusted, async (event) => {
@@ -190,6 +202,7 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
     const listed = await listFolder(dir);
     return readImportFiles(
       listed.map((f) => f.path),
+      t,
       listed.map((f) => f.name),
     );
   });
@@ -230,7 +243,14 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       properties: ['createDirectory', 'showOverwriteConfirmation'],
     });
     if (result.canceled || !result.filePath) return false;
-    writeFileAtomicSync(withExtension(result.filePath, JSON_EXTENSION), content);
+    const target = withExtension(result.filePath, JSON_EXTENSION);
+    try {
+      checkReplaceable(target);
+    } catch (error) {
+      if (error instanceof FileKindError) throw new ApiError(error.message, 'invalid-argument', error.reason);
+      throw error;
+    }
+    writeFileAtomicSync(target, content);
     return true;
   });
 

@@ -312,8 +312,8 @@ export class CorpusStore {
            status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END
          WHERE id = ? RETURNING revision, status`,
       ),
-      touchTitle: db.prepare<[string, number], { revision: number; status: DocumentStatus }>(
-        'UPDATE documents SET updated_at = ? WHERE id = ? RETURNING revision, status',
+      touchInfo: db.prepare<[string, number], { revision: number; status: DocumentStatus }>(
+        'UPDATE documents SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision, status',
       ),
       deleteDocument: db.prepare('DELETE FROM documents WHERE id = ?'),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?'),
@@ -498,9 +498,11 @@ export class CorpusStore {
   /**
    * Applies an incremental save in one transaction: nothing is written unless all of it is valid.
    * Write transactions here are IMMEDIATE: they wait for another process's writer (busy timeout)
-   * before reading, instead of failing when a read turns into a write.
+   * before reading, instead of failing when a read turns into a write. The API always gives a base
+   * revision (the contract requires one); Node-side code that owns the corpus (tests, tools) may leave
+   * it out to write without the check.
    */
-  saveDocument(req: Omit<SaveDocumentRequest, 'corpusId'>): SaveResult {
+  saveDocument(req: Omit<SaveDocumentRequest, 'corpusId' | 'baseRevision'> & { baseRevision?: number }): SaveResult {
     return this.db.transaction(() => {
       const row = this.statements.document.get(req.id);
       if (!row) throw new StoreError(`document ${req.id} does not exist`, 'not-found', { key: 'error.documentGone' });
@@ -556,7 +558,8 @@ export class CorpusStore {
       if (maxEnd > length) {
         throw new StoreError(`a span ends at ${maxEnd}, past the end of the text (${length} characters)`);
       }
-      // Renaming, a status or a note is not a change to the text or spans another window might be editing.
+      // Every save moves the revision on, so a window holding an older title, status or note cannot
+      // write over it; only a change to the text or spans makes a new document "in progress".
       const contentChanged =
         req.text !== undefined ||
         req.edit !== undefined ||
@@ -566,7 +569,7 @@ export class CorpusStore {
         (req.removeLinks?.length ?? 0) > 0;
       const touched = contentChanged
         ? this.statements.touch.get(stamp, req.id)!
-        : this.statements.touchTitle.get(stamp, req.id)!;
+        : this.statements.touchInfo.get(stamp, req.id)!;
       return { revision: touched.revision, status: touched.status, updatedAt: stamp };
     }).immediate();
   }

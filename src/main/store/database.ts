@@ -7,7 +7,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorReason } from '../../shared/errors';
-import { migrate, NewerSchemaError, SCHEMA_VERSION } from './migrations';
+import { irregularKind, notRegular } from '../files/regularFiles';
+import { migrate, MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from './migrations';
 
 /** 'LOUP' in ASCII: marks the SQLite file as a Loupe corpus. */
 export const LOUPE_APPLICATION_ID = 0x4c4f5550;
@@ -64,6 +65,69 @@ function describeOpenError(path: string, error: unknown): Error {
   return new CorpusOpenError(`cannot open ${path}: ${message}`, { key: 'error.cannotOpen', params: { path, detail: message } });
 }
 
+/** A schema object as `sqlite_master` lists it: `table "spans"` and what defines it. */
+type SchemaShape = Map<string, string>;
+
+/** The tables, indexes, triggers and views of a database, each with its table and its SQL (spacing ignored). */
+function shapeOf(db: Database.Database): SchemaShape {
+  const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master').all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
+  return new Map(rows.map((r) => [`${r.type} "${r.name}"`, `${r.tbl_name}\n${(r.sql ?? '').replace(/\s+/g, ' ').trim()}`]));
+}
+
+let knownShapes: SchemaShape[] | undefined;
+
+/**
+ * What a corpus at each schema version holds, found by running the migrations on an empty database:
+ * the list cannot drift from what Loupe makes.
+ */
+function knownShape(version: number): SchemaShape {
+  if (!knownShapes) {
+    const db = new Database(':memory:');
+    try {
+      const shapes = [shapeOf(db)];
+      for (const m of MIGRATIONS) {
+        db.exec(m.up);
+        shapes.push(shapeOf(db));
+      }
+      knownShapes = shapes;
+    } finally {
+      db.close();
+    }
+  }
+  return knownShapes[version] ?? new Map();
+}
+
+/** Statistics tables `ANALYZE` (or `PRAGMA optimize`) adds: data for the query planner, never run. */
+const STATISTICS = /^table "sqlite_stat\d"$/;
+
+/** How many objects an error message names before it says how many more there are. */
+const OBJECTS_NAMED = 8;
+
+/**
+ * Refuses a corpus whose schema is not the one Loupe's migrations make for its version: a trigger or a
+ * view Loupe does not know would run on Loupe's own writes (a trigger deleting documents, a recursive
+ * one never ending), and a changed or missing table or index is not a corpus Loupe can keep whole.
+ */
+function checkShape(db: Database.Database, path: string, version: number): void {
+  const expected = knownShape(version);
+  const found = shapeOf(db);
+  const problems: string[] = [];
+  for (const [object, definition] of [...found].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (STATISTICS.test(object)) continue;
+    const known = expected.get(object);
+    if (known === undefined) problems.push(object);
+    else if (known !== definition) problems.push(`${object} (not as Loupe makes it)`);
+  }
+  for (const object of expected.keys()) if (!found.has(object)) problems.push(`${object} (missing)`);
+  if (problems.length === 0) return;
+  const more = problems.length > OBJECTS_NAMED ? ` and ${problems.length - OBJECTS_NAMED} more` : '';
+  const objects = problems.slice(0, OBJECTS_NAMED).join(', ') + more;
+  throw new CorpusOpenError(
+    `${path} was not opened: its database holds what Loupe does not make (${objects}). Triggers or views there would run on Loupe's own writes. The file was not changed.`,
+    { key: 'error.foreignSchema', params: { path, objects } },
+  );
+}
+
 /** Checks, read-only, that an existing file is a Loupe corpus this version can read; returns its schema version. */
 function inspect(path: string): number {
   let db: Database.Database | undefined;
@@ -76,6 +140,7 @@ function inspect(path: string): number {
       throw new CorpusOpenError(`${path} is an SQLite database but not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
     }
     if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
+    checkShape(db, path, version);
     if (appId === LOUPE_APPLICATION_ID) checkIntegrity(db, path);
     return version;
   } catch (error) {
@@ -100,6 +165,14 @@ function checkIntegrity(db: Database.Database, path: string): void {
 }
 
 /**
+ * Functions that are not marked innocuous may not run from the schema (triggers, views, CHECK
+ * constraints, indexes): a file's schema is data from whoever made the file.
+ */
+export function untrustSchema(db: Database.Database): void {
+  db.pragma('trusted_schema = OFF');
+}
+
+/**
  * A read-only connection to an existing file. SQLite reads a WAL-mode file only with its `-shm`
  * index beside it, which it cannot create in a folder Loupe may not write to: such a file is read
  * from a snapshot copy (with its write-ahead log) in the temporary folder, removed on close.
@@ -108,6 +181,7 @@ function openForReading(path: string): Database.Database {
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
+      untrustSchema(db);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       return db;
     } catch (error) {
@@ -123,6 +197,7 @@ function openForReading(path: string): Database.Database {
     fs.copyFileSync(path, copy);
     if (fs.existsSync(`${path}-wal`)) fs.copyFileSync(`${path}-wal`, `${copy}-wal`);
     const db = new Database(copy, { readonly: true, fileMustExist: true });
+    untrustSchema(db);
     const close = db.close.bind(db);
     db.close = () => {
       close();
@@ -182,7 +257,15 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   const exists = fs.existsSync(path);
   if (!exists && !options.create) throw new CorpusOpenError(`no corpus at ${path}.`, { key: 'error.noCorpus', params: { path } });
   if (exists) {
-    if (fs.statSync(path).isDirectory()) throw new CorpusOpenError(`${path} is a folder, not a corpus file.`, { key: 'error.notCorpus', params: { path } });
+    // A folder is not a corpus, and a FIFO or a device would block or never end when read.
+    const kind = irregularKind(fs.statSync(path));
+    if (kind === 'folder') {
+      throw new CorpusOpenError(`${path} is a folder, not a corpus file; choose a .loupe file in it.`, { key: 'error.corpusIsFolder', params: { path } });
+    }
+    if (kind) {
+      const refused = notRegular(path, kind, 'read');
+      throw new CorpusOpenError(refused.message, refused.reason);
+    }
     // An empty file is a new database to SQLite: only a file Loupe was asked to create may become one.
     if (!options.create && fs.statSync(path).size === 0) {
       throw new CorpusOpenError(`${path} is empty, not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
@@ -201,6 +284,7 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
     throw describeOpenError(path, error);
   }
   try {
+    untrustSchema(db);
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when the API acknowledges it, even if the machine then loses power.
     db.pragma('synchronous = FULL');

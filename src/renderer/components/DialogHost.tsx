@@ -26,7 +26,10 @@ function TextDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'text' }> }) {
   const { t } = useTranslation();
   const [value, setValue] = useState(dialog.initial);
   const inputRef = useRef<HTMLInputElement>(null);
-  useEffect(() => inputRef.current?.focus(), []);
+  useEffect(() => {
+    inputRef.current?.focus();
+    inputRef.current?.select(); // typing replaces what was offered, never appends to it
+  }, []);
   return (
     <form
       className="dialog"
@@ -44,6 +47,7 @@ function TextDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'text' }> }) {
         {dialog.label}
         <input ref={inputRef} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} />
       </label>
+      {dialog.hint && <p className="dialog-hint">{dialog.hint(value)}</p>}
       <div className="dialog-buttons">
         <button type="button" onClick={() => dialog.resolve(null)}>
           {t('dialog.cancel')}

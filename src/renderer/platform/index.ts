@@ -15,12 +15,13 @@ export interface Platform {
 }
 
 /** Detects the host and builds the API client for it. */
-export function createPlatform(t: (key: string) => string): Platform {
+export function createPlatform(t: (key: string, values?: Record<string, string | number>) => string): Platform {
   const exposed = (window as unknown as Record<string, unknown>)[PRELOAD_GLOBAL] as
     | { api: LoupeApi; host: HostBridge }
     | undefined;
   if (exposed) return { api: exposed.api, host: exposed.host };
   const token = takeToken();
-  const host = createWebHost(t);
-  return { api: createHttpApi(token), host, web: { token, emit: host.emit } };
+  const api = createHttpApi(token);
+  const host = createWebHost(t, api);
+  return { api, host, web: { token, emit: host.emit } };
 }

@@ -3,20 +3,30 @@
  * bar as the source of menu commands.
  */
 import { IMPORT_EXTENSIONS } from '../../shared/formats';
+import type { LoupeApi } from '../../shared/contract';
 import type { HostBridge, MenuCommand } from '../../shared/host';
-import { MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
+import { folderOf, resolvePath } from '../../shared/paths';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import type { ImportFile } from '../../shared/types';
 import { withReason } from '../../shared/errors';
-import { promptText } from '../state/dialogs';
+import i18n from '../i18n';
+import { confirmAction, promptText } from '../state/dialogs';
 import { markUnloading, saveBlob } from './httpApi';
 
-type Translate = (key: string) => string;
+type Translate = (key: string, values?: Record<string, string | number>) => string;
+
+/**
+ * A picked or dropped file's bytes; one over the import limit is not read (nor sent: the bridge
+ * would have to hold it whole), but reported as failed, by name, in the import report.
+ */
+async function importFileOf(file: File, name: string): Promise<ImportFile> {
+  if (file.size > MAX_IMPORT_BYTES) return { name, data: new Uint8Array(), error: i18n.t('error.fileTooLarge', { limit: MAX_IMPORT_MB }) };
+  return { name, data: new Uint8Array(await file.arrayBuffer()) };
+}
 
 /** Reads the picked or dropped files' bytes. */
 export async function readFiles(files: Iterable<File>): Promise<ImportFile[]> {
-  return Promise.all(
-    [...files].map(async (f) => ({ name: f.webkitRelativePath || f.name, data: new Uint8Array(await f.arrayBuffer()) })),
-  );
+  return Promise.all([...files].map((f) => importFileOf(f, f.webkitRelativePath || f.name)));
 }
 
 /** The files dropped on the window, folders read recursively (hidden entries skipped), named by their path. */
@@ -39,7 +49,7 @@ export async function readDropped(transfer: DataTransfer): Promise<ImportFile[]>
     if (entry.name.startsWith('.')) return;
     if (entry.isFile) {
       const file = await fileOf(entry as FileSystemFileEntry);
-      out.push({ name: entry.fullPath.replace(/^\//, ''), data: new Uint8Array(await file.arrayBuffer()) });
+      out.push(await importFileOf(file, entry.fullPath.replace(/^\//, '')));
     } else if (entry.isDirectory) {
       for (const child of await childrenOf(entry as FileSystemDirectoryEntry)) await walk(child);
     }
@@ -88,14 +98,47 @@ async function readTextFile(file: File): Promise<{ name: string; text: string }>
   }
 }
 
-/** The browser's HostBridge; menu commands come from the in-page menu bar through `emit`. */
-export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCommand): void } {
+/**
+ * The browser's HostBridge; menu commands come from the in-page menu bar through `emit`. Paths are
+ * typed into a prompt: it offers a whole path in the open corpus's folder (selected, so that typing
+ * replaces it), shows the full path a relative one stands for (taken from that folder, as the server
+ * takes it), and asks before a file is replaced, as a native save dialog does.
+ */
+export function createWebHost(t: Translate, api: LoupeApi): HostBridge & { emit(command: MenuCommand): void } {
   const listeners = new Set<(command: MenuCommand) => void>();
+
+  /** Asks for a path, offering `name` (or the open corpus itself) in the open corpus's folder; the path as typed, or null. */
+  const askPath = async (title: string, label: string, name?: string): Promise<string | null> => {
+    const corpus = (await api.corpusInfo({})).path;
+    const folder = folderOf(corpus);
+    const hint = (value: string): string => (value.trim() ? t('dialog.pathResolved', { path: resolvePath(folder, value.trim()) }) : '');
+    return promptText(title, label, name === undefined ? corpus : resolvePath(folder, name), hint);
+  };
+
+  /** Asks where to write a file; when one is there, whether to replace it. The full path, or null. */
+  const askTarget = async (title: string, label: string, name: string): Promise<string | null> => {
+    const typed = await askPath(title, label, name);
+    if (!typed) return null;
+    const target = await api.pathInfo({ path: typed });
+    if (target.kind === 'file') {
+      const replace = await confirmAction(t('dialog.replaceTitle'), [t('dialog.replaceQuestion', { path: target.path })], t('dialog.replace'));
+      if (!replace) return null;
+    }
+    // A folder, a link or a device is refused by the server, which names it.
+    return target.path;
+  };
+
+  /** Asks for a corpus path; the full path (a relative one taken from the open corpus's folder), or null. */
+  const askCorpus = async (title: string, name?: string): Promise<string | null> => {
+    const typed = await askPath(title, t('dialog.pathLabel'), name);
+    return typed ? (await api.pathInfo({ path: typed })).path : null;
+  };
+
   return {
     kind: 'web',
-    chooseCorpusToOpen: () => promptText(t('dialog.openTitle'), t('dialog.pathLabel')),
-    chooseCorpusToCreate: () => promptText(t('dialog.newTitle'), t('dialog.pathLabel'), 'corpus.loupe'),
-    chooseCopyPath: (defaultName) => promptText(t('dialog.copyTitle'), t('dialog.pathLabel'), defaultName),
+    chooseCorpusToOpen: () => askCorpus(t('dialog.openTitle')),
+    chooseCorpusToCreate: () => askCorpus(t('dialog.newTitle'), 'New corpus.loupe'),
+    chooseCopyPath: (defaultName) => askTarget(t('dialog.copyTitle'), t('dialog.pathLabel'), defaultName),
     chooseFilesToImport: async () => {
       const files = await pickFiles(IMPORT_ACCEPT, true);
       return files ? readFiles(files) : null;
@@ -113,7 +156,7 @@ export function createWebHost(t: Translate): HostBridge & { emit(command: MenuCo
       const [file] = (await pickFiles('.json,application/json', false)) ?? [];
       return file ? readTextFile(file) : null;
     },
-    chooseExportPath: (defaultName) => promptText(t('dialog.exportTitle'), t('dialog.exportPathLabel'), defaultName),
+    chooseExportPath: (defaultName) => askTarget(t('dialog.exportTitle'), t('dialog.exportPathLabel'), defaultName),
     onMenuCommand(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -4,8 +4,8 @@
  * the edit, one save at a time.
  */
 import type { LoupeApi } from '../../shared/contract';
-import type { DocumentStatus, Link, SpanInput } from '../../shared/types';
-import type { ReasonedError } from '../../shared/errors';
+import type { DocumentStatus, Link, SaveResult, SpanInput } from '../../shared/types';
+import { withReason, type ReasonedError } from '../../shared/errors';
 import { diffText, shifter, shiftSpan, type TextEdit } from '../../shared/textEdit';
 import { describeError } from '../i18n';
 
@@ -156,6 +156,28 @@ export class DocumentSaver {
     if (this.dirty && this.lastError) throw new Error(this.lastError);
   }
 
+  /**
+   * Saves the document's title, status or note on the revision this window has, after the text and
+   * span changes pending before it (so neither refuses the other), and keeps that revision current.
+   * Rejects as a text save does: "changed elsewhere" when another window saved the document since.
+   */
+  async saveInfo(change: { title?: string; status?: DocumentStatus; note?: string }): Promise<SaveResult> {
+    await this.flush();
+    while (this.inFlight) await this.inFlight;
+    const saving = this.api.saveDocument({ corpusId: this.corpusId, id: this.documentId, baseRevision: this.revision, ...change, upsert: [], remove: [] });
+    this.inFlight = saving
+      .then(
+        (result) => {
+          this.revision = result.revision;
+        },
+        () => undefined, // the caller sees the error; the text saves after it go on as before
+      )
+      .finally(() => {
+        this.inFlight = null;
+      });
+    return saving;
+  }
+
   /** True while some change is not in the corpus file yet. */
   hasUnsavedChanges(): boolean {
     return this.dirty || this.inFlight !== null;
@@ -208,4 +230,31 @@ export class DocumentSaver {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
   }
+}
+
+/**
+ * Saves a document's title, status or note from this window, never over a newer one. The open
+ * document's goes through its saver, on the revision its editor has (`knownRevision` until the saver
+ * exists); another document's on the revision stored now, refused as "changed elsewhere" when its title
+ * is no longer `shownTitle`, the one this window showed.
+ */
+export async function saveDocumentInfo(
+  api: LoupeApi,
+  corpusId: string,
+  id: number,
+  saver: DocumentSaver | null,
+  change: { title?: string; status?: DocumentStatus; note?: string },
+  seen: { knownRevision?: number; shownTitle?: string } = {},
+): Promise<SaveResult> {
+  if (saver && saver.documentId === id) return saver.saveInfo(change);
+  let baseRevision = seen.knownRevision;
+  if (baseRevision === undefined) {
+    const stored = await api.getDocument({ id });
+    if (seen.shownTitle !== undefined && stored.title !== seen.shownTitle) {
+      const title = seen.shownTitle;
+      throw withReason(new Error(`“${title}” was changed elsewhere (another window or tab); reopen it to see those changes`), { key: 'error.changedElsewhere', params: { title } }, 'conflict');
+    }
+    baseRevision = stored.revision;
+  }
+  return api.saveDocument({ corpusId, id, baseRevision, ...change, upsert: [], remove: [] });
 }

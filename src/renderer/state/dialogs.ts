@@ -3,7 +3,15 @@
  * A tiny external store: the DialogHost component renders whatever is open.
  */
 export type Dialog =
-  | { kind: 'text'; title: string; label: string; initial: string; resolve: (value: string | null) => void }
+  | {
+      kind: 'text';
+      title: string;
+      label: string;
+      initial: string;
+      /** A line under the field about what was typed (the full path a relative one stands for). */
+      hint?: (value: string) => string;
+      resolve: (value: string | null) => void;
+    }
   | { kind: 'message'; title: string; lines: string[]; resolve: () => void }
   | { kind: 'confirm'; title: string; lines: string[]; confirmLabel: string; cancelLabel?: string; resolve: (confirmed: boolean) => void }
   | { kind: 'choices'; title: string; lines: string[]; rows: ChoiceRow[]; confirmLabel: string; resolve: (chosen: Record<string, string> | null) => void };
@@ -37,10 +45,13 @@ export const dialogStore = {
   },
 };
 
-/** Asks for a line of text (a path, a title); resolves null when cancelled. */
-export function promptText(title: string, label: string, initial = ''): Promise<string | null> {
+/**
+ * Asks for a line of text (a path, a title), `initial` selected so that typing replaces it; resolves
+ * null when cancelled.
+ */
+export function promptText(title: string, label: string, initial = '', hint?: (value: string) => string): Promise<string | null> {
   return new Promise((resolve) => {
-    set({ kind: 'text', title, label, initial, resolve: (v) => (set(null), resolve(v)) });
+    set({ kind: 'text', title, label, initial, ...(hint ? { hint } : {}), resolve: (v) => (set(null), resolve(v)) });
   });
 }
 

@@ -28,9 +28,14 @@ export function detectLocale(preferred: readonly string[]): Locale {
   return 'en';
 }
 
-/** A string for the shell, with {{name}} placeholders filled in. */
+/**
+ * A string for the shell, with `$t(key)` replaced by that key's string (as i18next nests:
+ * `$t(fileKind.{{kind}})` names a kind of file in the UI's language) and {{name}} placeholders filled in.
+ */
 export function translate(locale: Locale, key: MessageKey | string, values: Record<string, string | number> = {}): string {
   const table = messages[locale] as Record<string, string>;
   const template = table[key] ?? (en as Record<string, string>)[key] ?? key;
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
+  const fill = (text: string): string => text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
+  // Nested keys first, so that a value is never read as a key.
+  return fill(template.replace(/\$t\(([^()]*)\)/g, (_, nested: string) => translate(locale, fill(nested))));
 }

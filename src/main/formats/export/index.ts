@@ -429,6 +429,65 @@ export async function writeExportFile(
   return counts;
 }
 
+/** How much text a stream export gathers before each write. */
+const STREAM_BATCH_CHARS = 1 << 16;
+
+/**
+ * Writes the export to a stream (the CLI's stdout), waiting whenever the stream asks to. Not atomic:
+ * what a failure leaves is the reader's to discard, as with any pipe. A reader that goes away (EPIPE)
+ * ends the export early with `closed` set.
+ */
+export async function writeExportStream(
+  out: NodeJS.WritableStream,
+  format: ExportFormat,
+  source: ExportSource,
+  unit: OffsetUnit,
+): Promise<ExportCounts & { closed: boolean }> {
+  const counts: ExportCounts = { documents: 0, spans: 0, links: 0, losses: [] };
+  const ctx = collectingContext(unit);
+  let failure: NodeJS.ErrnoException | undefined;
+  const onError = (error: NodeJS.ErrnoException): void => {
+    failure ??= error;
+  };
+  out.on('error', onError);
+  const write = async (chunk: string | Uint8Array): Promise<void> => {
+    if (failure) return;
+    if (!out.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          out.off('drain', done);
+          out.off('error', done);
+          resolve();
+        };
+        out.on('drain', done);
+        out.on('error', done);
+      });
+    }
+  };
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for await (const chunk of exportChunks(format, counting(source, counts), ctx)) {
+      if (failure) break;
+      if (typeof chunk === 'string') {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size < STREAM_BATCH_CHARS) continue;
+      }
+      await write(pending.join(''));
+      pending = [];
+      size = 0;
+      if (typeof chunk !== 'string') await write(chunk);
+    }
+    if (pending.length) await write(pending.join(''));
+  } finally {
+    out.off('error', onError);
+  }
+  if (failure && failure.code !== 'EPIPE') throw new ExportError(`Could not write the export: ${failure.message}`, true, { cause: failure });
+  counts.losses = [...ctx.losses].map(([what, n]) => `${what}: ${n}`);
+  return { ...counts, closed: failure !== undefined };
+}
+
 /**
  * Writes both files of the CSV export, the spans CSV at `file` and the links CSV at `linksFile`, from
  * one pass over the documents: the corpus is read once, and each document's links come from the same

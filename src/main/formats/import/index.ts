@@ -106,6 +106,37 @@ export function detectFormat(file: ImportInput, fields?: ImportFields): ImportFo
   return 'text';
 }
 
+/** How much of a nameless file detectFormatByContent looks at. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * The format of a file without a telling name (read from stdin), from its content: a zip is Word,
+ * JSON and JSON Lines go through detectFormat as a `.json` or `.jsonl` file would, HTML is HTML, and
+ * anything else plain text (Markdown and CoNLL must be named). A zip is Word's when it holds
+ * word/document.xml, else a zip of files (`zip`: import it as one).
+ */
+export function detectFormatByContent(data: Uint8Array): ImportFormat | 'zip' {
+  if (data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04) {
+    // A Word file is a zip with word/document.xml; entry names are stored as they are, so a look suffices.
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('word/document.xml') ? 'docx' : 'zip';
+  }
+  const head = new TextDecoder('utf-8').decode(data.subarray(0, SNIFF_BYTES)).replace(/^\ufeff/, '').trimStart();
+  if (head.startsWith('[')) return detectFormat({ name: 'stdin.json', data });
+  if (head.startsWith('{')) {
+    // One object per line is JSON Lines; an object over many lines is Loupe's JSON export.
+    const firstLine = head.split(/\r\n|\n|\r/, 1)[0]!;
+    let oneLine = true;
+    try {
+      JSON.parse(firstLine);
+    } catch {
+      oneLine = false;
+    }
+    return detectFormat({ name: oneLine ? 'stdin.jsonl' : 'stdin.json', data });
+  }
+  if (/^<(!doctype html|html|head|body|article|main|div|p|h[1-6])[\s>]/i.test(head)) return 'html';
+  return 'text';
+}
+
 /**
  * The brat annotation.conf of a file: as brat looks for it, the one in its folder or the nearest
  * folder above; else, when the batch has exactly one, that one.
@@ -122,11 +153,14 @@ export function confFor(name: string, confs: readonly ImportInput[]): ImportInpu
 
 export type { ImportOptions } from '../../../shared/types';
 
-/** A file of the batch, or an entry of one of its zips (`zip`: that zip's name). */
-type BatchFile = ImportInput & { error?: string; zip?: string };
+/**
+ * A file of a batch: its bytes, or why it could not be read; `format` reads this file so (unless the
+ * batch's format overrides it) instead of detecting it; `zip` names the zip it is an entry of.
+ */
+export type BatchFile = ImportInput & { error?: string; format?: ImportFormat; zip?: string };
 
 /** The batch with each zip replaced by its entries; a zip that cannot be opened is reported as failed. */
-function withZipsOpened(files: readonly (ImportInput & { error?: string })[], report: ImportReport): BatchFile[] {
+function withZipsOpened(files: readonly BatchFile[], report: ImportReport): BatchFile[] {
   const out: BatchFile[] = [];
   for (const file of files) {
     if (file.error !== undefined || !isZipName(file.name)) {
@@ -153,7 +187,7 @@ const DRY_RUN = Symbol('dry run');
  * Imports `files` into `store`; returns what happened to each file. A dry run imports the same way
  * inside a transaction it then rolls back, so its report is the one the import would give.
  */
-export function importBatch(store: CorpusStore, files: readonly (ImportInput & { error?: string })[], options: ImportOptions = {}): ImportReport {
+export function importBatch(store: CorpusStore, files: readonly BatchFile[], options: ImportOptions = {}): ImportReport {
   if (!options.dryRun) return importFiles(store, files, options);
   let report = emptyImportReport();
   try {
@@ -167,7 +201,7 @@ export function importBatch(store: CorpusStore, files: readonly (ImportInput & {
   return report;
 }
 
-function importFiles(store: CorpusStore, input: readonly (ImportInput & { error?: string })[], options: ImportOptions): ImportReport {
+function importFiles(store: CorpusStore, input: readonly BatchFile[], options: ImportOptions): ImportReport {
   const report = emptyImportReport();
   const files = withZipsOpened(input, report);
   // With `only`, the other files are read only as companions of those named.
@@ -215,7 +249,7 @@ function importFiles(store: CorpusStore, input: readonly (ImportInput & { error?
     }
     if (only && !only.has(file.name)) continue;
     const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
-    const format = forced ?? (ann ? 'brat' : detectFormat(file, options.fields));
+    const format = forced ?? file.format ?? (ann ? 'brat' : detectFormat(file, options.fields));
     const conf = confFor(file.name, confs);
     const companions: Companions = {
       get: (what) => (what === 'ann' ? ann : what === 'annotation.conf' ? conf : byName.get(what)),
@@ -229,9 +263,12 @@ function importFiles(store: CorpusStore, input: readonly (ImportInput & { error?
       if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
       const parsed = importer.parse(file, companions, options.fields ? { fields: options.fields } : {});
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
-      const found = storeParsed(store, file, parsed, report, { ...options, only: only?.get(file.name) });
-      report.duplicates.push(...found.duplicates);
-      for (const m of found.labelsMapped) {
+      // Reported only once committed: a commit that fails (a full disk) leaves the file failed, not both.
+      const stored = storeParsed(store, file, parsed, { ...options, only: only?.get(file.name) });
+      mergeAdditions(report.schemaAdded, stored.added);
+      report.imported.push(...stored.imported);
+      report.duplicates.push(...stored.duplicates);
+      for (const m of stored.labelsMapped) {
         if (!report.labelsMapped.some((x) => x.from === m.from && x.to === m.to)) report.labelsMapped.push(m);
       }
     } catch (error) {
@@ -245,19 +282,19 @@ function importFiles(store: CorpusStore, input: readonly (ImportInput & { error?
 }
 
 /**
- * Stores one parsed file in one transaction: schema additions, then its documents. IMMEDIATE: the
- * write lock is taken (waiting for another writer) before anything is read, so another process
- * writing meanwhile cannot make the transaction fail halfway. Documents the corpus already holds
- * (or the file, earlier) are left out unless `options.duplicates` is 'import'; names are matched
- * to the corpus's (see nameMatch.ts) and exact duplicate spans merged before anything is written.
+ * Stores one parsed file in one transaction: schema additions, then its documents; returns what it
+ * stored, for the report, once committed. IMMEDIATE: the write lock is taken (waiting for another
+ * writer) before anything is read, so another process writing meanwhile cannot make the transaction
+ * fail halfway. Documents the corpus already holds (or the file, earlier) are left out unless
+ * `options.duplicates` is 'import'; names are matched to the corpus's (see nameMatch.ts) and exact
+ * duplicate spans merged before anything is written.
  */
 function storeParsed(
   store: CorpusStore,
   file: ImportInput,
   parsed: ParsedFile,
-  report: ImportReport,
   options: Omit<ImportOptions, 'only'> & { only?: ReadonlySet<number> | undefined },
-): Pick<ImportReport, 'duplicates' | 'labelsMapped'> {
+): Pick<ImportReport, 'imported' | 'duplicates' | 'labelsMapped'> & { added: ImportReport['schemaAdded'] } {
   return store.db.transaction(() => {
     const duplicates: ImportReport['duplicates'] = [];
     // A document repeating one earlier in this file: its position among `documents`, for the id.
@@ -282,7 +319,7 @@ function storeParsed(
       }
       return [doc];
     });
-    if (documents.length === 0) return { duplicates, labelsMapped: [] };
+    if (documents.length === 0) return { imported: [], duplicates, labelsMapped: [], added: { labels: [], attributes: [], linkTypes: [] } };
 
     // Span and link ids: the file's own when free, else fresh ones (links follow their spans).
     const taken = new Set<string>();
@@ -325,9 +362,12 @@ function storeParsed(
         links: doc.links,
       }),
     }));
-    mergeAdditions(report.schemaAdded, added);
-    for (const [i, { doc, id }] of rows.entries()) {
-      report.imported.push({
+    for (const { entry, of } of repeats) entry.existingId = rows[of]!.id;
+    return {
+      added,
+      duplicates,
+      labelsMapped: matched.labels,
+      imported: rows.map(({ doc, id }, i) => ({
         name: file.name,
         documentId: id,
         title: doc.title,
@@ -336,9 +376,7 @@ function storeParsed(
         spans: doc.spans.length,
         links: doc.links.length,
         notes: [...(doc.notes ?? []), ...notes[i]!],
-      });
-    }
-    for (const { entry, of } of repeats) entry.existingId = rows[of]!.id;
-    return { duplicates, labelsMapped: matched.labels };
+      })),
+    };
   }).immediate();
 }
