@@ -74,10 +74,10 @@ describe('doccano JSONL in its other layouts', () => {
   });
 
   it('reads the older "labels" field and span objects under "label"', () => {
-    const text = '李强在北京';
+    // Two texts: the same text twice would be one document (the second is a duplicate).
     const lines = [
-      JSON.stringify({ text, labels: [[0, 2, 'PER']] }),
-      JSON.stringify({ text, label: [{ start_offset: 3, end_offset: 5, label: 'LOC' }] }),
+      JSON.stringify({ text: '李强在北京', labels: [[0, 2, 'PER']] }),
+      JSON.stringify({ text: '李强到北京', label: [{ start_offset: 3, end_offset: 5, label: 'LOC' }] }),
     ];
     const { report, docs } = imported([{ name: 'x.jsonl', data: enc(lines.join('\n')) }]);
     expect(report.failed).toEqual([]);

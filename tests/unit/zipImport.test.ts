@@ -125,8 +125,9 @@ describe('a brat folder', () => {
     expect(report.imported.map((r) => r.format)).toEqual(['brat', 'brat', 'brat']);
     expect(corpusView(store).map((d) => d.spans.map(([label, text]) => `${String(label)}:${String(text)}`))).toEqual([
       ['Protein:IL-2', 'Gene_expression:expression', 'Positive_regulation:requires', 'Protein:NF-kappa B', 'Entity:T cells'],
-      ['Official:寿阳县委书记赵宏钟', 'Quote:“我们要抓落实。”'],
-      ['Official:市长王小明', 'Quote:“明年开店一百家”'],
+      // brat's Official and Quote are the corpus's official and quote (names match regardless of case).
+      ['official:寿阳县委书记赵宏钟', 'quote:“我们要抓落实。”'],
+      ['official:市长王小明', 'quote:“明年开店一百家”'],
     ]);
   });
 

@@ -110,7 +110,7 @@ export function detectFormat(file: ImportInput, fields?: ImportFields): ImportFo
 const SNIFF_BYTES = 64 * 1024;
 
 /**
- * The format of a file without a telling name (read from stdin), from its content: a zip is Word,
+ * The format of a file without a telling name (read from stdin), from its content: a zip (below),
  * JSON and JSON Lines go through detectFormat as a `.json` or `.jsonl` file would, HTML is HTML, and
  * anything else plain text (Markdown and CoNLL must be named). A zip is Word's when it holds
  * word/document.xml, else a zip of files (`zip`: import it as one).
