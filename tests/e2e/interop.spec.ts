@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import type { Page } from '@playwright/test';
 import { expect, importFiles, test } from './fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures');
+import { FIXTURES } from '../fixturePaths';
 
 interface Row {
   label: string;
@@ -133,12 +133,14 @@ test('File › Import folder… of a tree shaped like brat\'s example-data impor
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('menuitem', { name: 'Import folder…' }).click();
   await (await chooser).setFiles(path.join(FIXTURES, 'brat/example-data'));
+  await addNewLabels(page); // Protein, Entity… are new to the corpus; Official and Quote are its own
   const report = page.getByRole('dialog', { name: 'Import report' });
   await expect(report).toContainText('Imported 3 file(s) (3 documents).');
   await expect(report).toContainText('Skipped example-data/README: the README of a brat folder, not an article');
   await expect(report).toContainText('Skipped example-data/news/LICENSE: the LICENSE of a brat folder, not an article');
   await expect(report).toContainText('Skipped example-data/news/doc-3.txt: a .txt without doc-3.ann beside it');
-  await expect(report).toContainText('example-data/bio/PMID-1.txt, not taken as it was: brat events (E lines) skipped, their trigger words kept as spans: 2');
+  await expect(report).toContainText('example-data/bio/PMID-1.txt (“');
+  await expect(report).toContainText('brat events (E lines) skipped, their trigger words kept as spans: 2');
   await report.getByRole('button', { name: 'Close' }).click();
   expect(loupe.query<{ n: number }>('SELECT count(*) AS n FROM documents WHERE title IN (?, ?)', 'README', 'LICENSE')).toEqual([{ n: 0 }]);
 });
@@ -152,8 +154,9 @@ test('File › Import… of a brat zip imports the pairs inside it', async ({ pa
   await expect(report).toContainText('Imported 1 file(s) (1 documents).');
   await expect(report).toContainText('Skipped news.zip/news/README: the README of a brat folder, not an article');
   await report.getByRole('button', { name: 'Close' }).click();
+  // brat's Official and Quote are the corpus's official and quote: names match regardless of case.
   expect(loupe.query<Row>(SPANS_SQL, '寿阳县委书记赵宏钟表示：%')).toEqual([
-    { label: 'Official', text: '寿阳县委书记赵宏钟' },
-    { label: 'Quote', text: '“我们要抓落实。”' },
+    { label: 'official', text: '寿阳县委书记赵宏钟' },
+    { label: 'quote', text: '“我们要抓落实。”' },
   ]);
 });

@@ -31,6 +31,7 @@ test('Save a copy over an existing file asks first, naming it; Cancel leaves the
   await fileMenu(page, 'Save a copy…');
   const prompt = page.getByRole('dialog', { name: 'Save a copy of the corpus' });
   await expect(prompt.getByRole('textbox')).toHaveValue(path.join(loupe.dataDir, 'Default copy.loupe'));
+  await expect(prompt.getByRole('textbox')).toBeFocused();
   await page.keyboard.type(existing); // as a user types: over the offered path, which is selected
   await page.keyboard.press('Enter');
   const ask = page.getByRole('alertdialog', { name: 'Replace the file?' });
@@ -40,6 +41,8 @@ test('Save a copy over an existing file asks first, naming it; Cancel leaves the
   expect(fs.readFileSync(existing, 'utf8')).toBe('someone else’s work');
 
   await fileMenu(page, 'Save a copy…');
+  // As a user would: type once the prompt is there (it opens after a round trip to the server).
+  await expect(prompt.getByRole('textbox')).toBeFocused();
   await page.keyboard.type(existing);
   await page.keyboard.press('Enter');
   await page.getByRole('alertdialog', { name: 'Replace the file?' }).getByRole('button', { name: 'Replace' }).click();
