@@ -37,7 +37,7 @@ import { MenuBar } from './components/MenuBar';
 import { SpanPanel } from './components/SpanPanel';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
-import { describeError, systemLocale } from './i18n';
+import { describeError, isUserError, systemLocale } from './i18n';
 import { createPlatform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { readDropped } from './platform/webHost';
@@ -103,8 +103,9 @@ export function App() {
   const labels: Label[] = useMemo(() => corpus?.labels ?? [], [corpus]);
   const linkTypes: LinkType[] = useMemo(() => corpus?.linkTypes ?? [], [corpus]);
 
+  // A refusal reads as what it is; only what Loupe did not expect reads as something gone wrong.
   const report = useCallback((e: unknown) => {
-    setError(t('error.generic', { message: describeError(e) }));
+    setError(isUserError(e) ? describeError(e) : t('error.generic', { message: describeError(e) }));
   }, [t]);
 
   const applyLocale = useCallback(
@@ -325,6 +326,7 @@ export function App() {
 
   const renameDocument = useCallback(
     async (id: number) => {
+      if (readOnlyRef.current) return;
       const current = documents.find((d) => d.id === id);
       const title = await promptText(t('docs.renameTitle'), t('docs.renameLabel'), current?.title ?? '');
       if (!title || title === current?.title) return;
@@ -434,6 +436,11 @@ export function App() {
             if (await saveBeforeLeaving()) setOverlay('backups');
             break;
           case 'import': {
+            // Said before any file is chosen and read: nothing can be imported into a read-only corpus.
+            if (readOnlyRef.current) {
+              await showMessage(t('import.report'), [t('readOnly.noImport')]);
+              break;
+            }
             const files = command.folder ? await host.chooseFolderToImport() : await host.chooseFilesToImport();
             if (files) await importFiles(files, command.format ?? 'auto');
             break;
@@ -557,13 +564,17 @@ export function App() {
       event.preventDefault();
       setDragging(false);
       if (event.dataTransfer.files.length === 0) return;
+      if (readOnlyRef.current) {
+        await showMessage(t('import.report'), [t('readOnly.noImport')]);
+        return;
+      }
       try {
         await importFiles(await readDropped(event.dataTransfer));
       } catch (e) {
         report(e);
       }
     },
-    [importFiles, report],
+    [importFiles, report, t],
   );
 
   const selectedSpan = spans.spans.find((s) => s.id === selectedSpanId) ?? null;
@@ -626,6 +637,7 @@ export function App() {
           liveSpanCount={openDoc ? spans.spans.length : null}
           onOpen={(id) => void openDocument(id)}
           onRename={(id) => void renameDocument(id)}
+          readOnly={readOnly}
         />
         <section className="editor-column" aria-label={t('editor.label')}>
           {openDoc ? (
@@ -636,6 +648,7 @@ export function App() {
               labels={labels}
               linkTypes={linkTypes}
               mode={mode}
+              readOnly={readOnly}
               onReady={onEditorReady}
               onDocChanged={onDocChanged}
               onSpansChanged={setSpans}
@@ -665,6 +678,7 @@ export function App() {
             onSetStatus={(s) => void updateDocumentInfo({ status: s })}
             onSetDocumentNote={(note) => void updateDocumentInfo({ note })}
             onLeave={() => editorRef.current?.focus()}
+            readOnly={readOnly}
           />
           <SpanPanel
             list={spans}

@@ -23,4 +23,14 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Whether an error is a refusal the user can act on (a path that is a folder, a corpus busy or
+ * read-only, a file in the way, a save made on an older version) rather than a failure Loupe did
+ * not expect: the API says so with a translatable reason or an error code other than 'internal'.
+ */
+export function isUserError(error: unknown): boolean {
+  const { reason, code } = (error ?? {}) as ReasonedError;
+  return reason !== undefined || (code !== undefined && code !== 'internal');
+}
+
 export default i18next;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Dialog } from '../state/dialogs';
 
-/** One select per row (e.g. what to do with each label an import brings); Esc or Cancel answers null. */
+/** One select per row (e.g. what to do with each label an import brings); Esc (DialogHost) or Cancel answers null. */
 export function ChoicesDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'choices' }> }) {
   const { t } = useTranslation();
   const [chosen, setChosen] = useState<Record<string, string>>(() =>
@@ -20,7 +20,6 @@ export function ChoicesDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'cho
         e.preventDefault();
         dialog.resolve(chosen);
       }}
-      onKeyDown={(e) => e.key === 'Escape' && dialog.resolve(null)}
     >
       <h2>{dialog.title}</h2>
       {dialog.lines.map((line, i) => (

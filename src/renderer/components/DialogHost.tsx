@@ -3,9 +3,21 @@ import { useTranslation } from 'react-i18next';
 import { dialogStore, type Dialog } from '../state/dialogs';
 import { ChoicesDialog } from './ChoicesDialog';
 
-/** Renders the open in-page dialog, if any. */
+/** Renders the open in-page dialog, if any; Esc answers it as its Cancel or Close button would. */
 export function DialogHost() {
   const dialog = useSyncExternalStore(dialogStore.subscribe, dialogStore.get);
+  useEffect(() => {
+    if (!dialog) return;
+    // On the window, in the capture phase: Esc works wherever the focus went, and nothing behind sees it.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.isComposing) return;
+      e.preventDefault();
+      e.stopPropagation();
+      dialogStore.cancel();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [dialog]);
   if (!dialog) return null;
   return (
     <div className="dialog-backdrop">
@@ -40,7 +52,6 @@ function TextDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'text' }> }) {
         e.preventDefault();
         dialog.resolve(value.trim() || null);
       }}
-      onKeyDown={(e) => e.key === 'Escape' && dialog.resolve(null)}
     >
       <h2>{dialog.title}</h2>
       <label>
@@ -87,7 +98,6 @@ function ConfirmDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'confirm' }
       role="alertdialog"
       aria-modal="true"
       aria-label={dialog.title}
-      onKeyDown={(e) => e.key === 'Escape' && dialog.resolve(false)}
     >
       <h2>{dialog.title}</h2>
       {dialog.lines.map((line, i) => (

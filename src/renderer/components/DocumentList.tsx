@@ -10,10 +10,12 @@ interface Props {
   liveSpanCount: number | null;
   onOpen(id: number): void;
   onRename(id: number): void;
+  /** A read-only corpus: documents open, but are not renamed. */
+  readOnly?: boolean;
 }
 
 /** The corpus's documents: title, status and span count, filterable by status. */
-export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRename }: Props) {
+export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRename, readOnly = false }: Props) {
   const { t } = useTranslation();
   const [filter, setFilter] = useState<DocumentStatus | 'all'>('all');
   const counts = new Map<DocumentStatus, number>();
@@ -48,14 +50,14 @@ export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRenam
                   className="document-item"
                   aria-current={d.id === openId ? 'page' : undefined}
                   onClick={() => onOpen(d.id)}
-                  onDoubleClick={() => onRename(d.id)}
+                  onDoubleClick={() => !readOnly && onRename(d.id)}
                   onKeyDown={(e) => {
-                    if (e.key === 'F2') {
+                    if (e.key === 'F2' && !readOnly) {
                       e.preventDefault();
                       onRename(d.id);
                     }
                   }}
-                  title={t('docs.renameHint')}
+                  title={readOnly ? undefined : t('docs.renameHint')}
                 >
                   <span className="document-title">{d.title}</span>
                   <span className="document-meta">

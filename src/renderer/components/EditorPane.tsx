@@ -85,6 +85,8 @@ interface Props {
   labels: Label[];
   linkTypes: LinkType[];
   mode: EditorMode;
+  /** The corpus is open read-only: the document is shown and never changed. */
+  readOnly: boolean;
   onReady(editor: EditorHandle, doc: OpenedDocument): void;
   onDocChanged(): void;
   onSpansChanged(spans: SpanList): void;
@@ -269,10 +271,11 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
         overlayRef.current?.update();
       },
       onSelectSpan: (id) => propsRef.current.onSelectSpan(id),
+      readOnly: () => propsRef.current.readOnly,
     });
     editorRef.current = editor;
     overlayRef.current = new LinkOverlay(editor.view, mount, {
-      canLink: () => editor.mode === 'annotate',
+      canLink: () => editor.mode === 'annotate' && !propsRef.current.readOnly,
       link: (from, to) => editor.run(linkSpans(from, to)),
       spanAt: (target) => spanAtClick(editor.view.state.doc, -1, target, editor.view.dom),
       linkTypes: () => editor.linkTypes,

@@ -33,6 +33,8 @@ interface Props {
   onSetDocumentNote(note: string): void;
   /** Escape in a field: back to the text. */
   onLeave(): void;
+  /** A read-only corpus: everything is shown, nothing can be changed. */
+  readOnly?: boolean;
 }
 
 /** A field's own keys stay its own; Escape gives the keyboard back to the editor. */
@@ -53,12 +55,14 @@ function AttributeField({
   onChange,
   onKeyDown,
   id,
+  disabled,
 }: {
   def: AttributeDef;
   value: AttrValue | undefined;
   onChange(value: AttrValue | null): void;
   onKeyDown(e: React.KeyboardEvent): void;
   id: string;
+  disabled: boolean;
 }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState(value === undefined ? '' : String(value));
@@ -69,6 +73,7 @@ function AttributeField({
         <select
           id={id}
           data-attr={def.name}
+          disabled={disabled}
           value={typeof value === 'string' ? value : ''}
           onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}
           onKeyDown={onKeyDown}
@@ -87,6 +92,7 @@ function AttributeField({
           id={id}
           data-attr={def.name}
           type="checkbox"
+          disabled={disabled}
           checked={value === true}
           onChange={(e) => onChange(e.target.checked)}
           onKeyDown={onKeyDown}
@@ -95,6 +101,7 @@ function AttributeField({
     case 'number':
     case 'text': {
       const commit = () => {
+        if (disabled) return;
         const trimmed = draft.trim();
         if (trimmed === '') return onChange(null);
         if (def.kind === 'text') return onChange(draft);
@@ -107,6 +114,7 @@ function AttributeField({
           id={id}
           data-attr={def.name}
           type={def.kind === 'number' ? 'number' : 'text'}
+          readOnly={disabled}
           maxLength={def.kind === 'text' ? TEXT_VALUE_MAX : undefined}
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
@@ -126,7 +134,21 @@ function AttributeField({
 }
 
 /** A note field saved when it loses focus or after a pause in typing. */
-function NoteField({ id, value, onSave, onKeyDown, label }: { id: string; value: string; onSave(v: string): void; onKeyDown(e: React.KeyboardEvent): void; label: string }) {
+function NoteField({
+  id,
+  value,
+  onSave,
+  onKeyDown,
+  label,
+  readOnly,
+}: {
+  id: string;
+  value: string;
+  onSave(v: string): void;
+  onKeyDown(e: React.KeyboardEvent): void;
+  label: string;
+  readOnly: boolean;
+}) {
   const [draft, setDraft] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const fieldRef = useRef<HTMLTextAreaElement>(null);
@@ -139,7 +161,7 @@ function NoteField({ id, value, onSave, onKeyDown, label }: { id: string; value:
   const save = () => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
-    if (latest.current !== value) onSave(latest.current);
+    if (latest.current !== value && !readOnly) onSave(latest.current);
   };
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
@@ -151,6 +173,7 @@ function NoteField({ id, value, onSave, onKeyDown, label }: { id: string; value:
       aria-label={label}
       rows={3}
       maxLength={NOTE_MAX}
+      readOnly={readOnly}
       value={draft}
       onChange={(e) => {
         setDraft(e.target.value);
@@ -170,6 +193,7 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
   const { t } = useTranslation();
   const rootRef = useRef<HTMLElement>(null);
   const { span, linking, labels } = props;
+  const readOnly = props.readOnly ?? false;
   const label = span ? labels.find((l) => l.name === span.label) : undefined;
   const labelIndex = (name: string) => labels.findIndex((l) => l.name === name);
   const leave = leaveOnEscape(props.onLeave);
@@ -233,6 +257,7 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
                       value={span.attrs[def.name]}
                       onChange={(v) => props.onSetAttr(span.id, def.name, v)}
                       onKeyDown={leave}
+                      disabled={readOnly}
                     />
                   </dd>
                 </div>
@@ -249,6 +274,7 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
             value={span.note}
             onSave={(note) => props.onSetNote(span.id, note)}
             onKeyDown={leave}
+            readOnly={readOnly}
           />
           <h3>{t('inspector.links')}</h3>
           {span.links.length === 0 ? (
@@ -261,21 +287,25 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
                   <button type="button" className="link-other" onClick={() => props.onSelectSpan(l.otherId)}>
                     <span className={`swatch lp-label-${labelIndex(l.otherLabel)}`} aria-hidden="true" /> {l.otherExcerpt}
                   </button>
-                  <button
-                    type="button"
-                    className="link-remove"
-                    aria-label={t('inspector.removeLink', { type: l.type, text: l.otherExcerpt })}
-                    onClick={() => props.onRemoveLink(l.id)}
-                  >
-                    ×
-                  </button>
+                  {!readOnly && (
+                    <button
+                      type="button"
+                      className="link-remove"
+                      aria-label={t('inspector.removeLink', { type: l.type, text: l.otherExcerpt })}
+                      onClick={() => props.onRemoveLink(l.id)}
+                    >
+                      ×
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
           )}
-          <button type="button" className="inspector-add-link" onClick={props.onStartLink}>
-            {t('inspector.addLink')}
-          </button>
+          {!readOnly && (
+            <button type="button" className="inspector-add-link" onClick={props.onStartLink}>
+              {t('inspector.addLink')}
+            </button>
+          )}
         </>
       ) : props.documentStatus !== null ? (
         <>
@@ -285,6 +315,7 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
           </label>
           <select
             id="doc-status"
+            disabled={readOnly}
             value={props.documentStatus}
             onChange={(e) => props.onSetStatus(e.target.value as DocumentStatus)}
             onKeyDown={leave}
@@ -305,6 +336,7 @@ export const Inspector = forwardRef<InspectorHandle, Props>(function Inspector(p
             value={props.documentNote}
             onSave={props.onSetDocumentNote}
             onKeyDown={leave}
+            readOnly={readOnly}
           />
           <p className="hint">{t('inspector.selectHint')}</p>
         </>

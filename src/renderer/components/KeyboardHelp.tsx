@@ -44,6 +44,7 @@ export const KEY_GROUPS: { title: MessageKey; rows: [string, MessageKey][] }[] =
     rows: [
       ['E', 'keys.edit'],
       ['Alt+1…', 'keys.editTag'],
+      ['Ctrl+click', 'keys.editSelectSpan'],
       ['Ctrl+Z  Ctrl+Shift+Z', 'keys.undo'],
       ['Ctrl+S', 'keys.save'],
       ['?', 'keys.help'],
@@ -55,7 +56,8 @@ export function KeyboardHelp({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    closeRef.current?.focus();
+    // The Close button is at the bottom of a long list: focusing it must not scroll the list away from its top.
+    closeRef.current?.focus({ preventScroll: true });
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' || e.key === '?') {
         e.preventDefault();

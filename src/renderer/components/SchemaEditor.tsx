@@ -437,7 +437,9 @@ export function SchemaEditor({ corpus, api, host, onClose, onApplied }: Props) {
       >
         <h2 id={titleId}>{t('schema.title', { corpus: corpus.name })}</h2>
         <div className="se-body">
-          <p className="se-hint">{t('schema.intro')}</p>
+          <p className="se-hint">{corpus.readOnly ? t('schema.readOnly') : t('schema.intro')}</p>
+          {/* A read-only corpus: the schema is shown (and can be exported), not changed. */}
+          <fieldset className="se-sections" disabled={corpus.readOnly}>
           <section aria-labelledby={`${uid}-labels`}>
             <h3 id={`${uid}-labels`}>{t('schema.labels')}</h3>
             {schema.labels.map(renderLabel)}
@@ -454,6 +456,7 @@ export function SchemaEditor({ corpus, api, host, onClose, onApplied }: Props) {
               {t('schema.addLinkType')}
             </button>
           </section>
+          </fieldset>
         </div>
         <div className="se-status" aria-live="polite">
           {problems.length > 0 && (
@@ -474,19 +477,23 @@ export function SchemaEditor({ corpus, api, host, onClose, onApplied }: Props) {
           </p>
         )}
         <div className="dialog-buttons se-buttons">
-          <button type="button" onClick={() => void importFile()} disabled={busy}>
-            {t('schema.import')}
-          </button>
+          {!corpus.readOnly && (
+            <button type="button" onClick={() => void importFile()} disabled={busy}>
+              {t('schema.import')}
+            </button>
+          )}
           <button type="button" onClick={() => void exportFile()} disabled={busy || problems.length > 0}>
             {t('schema.export')}
           </button>
           <span className="se-spacer" />
           <button type="button" onClick={() => void requestClose()} disabled={busy}>
-            {t('dialog.cancel')}
+            {corpus.readOnly ? t('dialog.close') : t('dialog.cancel')}
           </button>
-          <button type="button" className="se-primary" onClick={() => void save()} disabled={busy || problems.length > 0}>
-            {busy ? t('schema.saving') : t('schema.save')}
-          </button>
+          {!corpus.readOnly && (
+            <button type="button" className="se-primary" onClick={() => void save()} disabled={busy || problems.length > 0}>
+              {busy ? t('schema.saving') : t('schema.save')}
+            </button>
+          )}
         </div>
       </div>
     </div>

@@ -4,7 +4,7 @@
  */
 import type { Node } from 'prosemirror-model';
 import { history, redo, undo } from 'prosemirror-history';
-import { type Command, EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { type Command, EditorState, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import type { Link, LinkType, SpanInput } from '../../shared/types';
 import { applyLabel, cancelLinking, confirmLink, removeSpan, selectNextSpan, selectSpan, setSchema } from './commands';
@@ -30,6 +30,8 @@ export interface EditorOptions {
   onChange?: (state: EditorState, tr: Transaction) => void;
   /** When the selected span changes. */
   onSelectSpan?: (id: string | null) => void;
+  /** Whether the corpus is open read-only: then no transaction may change the document (text, spans, links). */
+  readOnly?: () => boolean;
 }
 
 export interface LoupeEditor {
@@ -73,6 +75,14 @@ export function spanAtClick(doc: Node, pos: number, target: EventTarget | null, 
   return spansAt(doc, pos)[0];
 }
 
+/**
+ * Refuses every change to the document while `readOnly()` holds: whatever asks (a key, the
+ * inspector, a link drawn with the mouse), a read-only corpus's document stays as it was opened.
+ */
+function readOnlyGuard(readOnly: () => boolean): Plugin {
+  return new Plugin({ filterTransaction: (tr) => !tr.docChanged || !readOnly() });
+}
+
 /** Creates the editor inside `mount`. */
 export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeEditor {
   let mode: EditorMode = options.mode ?? 'annotate';
@@ -82,7 +92,7 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
   const createState = (text: string, spans: readonly SpanInput[], links: readonly Link[] = []): EditorState =>
     EditorState.create({
       doc: docFromText(text, spans, links),
-      plugins: [spanPlugin(labels, linkTypes), history(), ...editKeymap(() => labels)],
+      plugins: [readOnlyGuard(() => options.readOnly?.() ?? false), spanPlugin(labels, linkTypes), history(), ...editKeymap(() => labels)],
     });
 
   const attributes = (): Record<string, string> => ({

@@ -43,6 +43,15 @@ export const dialogStore = {
   close(): void {
     set(null);
   },
+  /** Answers the open dialog as its Cancel (or Close) button would: Esc, wherever the focus is. */
+  cancel(): boolean {
+    const dialog = current;
+    if (!dialog) return false;
+    if (dialog.kind === 'message') dialog.resolve();
+    else if (dialog.kind === 'confirm') dialog.resolve(false);
+    else dialog.resolve(null);
+    return true;
+  },
 };
 
 /**

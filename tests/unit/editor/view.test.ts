@@ -210,3 +210,24 @@ describe('typing at the caret', () => {
   });
 });
 
+
+describe('a read-only corpus', () => {
+  it('refuses every change to the document, whatever asks: tagging, removing, text, attributes and links', () => {
+    let readOnly = true;
+    const ed = open({ readOnly: () => readOnly, linkTypes: [{ name: 'speaker', from: [], to: [], color: '#000000', description: '' }] });
+    const before = ed.read();
+    selectText(ed, 0, 2);
+    expect(ed.tag('official')).toBe(true); // the command applies; the guard drops its transaction
+    ed.selectSpan('outer');
+    ed.removeSelectedSpan();
+    ed.view.dispatch(ed.view.state.tr.insertText('X', 1));
+    expect(ed.read()).toEqual(before);
+    // Selecting still works: the user can read the spans.
+    expect(ed.selectSpan('inner')).toBe(true);
+    expect(ed.selectedSpanId()).toBe('inner');
+    readOnly = false;
+    selectText(ed, 0, 2);
+    ed.tag('official');
+    expect(ed.read().spans).toHaveLength(3);
+  });
+});
