@@ -22,6 +22,7 @@ import type {
 } from '../shared/types';
 import { LOUPE_VERSION } from '../shared/version';
 import { DialogHost } from './components/DialogHost';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { isTextField } from './editor/keys';
 import type { EditorMode } from './editor/view';
 import { DocumentList } from './components/DocumentList';
@@ -622,6 +623,11 @@ export function App() {
           {t('readOnly.banner')}
         </div>
       )}
+      {corpus && corpus.problems.length > 0 && (
+        <div className="problems-banner" role="status">
+          {t('problems.corpus', { problems: corpus.problems.join('; ') })}
+        </div>
+      )}
       {error && (
         <div className="error-banner" role="alert">
           <span>{error}</span>
@@ -640,7 +646,13 @@ export function App() {
           readOnly={readOnly}
         />
         <section className="editor-column" aria-label={t('editor.label')}>
+          {openDoc?.problems && (
+            <div className="problems-banner" role="status">
+              {t('problems.document', { problems: openDoc.problems.join('; ') })}
+            </div>
+          )}
           {openDoc ? (
+            <ErrorBoundary key={loadSeqRef.current} what={t('editor.label')}>
             <EditorPane
               key={loadSeqRef.current}
               ref={editorRef}
@@ -655,6 +667,7 @@ export function App() {
               onSelectSpan={setSelectedSpanId}
               onInspect={(span, linking) => setInspected({ span, linking })}
             />
+            </ErrorBoundary>
           ) : (
             <p className="placeholder">{t('editor.noDocument')}</p>
           )}

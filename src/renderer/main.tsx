@@ -4,9 +4,12 @@ import './i18n';
 import './styles.css';
 import './editor/editor.css';
 import { App } from './App';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ErrorBoundary what="Loupe">
+      <App />
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -171,6 +171,11 @@ export interface LoupeDocument {
  */
 export interface OpenedDocument extends Omit<LoupeDocument, 'spans'> {
   spans: SpanInput[];
+  /**
+   * What of the stored document the editor is not given (a span outside the text, unreadable span
+   * data), in words; absent when nothing. What is left out stays in the corpus file as it is.
+   */
+  problems?: string[];
 }
 
 /** The open corpus. */
@@ -184,6 +189,12 @@ export interface CorpusInfo {
   documentCount: number;
   /** Opened read-only (a file Loupe may not write, or opened so on purpose): nothing is saved. */
   readOnly: boolean;
+  /**
+   * What is wrong with the corpus's schema as stored (an attribute's options that are not a list, a
+   * label's attributes that are not JSON…), in words: Loupe shows what it can read; Edit › Schema…
+   * mends it. Empty when nothing.
+   */
+  problems: string[];
 }
 
 /** A backup of a corpus, kept in the data folder (see File › Restore from backup). */

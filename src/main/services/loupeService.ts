@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { ApiError, type LoupeApi } from '../../shared/contract';
 import { defaultSchema } from '../../shared/labels';
 import type { BackupInfo, StartupProblem } from '../../shared/types';
+import { usableSpans } from '../../shared/spanCheck';
 import type { CorpusInfo, ExportFilter, ExportFormat, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
 import { ExportError, writeCsvExport, writeExportFile, writeExportStream, type ExportSource } from '../formats/export';
 import { EXPORT_FORMAT_INFO } from '../../shared/formats';
@@ -71,12 +72,14 @@ function toApiError(error: unknown): ApiError {
   return new ApiError(message, 'internal');
 }
 
-/** Opens a corpus store, creating the file (with the default labels) when asked to. */
-/** The document as the editor opens it (see OpenedDocument). */
-export function openedDocument(doc: LoupeDocument): OpenedDocument {
-  return {
-    ...doc,
-    spans: doc.spans.map((s) => ({
+/**
+ * The document as the editor opens it (see OpenedDocument): spans the editor cannot draw (outside
+ * the text, say) are left out and named in `problems`; they stay in the corpus file as they are.
+ */
+export function openedDocument(doc: LoupeDocument & { problems?: string[] }): OpenedDocument {
+  const usable = usableSpans(
+    doc.text,
+    doc.spans.map((s) => ({
       id: s.id,
       label: s.label,
       start: s.start,
@@ -85,9 +88,13 @@ export function openedDocument(doc: LoupeDocument): OpenedDocument {
       attrs: s.attrs,
       note: s.note,
     })),
-  };
+    doc.links,
+  );
+  const problems = [...(doc.problems ?? []), ...usable.problems];
+  return { ...doc, spans: usable.spans, links: usable.links, ...(problems.length ? { problems } : {}) };
 }
 
+/** Opens a corpus store, creating the file (with the default labels) when asked to. */
 export function openCorpusStore(file: string, options: { create: boolean; readOnly?: boolean }): CorpusStore {
   const store = CorpusStore.open(file, options);
   if (store.labels().length === 0 && !store.readOnly) store.addToSchema(defaultSchema());
@@ -299,6 +306,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     linkTypes: store.linkTypes(),
     documentCount: store.documentCount(),
     readOnly: store.readOnly,
+    problems: store.schemaProblems(),
   });
 
   const switchTo = (next: CorpusStore): CorpusInfo => {
@@ -336,7 +344,10 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   const api: LoupeService = {
     corpusInfo: async () => info(),
     listDocuments: async () => store.listDocuments(),
-    getDocument: async ({ id }) => openedDocument(store.getDocument(id)),
+    getDocument: async ({ id }) => {
+      const problems: string[] = [];
+      return openedDocument({ ...store.getDocument(id, problems), problems });
+    },
     saveDocument: async ({ corpusId, ...req }) => {
       if (corpusId !== store.id) {
         throw new ApiError('this document belongs to a corpus that is no longer open here; nothing was saved', 'conflict', {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { codePointLength } from '../../shared/offsets';
 import type { ErrorReason } from '../../shared/errors';
-import { attrProblems, linkAllowed, schemaProblems } from '../../shared/schema';
+import { attrProblems, linkAllowed, plainSchemaOf, schemaProblems } from '../../shared/schema';
 import { applyTextEdit, shiftSpan, type TextEdit } from '../../shared/textEdit';
 import type {
   AttributeDef,
@@ -103,13 +103,34 @@ export interface NewDocument {
 
 const now = (): string => new Date().toISOString();
 
-const toSpan = (row: SpanRow): Span => ({
+/**
+ * A JSON column's value, or `fallback` (and a problem told to `problem`) when the stored text is not
+ * JSON of the expected shape: a corpus another program wrote into must still open.
+ */
+function jsonOr<T>(text: string, fallback: T, fits: (v: unknown) => boolean, problem?: (what: string) => void): T {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (fits(value)) return value as T;
+  } catch {
+    // told below
+  }
+  problem?.(`${text.length > 60 ? `${text.slice(0, 60)}…` : text}`);
+  return fallback;
+}
+
+const isPlainObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A span row; unreadable fragments or attribute values are named through `problem`. */
+const toSpan = (row: SpanRow, problem?: (what: string) => void): Span => ({
   id: row.id,
   label: row.label,
   start: row.start_cp,
   end: row.end_cp,
-  fragments: row.fragments === null ? [[row.start_cp, row.end_cp]] : (JSON.parse(row.fragments) as Fragment[]),
-  attrs: JSON.parse(row.attrs) as SpanAttrs,
+  fragments:
+    row.fragments === null
+      ? [[row.start_cp, row.end_cp]]
+      : jsonOr<Fragment[]>(row.fragments, [[row.start_cp, row.end_cp]], Array.isArray, (t) => problem?.(`span ${row.id} (${row.label}): its fragments cannot be read (${t}); shown whole`)),
+  attrs: jsonOr<SpanAttrs>(row.attrs, {}, isPlainObject, (t) => problem?.(`span ${row.id} (${row.label}): its attribute values cannot be read (${t}); shown without them`)),
   note: row.note,
   annotator: row.annotator,
   createdAt: row.created_at,
@@ -118,21 +139,20 @@ const toSpan = (row: SpanRow): Span => ({
 
 const toLink = (row: LinkRow): Link => ({ id: row.id, type: row.type, from: row.from_span, to: row.to_span });
 
-const toLabel = (row: LabelRow): Label => ({
-  name: row.name,
-  color: row.color,
-  hotkey: row.hotkey,
-  description: row.description,
-  attributes: JSON.parse(row.attributes) as AttributeDef[],
-});
+/** A label row, its attributes read as plain data (see plainSchemaOf): a malformed one cannot break the app. */
+const toLabel = (row: LabelRow, problem?: (what: string) => void): Label => {
+  const attributes = jsonOr<unknown[]>(row.attributes, [], Array.isArray, (t) => problem?.(`the attributes of label “${row.name}” cannot be read (${t})`));
+  const [label] = plainSchemaOf([{ ...row, attributes: attributes.filter(isPlainObject) }], []).labels;
+  return { ...label!, name: row.name, color: row.color, hotkey: row.hotkey, description: row.description };
+};
 
-const toLinkType = (row: LinkTypeRow): LinkType => ({
-  name: row.name,
-  from: JSON.parse(row.from_labels) as string[],
-  to: JSON.parse(row.to_labels) as string[],
-  color: row.color,
-  description: row.description,
-});
+const toLinkType = (row: LinkTypeRow, problem?: (what: string) => void): LinkType => {
+  const labels = (text: string, end: string) =>
+    jsonOr<unknown[]>(text, [], Array.isArray, (t) => problem?.(`the ${end} labels of link type “${row.name}” cannot be read (${t})`)).filter(
+      (x): x is string => typeof x === 'string',
+    );
+  return { name: row.name, from: labels(row.from_labels, 'from'), to: labels(row.to_labels, 'to'), color: row.color, description: row.description };
+};
 
 const toDocument = (row: DocumentRow, spans: Span[], links: Link[]): LoupeDocument => ({
   id: row.id,
@@ -303,6 +323,7 @@ export class CorpusStore {
       ),
       placeSpan: db.prepare('UPDATE spans SET start_cp = ?, end_cp = ?, fragments = ? WHERE id = ?'),
       maxSpanEnd: db.prepare<[number], { m: number | null }>('SELECT max(end_cp) AS m FROM spans WHERE document_id = ?'),
+      spansPastEnd: db.prepare<[number, number], { id: string; end_cp: number }>('SELECT id, end_cp FROM spans WHERE document_id = ? AND end_cp > ?'),
       updateText: db.prepare('UPDATE documents SET text = ? WHERE id = ?'),
       updateTitle: db.prepare('UPDATE documents SET title = ? WHERE id = ?'),
       updateStatus: db.prepare('UPDATE documents SET status = ? WHERE id = ?'),
@@ -349,11 +370,33 @@ export class CorpusStore {
   }
 
   labels(): Label[] {
-    return this.statements.labels.all().map(toLabel);
+    return this.statements.labels.all().map((row) => toLabel(row));
   }
 
   linkTypes(): LinkType[] {
-    return this.statements.linkTypes.all().map(toLinkType);
+    return this.statements.linkTypes.all().map((row) => toLinkType(row));
+  }
+
+  /**
+   * What is wrong with the schema as stored, in words (empty when nothing): columns that are not
+   * readable JSON, and whatever schemaProblems finds in what could be read.
+   */
+  schemaProblems(): string[] {
+    const problems: string[] = [];
+    const told = (what: string) => problems.push(what);
+    const labels = this.statements.labels.all().map((row) => toLabel(row, told));
+    const linkTypes = this.statements.linkTypes.all().map((row) => toLinkType(row, told));
+    for (const row of this.statements.labels.all()) {
+      // plainSchemaOf keeps the options that are strings: say when the stored ones were not a list of them.
+      const raw = jsonOr<unknown[]>(row.attributes, [], Array.isArray);
+      for (const a of raw) {
+        if (!isPlainObject(a)) told(`label “${row.name}” lists an attribute that is not an object`);
+        else if ('options' in (a as object) && !(Array.isArray((a as { options: unknown }).options) && (a as { options: unknown[] }).options.every((o) => typeof o === 'string'))) {
+          told(`the options of attribute “${String((a as { name?: unknown }).name)}” of label “${row.name}” are not a list of names`);
+        }
+      }
+    }
+    return [...problems, ...schemaProblems({ labels, linkTypes })];
   }
 
   schema(): CorpusSchema {
@@ -438,18 +481,20 @@ export class CorpusStore {
     }));
   }
 
-  private readDocument(row: DocumentRow): LoupeDocument {
+  /** A document row with its spans and links; `problem` hears of span data that could not be read. */
+  private readDocument(row: DocumentRow, problem?: (what: string) => void): LoupeDocument {
     return toDocument(
       row,
-      orderTiesById(this.statements.spansOf.all(row.id)).map(toSpan),
+      orderTiesById(this.statements.spansOf.all(row.id)).map((span) => toSpan(span, problem)),
       this.statements.linksOf.all(row.id).map(toLink),
     );
   }
 
-  getDocument(id: number): LoupeDocument {
+  /** A document with its spans and links; `problems`, when given, gets what of it could not be read. */
+  getDocument(id: number, problems?: string[]): LoupeDocument {
     const row = this.statements.document.get(id);
     if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found', { key: 'error.documentGone' });
-    return this.readDocument(row);
+    return this.readDocument(row, problems && ((what) => problems.push(what)));
   }
 
   /**
@@ -515,6 +560,9 @@ export class CorpusStore {
       }
       const stamp = now();
       if (req.text !== undefined && req.edit !== undefined) throw new StoreError('a save carries the new text or a change to it, not both');
+      // Spans already past the end of the text (written so by another program): the editor leaves
+      // them out and they must not block its saves; only a span this save pushes out is refused.
+      const pastEndBefore = new Set(this.statements.spansPastEnd.all(req.id, codePointLength(row.text)).map((r) => r.id));
       let text = req.text ?? row.text;
       if (req.text !== undefined && req.text !== row.text) this.statements.updateText.run(req.text, req.id);
       if (req.title !== undefined) this.statements.updateTitle.run(req.title, req.id);
@@ -556,7 +604,8 @@ export class CorpusStore {
       // Spans the request did not move must still fit the new text.
       const maxEnd = this.statements.maxSpanEnd.get(req.id)?.m ?? 0;
       if (maxEnd > length) {
-        throw new StoreError(`a span ends at ${maxEnd}, past the end of the text (${length} characters)`);
+        const pushedOut = this.statements.spansPastEnd.all(req.id, length).find((r) => !pastEndBefore.has(r.id));
+        if (pushedOut) throw new StoreError(`a span ends at ${pushedOut.end_cp}, past the end of the text (${length} characters)`);
       }
       // Every save moves the revision on, so a window holding an older title, status or note cannot
       // write over it; only a change to the text or spans makes a new document "in progress".

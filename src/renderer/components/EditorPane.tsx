@@ -3,7 +3,8 @@
  * out; the editor's state never goes through React.
  */
 import type { Node as PmNode } from 'prosemirror-model';
-import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import i18next from '../i18n';
 import type { AttrValue, Label, LinkType, OpenedDocument } from '../../shared/types';
 import {
   addFragment,
@@ -158,6 +159,7 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, labelSheet];
 
 export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(props, ref) {
   const mountRef = useRef<HTMLDivElement>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const editorRef = useRef<LoupeEditor | null>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
@@ -234,7 +236,14 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     const build = () => {
       if (cancelled) return;
       preview?.remove();
-      editor = buildEditor(mount, doc);
+      try {
+        editor = buildEditor(mount, doc);
+      } catch (error) {
+        // A document the editor cannot build (the Node side leaves out the spans it knows to be
+        // unusable; this is for what it did not foresee) is said so; the rest of the window works.
+        console.error('Loupe: the editor could not open the document', error);
+        setFailure(error instanceof Error ? error.message : String(error));
+      }
     };
     if (preview) afterNextPaint(build);
     else build();
@@ -331,6 +340,11 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
 
   return (
     <div className="editor-scroll" tabIndex={-1}>
+      {failure !== null && (
+        <p className="part-failed" role="alert">
+          {i18next.t('problems.cannotOpen', { message: failure })}
+        </p>
+      )}
       <div ref={mountRef} className="editor-mount" lang={documentLanguage(props.document)} />
     </div>
   );
