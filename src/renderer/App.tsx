@@ -646,11 +646,11 @@ export function App() {
           readOnly={readOnly}
         />
         <section className="editor-column" aria-label={t('editor.label')}>
-          {openDoc?.problems && (
+          {openDoc?.problems?.length ? (
             <div className="problems-banner" role="status">
               {t('problems.document', { problems: openDoc.problems.join('; ') })}
             </div>
-          )}
+          ) : null}
           {openDoc ? (
             <ErrorBoundary key={loadSeqRef.current} what={t('editor.label')}>
             <EditorPane

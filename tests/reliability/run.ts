@@ -12,6 +12,9 @@ import { crashEdits, crashExports, crashImports, type CrashReport } from './cras
 import { fuzzApi } from './apiFuzz';
 import { fuzzImporters } from './importFuzz';
 import type { FuzzReport } from './fuzzReport';
+import { fuzzUi, type UiFuzzReport } from './uiFuzz';
+import { checkLabelStudio } from '../realClients/labelStudio';
+import { checkSpreadsheets } from '../realClients/spreadsheets';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,6 +52,20 @@ function fuzzSection(report: FuzzReport): string {
   ].join('\n');
 }
 
+function uiFuzzSection(r: UiFuzzReport): string {
+  const kinds = Object.entries(r.byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  return [
+    `**${r.name}** (Chromium over \`loupe web\`), ${(r.ms / 1000).toFixed(0)} s: ${r.actions} actions on ${r.documents.length} documents (${r.documents.join('; ')}).`,
+    `Spans at the start of the walks: ${r.spansAtStart}; removed by the user or with all their text deleted: ${r.spansGoneLegitimately}; **lost: ${r.spansLost}**. The corpus file was compared with the editor ${r.corpusChecks} times, after autosave.`,
+    '',
+    `Actions: ${kinds}.`,
+    ...(r.failures.length ? ['', 'Failures (each names the seed that replays it):', '', ...r.failures.slice(0, 20).map((f) => `- ${f}`)] : []),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   log(`reliability run: seed ${seed}, scale ${scale}`);
@@ -58,7 +75,15 @@ async function main(): Promise<void> {
   crash.push(await crashExports({ seed: seed + 2, kills: n(30), maxLifeMs: 3000, log }));
   const importFuzz = await fuzzImporters({ seed: seed + 3, rounds: n(16), big: true });
   const apiFuzz = await fuzzApi({ seed: seed + 4, rounds: n(200) });
-  const failures = [...crash.flatMap((r) => r.failures), ...importFuzz.failures, ...apiFuzz.failures];
+  const uiFuzz = await fuzzUi({ seed: seed + 5, runs: n(20), actions: 200, log });
+  log('real clients: Label Studio, pandas/openpyxl, LibreOffice');
+  const labelStudio = await checkLabelStudio({ log });
+  const spreadsheets = await checkSpreadsheets();
+  const realClientFailures = [
+    ...labelStudio.mismatches.map((m) => `Label Studio: ${m}`),
+    ...spreadsheets.mismatches.map((m) => `spreadsheets: ${m}`),
+  ];
+  const failures = [...crash.flatMap((r) => r.failures), ...importFuzz.failures, ...apiFuzz.failures, ...uiFuzz.failures, ...realClientFailures];
 
   const exportTargets = crash.find((r) => r.scenario === 'export')?.exportTargets ?? {};
   const importKept = crash.find((r) => r.scenario === 'import')?.byMethod ?? {};
@@ -98,6 +123,22 @@ async function main(): Promise<void> {
     '## API methods',
     '',
     fuzzSection(apiFuzz),
+    '',
+    '## The editor, driven as a user drives it',
+    '',
+    uiFuzzSection(uiFuzz),
+    '',
+    '## Real clients',
+    '',
+    'Loupe\'s exports read by the tools they are for (tests/realClients/):',
+    '',
+    '| Tool | Files | Compared | Mismatches | Time |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| Label Studio 1.4.0's frontend in Chromium (export → regions highlighted; regions drawn → import) | ${labelStudio.files} | ${labelStudio.regions} regions | ${labelStudio.mismatches.length} | ${(labelStudio.ms / 1000).toFixed(0)} s |`,
+    `| pandas and openpyxl (every export, every unit), LibreOffice headless (XLSX, CSV with the README's filter) | ${spreadsheets.files} | ${spreadsheets.rows} rows, ${spreadsheets.cells} values | ${spreadsheets.mismatches.length} | ${spreadsheets.seconds.toFixed(0)} s |`,
+    ...(labelStudio.tooWideAmongOthers.length
+      ? ['', `Label Studio drew ${labelStudio.tooWideAmongOthers.length} nested highlights wider than their region among others (its own drawing; each is right alone).`]
+      : []),
     '',
     ...(failures.length ? ['## Failures', '', ...failures.map((f) => `- ${f}`), ''] : []),
   ].join('\n');

@@ -84,3 +84,13 @@ describe('a corpus with damaged data', () => {
     db.close();
   });
 });
+
+describe('a sound document', () => {
+  it('opens with no problems field at all', async () => {
+    await service.openCorpus({ path: corpus });
+    const docs = await service.listDocuments({});
+    const sound = (await service.importFiles({ files: [{ name: 'a.txt', data: new TextEncoder().encode('标题\n正文。') }] })).imported[0]!.documentId;
+    expect(docs.length).toBeGreaterThan(0);
+    expect('problems' in (await service.getDocument({ id: sound }))).toBe(false);
+  });
+});

@@ -76,7 +76,7 @@ function toApiError(error: unknown): ApiError {
  * The document as the editor opens it (see OpenedDocument): spans the editor cannot draw (outside
  * the text, say) are left out and named in `problems`; they stay in the corpus file as they are.
  */
-export function openedDocument(doc: LoupeDocument & { problems?: string[] }): OpenedDocument {
+export function openedDocument({ problems: readProblems = [], ...doc }: LoupeDocument & { problems?: string[] }): OpenedDocument {
   const usable = usableSpans(
     doc.text,
     doc.spans.map((s) => ({
@@ -90,7 +90,7 @@ export function openedDocument(doc: LoupeDocument & { problems?: string[] }): Op
     })),
     doc.links,
   );
-  const problems = [...(doc.problems ?? []), ...usable.problems];
+  const problems = [...readProblems, ...usable.problems];
   return { ...doc, spans: usable.spans, links: usable.links, ...(problems.length ? { problems } : {}) };
 }
 
