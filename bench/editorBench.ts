@@ -13,11 +13,14 @@ import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { openCorpusStore } from '../src/main/services/loupeService';
 import type { Link, SpanInput } from '../src/shared/types';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/chromium';
 import { startLoupeWeb } from '../tests/e2e/loupeWeb';
 import { chineseParagraph, median, percentile, random } from './data';
 
+export { CHROMIUM };
+
 const OUT = path.resolve(__dirname, 'RESULTS-editor.md');
-export const CHROMIUM = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
+
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_CHARS = 1_000_000;
 const PARAGRAPHS = 3_000;
@@ -311,7 +314,7 @@ async function main(): Promise<void> {
     server = started.child;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     const chromeVersion = browser.version();
 

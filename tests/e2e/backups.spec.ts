@@ -4,32 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import type { Page } from '@playwright/test';
-import { editor, expect, selectText, test } from './fixtures';
-
-async function fileMenu(page: Page, item: string): Promise<void> {
-  await page.getByRole('menuitem', { name: 'File' }).click();
-  await page.getByRole('menuitem', { name: item, exact: true }).click();
-}
-
-async function answerPath(page: Page, title: string, file: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: title });
-  await dialog.getByRole('textbox').fill(file);
-  await dialog.getByRole('button', { name: 'OK' }).click();
-}
-
-const titles = (file: string): string[] => {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT title FROM documents ORDER BY id').all() as { title: string }[]).map((r) => r.title);
-  } finally {
-    db.close();
-  }
-};
+import { answerPath, corpusTitles, editor, expect, fileMenu, selectText, test } from './fixtures';
 
 test('save a copy, then restore the corpus from a backup as a new file beside it', async ({ page, loupe }) => {
-  const expected = titles(loupe.corpusPath);
+  const expected = corpusTitles(loupe.corpusPath);
   expect(expected.length).toBeGreaterThan(0);
   const copy = path.join(loupe.dataDir, '\u526f\u672c.loupe');
   await fileMenu(page, 'Save a copy…');
@@ -37,7 +15,7 @@ test('save a copy, then restore the corpus from a backup as a new file beside it
   const saved = page.getByRole('dialog', { name: 'Save a copy…' });
   await expect(saved).toContainText(`Saved a copy to ${copy}`);
   await saved.getByRole('button').click();
-  expect(titles(copy)).toEqual(expected);
+  expect(corpusTitles(copy)).toEqual(expected);
 
   // The backup taken when the default corpus opened on first start.
   await fileMenu(page, 'Restore from backup…');
@@ -48,7 +26,7 @@ test('save a copy, then restore the corpus from a backup as a new file beside it
   await expect(page.getByText(/^Corpus: Default \(backup \d{4}-\d{2}-\d{2} \d{2}\.\d{2}\)$/)).toBeVisible();
   const restored = fs.readdirSync(loupe.dataDir).filter((f) => /^Default \(backup .*\)\.loupe$/.test(f));
   expect(restored).toHaveLength(1);
-  expect(titles(path.join(loupe.dataDir, restored[0]!))).toEqual(expected);
+  expect(corpusTitles(path.join(loupe.dataDir, restored[0]!))).toEqual(expected);
 });
 
 test('a corpus opened read-only says so, and nothing in it changes', async ({ page, loupe }) => {

@@ -7,21 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { editor, expect, selectText, test } from './fixtures';
-
-async function fileMenu(page: Page, item: string): Promise<void> {
-  await page.getByRole('menuitem', { name: 'File' }).click();
-  await page.getByRole('menuitem', { name: item, exact: true }).click();
-}
-
-/** Answers the browser build's path prompt. */
-async function answerPath(page: Page, title: string, value: string): Promise<void> {
-  const box = page.getByRole('dialog', { name: title }).getByRole('textbox');
-  await expect(box).toBeFocused();
-  await box.fill(value);
-  await box.press('Enter');
-}
+import { answerPath, editor, expect, fileMenu, selectText, test } from './fixtures';
 
 test('Esc closes message, question and prompt dialogs, wherever the focus is', async ({ page }) => {
   await page.getByRole('menuitem', { name: 'Help' }).click();

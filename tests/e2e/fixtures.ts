@@ -151,3 +151,27 @@ export async function exportFiles(page: Page, scope: 'corpus' | 'document', form
 export async function exportVia(page: Page, scope: 'corpus' | 'document', format: 'JSONL' | 'JSON' | 'CSV'): Promise<string> {
   return (await exportFiles(page, scope, format))[0]!;
 }
+
+/** Chooses `item` in the browser build's File menu. */
+export async function fileMenu(page: Page, item: string): Promise<void> {
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+/** Answers the browser build's path prompt titled `title`, once it has the keyboard. */
+export async function answerPath(page: Page, title: string, value: string): Promise<void> {
+  const box = page.getByRole('dialog', { name: title }).getByRole('textbox');
+  await expect(box).toBeFocused();
+  await box.fill(value);
+  await box.press('Enter');
+}
+
+/** The document titles of a corpus file, in id order, read as another tool would. */
+export function corpusTitles(file: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT title FROM documents ORDER BY id').all() as { title: string }[]).map((r) => r.title);
+  } finally {
+    db.close();
+  }
+}

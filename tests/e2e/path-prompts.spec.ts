@@ -6,23 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import type { Page } from '@playwright/test';
-import { expect, REPO, test } from './fixtures';
-
-async function fileMenu(page: Page, item: string): Promise<void> {
-  await page.getByRole('menuitem', { name: 'File' }).click();
-  await page.getByRole('menuitem', { name: item, exact: true }).click();
-}
-
-const titles = (file: string): string[] => {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT title FROM documents ORDER BY id').all() as { title: string }[]).map((r) => r.title);
-  } finally {
-    db.close();
-  }
-};
+import { corpusTitles, expect, fileMenu, REPO, test } from './fixtures';
 
 test('Save a copy over an existing file asks first, naming it; Cancel leaves the file as it was', async ({ page, loupe }) => {
   const existing = path.join(loupe.dataDir, 'existing.loupe');
@@ -47,7 +31,7 @@ test('Save a copy over an existing file asks first, naming it; Cancel leaves the
   await page.keyboard.press('Enter');
   await page.getByRole('alertdialog', { name: 'Replace the file?' }).getByRole('button', { name: 'Replace' }).click();
   await expect(page.getByRole('dialog', { name: 'Save a copy…' })).toContainText(`Saved a copy to ${existing}`);
-  expect(titles(existing)).toEqual(titles(loupe.corpusPath));
+  expect(corpusTitles(existing)).toEqual(corpusTitles(loupe.corpusPath));
 });
 
 test('New corpus: typing replaces the offered path; a relative one is taken from the corpus folder, and shown', async ({ page, loupe }) => {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium';
 
-/** Debian's Chromium: Playwright's own browser download is not reachable from these machines. */
-const CHROMIUM = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
 if (!fs.existsSync(CHROMIUM)) {
   throw new Error(`E2E tests need Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set LOUPE_CHROMIUM)`);
 }
@@ -25,16 +24,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: CHROMIUM,
-      // Without the background-networking flags Chromium keeps dialing hosts this closed network refuses.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });

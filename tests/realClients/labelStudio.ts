@@ -28,11 +28,11 @@ import { importBatch } from '../../src/main/formats/import';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { Link, LoupeDocument, SpanInput } from '../../src/shared/types';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium';
 import { CORPUS_FIXTURES } from '../fixturePaths';
 import { at, cpSlice } from '../unit/textHelpers';
 
 /** Debian's Chromium (Playwright's own browser download is not reachable from these machines). */
-export const CHROMIUM = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** What the check found. */
 export interface RealClientFigures {
@@ -342,7 +342,7 @@ export async function checkLabelStudio(options: { log?: (line: string) => void }
     store = buildCorpus(dir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+      args: CHROMIUM_ARGS,
     });
     const config = labelStudioConfig(store.labels(), store.linkTypes());
 

@@ -26,6 +26,7 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { importBatch } from '../../src/main/formats/import';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import { startLoupeWeb } from '../e2e/loupeWeb';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium';
 import { FIXTURES } from '../fixturePaths';
 import { Rng } from './rng';
 
@@ -627,7 +628,7 @@ export async function fuzzUi(options: UiFuzzOptions): Promise<UiFuzzReport> {
     failures: [],
     ms: 0,
   };
-  const own = options.browser ? null : await chromium.launch({ executablePath: process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const own = options.browser ? null : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const browser = options.browser ?? own!;
   try {
     for (let k = 0; k < options.runs; k++) {
@@ -643,14 +644,3 @@ export async function fuzzUi(options: UiFuzzOptions): Promise<UiFuzzReport> {
   report.ms = Date.now() - started;
   return report;
 }
-
-/** Chromium's flags on these machines (see tests/e2e/playwright.config.ts). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];

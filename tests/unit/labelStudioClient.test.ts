@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { command, requireTool, skipWithout } from '../externalTools';
-import { CHROMIUM, checkLabelStudio } from '../realClients/labelStudio';
+import { CHROMIUM } from '../chromium';
+import { checkLabelStudio } from '../realClients/labelStudio';
 
 const chromium = command(CHROMIUM, ['--version'], 'chromium fonts-noto-cjk');
 
