@@ -119,6 +119,28 @@ describe('a corpus whose schema Loupe did not make', () => {
     }
   });
 
+  it('a corpus of the previous version (schema 2, before the fingerprint index) opens read-only, as it is', () => {
+    const file = path.join(dir, 'v2.loupe');
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0]!.up);
+    db.exec(MIGRATIONS[1]!.up);
+    db.pragma('user_version = 2');
+    db.pragma(`application_id = ${LOUPE_APPLICATION_ID}`);
+    db.prepare("INSERT INTO labels (name, color, hotkey, description, attributes, position) VALUES ('quote', '#d9480f', '1', '', '[]', 0)").run();
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const before = snapshot(file);
+    const store = openCorpusStore(file, { create: false, readOnly: true });
+    try {
+      expect(store.readOnly).toBe(true);
+      expect(store.labels().map((l) => l.name)).toEqual(['quote']);
+      expect(store.documentWithText('没有这篇')).toBeUndefined();
+    } finally {
+      store.close();
+    }
+    expect(snapshot(file)).toEqual(before);
+  });
+
   it('a schema 1 corpus with a trigger added is refused before it is upgraded', () => {
     const file = path.join(dir, 'v1-trigger.loupe');
     const db = new Database(file);

@@ -8,7 +8,7 @@ import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorReason } from '../../shared/errors';
 import { irregularKind, notRegular } from '../files/regularFiles';
-import { migrate, MIGRATIONS, NewerSchemaError, SCHEMA_VERSION } from './migrations';
+import { migrate, MIGRATIONS, NewerSchemaError, OLDEST_READABLE_VERSION, SCHEMA_VERSION } from './migrations';
 
 /** 'LOUP' in ASCII: marks the SQLite file as a Loupe corpus. */
 export const LOUPE_APPLICATION_ID = 0x4c4f5550;
@@ -233,7 +233,7 @@ function openReadOnly(path: string, version: number): Database.Database {
   if (fs.statSync(path).size === 0) {
     throw new CorpusOpenError(`${path} is empty, not a Loupe corpus.`, { key: 'error.notCorpus', params: { path } });
   }
-  if (version < SCHEMA_VERSION) {
+  if (version < OLDEST_READABLE_VERSION) {
     throw new CorpusOpenError(
       `${path} was written by an older Loupe and must be upgraded before it opens, which a read-only file cannot be. Copy it to a folder you can write to, then open the copy.`,
       { key: 'error.readOnlyOld', params: { path } },

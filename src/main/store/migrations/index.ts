@@ -11,9 +11,21 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
+  /**
+   * The step only helps (an index): a corpus without it is read correctly by this Loupe, so a
+   * read-only one (which cannot be upgraded) still opens.
+   */
+  readCompatible?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Attribution, m003DocumentFingerprint];
+
+/** The oldest schema version this Loupe reads without upgrading: from there on, every step is readCompatible. */
+export const OLDEST_READABLE_VERSION = (() => {
+  let version = MIGRATIONS.length;
+  while (version > 0 && MIGRATIONS[version - 1]!.readCompatible) version--;
+  return version;
+})();
 
 /** The schema version this build of Loupe writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

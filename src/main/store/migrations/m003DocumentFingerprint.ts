@@ -12,4 +12,6 @@ export const m003DocumentFingerprint: Migration = {
   up: `
     CREATE INDEX documents_by_fingerprint ON documents (length(text), substr(text, 1, 64));
   `,
+  // Finding duplicates works without the index, only slower; a read-only corpus imports nothing anyway.
+  readCompatible: true,
 };
