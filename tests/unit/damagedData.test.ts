@@ -94,3 +94,32 @@ describe('a sound document', () => {
     expect('problems' in (await service.getDocument({ id: sound }))).toBe(false);
   });
 });
+
+describe('span data of another shape', () => {
+  it('does not stop text edits, schema changes or the document from opening', async () => {
+    const db = new Database(corpus);
+    db.prepare(`UPDATE spans SET fragments = '{"a":1}' WHERE id = 's3'`).run();
+    db.prepare(`UPDATE documents SET meta = '[1]' WHERE id = ?`).run(docId);
+    db.close();
+    const info = await service.openCorpus({ path: corpus });
+    const doc = await service.getDocument({ id: docId });
+    expect(doc.meta).toEqual({});
+    expect(doc.problems).toContain('span s3 (slogan): its fragments cannot be read ({"a":1}); shown whole');
+    // Typing before the span moves it whole; its stored fragments stay as they were.
+    await service.saveDocument({ corpusId: info.id, id: docId, baseRevision: doc.revision, edit: { at: 0, remove: 0, insert: '¶' }, upsert: [], remove: [] });
+    const check = new Database(corpus, { readonly: true });
+    expect(check.prepare("SELECT start_cp, end_cp, fragments FROM spans WHERE id = 's3'").get()).toEqual({ start_cp: 26, end_cp: 32, fragments: '{"a":1}' });
+    check.close();
+    // Renaming the label of a span whose values are of another shape (s2's, above) goes through.
+    const schema = info.labels.map((l) => ({ ...l, was: l.name, name: l.name === 'official' ? 'speaker' : l.name, attributes: l.attributes.map((a) => ({ ...a, was: a.name })) }));
+    const options = info.labels.find((l) => l.name === 'quote')!.attributes[0]!;
+    options.options = ['direct']; // mends the choice too
+    const result = await service.updateSchema({
+      corpusId: info.id,
+      schema: { labels: schema.map((l) => (l.name === 'quote' ? { ...l, attributes: [{ ...options, was: 'kind' }] } : l)), linkTypes: info.linkTypes.map((t) => ({ ...t, was: t.name, from: t.from.map((n) => (n === 'official' ? 'speaker' : n)), to: t.to.map((n) => (n === 'official' ? 'speaker' : n)) })) },
+      confirmDeletes: true,
+    });
+    expect(result.applied).toBe(true);
+    expect(result.corpus.problems).toEqual([]);
+  });
+});

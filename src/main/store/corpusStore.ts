@@ -120,6 +120,10 @@ function jsonOr<T>(text: string, fallback: T, fits: (v: unknown) => boolean, pro
 
 const isPlainObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** A list of [start, end] pairs of whole numbers, as Loupe writes fragments. */
+const isFragmentList = (v: unknown): boolean =>
+  Array.isArray(v) && v.length > 0 && v.every((f) => Array.isArray(f) && f.length === 2 && Number.isInteger(f[0]) && Number.isInteger(f[1]));
+
 /** A span row; unreadable fragments or attribute values are named through `problem`. */
 const toSpan = (row: SpanRow, problem?: (what: string) => void): Span => ({
   id: row.id,
@@ -129,7 +133,7 @@ const toSpan = (row: SpanRow, problem?: (what: string) => void): Span => ({
   fragments:
     row.fragments === null
       ? [[row.start_cp, row.end_cp]]
-      : jsonOr<Fragment[]>(row.fragments, [[row.start_cp, row.end_cp]], Array.isArray, (t) => problem?.(`span ${row.id} (${row.label}): its fragments cannot be read (${t}); shown whole`)),
+      : jsonOr<Fragment[]>(row.fragments, [[row.start_cp, row.end_cp]], isFragmentList, (t) => problem?.(`span ${row.id} (${row.label}): its fragments cannot be read (${t}); shown whole`)),
   attrs: jsonOr<SpanAttrs>(row.attrs, {}, isPlainObject, (t) => problem?.(`span ${row.id} (${row.label}): its attribute values cannot be read (${t}); shown without them`)),
   note: row.note,
   annotator: row.annotator,
@@ -158,7 +162,7 @@ const toDocument = (row: DocumentRow, spans: Span[], links: Link[]): LoupeDocume
   id: row.id,
   title: row.title,
   text: row.text,
-  meta: JSON.parse(row.meta) as DocumentMeta,
+  meta: jsonOr<DocumentMeta>(row.meta, {}, isPlainObject),
   status: row.status,
   note: row.note,
   spans,
@@ -318,8 +322,8 @@ export class CorpusStore {
         `UPDATE spans SET start_cp = ${SHIFT_START}, end_cp = max(${shiftSql('end_cp', -1)}, ${SHIFT_START} + 1)
          WHERE document_id = @documentId AND fragments IS NULL AND end_cp >= @at`,
       ),
-      fragmentedFrom: db.prepare<[number, number], { id: string; fragments: string }>(
-        'SELECT id, fragments FROM spans WHERE document_id = ? AND fragments IS NOT NULL AND end_cp >= ?',
+      fragmentedFrom: db.prepare<[number, number], { id: string; fragments: string; start_cp: number; end_cp: number }>(
+        'SELECT id, fragments, start_cp, end_cp FROM spans WHERE document_id = ? AND fragments IS NOT NULL AND end_cp >= ?',
       ),
       placeSpan: db.prepare('UPDATE spans SET start_cp = ?, end_cp = ?, fragments = ? WHERE id = ?'),
       maxSpanEnd: db.prepare<[number], { m: number | null }>('SELECT max(end_cp) AS m FROM spans WHERE document_id = ?'),
@@ -585,7 +589,7 @@ export class CorpusStore {
         }
         if (!textChanged && !this.samePlace(s)) placed.push(s);
         this.writeSpan(req.id, s, stamp);
-        const attrs = s.attrs ?? (existing ? (JSON.parse(existing.attrs) as SpanAttrs) : {});
+        const attrs = s.attrs ?? (existing ? jsonOr<SpanAttrs>(existing.attrs, {}, isPlainObject) : {});
         this.checkAttrs(s.id, labels.get(s.label)!, attrs);
       }
       this.refuseTwins(req.id, placed);
@@ -636,7 +640,13 @@ export class CorpusStore {
     const inserted = codePointLength(edit.insert);
     this.statements.shiftSpans.run({ documentId: id, at: edit.at, end, remove: edit.remove, inserted, delta: inserted - edit.remove });
     for (const r of this.statements.fragmentedFrom.all(id, edit.at)) {
-      const fragments = JSON.parse(r.fragments) as Fragment[];
+      const fragments = jsonOr<Fragment[] | null>(r.fragments, null, isFragmentList);
+      if (!fragments) {
+        // Fragments another program wrote in another shape: the span moves whole; they stay as they are.
+        const moved = shiftSpan({ start: r.start_cp, end: r.end_cp }, edit);
+        this.statements.placeSpan.run(moved.start, moved.end, r.fragments, r.id);
+        continue;
+      }
       const moved = shiftSpan({ start: fragments[0]![0], end: fragments[fragments.length - 1]![1], fragments }, edit);
       this.statements.placeSpan.run(moved.start, moved.end, moved.fragments ? JSON.stringify(moved.fragments) : null, r.id);
     }
@@ -687,7 +697,7 @@ export class CorpusStore {
         const byOldName = new Map(label.attributes.filter((a) => a.was !== undefined).map((a) => [a.was!, a]));
         const rows = this.db.prepare('SELECT id, attrs FROM spans WHERE label = ?').all(label.was) as { id: string; attrs: string }[];
         for (const row of rows) {
-          const attrs = JSON.parse(row.attrs) as SpanAttrs;
+          const attrs = jsonOr<SpanAttrs>(row.attrs, {}, isPlainObject);
           const next: SpanAttrs = {};
           let changed = false;
           for (const [key, value] of Object.entries(attrs)) {
