@@ -348,7 +348,8 @@ export function App() {
       const id = openDoc.id;
       try {
         const result = await saveDocumentInfo(api, corpus.id, id, saverRef.current, change, { knownRevision: openDoc.revision });
-        setOpenDoc((open) => (open && open.id === id ? { ...open, ...change, status: result.status } : open));
+        // The revision too: without an editor (one that could not open) the next change is made on it.
+        setOpenDoc((open) => (open && open.id === id ? { ...open, ...change, status: result.status, revision: result.revision } : open));
         setDocuments((list) => list.map((d) => (d.id === id ? { ...d, status: result.status } : d)));
       } catch (e) {
         report(e);
