@@ -22,6 +22,7 @@ import { HOST_CHANNELS } from '../../shared/ipcChannels';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
 import { writeFileAtomicSync } from '../services/atomicFile';
+import { linksCsvPath } from '../services/loupeService';
 import { checkReplaceable, FileKindError, readRegularFile } from '../files/regularFiles';
 import { handleTrusted, type SenderCheck } from './ipc';
 
@@ -57,6 +58,29 @@ async function showSave(
 ): Promise<SaveDialogReturnValue> {
   const parent = parentOf(event);
   return parent ? dialog.showSaveDialog(parent, options) : dialog.showSaveDialog(options);
+}
+
+/**
+ * The save dialog confirmed replacing `confirmed` only: asks about each other path of `written` that
+ * exists (the name with its extension added after the dialog, the CSV export's links file). False
+ * when the user would rather not replace one.
+ */
+async function confirmReplacing(event: IpcMainInvokeEvent, t: Translate, confirmed: string, written: readonly string[]): Promise<boolean> {
+  for (const target of written) {
+    if (target === confirmed || !(await fs.stat(target).catch(() => null))) continue;
+    const options = {
+      type: 'question' as const,
+      buttons: [t('dialog.replace'), t('dialog.cancel')],
+      defaultId: 1,
+      cancelId: 1,
+      title: t('dialog.replaceTitle'),
+      message: t('dialog.replaceQuestion', { path: target }),
+    };
+    const parent = parentOf(event);
+    const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    if (response !== 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -119,8 +143,10 @@ async function readImportFiles(paths: readonly string[], t: Translate, names?: r
           : new Uint8Array(buffer);
       files.push({ name, data });
     } catch (error) {
-      if (!(error instanceof FileKindError)) throw error;
-      files.push({ name, data: new Uint8Array(), error: t(error.reason.key, error.reason.params) });
+      // One file that cannot be read (not a regular file, no permission, gone meanwhile) is reported
+      // by name as failed; the rest of the files or folder still import.
+      const message = error instanceof FileKindError ? t(error.reason.key, error.reason.params) : `${p}: ${(error as Error).message}`;
+      files.push({ name, data: new Uint8Array(), error: message });
     }
   }
   return files;
@@ -179,7 +205,9 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       filters: corpusFilters(),
       properties: ['createDirectory', 'showOverwriteConfirmation'],
     });
-    return result.canceled || !result.filePath ? null : withExtension(result.filePath, CORPUS_EXTENSION);
+    if (result.canceled || !result.filePath) return null;
+    const target = withExtension(result.filePath, CORPUS_EXTENSION);
+    return (await confirmReplacing(event, t, result.filePath, [target])) ? target : null;
   });
 
   handleTrusted(HOST_CHANNELS.chooseFilesToImport, isTrusted, async (event) => {
@@ -224,7 +252,10 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       filters: [{ name: info.name, extensions: [extension] }],
       properties: ['createDirectory', 'showOverwriteConfirmation'],
     });
-    return result.canceled || !result.filePath ? null : withExtension(result.filePath, extension);
+    if (result.canceled || !result.filePath) return null;
+    const target = withExtension(result.filePath, extension);
+    const written = format === 'csv' ? [target, linksCsvPath(target)] : [target];
+    return (await confirmReplacing(event, t, result.filePath, written)) ? target : null;
   });
 
   handleTrusted(HOST_CHANNELS.saveTextFile, isTrusted, async (event, defaultName, content) => {

@@ -1,0 +1,95 @@
+/**
+ * The native save dialog confirms replacing the path the user chose, and only that one. What else
+ * the export writes that already exists — the name with the extension Loupe adds after the dialog,
+ * the CSV export's links file — is asked about before anything is replaced. And one unreadable file
+ * of a chosen folder is reported by name while the rest import.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HOST_CHANNELS, type IpcReply } from '../../src/shared/ipcChannels';
+import type { ImportFile } from '../../src/shared/types';
+
+const fake = vi.hoisted(() => ({
+  handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
+  openPaths: [] as string[],
+  savePath: '',
+  answer: 1, // the message box's button: 0 Replace, 1 Cancel
+  asked: [] as string[],
+}));
+vi.mock('electron', () => ({
+  app: { getPath: () => '/tmp' },
+  BrowserWindow: { fromWebContents: () => null },
+  dialog: {
+    showOpenDialog: async () => ({ canceled: false, filePaths: fake.openPaths }),
+    showSaveDialog: async () => ({ canceled: false, filePath: fake.savePath }),
+    showMessageBox: async (options: { message: string }) => {
+      fake.asked.push(options.message);
+      return { response: fake.answer };
+    },
+  },
+  ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) => fake.handlers.set(channel, fn) },
+}));
+
+let dir: string;
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-save-dialogs-'));
+  fake.asked = [];
+  const { registerDialogHandlers } = await import('../../src/main/shell/dialogs');
+  registerDialogHandlers(() => true, () => 'en');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const trusted = {};
+const call = async <T,>(channel: string, ...args: unknown[]): Promise<T | null> => {
+  const reply = (await fake.handlers.get(channel)!(trusted, ...args)) as IpcReply<T>;
+  if (!reply.ok) throw new Error(JSON.stringify(reply));
+  return reply.value;
+};
+
+describe('the native save dialog', () => {
+  it('asks before the CSV export replaces an existing links file, and gives no path when told not to', async () => {
+    fake.savePath = path.join(dir, 'spans.csv');
+    fs.writeFileSync(path.join(dir, 'spans.links.csv'), 'someone’s links');
+    fake.answer = 1;
+    expect(await call(HOST_CHANNELS.chooseExportPath, 'corpus.csv', 'csv', 'codepoint')).toBeNull();
+    expect(fake.asked).toEqual([`${path.join(dir, 'spans.links.csv')} already exists. Replacing it loses what it holds.`]);
+    fake.answer = 0;
+    expect(await call(HOST_CHANNELS.chooseExportPath, 'corpus.csv', 'csv', 'codepoint')).toBe(path.join(dir, 'spans.csv'));
+  });
+
+  it('asks before replacing the file the name stands for once its extension is added, and not about the one confirmed', async () => {
+    fake.savePath = path.join(dir, 'out'); // typed without an extension (GTK adds none)
+    fs.writeFileSync(path.join(dir, 'out.jsonl'), 'an older export');
+    fake.answer = 1;
+    expect(await call(HOST_CHANNELS.chooseExportPath, 'corpus.jsonl', 'jsonl', 'codepoint')).toBeNull();
+    expect(fake.asked).toHaveLength(1);
+    fake.asked = [];
+    fake.savePath = path.join(dir, 'out.jsonl'); // confirmed by the dialog itself
+    expect(await call(HOST_CHANNELS.chooseExportPath, 'corpus.jsonl', 'jsonl', 'codepoint')).toBe(path.join(dir, 'out.jsonl'));
+    expect(fake.asked).toEqual([]);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('a folder chosen for import', () => {
+  it('reports a file it cannot open (here a socket) by name, and reads the rest', async () => {
+    const folder = path.join(dir, 'news');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'a.txt'), '标题');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(folder, 'b.sock'), resolve));
+    try {
+      fake.openPaths = [folder];
+      const files = (await call<ImportFile[]>(HOST_CHANNELS.chooseFolderToImport))!;
+      expect(files.map((f) => [f.name, f.error === undefined])).toEqual([
+        ['news/a.txt', true],
+        ['news/b.sock', false],
+      ]);
+      expect(files[1]!.error).toMatch(/b\.sock/);
+    } finally {
+      server.close();
+    }
+  });
+});
