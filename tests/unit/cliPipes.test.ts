@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLoupeService, openCorpusStore } from '../../src/main/services/loupeService';
 
@@ -116,6 +117,28 @@ describe('loupe import CORPUS -', () => {
     const conll = loupe(['import', corpus, '-', '--format', 'conll'], '赵 B-official\n书 I-official\n记 I-official\n说 O\n\n');
     expect(conll.stdout).toMatch(/imported stdin \(conll, UTF-8, 1 span, 0 links\)/);
     expect(conll.status).toBe(0);
+  });
+
+  it('takes --text-field/--label-field into account, and reads a zip of Word files as a zip', () => {
+    const corpus = path.join(dir, 'c.loupe');
+    // doccano's text classification layout, fields named by the user: not Loupe JSONL.
+    const intent = loupe(['import', corpus, '-', '--label-field', 'intent'], `${JSON.stringify({ text: '明天开会吗', intent: ['ask'] })}\n`);
+    expect(intent.stdout).toMatch(/imported stdin \(doccano, UTF-8\)/);
+    // A zip holding a .docx stored as it is: its bytes contain "word/document.xml", yet it is no Word file.
+    const docx = zipSync({ '[Content_Types].xml': new TextEncoder().encode('<Types/>'), 'word/document.xml': new TextEncoder().encode('<w:document/>') });
+    const zip = Buffer.from(zipSync({ 'a.docx': [docx, { level: 0 }], 'b.txt': new TextEncoder().encode('标题\n正文。') }));
+    const zipped = loupe(['import', corpus, '-'], zip);
+    expect(zipped.stdout).toMatch(/imported stdin\.zip\/b\.txt \(text, UTF-8\)/);
+  });
+
+  it('reads Loupe\'s JSON export of an empty corpus (one line) as Loupe\'s, not as doccano\'s', () => {
+    const empty = path.join(dir, 'empty.loupe');
+    openCorpusStore(empty, { create: true }).close();
+    const exported = loupe(['export', empty, '--format', 'json', '--out', '-']);
+    expect(exported.status).toBe(0);
+    const result = loupe(['import', path.join(dir, 'c.loupe'), '-', '--name', 'empty.jsonl'], exported.stdout);
+    expect(result.stderr).not.toMatch(/cannot tell which field/);
+    expect(result.stderr).not.toMatch(/doccano/);
   });
 
   it('reads stdin alongside files, once; --name without - is a usage error', () => {

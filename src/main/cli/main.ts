@@ -180,7 +180,7 @@ async function importCommand(args: string[], out: NodeJS.WritableStream, stdin: 
     try {
       const data = await readStdin(stdin);
       // A name with an extension is detected as a file of that name would be; else by the content.
-      const detected = format === 'auto' && !path.extname(name) ? detectFormatByContent(data) : undefined;
+      const detected = format === 'auto' && !path.extname(name) ? detectFormatByContent(data, fields.text || fields.label ? fields : undefined) : undefined;
       // A zip of files is imported as the folder it holds, which its name tells the importer.
       if (detected === 'zip') inputs.push({ name: `${name}.zip`, data });
       else inputs.push({ name, data, ...(detected ? { format: detected } : {}) });

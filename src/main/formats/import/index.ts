@@ -16,6 +16,7 @@ import type { CorpusStore } from '../../store/corpusStore';
 import { StoreError } from '../../store/corpusStore';
 import { doccanoImporter, jsonLines, jsonText, looksLikeDoccano, loupeImporter } from './jsonl';
 import { isZipName, unpackZip } from './archive';
+import { readZip } from './zip';
 import { bratImporter } from './brat';
 import { conllImporter } from './conll';
 import { docxImporter } from './docx';
@@ -115,10 +116,19 @@ const SNIFF_BYTES = 64 * 1024;
  * anything else plain text (Markdown and CoNLL must be named). A zip is Word's when it holds
  * word/document.xml, else a zip of files (`zip`: import it as one).
  */
-export function detectFormatByContent(data: Uint8Array): ImportFormat | 'zip' {
+export function detectFormatByContent(data: Uint8Array, fields?: ImportFields): ImportFormat | 'zip' {
   if (data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04) {
-    // A Word file is a zip with word/document.xml; entry names are stored as they are, so a look suffices.
-    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('word/document.xml') ? 'docx' : 'zip';
+    // A Word file is a zip whose directory lists word/document.xml (a zip of .docx files is not one).
+    let word = false;
+    try {
+      readZip(data, (entry) => {
+        if (entry.name === 'word/document.xml') word = true;
+        return false;
+      });
+    } catch {
+      // a damaged zip: the archive reader says what is wrong with it
+    }
+    return word ? 'docx' : 'zip';
   }
   const head = new TextDecoder('utf-8').decode(data.subarray(0, SNIFF_BYTES)).replace(/^\ufeff/, '').trimStart();
   if (head.startsWith('[')) return detectFormat({ name: 'stdin.json', data });
@@ -131,7 +141,7 @@ export function detectFormatByContent(data: Uint8Array): ImportFormat | 'zip' {
     } catch {
       oneLine = false;
     }
-    return detectFormat({ name: oneLine ? 'stdin.jsonl' : 'stdin.json', data });
+    return detectFormat({ name: oneLine ? 'stdin.jsonl' : 'stdin.json', data }, fields);
   }
   if (/^<(!doctype html|html|head|body|article|main|div|p|h[1-6])[\s>]/i.test(head)) return 'html';
   return 'text';

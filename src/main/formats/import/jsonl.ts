@@ -376,7 +376,8 @@ export const doccanoImporter: Importer = {
  * by the user.
  */
 export function looksLikeDoccano(firstLineValue: unknown, fields: ImportFields = {}): boolean {
-  if (!isObject(firstLineValue) || 'spans' in firstLineValue) return false;
+  // Loupe's own: a document has `spans`; the JSON export (one line when the corpus is empty) `loupe_version`.
+  if (!isObject(firstLineValue) || 'spans' in firstLineValue || 'loupe_version' in firstLineValue) return false;
   if (fields.text !== undefined || fields.label !== undefined) return true;
   if ([...KNOWN_LABEL_FIELDS, ...ENTITY_FIELDS].some((k) => k in firstLineValue)) return true;
   return typeof firstLineValue.text !== 'string' || Object.values(firstLineValue).some(isSpanList);
