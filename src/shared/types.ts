@@ -282,7 +282,10 @@ export interface ImportOptions {
    * `duplicates` reports them. Files not named are read only as companions (a brat .ann, annotation.conf).
    */
   only?: { name: string; index: number }[];
-  /** Report what the import would do, and write nothing. */
+  /**
+   * Report what the import would do, and write nothing. The report's document ids are those the
+   * documents would have had; nothing holds them.
+   */
   dryRun?: boolean;
   /** The text and annotation fields of doccano files (doccano's column_data / column_label). */
   fields?: ImportFields;
