@@ -23,9 +23,12 @@ const cps = (s: string) => Array.from(s);
 const ALPHABET = ['a', '县', '。', '𠮷', '👍🏽', '\n', 'e\u0301'];
 const textArb = fc.array(fc.constantFrom(...ALPHABET), { minLength: 1, maxLength: 30 }).map((a) => a.join(''));
 
-/** Random valid spans over a text of `n` code points: contiguous and fragmented. */
+/**
+ * Random valid spans over a text of `n` code points: contiguous and fragmented. No two alike in
+ * label and fragments: the store refuses an exact duplicate span, and the editor never makes one.
+ */
 const spansArb = (n: number) =>
-  fc.array(
+  fc.uniqueArray(
     fc
       .tuple(fc.uniqueArray(fc.integer({ min: 0, max: n }), { minLength: 2, maxLength: 6 }), fc.constantFrom('quote', 'official', 'pledge'))
       .map(([points, label]) => {
@@ -41,7 +44,7 @@ const spansArb = (n: number) =>
         }, []);
         return { label, fragments: apart };
       }),
-    { maxLength: 8 },
+    { maxLength: 8, selector: (s) => `${s.label} ${JSON.stringify(s.fragments)}` },
   ).map((list) =>
     list.map((s, i): SpanInput => ({
       id: `s${i}`,
