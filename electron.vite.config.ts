@@ -35,7 +35,9 @@ export default defineConfig(({ command }) => {
       build: {
         // dependencies (better-sqlite3 with its native addon, zod, …) stay external: electron-vite's default
         externalizeDeps: true,
-        lib: { entry: resolve(__dirname, 'src/main/index.ts') },
+        // two entries: the Electron shell (out/main/index.js) and the `loupe` command (out/main/cli.js,
+        // which bin/loupe.cjs loads under plain Node); code they share goes to out/main/chunks
+        lib: { entry: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/main/cli/index.ts') } },
       },
     },
     preload: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // The `loupe` command. It checks the Node version before loading anything that would crash on an
-// old one (better-sqlite3 13 needs Node 22), then runs the TypeScript CLI through tsx.
+// old one (better-sqlite3 13 needs Node 22), then runs the CLI that `npm run build` compiled to
+// out/main/cli.js (`npm install` builds it through the `prepare` script).
 // The check lives here, not in package.json's `engines`: npm compares `engines` with the Node npm
 // itself runs on (the system's, often older), not the one the project installs and `npx loupe` runs
 // this file with, and printed ten lines of EBADENGINE warnings for a requirement that was met.
@@ -13,8 +14,19 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
-require('tsx/cjs/api').register();
-const { runCli } = require('../src/main/cli/main.ts');
-runCli(process.argv.slice(2)).then((code) => {
+const path = require('node:path');
+const built = path.join(__dirname, '..', 'out', 'main', 'cli.js');
+let cli;
+try {
+  cli = require(built);
+} catch (error) {
+  if (error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes(built)) throw error;
+  process.stderr.write(
+    `loupe: the command line is not built yet (${path.relative(process.cwd(), built) || built} is missing).\n` +
+      `Run \`npm run build\` in ${path.resolve(__dirname, '..')} once (\`npm install\` does it too), then try again.\n`,
+  );
+  process.exit(1);
+}
+cli.runCli(process.argv.slice(2)).then((code) => {
   if (code !== undefined) process.exitCode = code;
 });

@@ -11,6 +11,7 @@ import type { MenuCommand } from '../shared/host';
 import { detectLocale } from '../shared/i18n';
 import { HOST_CHANNELS } from '../shared/ipcChannels';
 import type { Locale } from '../shared/types';
+import { cliArgsOfElectron } from './cli/electronArgs';
 import { defaultDataDir } from './services/dataDir';
 import { createLoupeService, type LoupeService } from './services/loupeService';
 import { registerDialogHandlers } from './shell/dialogs';
@@ -219,9 +220,16 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-app.enableSandbox();
-if (!app.requestSingleInstanceLock({ corpusPath: launch.corpusPath ?? null })) {
-  app.quit();
+// `Loupe import …` (or /usr/bin/loupe from the deb): the installed app is the `loupe` command too.
+// It runs without a window and without the single-instance lock, so it works beside an open Loupe.
+const cliArgs = cliArgsOfElectron(process.argv, process.defaultApp === true);
+if (cliArgs) {
+  void import('./cli').then((cli) => cli.runCliThenExit(cliArgs, (code) => app.exit(code)));
 } else {
-  start();
+  app.enableSandbox();
+  if (!app.requestSingleInstanceLock({ corpusPath: launch.corpusPath ?? null })) {
+    app.quit();
+  } else {
+    start();
+  }
 }
