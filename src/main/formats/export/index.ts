@@ -5,7 +5,9 @@
  * is either the previous one or the complete new export, never a partial one.
  */
 import path from 'node:path';
-import type { ExportFormat, Label, LinkType, LoupeDocument, OffsetUnit } from '../../../shared/types';
+import type { ExportFormat, OffsetUnit } from '../../../shared/types';
+import { AtomicWriteError, isAsync, writeFilesAtomically, type TaggedChunks } from '../../files/atomicFile';
+import type { AsyncExporter, ExportChunk, ExportContext, ExportCounts, Exporter, ExportSource, SyncExportFormat } from './types';
 import { bratExporter } from './brat';
 import { conllExporter } from './conll';
 import { CSV_CONTEXT, csvChunks, csvFileChunks, linksCsvChunks } from './csv';
@@ -16,31 +18,8 @@ import { xlsxExporter } from './xlsx';
 import { jsonChunks } from './json';
 import { jsonlChunks } from './jsonl';
 import { DocumentLosses } from './losses';
-import { AtomicWriteError, isAsync, writeFilesAtomically, type TaggedChunks } from '../../files/atomicFile';
 
-/** What an exporter reads: the corpus header and its documents, one at a time. */
-export interface ExportSource {
-  labels: Label[];
-  linkTypes: LinkType[];
-  corpusName: string;
-  /** Each document with its spans sorted by start, then end. May page through a store. */
-  documents(): Iterable<LoupeDocument>;
-}
-
-/** A chunk of an export: text (written as UTF-8) or bytes (a zip). */
-export type ExportChunk = string | Uint8Array;
-
-/**
- * What an exporter is told and may tell back: the offset unit, and what the format could not carry
- * (`lost('overlapping spans dropped (outermost kept)', 3)`), which the export reports.
- */
-export interface ExportContext {
-  unit: OffsetUnit;
-  lost(what: string, count?: number): void;
-}
-
-/** An exporter: the source in, chunks out, one document at a time. */
-export type Exporter = (source: ExportSource, ctx: ExportContext) => Iterable<ExportChunk>;
+export type { AsyncExporter, ExportChunk, ExportContext, ExportCounts, Exporter, ExportSource, SyncExportFormat } from './types';
 
 /**
  * The source with what the spans CSV cannot carry counted as each document passes, and reported once
@@ -66,12 +45,6 @@ function csvLossesCounted(source: ExportSource, ctx: ExportContext): ExportSourc
     },
   };
 }
-
-/** An exporter whose chunks come asynchronously (a format written through a stream: XLSX). */
-export type AsyncExporter = (source: ExportSource, ctx: ExportContext) => AsyncIterable<ExportChunk>;
-
-/** The formats whose exporters are synchronous: their chunks can be taken in a plain loop. */
-export type SyncExportFormat = Exclude<ExportFormat, 'xlsx'>;
 
 const exporters = new Map<ExportFormat, Exporter | AsyncExporter>([
   ['jsonl', (source, ctx) => jsonlChunks(source, ctx.unit)],
@@ -122,15 +95,6 @@ export async function exportBytes(format: ExportFormat, source: ExportSource, un
   if (isAsync(chunks)) for await (const chunk of chunks) add(chunk);
   else for (const chunk of chunks) add(chunk);
   return Buffer.concat(parts);
-}
-
-/** What an export wrote. */
-export interface ExportCounts {
-  documents: number;
-  spans: number;
-  links: number;
-  /** What the format could not carry, in words with counts (empty for a faithful export). */
-  losses: string[];
 }
 
 /**
