@@ -89,9 +89,9 @@ export async function removeStaleTemporaries(target: string): Promise<void> {
   }
 }
 
-/** Flushes a file's content to the disk. */
-function syncFileSync(file: string): void {
-  const fd = fs.openSync(file, 'r+');
+/** Flushes what was written to `file` (a file, or a folder's entries) to the disk. */
+function fsyncPath(file: string, flags: string): void {
+  const fd = fs.openSync(file, flags);
   try {
     fs.fsyncSync(fd);
   } finally {
@@ -103,12 +103,7 @@ function syncFileSync(file: string): void {
 function syncFolderSync(dir: string): void {
   if (process.platform === 'win32') return;
   try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fsyncPath(dir, 'r');
   } catch {
     // The data is synced already; only the rename's durability is left to the file system.
   }
@@ -143,7 +138,7 @@ export function replaceFileSync(target: string, fill: (tmp: string) => void): vo
   const tmp = temporaryPath(target);
   try {
     fill(tmp);
-    syncFileSync(tmp);
+    fsyncPath(tmp, 'r+');
     fs.renameSync(tmp, target);
   } catch (error) {
     removeTemporarySync(tmp);
@@ -158,7 +153,7 @@ export async function replaceFile(target: string, fill: (tmp: string) => Promise
   const tmp = temporaryPath(target);
   try {
     await fill(tmp);
-    syncFileSync(tmp);
+    fsyncPath(tmp, 'r+');
     await fs.promises.rename(tmp, target);
   } catch (error) {
     removeTemporarySync(tmp);
