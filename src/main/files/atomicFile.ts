@@ -147,19 +147,22 @@ export function replaceFileSync(target: string, fill: (tmp: string) => void): vo
   syncFolderSync(path.dirname(target));
 }
 
-/** replaceFileSync with an asynchronous `fill` (SQLite's online backup). */
+/**
+ * replaceFileSync with an asynchronous `fill` (SQLite's online backup). Once `fill` is done the rest
+ * runs without yielding, so the caller's next step (pruning old backups) follows the rename at once.
+ */
 export async function replaceFile(target: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   await removeStaleTemporaries(target);
   const tmp = temporaryPath(target);
   try {
     await fill(tmp);
     fsyncPath(tmp, 'r+');
-    await fs.promises.rename(tmp, target);
+    fs.renameSync(tmp, target);
   } catch (error) {
     removeTemporarySync(tmp);
     throw error;
   }
-  await syncFolder(path.dirname(target));
+  syncFolderSync(path.dirname(target));
 }
 
 /** Writes a small file whole: readers see the old content or the new one, never half of it. */
