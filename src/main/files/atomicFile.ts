@@ -129,6 +129,25 @@ function removeTemporarySync(tmp: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${tmp}${suffix}`, { force: true });
 }
 
+/** Removes a temporary file when `run` throws, and throws on. */
+function orRemove<T>(tmp: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    removeTemporarySync(tmp);
+    throw error;
+  }
+}
+
+/** The end of every replacement: the temporary file synced, renamed over the target, the rename synced. */
+function land(tmp: string, target: string): void {
+  orRemove(tmp, () => {
+    fsyncPath(tmp, 'r+');
+    fs.renameSync(tmp, target);
+  });
+  syncFolderSync(path.dirname(target));
+}
+
 /**
  * Replaces (or creates) `target` with what `fill` writes to the temporary path it is given, by the
  * rule above. `fill` must create that file; whatever it throws leaves the target as it was.
@@ -136,15 +155,8 @@ function removeTemporarySync(tmp: string): void {
 export function replaceFileSync(target: string, fill: (tmp: string) => void): void {
   removeStaleTemporariesSync(target);
   const tmp = temporaryPath(target);
-  try {
-    fill(tmp);
-    fsyncPath(tmp, 'r+');
-    fs.renameSync(tmp, target);
-  } catch (error) {
-    removeTemporarySync(tmp);
-    throw error;
-  }
-  syncFolderSync(path.dirname(target));
+  orRemove(tmp, () => fill(tmp));
+  land(tmp, target);
 }
 
 /**
@@ -156,13 +168,11 @@ export async function replaceFile(target: string, fill: (tmp: string) => Promise
   const tmp = temporaryPath(target);
   try {
     await fill(tmp);
-    fsyncPath(tmp, 'r+');
-    fs.renameSync(tmp, target);
   } catch (error) {
     removeTemporarySync(tmp);
     throw error;
   }
-  syncFolderSync(path.dirname(target));
+  land(tmp, target);
 }
 
 /** Writes a small file whole: readers see the old content or the new one, never half of it. */
