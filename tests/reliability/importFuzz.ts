@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { crc32 } from 'node:zlib';
 import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { importBatch } from '../../src/main/formats/import';
@@ -536,20 +537,24 @@ interface RawEntry {
   data: Uint8Array;
   /** The uncompressed size the archive declares. */
   declared: number;
+  /** The CRC-32 the archive records: a stored entry's own by default, else 0 (a bomb is refused before its CRC counts). */
+  crc?: number;
 }
 
-/** A zip of the given entries, with whatever sizes they declare (CRCs are left 0; Loupe's reader does not need them). */
+/** A zip of the given entries, with whatever sizes and CRCs they declare. */
 export function rawZip(entries: readonly RawEntry[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = utf8(e.name);
+    const crc = e.crc ?? (e.method === 0 ? crc32(e.data) : 0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x800, 6);
     local.writeUInt16LE(e.method, 8);
+    local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(e.data.length, 18);
     local.writeUInt32LE(Math.min(e.declared, 0xffffffff), 22);
     local.writeUInt16LE(name.length, 26);
@@ -559,6 +564,7 @@ export function rawZip(entries: readonly RawEntry[]): Uint8Array {
     dir.writeUInt16LE(20, 6);
     dir.writeUInt16LE(0x800, 8);
     dir.writeUInt16LE(e.method, 10);
+    dir.writeUInt32LE(crc, 16);
     dir.writeUInt32LE(e.data.length, 20);
     dir.writeUInt32LE(Math.min(e.declared, 0xffffffff), 24);
     dir.writeUInt16LE(name.length, 28);

@@ -9,7 +9,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
+import mammoth from 'mammoth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectImportFiles } from '../../src/main/cli/main';
 import { writeExportFile } from '../../src/main/formats/export';
@@ -292,6 +294,14 @@ describe('zip import', () => {
       ],
       ['a name listed twice', () => rawZip([{ name: 'a.txt', method: 0, data: document, declared: document.length }, { name: 'a.txt', method: 0, data: document, declared: document.length }]), 'refused: the zip lists a.txt twice'],
       ['a file that is not a zip', () => utf8('just text, named .zip'), 'it is not a zip archive, or it is cut short (no zip directory at its end)'],
+      [
+        'a stored entry whose bytes do not match the CRC-32 the zip records for it',
+        () => rawZip([
+          { name: 'news/a.txt', method: 0, data: document, declared: document.length },
+          { name: 'news/b.txt', method: 0, data: utf8('县委'), declared: utf8('县委').length, crc: crc32(utf8('厾委')) },
+        ]),
+        'the file is damaged: news/b.txt does not match the checksum (CRC-32) the archive records for it (a flipped bit, or a bad copy); nothing of it was imported',
+      ],
     ];
     for (const [what, make, error] of cases) {
       it(what, () => {
@@ -308,6 +318,81 @@ describe('zip import', () => {
         expect(store.documentCount()).toBe(1);
       });
     }
+  });
+});
+
+describe('a damaged archive (CRC-32)', () => {
+  const WORD = path.join(FIXTURES, 'docx', 'word-single-paragraph.docx');
+  const FLIPPED = path.join(FIXTURES, 'docx', 'word-single-paragraph-flipped-bit.docx');
+  const read = (file: string) => new Uint8Array(fs.readFileSync(file));
+
+  /** Where word/document.xml's deflated bytes lie in a docx (from its local header). */
+  function documentData(data: Uint8Array): { start: number; end: number } {
+    const bytes = Buffer.from(data);
+    for (let at = 0; at + 30 <= bytes.length; ) {
+      if (bytes.readUInt32LE(at) !== 0x04034b50) break;
+      const nameLength = bytes.readUInt16LE(at + 26);
+      const start = at + 30 + nameLength + bytes.readUInt16LE(at + 28);
+      const end = start + bytes.readUInt32LE(at + 18);
+      if (bytes.toString('utf8', at + 30, at + 30 + nameLength) === 'word/document.xml') return { start, end };
+      at = end;
+    }
+    throw new Error('no word/document.xml in the fixture');
+  }
+
+  it('the fixture differs from a Word document by one bit of word/document.xml\'s deflated data, which still inflates, to other words', async () => {
+    const good = read(WORD);
+    const bad = read(FLIPPED);
+    expect(bad.length).toBe(good.length);
+    const changed = [...good.keys()].filter((i) => good[i] !== bad[i]);
+    expect(changed).toHaveLength(1);
+    const at = changed[0]!;
+    expect((good[at]! ^ bad[at]!).toString(2).replace(/0/g, '')).toBe('1');
+    const { start, end } = documentData(good);
+    expect(at).toBeGreaterThanOrEqual(start);
+    expect(at).toBeLessThan(end);
+    // Without the CRC the damage goes unseen: the part inflates, with a word changed.
+    const xml = (data: Uint8Array) => inflateRawSync(data.subarray(start, end)).toString('utf8');
+    expect(xml(good)).toContain('Walking on imported air');
+    expect(xml(bad)).toContain('Walving on imported air');
+    // The intact document is Word's, read as Word's text by mammoth too.
+    expect((await mammoth.extractRawText({ buffer: Buffer.from(good) })).value.trim()).toBe('Walking on imported air');
+  });
+
+  it('a Word document with a flipped bit is refused, naming the file and the part; nothing of it is stored', () => {
+    const store = newStore();
+    const report = importBatch(store, [
+      { name: 'word-single-paragraph-flipped-bit.docx', data: read(FLIPPED) },
+      { name: 'word-single-paragraph.docx', data: read(WORD) },
+    ]);
+    expect(report.failed.map((f) => [f.name, f.error])).toEqual([
+      [
+        'word-single-paragraph-flipped-bit.docx',
+        'the file is damaged: word/document.xml does not match the checksum (CRC-32) the archive records for it (a flipped bit, or a bad copy); nothing of it was imported',
+      ],
+    ]);
+    // The intact copy in the same batch imports, with its words as Word wrote them.
+    expect(report.imported.map((r) => r.name)).toEqual(['word-single-paragraph.docx']);
+    expect(store.documentCount()).toBe(1);
+    expect(store.getDocument(report.imported[0]!.documentId).text).toBe('Walking on imported air');
+  });
+
+  it('a Word document whose stored (uncompressed) document.xml does not match its CRC-32 is refused', () => {
+    const xml = utf8('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>县委</w:t></w:r></w:p></w:body></w:document>');
+    const zip = (crc?: number) => rawZip([{ name: 'word/document.xml', method: 0, data: xml, declared: xml.length, crc }]);
+    const store = newStore();
+    const report = importBatch(store, [
+      { name: 'stored.docx', data: zip(crc32(xml) ^ 1) },
+      { name: 'honest.docx', data: zip() },
+    ]);
+    expect(report.failed.map((f) => [f.name, f.error])).toEqual([
+      [
+        'stored.docx',
+        'the file is damaged: word/document.xml does not match the checksum (CRC-32) the archive records for it (a flipped bit, or a bad copy); nothing of it was imported',
+      ],
+    ]);
+    expect(report.imported.map((r) => r.name)).toEqual(['honest.docx']);
+    expect(store.getDocument(report.imported[0]!.documentId).text).toBe('县委');
   });
 });
 

@@ -23,7 +23,7 @@ import {
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import { draftMatchingByName, parseSchemaFile, serializeSchemaFile } from '../../shared/schema';
 import { LOUPE_VERSION } from '../../shared/version';
-import { writeFileAtomicSync } from '../services/atomicFile';
+import { writeFileAtomicSync } from '../files/atomicFile';
 import { checkReplaceable, FileKindError, readRegularFileSync } from '../files/regularFiles';
 import { detectFormatByContent, type BatchFile } from '../formats/import';
 import { EXPORT_FORMAT_INFO } from '../../shared/formats';

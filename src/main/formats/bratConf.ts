@@ -8,7 +8,7 @@
  * they declare.
  */
 import type { AttributeDef, CorpusSchema, Label, LinkType } from '../../shared/types';
-import { jsonLine } from './export/jsonl';
+import { jsonLine } from './export/helpers';
 
 /** brat splits type names, attribute values and conf lists on whitespace, `|` and `,`: those become `_`. */
 export function bratName(name: string): string {

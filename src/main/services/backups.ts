@@ -5,14 +5,13 @@
  * path, so a backup is found even when the corpus itself no longer opens. A backup or a copy is
  * written to a temporary file, checked, then renamed: a crash never leaves half of one.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BackupInfo } from '../../shared/types';
-import { processRuns } from '../formats/export';
+import { removeStaleTemporariesSync, replaceFile, writeFileAtomicSync } from '../files/atomicFile';
 import { untrustSchema } from '../store/database';
-import { syncFile, writeFileAtomicSync } from './atomicFile';
 
 /** How many backups of a corpus are kept (the oldest go first). */
 export const BACKUPS_KEPT = 10;
@@ -102,27 +101,20 @@ export function checkFile(file: string): string | null {
 }
 
 /**
- * Copies the database behind `db` to `target` with the online backup API: into a temporary file
- * beside it, checked, fsynced and renamed over the target. The copy is a standalone corpus.
+ * Copies the database behind `db` to `target` with the online backup API, through the atomic-file
+ * module: the copy is checked before it is renamed over the target. The copy is a standalone corpus.
  */
 export async function copyDatabase(db: Database.Database, target: string): Promise<void> {
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
+  await replaceFile(target, async (tmp) => {
     await db.backup(tmp);
     const problem = checkFile(tmp);
     if (problem) throw new Error(`the copy failed its check (${problem})`);
-    syncFile(tmp);
     // SQLite would read a -wal or -journal left beside the target into the copy (or another program
     // has that file open): never replace such a file.
     if (SIDE_FILES.some((suffix) => fs.existsSync(`${target}${suffix}`))) {
       throw new Error(`${path.basename(target)} is in use or was not closed cleanly (its -wal or -journal file is beside it); choose another name`);
     }
-    fs.renameSync(tmp, target);
-  } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    removeSideFiles(tmp);
-    throw error;
-  }
+  });
 }
 
 /** A name for a backup taken now, unique in its folder. */
@@ -144,11 +136,8 @@ export async function takeBackup(db: Database.Database, backupsRoot: string, cor
   writeFileAtomicSync(path.join(folder, FINGERPRINT_FILE), JSON.stringify({ backup: path.basename(target), fingerprint }));
   const all = listBackups(backupsRoot, corpusPath);
   for (const old of all.slice(Math.max(keep, 1))) fs.rmSync(old.path, { force: true });
-  // Temporary files of backups a crash cut short.
-  for (const name of fs.readdirSync(folder)) {
-    const match = /^\..*\.(\d+)\.[0-9a-f]{12}\.tmp(-wal|-shm)?$/.exec(name);
-    if (match && Number(match[1]) !== process.pid && !processRuns(Number(match[1]))) fs.rmSync(path.join(folder, name), { force: true });
-  }
+  // Each backup has a name of its own: the temporaries of backups a crash cut short are of other names.
+  removeStaleTemporariesSync(target, { anyTarget: true });
   return all.find((b) => b.path === target) ?? { path: target, createdAt: new Date().toISOString(), size: fs.statSync(target).size };
 }
 

@@ -19,7 +19,7 @@ import { CorpusStore, StoreError } from '../store/corpusStore';
 import { NewerSchemaError } from '../store/migrations';
 import { seedSampleCorpus } from './sampleCorpus';
 import { SettingsStore } from './settingsStore';
-import { copyFileAtomicSync } from './atomicFile';
+import { copyFileAtomicSync } from '../files/atomicFile';
 import { checkReplaceable, FileKindError } from '../files/regularFiles';
 import { BACKUPS_KEPT, BACKUP_INTERVAL_MS, changedSinceBackup, checkFile, copyDatabase, isInside, listBackups, restoredPath, takeBackup } from './backups';
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OFFSET_UNITS, type Locale, type OffsetUnit, type Settings } from '../../shared/types';
-import { writeFileAtomicSync } from './atomicFile';
+import { writeFileAtomicSync } from '../files/atomicFile';
 
 const MAX_RECENT = 10;
 

@@ -21,7 +21,7 @@ import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
-import { writeFileAtomicSync } from '../services/atomicFile';
+import { writeFileAtomicSync } from '../files/atomicFile';
 import { linksCsvPath } from '../services/loupeService';
 import { checkReplaceable, FileKindError, readRegularFile } from '../files/regularFiles';
 import { handleTrusted, type SenderCheck } from './ipc';

@@ -16,7 +16,7 @@ import type { AttrValue, Fragment, Label, LoupeDocument } from '../../../shared/
 import { bratName, writeAnnotationConf } from '../bratConf';
 import { isSafeEntryName } from '../import/zip';
 import { DocumentLosses } from './losses';
-import type { ExportContext, ExportSource, Exporter } from './index';
+import type { ExportContext, ExportSource, Exporter } from './types';
 
 /**
  * Every entry's time. Zip stores local time and fflate converts with local getters, so it is built in

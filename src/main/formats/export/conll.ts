@@ -15,7 +15,7 @@
  */
 import type { LoupeDocument, Span } from '../../../shared/types';
 import { type Token, tokenizeSentences } from '../tokenize';
-import type { ExportContext, ExportSource, Exporter } from './index';
+import type { ExportContext, ExportSource, Exporter } from './types';
 import { DocumentLosses } from './losses';
 
 /** The tagging schemes the export writes. */

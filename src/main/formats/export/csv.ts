@@ -7,8 +7,8 @@
  */
 import { OffsetIndex } from '../../../shared/offsets';
 import type { LoupeDocument, OffsetUnit } from '../../../shared/types';
-import type { ExportSource } from './index';
-import { isContiguous, locateFragments, locateSpan } from './jsonl';
+import type { ExportSource } from './types';
+import { isContiguous, locateFragments, locateSpan } from './helpers';
 
 /** Code points of context written on each side of a span. */
 export const CSV_CONTEXT = 30;

@@ -4,8 +4,8 @@
  * unit was asked for: doccano counts characters as Python does, and reads nothing else.
  */
 import { OffsetIndex } from '../../../shared/offsets';
-import type { ExportContext, ExportSource } from './index';
-import { jsonLine, locateFragments } from './jsonl';
+import type { ExportContext, ExportSource } from './types';
+import { jsonLine, locateFragments } from './helpers';
 import { DocumentLosses } from './losses';
 
 /**

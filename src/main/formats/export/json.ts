@@ -5,8 +5,9 @@
 import { plainLabels, plainLinkTypes } from '../../../shared/schema';
 import type { OffsetUnit } from '../../../shared/types';
 import { EXPORT_SCHEMA_VERSION, LOUPE_VERSION } from '../../../shared/version';
-import type { ExportSource } from './index';
-import { jsonLine, serializeDocument } from './jsonl';
+import type { ExportSource } from './types';
+import { jsonLine } from './helpers';
+import { serializeDocument } from './jsonl';
 
 /** Yields the JSON export: the header chunk, then one chunk per document, then the closing chunk. */
 export function* jsonChunks(source: ExportSource, unit: OffsetUnit): Generator<string> {

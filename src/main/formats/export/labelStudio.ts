@@ -6,8 +6,8 @@
  */
 import { OffsetIndex } from '../../../shared/offsets';
 import type { Label, LinkType, LoupeDocument } from '../../../shared/types';
-import type { ExportContext, ExportSource } from './index';
-import { jsonLine, locateSpan } from './jsonl';
+import type { ExportContext, ExportSource } from './types';
+import { jsonLine, locateSpan } from './helpers';
 import { DocumentLosses } from './losses';
 
 /** The control and object names the regions refer to (`from_name`, `to_name`) and the config declares. */

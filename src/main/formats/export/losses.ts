@@ -4,7 +4,7 @@
  */
 import type { LoupeDocument } from '../../../shared/types';
 import { firstLine } from '../import/jsonl';
-import type { ExportContext } from './index';
+import type { ExportContext } from './types';
 
 /** A part of a document that some formats have no place for. */
 export type DocumentPart = 'title' | 'status' | 'note' | 'meta';

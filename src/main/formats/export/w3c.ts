@@ -9,8 +9,8 @@
  */
 import { OffsetIndex } from '../../../shared/offsets';
 import type { Link, LoupeDocument, Span } from '../../../shared/types';
-import type { ExportContext, ExportSource } from './index';
-import { jsonLine, locateFragments } from './jsonl';
+import type { ExportContext, ExportSource } from './types';
+import { jsonLine, locateFragments } from './helpers';
 
 /** Code points of context a TextQuoteSelector carries on each side. */
 export const W3C_CONTEXT = 32;

@@ -17,7 +17,7 @@ import type * as ExcelJs from 'exceljs';
 import { OffsetIndex } from '../../../shared/offsets';
 import type { LoupeDocument, OffsetUnit } from '../../../shared/types';
 import { attributeColumns, CSV_HEADER, linkRows, LINKS_CSV_HEADER, spanRows, type TableCell } from './csv';
-import type { ExportChunk, ExportContext, ExportSource } from './index';
+import type { ExportChunk, ExportContext, ExportSource } from './types';
 
 /** The documents sheet's columns. */
 export const XLSX_DOCUMENTS_HEADER = ['doc_id', 'doc_title', 'doc_status', 'doc_note', 'spans', 'links', 'length', 'offset_unit', 'meta', 'text'] as const;

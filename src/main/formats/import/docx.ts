@@ -25,7 +25,7 @@ import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../../shared/limits';
 import { parsePlainText } from '../plainText';
 import { MAX_NESTING, ParagraphCollector } from './html';
 import { ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
-import { readZip, ZipError } from './zip';
+import { readZip, ZipChecksumError, ZipError } from './zip';
 
 /** Limits that refuse a zip bomb before it is inflated. */
 export interface DocxLimits {
@@ -101,6 +101,8 @@ function readParts(data: Uint8Array, limits: DocxLimits): { document: Uint8Array
     });
   } catch (error) {
     if (error instanceof ImportError) throw error;
+    // A damaged Word document is still one: "not a Word document" would send the user the wrong way.
+    if (error instanceof ZipChecksumError) throw new ImportError(error.message);
     if (error instanceof ZipError) throw new ImportError(`${NOT_DOCX}: ${error.message}`);
     throw error;
   }

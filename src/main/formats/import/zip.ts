@@ -1,14 +1,15 @@
 /**
- * Reads chosen entries of a zip archive (a .docx) without trusting the sizes it declares. fflate's
- * unzipSync inflates each entry into a buffer of its declared size and keeps decoding past the end of
- * it, so an entry that declares a few bytes but holds gigabytes of deflated zeros costs minutes of work
- * before anything is refused. Here the central directory is read first (the caller sees every entry's
- * name and declared size, and may refuse the archive), and each chosen entry is inflated with fflate's
- * streaming Inflate in slices, stopping as soon as it produces more than it declared.
+ * Reads chosen entries of a zip archive (a .docx, a zip of files) without trusting the sizes it
+ * declares, and checks each against the CRC-32 the archive records for it. The central directory is
+ * read first (the caller sees every entry's name and declared size, and may refuse the archive);
+ * each chosen entry is then inflated by node:zlib with its declared size as the output limit, so a
+ * zip bomb stops as soon as it produces more than it declared, and what comes out must match its
+ * CRC-32: one flipped bit in a part's deflated data can still inflate, to other characters.
  *
  * Entry names are only compared, never used as paths: nothing here (or in its callers) writes files.
  */
-import { Inflate } from 'fflate';
+import { constants as bufferConstants } from 'node:buffer';
+import { crc32, inflateRawSync } from 'node:zlib';
 
 /** What the central directory says about an entry. */
 export interface ZipEntry {
@@ -20,6 +21,8 @@ export interface ZipEntry {
   size: number;
   /** Encrypted (general purpose flag bit 0): its bytes cannot be read without the password. */
   encrypted: boolean;
+  /** The CRC-32 of its unpacked bytes, as the central directory records it. */
+  crc32: number;
 }
 
 /** The archive is not a zip or is damaged; the message says how, in words for the user. */
@@ -30,8 +33,13 @@ export class ZipError extends Error {
   }
 }
 
-/** Compressed bytes handed to the inflater at a time: at most about 16 MB of output each (deflate's 1032:1). */
-const SLICE = 16 * 1024;
+/** An entry whose bytes do not match the CRC-32 the archive records: the archive is damaged. */
+export class ZipChecksumError extends ZipError {
+  constructor(readonly entry: string) {
+    super(`the file is damaged: ${entry} does not match the checksum (CRC-32) the archive records for it (a flipped bit, or a bad copy); nothing of it was imported`);
+    this.name = 'ZipChecksumError';
+  }
+}
 
 const u16 = (d: Uint8Array, o: number): number => d[o]! | (d[o + 1]! << 8);
 const u32 = (d: Uint8Array, o: number): number => (d[o]! | (d[o + 1]! << 8) | (d[o + 2]! << 16) | (d[o + 3]! << 24)) >>> 0;
@@ -77,29 +85,19 @@ export function isSafeEntryName(name: string): boolean {
   );
 }
 
-/** Inflates `compressed`, refusing it once it produces more than `size` bytes. */
+/** Inflates `compressed`, refusing it once it produces more than `size` bytes, or fewer. */
 function inflateBounded(compressed: Uint8Array, size: number, name: string): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const inflater = new Inflate((chunk) => {
-    total += chunk.length;
-    if (total > size) throw new ZipError(`${name} unpacks to more than the ${size} bytes it declares (a zip bomb, or a damaged file)`);
-    chunks.push(chunk);
-  });
+  const bomb = (): ZipError => new ZipError(`${name} unpacks to more than the ${size} bytes it declares (a zip bomb, or a damaged file)`);
+  let out: Buffer;
   try {
-    for (let at = 0; at < compressed.length || at === 0; at += SLICE) {
-      inflater.push(compressed.subarray(at, at + SLICE), at + SLICE >= compressed.length);
-    }
+    // zlib stops as soon as its output passes the limit; the limit must be at least 1 byte.
+    out = inflateRawSync(compressed, { maxOutputLength: Math.min(Math.max(size, 1), bufferConstants.MAX_LENGTH) });
   } catch (error) {
-    if (error instanceof ZipError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bomb();
     throw new ZipError(`${name} is damaged (${error instanceof Error ? error.message : String(error)})`);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
+  if (out.length > size) throw bomb();
+  if (out.length < size) throw new ZipError(`${name} unpacks to ${out.length} bytes, fewer than the ${size} it declares (a damaged file)`);
   return out;
 }
 
@@ -131,7 +129,7 @@ export function readZip(data: Uint8Array, choose: (entry: ZipEntry) => boolean):
       if (local === 0xffffffff) local = u64(data, at);
       break;
     }
-    const entry: ZipEntry = { name, method: u16(data, o + 10), compressedSize, size, encrypted: (flags & 1) === 1 };
+    const entry: ZipEntry = { name, method: u16(data, o + 10), compressedSize, size, encrypted: (flags & 1) === 1, crc32: u32(data, o + 16) };
     if (choose(entry)) chosen.push({ ...entry, local });
     o += 46 + nameLength + extraLength + u16(data, o + 32);
   }
@@ -143,14 +141,18 @@ export function readZip(data: Uint8Array, choose: (entry: ZipEntry) => boolean):
     const start = local + 30 + u16(data, local + 26) + u16(data, local + 28);
     const compressed = data.subarray(start, start + entry.compressedSize);
     if (start + entry.compressedSize > data.length) throw new ZipError(`${name} is cut short`);
+    let bytes: Uint8Array;
     if (entry.method === 0) {
       if (compressed.length > entry.size) throw new ZipError(`${name} holds more than the ${entry.size} bytes it declares (a damaged file)`);
-      out.set(name, compressed.slice());
+      if (compressed.length < entry.size) throw new ZipError(`${name} holds fewer than the ${entry.size} bytes it declares (a damaged file)`);
+      bytes = compressed.slice();
     } else if (entry.method === 8) {
-      out.set(name, inflateBounded(compressed, entry.size, name));
+      bytes = inflateBounded(compressed, entry.size, name);
     } else {
       throw new ZipError(`${name} is compressed with a method Loupe cannot read (zip method ${entry.method})`);
     }
+    if (crc32(bytes) !== entry.crc32) throw new ZipChecksumError(name);
+    out.set(name, bytes);
   }
   return out;
 }
