@@ -185,6 +185,35 @@ test('grow and shrink a span by characters and to punctuation; ? lists the keys'
   await expect(help).toHaveCount(0);
 });
 
+test('] and [ take in an emoji with its skin tone, a ZWJ family and a flag whole', async ({ page, loupe }) => {
+  await importFiles(page, [path.join(CORPUS_FIXTURES, 'tricky-offsets.txt')]);
+  await expect(editor(page)).toContainText('品质');
+  const slogans = () =>
+    loupe
+      .query<{ t: string }>(
+        `SELECT substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS t FROM spans s JOIN documents d ON d.id = s.document_id
+         WHERE s.label = 'slogan' ORDER BY s.start_cp`,
+      )
+      .map((r) => r.t);
+  await selectText(page, '品质');
+  await page.keyboard.press('4');
+  await page.keyboard.press('BracketRight'); // 👍🏽 is one character: never 👍 without its tone
+  await waitSaved(page);
+  expect(slogans()).toEqual(['品质👍🏽']);
+  await page.keyboard.press('Shift+BracketRight');
+  await waitSaved(page);
+  expect(slogans()).toEqual(['品质']);
+
+  await selectText(page, ' counts');
+  await page.keyboard.press('4');
+  await page.keyboard.press('BracketLeft');
+  await selectText(page, ' flag');
+  await page.keyboard.press('4');
+  await page.keyboard.press('BracketLeft');
+  await waitSaved(page);
+  expect(slogans()).toEqual(['品质', '👨‍👩‍👧 counts', '🇨🇳 flag']);
+});
+
 test('document status and notes: filter the list, and both kinds of note are saved', async ({ page, loupe }) => {
   await expect(editor(page)).toContainText('周振华');
   const inspector = page.getByRole('region', { name: 'Inspector' });
