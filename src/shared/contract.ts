@@ -32,7 +32,8 @@ import type {
   StartupProblem,
 } from './types';
 import { ATTRIBUTE_KINDS, DOCUMENT_STATUSES, DUPLICATE_POLICIES, EXPORT_FORMATS, IMPORT_FORMATS, OFFSET_UNITS } from './types';
-import { NOTE_MAX } from './schema';
+import { hasLoneSurrogate } from './offsets';
+import { DESCRIPTION_MAX, HEX_COLOR, NAME_MAX, NOTE_MAX, TEXT_VALUE_MAX } from './schema';
 import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
 
@@ -100,11 +101,11 @@ const path = z
 
 // A surrogate half on its own does not survive SQLite's UTF-8 (it becomes U+FFFD): two ids that
 // differ only there would be one row, and one span would silently replace the other.
-const wholeCharacters = (s: string): boolean => !/\p{Cs}/u.test(s);
+const wholeCharacters = (s: string): boolean => !hasLoneSurrogate(s);
 const HALF_CHARACTER = 'contains half of a character (a lone surrogate)';
 const spanId = z.string().min(1).max(200).refine(wholeCharacters, HALF_CHARACTER);
-const name = z.string().min(1).max(100).refine(wholeCharacters, HALF_CHARACTER);
-const attrValue = z.union([z.string().max(10_000), z.number().finite(), z.boolean()]);
+const name = z.string().min(1).max(NAME_MAX).refine(wholeCharacters, HALF_CHARACTER);
+const attrValue = z.union([z.string().max(TEXT_VALUE_MAX), z.number().finite(), z.boolean()]);
 const fragment = z.tuple([offset, offset]);
 
 const spanInput = z
@@ -114,7 +115,7 @@ const spanInput = z
     start: offset,
     end: offset,
     fragments: z.array(fragment).min(1).max(1000).optional(),
-    attrs: z.record(z.string().max(100), attrValue).optional(),
+    attrs: z.record(z.string().max(NAME_MAX), attrValue).optional(),
     note: z.string().max(NOTE_MAX).optional(),
   })
   .strict()
@@ -134,7 +135,7 @@ const link = z
   .strict()
   .refine((l) => l.from !== l.to, { message: 'a link joins two different spans' });
 
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour looks like #1a2b3c');
+const hexColor = z.string().regex(HEX_COLOR, 'a colour looks like #1a2b3c');
 const schemaDraft = z
   .object({
     labels: z
@@ -145,7 +146,7 @@ const schemaDraft = z
             name,
             color: hexColor,
             hotkey: z.string().length(1).nullable(),
-            description: z.string().max(2000),
+            description: z.string().max(DESCRIPTION_MAX),
             attributes: z.array(
               z
                 .object({
@@ -154,7 +155,7 @@ const schemaDraft = z
                   kind: z.enum(ATTRIBUTE_KINDS as [AttributeKind, ...AttributeKind[]]),
                   options: z.array(name).max(200),
                   default: attrValue.nullable(),
-                  description: z.string().max(2000),
+                  description: z.string().max(DESCRIPTION_MAX),
                 })
                 .strict(),
             ).max(100),
@@ -172,7 +173,7 @@ const schemaDraft = z
             from: z.array(name).max(200),
             to: z.array(name).max(200),
             color: hexColor,
-            description: z.string().max(2000),
+            description: z.string().max(DESCRIPTION_MAX),
           })
           .strict(),
       )

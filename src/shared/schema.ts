@@ -5,17 +5,26 @@
  */
 import type { AttrValue, AttributeDef, CorpusSchema, Label, LinkType, SchemaDraft, SpanAttrs } from './types';
 import { ATTRIBUTE_KINDS } from './types';
+import { isObject } from './json';
 
 /** Keys annotate mode uses for itself; a label cannot take them as its hotkey. */
 export const RESERVED_HOTKEYS: readonly string[] = ['a', 'e', 'f', 'j', 'k', 'l', 'n', 'q', 't'];
 
-const NAME_MAX = 100;
-const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+/** The longest name of a label, attribute, option or link type. */
+export const NAME_MAX = 100;
+/** The longest description of a label, attribute or link type. */
+export const DESCRIPTION_MAX = 2000;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** The longest text value of an attribute, and the longest note. */
 export const TEXT_VALUE_MAX = 10_000;
 export const NOTE_MAX = 100_000;
+
+/** A colour as Loupe stores it: `#rrggbb` (the store's CHECK says the same in SQL). */
+export const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/** Whether `color` is a colour as Loupe stores it, `#rrggbb`: the only kind that may reach a style sheet. */
+export const isHexColor = (color: unknown): color is string => typeof color === 'string' && HEX_COLOR.test(color);
 
 /** Whether a link of `type` may go from a span labelled `from` to one labelled `to`. */
 export function linkAllowed(type: LinkType, from: string, to: string): boolean {
@@ -97,7 +106,7 @@ export function schemaProblems(schema: CorpusSchema | SchemaDraft): string[] {
     push(nameProblem('a label', label.name));
     if (labelNames.has(label.name)) problems.push(`two labels are called “${label.name}”`);
     labelNames.add(label.name);
-    if (!HEX_COLOR.test(label.color)) problems.push(`the colour of “${label.name}” must look like #1a2b3c`);
+    if (!isHexColor(label.color)) problems.push(`the colour of “${label.name}” must look like #1a2b3c`);
     if (label.hotkey !== null) {
       if (!/^[0-9a-z]$/.test(label.hotkey)) problems.push(`the key of “${label.name}” must be one digit or lower-case letter`);
       else if (RESERVED_HOTKEYS.includes(label.hotkey))
@@ -134,7 +143,7 @@ export function schemaProblems(schema: CorpusSchema | SchemaDraft): string[] {
     push(nameProblem('a link type', type.name));
     if (typeNames.has(type.name)) problems.push(`two link types are called “${type.name}”`);
     typeNames.add(type.name);
-    if (!HEX_COLOR.test(type.color)) problems.push(`the colour of link type “${type.name}” must look like #1a2b3c`);
+    if (!isHexColor(type.color)) problems.push(`the colour of link type “${type.name}” must look like #1a2b3c`);
     for (const l of [...type.from, ...type.to])
       if (!labelNames.has(l)) problems.push(`link type “${type.name}” names a label “${l}” the schema does not have`);
   }
@@ -221,7 +230,6 @@ export class SchemaFileError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const attrDefault = (v: unknown): AttrValue | null =>

@@ -4,6 +4,7 @@
  * Both ends shift spans the same way (`shiftSpan` here, the same rule in SQL in the store); the
  * editor sends explicitly only the spans that moved otherwise.
  */
+import { codePointLength, codePointsBefore, isHighSurrogate, isLowSurrogate, utf16Offset } from './offsets';
 import type { Fragment, SpanInput } from './types';
 
 /** Replace `remove` code points at `at` with `insert`. */
@@ -12,22 +13,6 @@ export interface TextEdit {
   remove: number;
   insert: string;
 }
-
-const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
-const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
-
-/** Code points in `text` before UTF-16 offset `units`. */
-function codePointsBefore(text: string, units: number): number {
-  let n = 0;
-  for (let i = 0; i < units; i++) {
-    if (isHigh(text.charCodeAt(i)) && i + 1 < units && isLow(text.charCodeAt(i + 1))) i++;
-    n++;
-  }
-  return n;
-}
-
-/** Code points in `text`. */
-export const codePointCount = (text: string): number => codePointsBefore(text, text.length);
 
 /**
  * The smallest single splice turning `before` into `after` (common start and end kept), or null
@@ -39,30 +24,23 @@ export function diffText(before: string, after: string): TextEdit | null {
   let head = 0;
   while (head < max && before.charCodeAt(head) === after.charCodeAt(head)) head++;
   // Do not end the common start between the halves of a pair.
-  if (head > 0 && isHigh(before.charCodeAt(head - 1))) head--;
+  if (head > 0 && isHighSurrogate(before.charCodeAt(head - 1))) head--;
   let tail = 0;
   const room = max - head;
   while (tail < room && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   // Do not begin the common end between the halves of a pair.
-  if (tail > 0 && isLow(before.charCodeAt(before.length - tail))) tail--;
+  if (tail > 0 && isLowSurrogate(before.charCodeAt(before.length - tail))) tail--;
   return {
     at: codePointsBefore(before, head),
-    remove: codePointCount(before.slice(head, before.length - tail)),
+    remove: codePointLength(before.slice(head, before.length - tail)),
     insert: after.slice(head, after.length - tail),
   };
 }
 
-/** The UTF-16 offset of code point `cp` in `text` (its length when past the end). */
-function unitsAt(text: string, cp: number): number {
-  let units = 0;
-  for (let n = 0; n < cp && units < text.length; n++) units += isHigh(text.charCodeAt(units)) && isLow(text.charCodeAt(units + 1)) ? 2 : 1;
-  return units;
-}
-
 /** `text` with `edit` applied; throws a RangeError when the edit does not fit the text. */
 export function applyTextEdit(text: string, edit: TextEdit): string {
-  const start = unitsAt(text, edit.at);
-  const end = unitsAt(text, edit.at + edit.remove);
+  const start = utf16Offset(text, edit.at);
+  const end = utf16Offset(text, edit.at + edit.remove);
   if (codePointsBefore(text, end) !== edit.at + edit.remove) {
     throw new RangeError(`the change at ${edit.at}–${edit.at + edit.remove} is past the end of the text`);
   }
@@ -83,7 +61,7 @@ export function shiftOffset(pos: number, edit: TextEdit, assoc: -1 | 1): number 
 export function shifter(edit: TextEdit): (pos: number, assoc: -1 | 1) => number {
   const { at, remove } = edit;
   const end = at + remove;
-  const inserted = codePointCount(edit.insert);
+  const inserted = codePointLength(edit.insert);
   return (pos, assoc) => {
     if (pos < at) return pos;
     if (pos > end) return pos + inserted - remove;

@@ -2,6 +2,7 @@
  * The loopback bridge's JSON cannot carry bytes: a Uint8Array travels as { $bytes: base64 }.
  * Both ends live here (the browser encodes, the bridge decodes), so the format has one definition.
  */
+import { isObject } from './json';
 
 /** JSON.stringify replacer that encodes Uint8Arrays. */
 export function bytesReplacer(_key: string, value: unknown): unknown {
@@ -14,10 +15,9 @@ export function bytesReplacer(_key: string, value: unknown): unknown {
 
 /** The `$bytes` string of an encoded Uint8Array, or undefined when `value` is not one. */
 export function encodedBytes(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  return keys.length === 1 && keys[0] === '$bytes' && typeof record.$bytes === 'string' ? record.$bytes : undefined;
+  if (!isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$bytes' && typeof value.$bytes === 'string' ? value.$bytes : undefined;
 }
 
 /** How many bytes a base64 string decodes to, without decoding it. */

@@ -3,7 +3,7 @@
  * set an attribute, link quote to speaker — then reload, export, delete and undo.
  */
 import path from 'node:path';
-import { editor, expect, exportFiles, exportVia, importFiles, CORPUS_FIXTURES, selectText, test, waitSaved } from './fixtures';
+import { editor, expect, exportFiles, exportVia, importFiles, CORPUS_FIXTURES, type LoupeServer, selectText, test, waitSaved } from './fixtures';
 import { parseJsonl, sliceCp } from './helpers';
 
 const ARTICLE = path.join(CORPUS_FIXTURES, 'jinzhong-two-sessions.txt');
@@ -27,6 +27,16 @@ const SPANS_SQL = `SELECT s.id, s.label, substr(d.text, s.start_cp + 1, s.end_cp
 const LINKS_SQL = `SELECT l.type, substr(d.text, f.start_cp + 1, f.end_cp - f.start_cp) AS from_text,
   substr(d.text, t.start_cp + 1, t.end_cp - t.start_cp) AS to_text
   FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span JOIN documents d ON d.id = l.document_id`;
+
+/** The stored text under each span of `label` (sliced by its code-point offsets), in text order. */
+const spanTexts = (loupe: LoupeServer, label: string): string[] =>
+  loupe
+    .query<{ t: string }>(
+      `SELECT substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS t FROM spans s JOIN documents d ON d.id = s.document_id
+       WHERE s.label = ? ORDER BY s.start_cp`,
+      label,
+    )
+    .map((r) => r.t);
 
 /** Finds `text` with the find bar (/), which leaves it selected and the keyboard on the text. */
 async function find(page: import('@playwright/test').Page, text: string): Promise<void> {
@@ -167,9 +177,7 @@ test('grow and shrink a span by characters and to punctuation; ? lists the keys'
   await page.keyboard.press('Shift+BracketLeft'); // start one character inward
   await page.keyboard.press('BracketRight'); // end one character outward: 华 → 华在
   await waitSaved(page);
-  const text = () => loupe.query<{ t: string }>(
-    `SELECT substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp) AS t FROM spans s JOIN documents d ON d.id = s.document_id WHERE s.label = 'official'`,
-  )[0]!.t;
+  const text = () => spanTexts(loupe, 'official')[0];
   expect(text()).toBe('委书记周振华在');
   await page.keyboard.press('Alt+BracketLeft'); // the start back to the punctuation before it (after ”)
   await waitSaved(page);
@@ -183,6 +191,29 @@ test('grow and shrink a span by characters and to punctuation; ? lists the keys'
   await expect(help).toContainText('Link the selected span to another');
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
+});
+
+test('] and [ take in an emoji with its skin tone, a ZWJ family and a flag whole', async ({ page, loupe }) => {
+  await importFiles(page, [path.join(CORPUS_FIXTURES, 'tricky-offsets.txt')]);
+  await expect(editor(page)).toContainText('品质');
+  const slogans = () => spanTexts(loupe, 'slogan');
+  await selectText(page, '品质');
+  await page.keyboard.press('4');
+  await page.keyboard.press('BracketRight'); // 👍🏽 is one character: never 👍 without its tone
+  await waitSaved(page);
+  expect(slogans()).toEqual(['品质👍🏽']);
+  await page.keyboard.press('Shift+BracketRight');
+  await waitSaved(page);
+  expect(slogans()).toEqual(['品质']);
+
+  await selectText(page, ' counts');
+  await page.keyboard.press('4');
+  await page.keyboard.press('BracketLeft');
+  await selectText(page, ' flag');
+  await page.keyboard.press('4');
+  await page.keyboard.press('BracketLeft');
+  await waitSaved(page);
+  expect(slogans()).toEqual(['品质', '👨‍👩‍👧 counts', '🇨🇳 flag']);
 });
 
 test('document status and notes: filter the list, and both kinds of note are saved', async ({ page, loupe }) => {

@@ -2,7 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codePointLength, OffsetIndex, sliceCodePoints } from '../../src/shared/offsets';
+import {
+  ClusterBreaks,
+  codePointLength,
+  codePointPrefix,
+  codePointsBefore,
+  compareCodePoints,
+  findClusterBreak,
+  firstCodePoint,
+  hasLoneSurrogate,
+  isOneGrapheme,
+  lastCodePoint,
+  OffsetIndex,
+  sliceCodePoints,
+  utf16Offset,
+  utf8Length,
+} from '../../src/shared/offsets';
 import { CORPUS_FIXTURES } from '../fixturePaths';
 
 const corpusDir = CORPUS_FIXTURES;
@@ -199,5 +214,86 @@ describe('OffsetIndex at scale', () => {
     expect(idx.fromCodePoint(idx.length, 'utf8')).toBe(Buffer.byteLength(text));
     // An O(n)-per-query implementation needs minutes here; the indexed one needs well under a second.
     expect(elapsed).toBeLessThan(3000);
+  });
+});
+
+/** Any string, lone surrogates included (what a broken file or a fuzzer can hand over). */
+const anyText = fc.oneof(richText, fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: fc.integer({ min: 0xd7f0, max: 0xe010 }).map((c) => String.fromCharCode(c)), maxLength: 12 }));
+
+describe('the text-unit helpers agree with the platform', () => {
+  it('count code points, UTF-8 bytes and prefixes as Array.from and TextEncoder do', () => {
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(anyText, fc.nat(40), (text, n) => {
+        const points = Array.from(text);
+        expect(codePointLength(text)).toBe(points.length);
+        expect(utf8Length(text)).toBe(encoder.encode(text).length);
+        expect(codePointPrefix(text, n)).toBe(points.slice(0, n).join(''));
+        expect(utf16Offset(text, n)).toBe(points.slice(0, n).join('').length);
+        const units = Math.min(n, text.length);
+        expect(codePointsBefore(text, units)).toBe(Array.from(text.slice(0, units)).length);
+        expect(firstCodePoint(text)).toBe(points[0] ?? '');
+        expect(lastCodePoint(text)).toBe(points[points.length - 1] ?? '');
+        expect(hasLoneSurrogate(text)).toBe(Buffer.from(text, 'utf8').toString('utf8') !== text); // UTF-8 cannot carry it
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('order strings by code point, as SQLite orders their UTF-8', () => {
+    const byCodePoint = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    fc.assert(
+      fc.property(richText, richText, (a, b) => {
+        expect(Math.sign(compareCodePoints(a, b))).toBe(byCodePoint(a, b));
+      }),
+      { numRuns: 500 },
+    );
+    // JavaScript's < puts 𠮷 (U+20BB7) before U+FF01; code-point order puts it after.
+    expect('𠮷' < '\uff01').toBe(true);
+    expect(compareCodePoints('𠮷', '\uff01')).toBeGreaterThan(0);
+  });
+
+  it('floorCodePoint rounds a UTF-16 offset inside a pair down to the pair’s start', () => {
+    const idx = new OffsetIndex('a𠮷b');
+    expect([0, 1, 2, 3, 4].map((u) => idx.floorCodePoint(u))).toEqual([0, 1, 1, 2, 3]);
+    expect(new OffsetIndex('plain').floorCodePoint(3)).toBe(3);
+  });
+});
+
+describe('grapheme clusters', () => {
+  const clusters = ['👍🏽', '🇨🇳', '👨\u200d👩\u200d👧', 'e\u0301', '𠮷', '中', '#\ufe0f\u20e3', 'a'];
+
+  it('a cluster is one grapheme; two side by side are not', () => {
+    for (const c of clusters) expect(isOneGrapheme(c), c).toBe(true);
+    expect(isOneGrapheme('')).toBe(false);
+    expect(isOneGrapheme('ab')).toBe(false);
+    expect(isOneGrapheme('👍🏽👍🏽')).toBe(false);
+  });
+
+  it('findClusterBreak steps over whole clusters, and from inside one to its edge', () => {
+    const text = clusters.join('');
+    const starts: number[] = [];
+    for (let at = 0; at < text.length; at = findClusterBreak(text, at, true)) starts.push(at);
+    expect(starts.map((a, i) => text.slice(a, starts[i + 1] ?? text.length))).toEqual(clusters);
+    const back: number[] = [];
+    for (let at = text.length; at > 0; at = findClusterBreak(text, at, false)) back.push(at);
+    expect(back.reverse()).toEqual([...starts.slice(1), text.length]);
+    // From inside 👍🏽 (after 👍, U+1F44D, 2 units): forward to its end, back to its start.
+    expect(findClusterBreak(text, 2, true)).toBe(4);
+    expect(findClusterBreak(text, 2, false)).toBe(0);
+    expect(findClusterBreak(text, 0, false)).toBe(0);
+    expect(findClusterBreak(text, text.length, true)).toBe(text.length);
+  });
+
+  it('ClusterBreaks.isBoundary says exactly where Intl.Segmenter puts a break', () => {
+    fc.assert(
+      fc.property(richText, (text) => {
+        const expected = new Set([text.length]);
+        for (const { index } of new Intl.Segmenter('und', { granularity: 'grapheme' }).segment(text)) expected.add(index);
+        const breaks = new ClusterBreaks(text);
+        for (let u = 0; u <= text.length; u++) expect(breaks.isBoundary(u), `${JSON.stringify(text)} at ${u}`).toBe(expected.has(u));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

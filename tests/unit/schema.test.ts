@@ -4,8 +4,11 @@ import {
   attrProblems,
   carryAttrs,
   defaultAttrs,
+  DESCRIPTION_MAX,
   draftOf,
+  isHexColor,
   linkAllowed,
+  NAME_MAX,
   parseSchemaFile,
   RESERVED_HOTKEYS,
   SchemaFileError,
@@ -14,6 +17,8 @@ import {
   serializeSchemaFile,
 } from '../../src/shared/schema';
 import type { CorpusSchema } from '../../src/shared/types';
+import { ApiError, parseArgs } from '../../src/shared/contract';
+import { labelStyleRules } from '../../src/renderer/editor/labelStyles';
 
 /** The default schema with one change made by `edit`. */
 function edited(edit: (s: CorpusSchema) => void): CorpusSchema {
@@ -176,5 +181,41 @@ describe('schema files', () => {
       'the schema file is not valid: the key “q” of “a” is used by annotate mode itself',
     );
     expect(err(JSON.stringify({ ...good, labels: [{ name: 'a' }] }))).toMatch(/link type “speaker” names a label “quote”/);
+  });
+});
+
+describe('the schema rules and the API contract are one rule', () => {
+  // What a Loupe API client sees: the same limit and colour rule whether the store or zod checks it.
+  const contractProblems = (schema: CorpusSchema): boolean => {
+    try {
+      parseArgs('updateSchema', { corpusId: 'c', schema: draftOf(schema) });
+      return false;
+    } catch (error) {
+      expect(error).toBeInstanceOf(ApiError);
+      return true;
+    }
+  };
+
+  it('a name of NAME_MAX characters passes both; one more fails both', () => {
+    const ok = edited((s) => (s.labels[3]!.name = 'x'.repeat(NAME_MAX)));
+    const long = edited((s) => (s.labels[3]!.name = 'x'.repeat(NAME_MAX + 1)));
+    expect([schemaProblems(ok), contractProblems(ok)]).toEqual([[], false]);
+    expect(schemaProblems(long)).toHaveLength(1);
+    expect(contractProblems(long)).toBe(true);
+  });
+
+  it('a description of DESCRIPTION_MAX characters passes; one more is refused', () => {
+    expect(contractProblems(edited((s) => (s.labels[0]!.description = 'd'.repeat(DESCRIPTION_MAX))))).toBe(false);
+    expect(contractProblems(edited((s) => (s.labels[0]!.description = 'd'.repeat(DESCRIPTION_MAX + 1))))).toBe(true);
+  });
+
+  it('a colour is refused by both, accepted by both, and only an accepted one reaches the style sheet', () => {
+    for (const color of ['red', '#fff', '#12345g', '1971c2', '#1971c2 ', '#1971C2', '#d9480f']) {
+      const schema = edited((s) => (s.labels[1]!.color = color));
+      const refused = schemaProblems(schema).length > 0;
+      expect(contractProblems(schema), color).toBe(refused);
+      expect(isHexColor(color), color).toBe(!refused);
+      expect(labelStyleRules([{ color }])[0]!.includes(color), color).toBe(!refused);
+    }
   });
 });

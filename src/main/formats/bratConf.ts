@@ -7,6 +7,7 @@
  * names with spaces. The brat sections stay authoritative: the comment only adds detail to what
  * they declare.
  */
+import { isObject } from '../../shared/json';
 import type { AttributeDef, CorpusSchema, Label, LinkType } from '../../shared/types';
 import { jsonLine } from './export/helpers';
 
@@ -44,7 +45,6 @@ const LOUPE_SCHEMA = '# loupe-schema:';
 const MAX_EXPANDED_LINE = 100_000;
 /** brat's own pseudo-types: `<ENTITY>` (any entity), `<ANY>`, `<OVERLAP>`, `<REL-TYPE>`… */
 const isPseudo = (s: string): boolean => /^<[^>]*>$/.test(s);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const KINDS: readonly unknown[] = ['choice', 'text', 'flag', 'number'] satisfies AttributeDef['kind'][];
 /** The comment is hand-editable: only well-typed options and defaults are taken from it. */
 const optionsOf = (v: unknown): string[] =>

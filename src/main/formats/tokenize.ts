@@ -6,7 +6,7 @@
  * "U.S" and "3.5" together. Whitespace is never part of a token, and "\n" (a paragraph break) ends a
  * sentence. Offsets are code points, like every offset Loupe stores.
  */
-import { codePointLength } from '../../shared/offsets';
+import { codePointLength, graphemeClusters } from '../../shared/offsets';
 
 /** A token: its text and where it lies, `[start, end)` in code points of the whole text. */
 export interface Token {
@@ -28,7 +28,6 @@ const WHITE_SPACE = /\p{White_Space}/u;
 /** A piece made only of invisible characters (a lone zero-width space, a BOM) is no token either. */
 const INVISIBLE = /^\p{Default_Ignorable_Code_Point}+$/u;
 
-const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 const words = new Intl.Segmenter('und', { granularity: 'word' });
 
 /** Whether a token begins with a CJK character. */
@@ -39,12 +38,6 @@ export function startsCjk(token: string): boolean {
 /** Whether a token ends with a CJK character (marks after it included). */
 export function endsCjk(token: string): boolean {
   return ENDS_CJK.test(token);
-}
-
-/** Whether a token is a single grapheme cluster (𠮷, 👍🏽 and e + U+0301 count as one). */
-export function isOneGrapheme(token: string): boolean {
-  const it = graphemes.segment(token)[Symbol.iterator]();
-  return !it.next().done && it.next().done === true;
 }
 
 /**
@@ -90,7 +83,7 @@ export function tokenizeLine(line: string, base = 0): Token[] {
     }
     run = '';
   };
-  for (const { segment } of graphemes.segment(line)) {
+  for (const { segment } of graphemeClusters(line)) {
     const length = codePointLength(segment);
     if (startsCjk(segment)) {
       if (run) flushRun();

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { codePointLength } from '../../shared/offsets';
+import { isObject } from '../../shared/json';
+import { codePointLength, compareCodePoints } from '../../shared/offsets';
 import type { ErrorReason } from '../../shared/errors';
 import { attrProblems, linkAllowed, plainSchemaOf, schemaProblems } from '../../shared/schema';
 import { applyTextEdit, shiftSpan, type TextEdit } from '../../shared/textEdit';
@@ -118,7 +119,6 @@ function jsonOr<T>(text: string, fallback: T, fits: (v: unknown) => boolean, pro
   return fallback;
 }
 
-const isPlainObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A list of [start, end] pairs of whole numbers, as Loupe writes fragments. */
 const isFragmentList = (v: unknown): boolean =>
@@ -134,7 +134,7 @@ const toSpan = (row: SpanRow, problem?: (what: string) => void): Span => ({
     row.fragments === null
       ? [[row.start_cp, row.end_cp]]
       : jsonOr<Fragment[]>(row.fragments, [[row.start_cp, row.end_cp]], isFragmentList, (t) => problem?.(`span ${row.id} (${row.label}): its fragments cannot be read (${t}); shown whole`)),
-  attrs: jsonOr<SpanAttrs>(row.attrs, {}, isPlainObject, (t) => problem?.(`span ${row.id} (${row.label}): its attribute values cannot be read (${t}); shown without them`)),
+  attrs: jsonOr<SpanAttrs>(row.attrs, {}, isObject, (t) => problem?.(`span ${row.id} (${row.label}): its attribute values cannot be read (${t}); shown without them`)),
   note: row.note,
   annotator: row.annotator,
   createdAt: row.created_at,
@@ -146,7 +146,7 @@ const toLink = (row: LinkRow): Link => ({ id: row.id, type: row.type, from: row.
 /** A label row, its attributes read as plain data (see plainSchemaOf): a malformed one cannot break the app. */
 const toLabel = (row: LabelRow, problem?: (what: string) => void): Label => {
   const attributes = jsonOr<unknown[]>(row.attributes, [], Array.isArray, (t) => problem?.(`the attributes of label “${row.name}” cannot be read (${t})`));
-  const [label] = plainSchemaOf([{ ...row, attributes: attributes.filter(isPlainObject) }], []).labels;
+  const [label] = plainSchemaOf([{ ...row, attributes: attributes.filter(isObject) }], []).labels;
   return { ...label!, name: row.name, color: row.color, hotkey: row.hotkey, description: row.description };
 };
 
@@ -162,7 +162,7 @@ const toDocument = (row: DocumentRow, spans: Span[], links: Link[]): LoupeDocume
   id: row.id,
   title: row.title,
   text: row.text,
-  meta: jsonOr<DocumentMeta>(row.meta, {}, isPlainObject),
+  meta: jsonOr<DocumentMeta>(row.meta, {}, isObject),
   status: row.status,
   note: row.note,
   spans,
@@ -171,26 +171,6 @@ const toDocument = (row: DocumentRow, spans: Span[], links: Link[]): LoupeDocume
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
-
-/**
- * Code-point order of two strings, which is SQLite's BINARY order of their UTF-8. JavaScript's `<`
- * compares UTF-16 units and differs only in putting astral characters (surrogates) before
- * U+E000..U+FFFF.
- */
-function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 /**
  * Puts spans that share start and end in id order. SQLite returns them by start and end straight
@@ -394,7 +374,7 @@ export class CorpusStore {
       // plainSchemaOf keeps the options that are strings: say when the stored ones were not a list of them.
       const raw = jsonOr<unknown[]>(row.attributes, [], Array.isArray);
       for (const a of raw) {
-        if (!isPlainObject(a)) told(`label “${row.name}” lists an attribute that is not an object`);
+        if (!isObject(a)) told(`label “${row.name}” lists an attribute that is not an object`);
         else if ('options' in (a as object) && !(Array.isArray((a as { options: unknown }).options) && (a as { options: unknown[] }).options.every((o) => typeof o === 'string'))) {
           told(`the options of attribute “${String((a as { name?: unknown }).name)}” of label “${row.name}” are not a list of names`);
         }
@@ -589,7 +569,7 @@ export class CorpusStore {
         }
         if (!textChanged && !this.samePlace(s)) placed.push(s);
         this.writeSpan(req.id, s, stamp);
-        const attrs = s.attrs ?? (existing ? jsonOr<SpanAttrs>(existing.attrs, {}, isPlainObject) : {});
+        const attrs = s.attrs ?? (existing ? jsonOr<SpanAttrs>(existing.attrs, {}, isObject) : {});
         this.checkAttrs(s.id, labels.get(s.label)!, attrs);
       }
       this.refuseTwins(req.id, placed);
@@ -697,7 +677,7 @@ export class CorpusStore {
         const byOldName = new Map(label.attributes.filter((a) => a.was !== undefined).map((a) => [a.was!, a]));
         const rows = this.db.prepare('SELECT id, attrs FROM spans WHERE label = ?').all(label.was) as { id: string; attrs: string }[];
         for (const row of rows) {
-          const attrs = jsonOr<SpanAttrs>(row.attrs, {}, isPlainObject);
+          const attrs = jsonOr<SpanAttrs>(row.attrs, {}, isObject);
           const next: SpanAttrs = {};
           let changed = false;
           for (const [key, value] of Object.entries(attrs)) {

@@ -8,14 +8,17 @@ import { useTranslation } from 'react-i18next';
 import type { LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
 import {
+  DESCRIPTION_MAX,
   draftOf,
   draftMatchingByName,
+  isHexColor,
   parseSchemaFile,
   schemaOfDraft,
   schemaProblems,
   serializeSchemaFile,
   SchemaFileError,
 } from '../../shared/schema';
+import { lastCodePoint } from '../../shared/offsets';
 import { ATTRIBUTE_KINDS, type AttributeKind, type CorpusInfo, type CorpusSchema } from '../../shared/types';
 import { describeError } from '../i18n';
 import { confirmAction } from '../state/dialogs';
@@ -38,9 +41,6 @@ const KIND_KEYS: Record<AttributeKind, string> = {
 };
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex="0"]';
-const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
-/** The contract's limit on a description (schemaProblems does not check it). */
-const DESCRIPTION_MAX = 2000;
 
 /** Swatch colours go through a constructed style sheet: the CSP allows no inline styles. */
 function useSwatchColors(schema: S.EditableSchema): void {
@@ -56,7 +56,7 @@ function useSwatchColors(schema: S.EditableSchema): void {
   }, []);
   useEffect(() => {
     const rules = [...schema.labels, ...schema.linkTypes]
-      .filter((item) => HEX_COLOR.test(item.color))
+      .filter((item) => isHexColor(item.color))
       .map((item) => `.se-c-${item.key} { --se-color: ${item.color}; }`);
     sheetRef.current?.replaceSync(rules.join('\n'));
   }, [schema]);
@@ -352,7 +352,7 @@ export function SchemaEditor({ corpus, api, host, onClose, onApplied }: Props) {
               autoComplete="off"
               spellCheck={false}
               // the last key typed replaces the old one, so a key can be changed without deleting first
-              onChange={(e) => update({ hotkey: [...e.target.value].pop()?.toLowerCase() ?? null })}
+              onChange={(e) => update({ hotkey: lastCodePoint(e.target.value).toLowerCase() || null })}
             />
           </label>
           <label className="se-wide">

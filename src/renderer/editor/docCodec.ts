@@ -4,8 +4,8 @@
  */
 import type { Mark, Node } from 'prosemirror-model';
 import type { Fragment, Link, SpanInput } from '../../shared/types';
-import { codePointLength } from '../../shared/offsets';
-import { cpToUtf16Sorted, positionIndex, textOfParagraph } from './positions';
+import { OffsetIndex } from '../../shared/offsets';
+import { positionIndex, textOfParagraph } from './positions';
 import { paragraphType, schema, type SpanInfo, spanInfoOf, spanMark, storedLinks } from './schema';
 import { findSpan, spanRanges } from './spanMarks';
 
@@ -28,7 +28,8 @@ export interface DocumentContent {
  * "\n"s has no text and is dropped. Throws a RangeError for offsets out of range or a duplicate id.
  */
 export function docFromText(text: string, spanInputs: readonly SpanInput[], links: readonly Link[] = []): Node {
-  const length = codePointLength(text);
+  const offsets = new OffsetIndex(text);
+  const { length } = offsets;
   const seen = new Set<string>();
   const spanInfo: Record<string, SpanInfo> = {};
   // Each fragment is marked on its own (its own `frag` number), so it can be told apart in the editor.
@@ -65,7 +66,7 @@ export function docFromText(text: string, spanInputs: readonly SpanInput[], link
     const sb = spans[b]!;
     return sb.end - sa.end || (sa.id < sb.id ? -1 : sa.id > sb.id ? 1 : 0);
   });
-  const eventUnits = cpToUtf16Sorted(text, events.map(offsetOf));
+  const eventUnits = events.map((e) => offsets.fromCodePoint(offsetOf(e), 'utf16'));
 
   const active: Mark[] = [];
   let current: readonly Mark[] = [];

@@ -9,6 +9,7 @@
  * the other ends of the hovered span's links are outlined by a style sheet of their ids instead.
  */
 import type { EditorView } from 'prosemirror-view';
+import { isHexColor } from '../../shared/schema';
 import type { Link, LinkType } from '../../shared/types';
 import { linkingChoice, linksOf } from './commands';
 import { SPAN_ID_ATTR } from './schema';
@@ -22,7 +23,6 @@ const HOVER_LINKED_STYLE = 'outline: 1px dashed var(--lc); outline-offset: 1px; 
 /** The selector of the drawn span (its decoration) with this id. */
 const hoverLinkedSelector = (spanId: string): string => `.lp-editor .lp-span[${SPAN_ID_ATTR}="${CSS.escape(spanId)}"]`;
 const FALLBACK_COLOR = '#495057';
-const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
 interface Arc {
   from: SpanRange;
@@ -94,7 +94,7 @@ export class LinkOverlay {
 
   private colorOf(type: string): string {
     const color = this.options.linkTypes().find((t) => t.name === type)?.color;
-    return color && HEX_COLOR.test(color) ? color : FALLBACK_COLOR;
+    return isHexColor(color) ? color : FALLBACK_COLOR;
   }
 
   private arcsOf(id: string, seen: Set<string>): Arc[] {

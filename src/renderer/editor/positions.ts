@@ -1,81 +1,18 @@
 /**
- * The one place that converts between ProseMirror positions, UTF-16 units and Unicode code points.
- * Loupe stores offsets as code points into the text (paragraphs joined by "\n"); ProseMirror counts
+ * The one place that converts between ProseMirror positions and Unicode code points (the text-unit
+ * maths itself is shared/offsets). Loupe stores offsets as code points into the text (paragraphs joined by "\n"); ProseMirror counts
  * UTF-16 units plus one token for each paragraph's open and close. So the "\n" between two
  * paragraphs is two positions (close + open), and an astral character is two positions.
  */
 import type { Node } from 'prosemirror-model';
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-function isPairAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c < 0xd800 || c > 0xdbff) return false;
-  const d = text.charCodeAt(i + 1);
-  return d >= 0xdc00 && d <= 0xdfff;
-}
-
-/** UTF-16 offsets (within `text`) of every surrogate pair, ascending; null when there are none. */
-export function astralOffsets(text: string): Int32Array | null {
-  if (!SURROGATE.test(text)) return null;
-  const found: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (isPairAt(text, i)) found.push(i++);
-  }
-  return found.length ? Int32Array.from(found) : null;
-}
-
-/** Converts ascending code-point offsets into `text` to UTF-16 offsets, in one pass. */
-export function cpToUtf16Sorted(text: string, cps: readonly number[]): number[] {
-  if (!SURROGATE.test(text)) return cps.slice();
-  const out = new Array<number>(cps.length);
-  let unit = 0;
-  let cp = 0;
-  for (let k = 0; k < cps.length; k++) {
-    const target = cps[k]!;
-    while (cp < target && unit < text.length) {
-      unit += isPairAt(text, unit) ? 2 : 1;
-      cp++;
-    }
-    out[k] = unit;
-  }
-  return out;
-}
-
-/** Within one paragraph: UTF-16 offset -> code points, rounding down inside a surrogate pair. */
-function unitsToCp(astral: Int32Array | null, units: number): number {
-  if (!astral) return units;
-  // Count the pairs that start before `units`.
-  let lo = 0;
-  let hi = astral.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (astral[mid]! < units) lo = mid + 1;
-    else hi = mid;
-  }
-  return units - lo;
-}
-
-/** Within one paragraph: code points -> UTF-16 offset. */
-function cpToUnits(astral: Int32Array | null, cp: number): number {
-  if (!astral) return cp;
-  // The j-th pair starts at code point astral[j] - j; count those that start before `cp`.
-  let lo = 0;
-  let hi = astral.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (astral[mid]! - mid < cp) lo = mid + 1;
-    else hi = mid;
-  }
-  return cp + lo;
-}
+import { OffsetIndex } from '../../shared/offsets';
 
 interface ParagraphText {
   text: string;
   /** UTF-16 length, which is also the paragraph's content size. */
   size: number;
-  cpLength: number;
-  astral: Int32Array | null;
+  /** Code points <-> UTF-16 units within the paragraph. */
+  offsets: OffsetIndex;
 }
 
 // Paragraph nodes are shared between successive documents, so an edit rescans only what changed.
@@ -85,8 +22,7 @@ function paragraphText(paragraph: Node): ParagraphText {
   let info = paragraphCache.get(paragraph);
   if (!info) {
     const text = paragraph.textContent;
-    const astral = astralOffsets(text);
-    info = { text, size: text.length, cpLength: text.length - (astral ? astral.length : 0), astral };
+    info = { text, size: text.length, offsets: new OffsetIndex(text) };
     paragraphCache.set(paragraph, info);
   }
   return info;
@@ -131,7 +67,7 @@ export class PositionIndex {
       this.posStarts[i] = pos + 1;
       this.cpStarts[i] = cp;
       pos += para.nodeSize;
-      cp += info.cpLength + 1;
+      cp += info.offsets.length + 1;
     }
     this.length = n ? cp - 1 : 0;
   }
@@ -154,8 +90,9 @@ export class PositionIndex {
     const start = this.posStarts[i]!;
     const cpStart = this.cpStarts[i]!;
     if (pos < start) return cpStart;
-    if (pos >= start + para.size) return cpStart + para.cpLength;
-    return cpStart + unitsToCp(para.astral, pos - start);
+    if (pos >= start + para.size) return cpStart + para.offsets.length;
+    // Inside a surrogate pair (a caret never rests there) rounds down.
+    return cpStart + para.offsets.floorCodePoint(pos - start);
   }
 
   /** Position of a code-point offset. Right after a "\n" is the start of the next paragraph's content. */
@@ -164,7 +101,7 @@ export class PositionIndex {
     const clamped = Math.max(0, Math.min(cp, this.length));
     const i = lastAtOrBelow(this.cpStarts, clamped);
     const para = this.paragraphs[i]!;
-    return this.posStarts[i]! + cpToUnits(para.astral, clamped - this.cpStarts[i]!);
+    return this.posStarts[i]! + para.offsets.fromCodePoint(clamped - this.cpStarts[i]!, 'utf16');
   }
 }
 

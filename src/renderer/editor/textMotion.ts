@@ -1,16 +1,16 @@
 /**
- * Where keys move a span's edge or the selection: by one character (a whole code point), or to the
- * neighbouring punctuation boundary; and the content of the quotation marks around a selection.
+ * Where keys move a span's edge or the selection: by one character (a whole grapheme cluster, so an
+ * edge never splits 👍🏽, a flag or e + U+0301), or to the neighbouring punctuation boundary; and the
+ * content of the quotation marks around a selection.
  * Pure functions over the document; positions are ProseMirror positions.
  */
 import type { Node, ResolvedPos } from 'prosemirror-model';
+import { ClusterBreaks, findClusterBreak } from '../../shared/offsets';
 
 /** Any Unicode punctuation: Chinese full-width marks (。,、:;!?“”「」《》…—) and ASCII alike. */
 const PUNCT = /\p{P}/u;
 
 const isPunct = (c: string | undefined): boolean => c !== undefined && PUNCT.test(c);
-const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
-const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 
 /** The paragraph around a text position, its text, and the position's offset into that text. */
 function around(doc: Node, pos: number): { $pos: ResolvedPos; text: string; offset: number; start: number } {
@@ -19,9 +19,10 @@ function around(doc: Node, pos: number): { $pos: ResolvedPos; text: string; offs
 }
 
 /**
- * The position one character before (dir -1) or after (dir 1) `pos`, stepping over a surrogate pair
- * as one character. At a paragraph's edge it steps into the neighbouring paragraph and over its
- * nearest character, so an edge never lands between paragraphs; null at the document's ends.
+ * The position one character before (dir -1) or after (dir 1) `pos`, a character being a grapheme
+ * cluster (what a reader sees as one: 𠮷, 👍🏽, 🇨🇳, 👨‍👩‍👧, e + U+0301); from inside a cluster, to its
+ * edge. At a paragraph's edge it steps into the neighbouring paragraph and over its nearest
+ * character, so an edge never lands between paragraphs; null at the document's ends.
  */
 export function stepChar(doc: Node, pos: number, dir: 1 | -1): number | null {
   const { $pos, text, offset, start } = around(doc, pos);
@@ -33,8 +34,7 @@ export function stepChar(doc: Node, pos: number, dir: 1 | -1): number | null {
       const prevEnd = $pos.before() - 1;
       return doc.resolve(prevEnd).parentOffset === 0 ? prevEnd : stepChar(doc, prevEnd, -1);
     }
-    const step = offset >= 2 && isLow(text.charCodeAt(offset - 1)) && isHigh(text.charCodeAt(offset - 2)) ? 2 : 1;
-    return start + offset - step;
+    return start + findClusterBreak(text, offset, false);
   }
   if (offset === text.length) {
     const index = $pos.index($pos.depth - 1);
@@ -42,8 +42,7 @@ export function stepChar(doc: Node, pos: number, dir: 1 | -1): number | null {
     const nextStart = $pos.after() + 1;
     return doc.resolve(nextStart).parent.content.size === 0 ? nextStart : stepChar(doc, nextStart, 1);
   }
-  const step = isHigh(text.charCodeAt(offset)) && isLow(text.charCodeAt(offset + 1)) ? 2 : 1;
-  return start + offset + step;
+  return start + findClusterBreak(text, offset, true);
 }
 
 /**
@@ -61,10 +60,12 @@ export function stepPunct(doc: Node, pos: number, dir: 1 | -1): number | null {
     if (index === $pos.node($pos.depth - 1).childCount - 1) return null;
     ({ $pos, text, offset, start } = around(doc, $pos.after() + 1));
   }
-  const boundary = (o: number) => o === 0 || o === text.length || isPunct(text[o - 1]) || isPunct(text[o]);
+  // Only between clusters, each counted as punctuation by its first character: ‼️ and #️⃣ are marks
+  // followed by characters that belong to them.
+  const breaks = new ClusterBreaks(text);
+  const boundary = (o: number) => o === 0 || o === text.length || isPunct(text[breaks.next(o, false)]) || isPunct(text[o]);
   for (let o = offset + dir; o >= 0 && o <= text.length; o += dir) {
-    if (isLow(text.charCodeAt(o)) && isHigh(text.charCodeAt(o - 1))) continue; // inside a pair
-    if (boundary(o)) return start + o;
+    if (breaks.isBoundary(o) && boundary(o)) return start + o;
   }
   return start + offset;
 }

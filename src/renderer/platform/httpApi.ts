@@ -5,6 +5,7 @@
 import { API_METHOD_NAMES } from '../../shared/apiMethods';
 import type { LoupeApi } from '../../shared/contract';
 import { withReason, type ErrorReason } from '../../shared/errors';
+import { utf8Length } from '../../shared/offsets';
 import type { ExportFilter } from '../../shared/types';
 import { bytesReplacer } from '../../shared/wire';
 
@@ -40,7 +41,7 @@ export function createHttpApi(token: string): LoupeApi {
       body,
       // a save started as the tab closes must outlive the page; browsers cap keepalive bodies at
       // 64 KB (UTF-8 bytes) and refuse larger ones, so it is used only then and only when it fits
-      keepalive: unloading && method === 'saveDocument' && new TextEncoder().encode(body).length < 63_000,
+      keepalive: unloading && method === 'saveDocument' && utf8Length(body) < 63_000,
     });
     const reply = (await response.json().catch(() => null)) as
       | { ok: true; result: unknown }

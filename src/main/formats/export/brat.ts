@@ -11,7 +11,7 @@
  * brat cannot carry is reported through ctx.lost.
  */
 import { Zip, ZipDeflate, strToU8 } from 'fflate';
-import { OffsetIndex } from '../../../shared/offsets';
+import { codePointPrefix, OffsetIndex } from '../../../shared/offsets';
 import type { AttrValue, Fragment, Label, LoupeDocument } from '../../../shared/types';
 import { bratName, writeAnnotationConf } from '../bratConf';
 import { isSafeEntryName } from '../import/zip';
@@ -48,7 +48,7 @@ interface Losses {
  */
 export function bratFileStem(doc: Pick<LoupeDocument, 'id' | 'title'>): string {
   const cleaned = doc.title.replace(/[\\/:*?"<>|#%&{}\s\p{Cc}\p{Cf}\p{Cs}]+/gu, '_').replace(/^[_.]+/, '');
-  const short = Array.from(cleaned).slice(0, 40).join('').replace(/[_.]+$/, '');
+  const short = codePointPrefix(cleaned, 40).replace(/[_.]+$/, '');
   return `${doc.id}-${short || 'document'}`;
 }
 

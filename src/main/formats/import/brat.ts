@@ -13,7 +13,7 @@
  * first under which every T line's text matches the .txt is taken (and mapped onto the stored text).
  */
 import path from 'node:path';
-import { countBelow, OffsetIndex } from '../../../shared/offsets';
+import { codePointLength, codePointPrefix, countBelow, OffsetIndex, surrogatePairAt } from '../../../shared/offsets';
 import type { AttrValue, AttributeDef, Fragment, Link, SpanInput } from '../../../shared/types';
 import { NO_CONF, bratName, parseAnnotationConf, type BratConf } from '../bratConf';
 import { DecodeError, decodeText } from '../decode';
@@ -157,8 +157,7 @@ function parseAnn(text: string, where: string): AnnLine[] {
 /** Text for an error message: one line, at most 60 characters. */
 function clip(s: string): string {
   const one = s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
-  const cps = Array.from(one);
-  return cps.length > 60 ? `${cps.slice(0, 60).join('')}…` : one;
+  return codePointLength(one) > 60 ? `${codePointPrefix(one, 60)}…` : one;
 }
 
 /**
@@ -170,12 +169,8 @@ function readingsOf(decoded: string, stored: string, hasBom: boolean): Reading[]
   const crlf: number[] = []; // code-point index of each CR of a CRLF in the decoded text
   let cp = 0;
   for (let i = 0; i < decoded.length; i++, cp++) {
-    const c = decoded.charCodeAt(i);
-    if (c === 0x0d && decoded.charCodeAt(i + 1) === 0x0a) crlf.push(cp);
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < decoded.length) {
-      const d = decoded.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
+    if (decoded.charCodeAt(i) === 0x0d && decoded.charCodeAt(i + 1) === 0x0a) crlf.push(cp);
+    else if (surrogatePairAt(decoded, i)) i++;
   }
   const base: { text: string; toStored(o: number): number }[] = [{ text: stored, toStored: (o) => o }];
   if (crlf.length) base.push({ text: decoded, toStored: (o) => o - countBelow(crlf, o) });

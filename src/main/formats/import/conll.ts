@@ -19,9 +19,10 @@
  * digits outside CJK and 90% of them are one character (grapheme) long, decided once per file, so
  * word-tokenised files (CoNLL-2003, Chinese words, Loupe's own export) keep their spaces.
  */
+import { codePointLength, isOneGrapheme } from '../../../shared/offsets';
 import type { SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
-import { endsCjk, isOneGrapheme, startsCjk } from '../tokenize';
+import { endsCjk, startsCjk } from '../tokenize';
 import { firstLine } from './jsonl';
 import { ImportError, type Importer, type ParsedDocument } from './types';
 
@@ -69,7 +70,7 @@ function joinSentence(tokens: readonly string[], byCharacter: boolean): { text: 
     const bounds: [number, number][] = [];
     let cp = 0;
     for (const token of tokens) {
-      const length = Array.from(token).length;
+      const length = codePointLength(token);
       bounds.push([cp, cp + length]);
       cp += length;
     }
@@ -117,7 +118,7 @@ function joinSentence(tokens: readonly string[], byCharacter: boolean): { text: 
         cp++;
       }
     }
-    const length = Array.from(token).length;
+    const length = codePointLength(token);
     bounds.push([cp, cp + length]);
     text += token;
     cp += length;
@@ -176,7 +177,7 @@ function buildDocument(draft: DocumentDraft, fileName: string, byCharacter: bool
       spans,
     );
     paragraphs.push(text);
-    base += Array.from(text).length + 1;
+    base += codePointLength(text) + 1;
   }
   const text = paragraphs.join('\n');
   return {

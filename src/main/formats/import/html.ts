@@ -35,6 +35,7 @@ import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { Parser } from 'htmlparser2';
 import { MAX_IMPORT_BYTES } from '../../../shared/limits';
+import { firstCodePoint, lastCodePoint } from '../../../shared/offsets';
 import { type DecodedText, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
 import { ImportError, type Importer } from './types';
@@ -75,12 +76,6 @@ export function joinsWithoutSpace(before: string, after: string): boolean {
   return (wideBefore || wideAfter) && (wideBefore || CJK_PUNCTUATION.test(before)) && (wideAfter || CJK_PUNCTUATION.test(after));
 }
 
-/** The last character (code point) of a string. */
-function lastChar(text: string): string {
-  const low = text.charCodeAt(text.length - 1);
-  return low >= 0xdc00 && low <= 0xdfff && text.length > 1 ? text.slice(-2) : text.slice(-1);
-}
-
 /** One paragraph being built from text chunks, collapsing whitespace as a browser does. */
 class Line {
   private text = '';
@@ -99,13 +94,13 @@ class Line {
           if (run.includes('\n') || run.includes('\r')) this.lineBreak = true;
         }
       } else {
-        if (this.space && !(this.lineBreak && joinsWithoutSpace(this.last, String.fromCodePoint(run.codePointAt(0)!)))) {
+        if (this.space && !(this.lineBreak && joinsWithoutSpace(this.last, firstCodePoint(run)))) {
           this.text += ' ';
         }
         this.space = false;
         this.lineBreak = false;
         this.text += run;
-        this.last = lastChar(run);
+        this.last = lastCodePoint(run);
       }
     }
   }
@@ -115,7 +110,7 @@ class Line {
     this.space = false;
     this.lineBreak = false;
     this.text += chunk;
-    if (chunk !== '') this.last = lastChar(chunk);
+    if (chunk !== '') this.last = lastCodePoint(chunk);
   }
 
   /** The paragraph so far, trimmed; the line starts over. */

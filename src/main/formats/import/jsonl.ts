@@ -3,14 +3,14 @@
  * labelling JSONL. Offsets are converted to code points from the unit the file states (Loupe's
  * `offset_unit`) or the format's own (doccano: code points, as Python counts).
  */
-import { OffsetIndex } from '../../../shared/offsets';
+import { isObject } from '../../../shared/json';
+import { codePointLength, OffsetIndex } from '../../../shared/offsets';
 import { plainSchemaOf } from '../../../shared/schema';
 import { DOCUMENT_STATUSES, OFFSET_UNITS } from '../../../shared/types';
 import type { AttrValue, DocumentStatus, Fragment, ImportFields, Link, OffsetUnit, SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
 import { ImportError, type ImportInput, type Importer, type ParsedDocument, type ParsedFile } from './types';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** An id as the file gives it (a string or a number), or undefined for anything else (null, an object…). */
 export const idOf = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 const isAttrValue = (v: unknown): v is AttrValue =>
@@ -269,7 +269,7 @@ export function doccanoFields(lines: readonly { value: Record<string, unknown>; 
     // The spans of every line must fit in the text they point into.
     const fitting = candidates.filter((k) =>
       lines.every(({ value }) => {
-        const length = Array.from(value[k] as string).length;
+        const length = codePointLength(value[k] as string);
         return [labelOf(value, labels), 'entities'].every((f) => f === undefined || spanEnds(value[f]).every((end) => end <= length));
       }),
     );

@@ -12,12 +12,12 @@
  * of its page (an earlier paragraph, or text before an earlier highlight), so the unit is decided
  * region by region, and the import report says how many regions were read in UTF-16 units.
  */
+import { isObject } from '../../../shared/json';
 import { OffsetIndex } from '../../../shared/offsets';
 import type { Link, SpanInput } from '../../../shared/types';
 import { checkJsonNesting, firstLine, idOf, jsonText } from './jsonl';
 import { ImportError, type Importer, type ParsedDocument } from './types';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 /** Shortens a text for an error message. */

@@ -3,7 +3,7 @@
  * link types it uses that the corpus lacks are added, never changed or removed; a value that cannot
  * fit an existing attribute fails the file instead. Pure: it returns the draft and what it adds.
  */
-import { draftOf, linkAllowed, RESERVED_HOTKEYS, schemaProblems } from '../../../shared/schema';
+import { draftOf, isHexColor, linkAllowed, RESERVED_HOTKEYS, schemaProblems } from '../../../shared/schema';
 import type { AttrValue, AttributeDef, AttributeKind, CorpusSchema, SchemaAdditions, SchemaDraft } from '../../../shared/types';
 import { ImportError, type ParsedDocument } from './types';
 
@@ -45,7 +45,7 @@ export function fitSchema(
     if (hotkey) usedKeys.add(hotkey);
     draft.labels.push({
       name,
-      color: template?.color && /^#[0-9a-fA-F]{6}$/.test(template.color) ? template.color : colour(),
+      color: isHexColor(template?.color) ? template.color : colour(),
       hotkey,
       description: template?.description ?? '',
       attributes: (template?.attributes ?? []).map((a) => ({ ...a })),
@@ -122,7 +122,7 @@ export function fitSchema(
 
   for (const t of declared.linkTypes ?? []) {
     if (!linkTypesByName.has(t.name)) {
-      draft.linkTypes.push({ ...t, color: /^#[0-9a-fA-F]{6}$/.test(t.color) ? t.color : colour() });
+      draft.linkTypes.push({ ...t, color: isHexColor(t.color) ? t.color : colour() });
       linkTypesByName.set(t.name, draft.linkTypes[draft.linkTypes.length - 1]!);
       added.linkTypes.push(t.name);
     }
