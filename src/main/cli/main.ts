@@ -25,6 +25,7 @@ import { draftMatchingByName, parseSchemaFile, serializeSchemaFile } from '../..
 import { LOUPE_VERSION } from '../../shared/version';
 import { writeFileAtomicSync } from '../services/atomicFile';
 import { checkReplaceable, FileKindError, readRegularFileSync } from '../files/regularFiles';
+import { isFolder, walkFolder } from '../files/folderWalk';
 import { detectFormatByContent, type BatchFile } from '../formats/import';
 import { EXPORT_FORMAT_INFO } from '../../shared/formats';
 import { exportFrom, exportToStream, importFilesInto, openCorpusStore, streamableExport } from '../services/loupeService';
@@ -67,31 +68,16 @@ function requireCorpus(file: string | undefined): string {
   return path.resolve(file);
 }
 
-/** The files to import: each named file, and every file under each named folder (recursively, sorted). */
-export function collectImportFiles(paths: readonly string[]): { files: string[]; root: Map<string, string> } {
+/** The files to import: each named file, and every file under each named folder (see files/folderWalk.ts). */
+export async function collectImportFiles(paths: readonly string[]): Promise<{ files: string[]; root: Map<string, string> }> {
   const files: string[] = [];
   // Names in the report and the brat pairing are relative to the folder the user named.
   const root = new Map<string, string>();
-  const walk = (dir: string, base: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
-      const full = path.join(dir, entry.name);
-      // A symbolic link counts as what it points to (a folder link is not followed, to avoid cycles).
-      // A FIFO, a device or a socket is listed, to be refused by name when it is read.
-      const target = entry.isSymbolicLink() ? fs.statSync(full, { throwIfNoEntry: false }) : undefined;
-      const isFile = entry.isSymbolicLink() ? target !== undefined && !target.isDirectory() : !entry.isDirectory();
-      if (entry.isDirectory()) walk(full, base);
-      else if (isFile) {
-        files.push(full);
-        root.set(full, path.relative(base, full).split(path.sep).join('/'));
-      }
-    }
-  };
   for (const p of paths) {
-    if (fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p, path.dirname(path.resolve(p)));
-    else {
-      files.push(p);
-      root.set(p, p);
+    const found = (await isFolder(p)) ? await walkFolder(p) : [{ path: p, name: p }];
+    for (const f of found) {
+      files.push(f.path);
+      root.set(f.path, f.name);
     }
   }
   return { files, root };
@@ -166,7 +152,7 @@ async function importCommand(args: string[], out: NodeJS.WritableStream, stdin: 
   // Everything is read before the corpus is opened: when nothing can be read, no corpus is created.
   const inputs: BatchFile[] = [];
   const unreadable: { name: string; error: string }[] = [];
-  const { files, root } = collectImportFiles(paths.filter((p) => p !== '-'));
+  const { files, root } = await collectImportFiles(paths.filter((p) => p !== '-'));
   for (const file of files) {
     try {
       inputs.push({ name: root.get(file) ?? file, data: new Uint8Array(readRegularFileSync(file, IMPORT_LIMIT)) });
