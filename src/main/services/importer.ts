@@ -56,8 +56,9 @@ function note(report: ImportReport, event: BatchEvent): void {
 /**
  * Stores `files` in one transaction (IMMEDIATE: the write lock is taken, waiting for another writer,
  * before anything is read), each file in a savepoint of its own; adds what happened to `report`, in
- * file order, once committed. When the commit itself fails (a full disk), every file of the batch is
- * reported failed, never both stored and failed. A dry run rolls the batch back.
+ * file order, once committed. When the commit itself fails (a full disk), the batch's files are
+ * stored again file by file (see below), and a file whose own commit fails is reported failed, never
+ * both stored and failed. A dry run rolls the batch back.
  */
 export function storeBatch(store: CorpusStore, files: readonly ParsedEvent[], options: ImportOptions, report: ImportReport): void {
   const part = emptyImportReport();
@@ -81,14 +82,16 @@ export function storeBatch(store: CorpusStore, files: readonly ParsedEvent[], op
     run.immediate();
   } catch (error) {
     if (error !== DRY_RUN) {
-      // Nothing of the batch was kept: each of its files failed with the commit's error.
-      const failure = (name: string) => failureOf(name, error);
-      const failed = [...new Set(files.map((f) => f.name))].map(failure);
-      part.imported = [];
-      part.duplicates = [];
-      part.labelsMapped = [];
-      part.schemaAdded = { labels: [], attributes: [], linkTypes: [] };
-      part.failed = [...part.failed.filter((f) => !failed.some((x) => x.name === f.name)), ...failed.map(({ kind: _, ...f }) => f)];
+      // Nothing of the batch was kept. A batch of several files is stored again file by file, so
+      // the files that fit are kept (a disk that filled up on the largest one); one file alone is failed.
+      if (files.length > 1) {
+        for (const file of files) storeBatch(store, [file], options, report);
+        return;
+      }
+      report.failed.push(...part.failed.filter((f) => f.name !== files[0]!.name));
+      const { kind: _, ...failed } = failureOf(files[0]!.name, error);
+      report.failed.push(failed);
+      return;
     }
   }
   mergeAdditions(report.schemaAdded, part.schemaAdded);
