@@ -35,7 +35,8 @@ export default defineConfig(({ command }) => {
       build: {
         // dependencies (better-sqlite3 with its native addon, zod, …) stay external: electron-vite's default
         externalizeDeps: true,
-        lib: { entry: resolve(__dirname, 'src/main/index.ts') },
+        // the import worker runs in a thread of its own, from its own file beside index.js (services/importer.ts)
+        lib: { entry: { index: resolve(__dirname, 'src/main/index.ts'), importWorker: resolve(__dirname, 'src/main/services/importWorker.ts') } },
       },
     },
     preload: {
