@@ -22,9 +22,9 @@ import type { CorpusStore } from '../store/corpusStore';
 import type { WorkerFile, WorkerInput, WorkerPack } from './importWorker';
 
 /** How much one batch holds at most: each is stored in one go, so the thread stays free between them. */
-export const BATCH_FILES = 32;
-export const BATCH_CHARS = 2 * 1024 * 1024;
-export const BATCH_SPANS = 20_000;
+export const BATCH_FILES = 8;
+export const BATCH_CHARS = 256 * 1024;
+export const BATCH_SPANS = 5_000;
 
 /** Thrown to roll a dry run back. */
 const DRY_RUN = Symbol('dry run');
