@@ -35,9 +35,16 @@ export default defineConfig(({ command }) => {
       build: {
         // dependencies (better-sqlite3 with its native addon, zod, …) stay external: electron-vite's default
         externalizeDeps: true,
-        // two entries: the Electron shell (out/main/index.js) and the `loupe` command (out/main/cli.js,
-        // which bin/loupe.cjs loads under plain Node); code they share goes to out/main/chunks
-        lib: { entry: { index: resolve(__dirname, 'src/main/index.ts'), cli: resolve(__dirname, 'src/main/cli/index.ts') } },
+        // three entries: the Electron shell (out/main/index.js), the `loupe` command (out/main/cli.js,
+        // which bin/loupe.cjs loads under plain Node) and the import worker, which runs in a thread of its
+        // own from its own file beside them (services/importer.ts); code they share goes to out/main/chunks
+        lib: {
+          entry: {
+            index: resolve(__dirname, 'src/main/index.ts'),
+            cli: resolve(__dirname, 'src/main/cli/index.ts'),
+            importWorker: resolve(__dirname, 'src/main/services/importWorker.ts'),
+          },
+        },
       },
     },
     preload: {

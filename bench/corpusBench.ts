@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { attributeColumns, CSV_HEADER, LINKS_CSV_HEADER } from '../src/main/formats/export/csv';
-import { importBatch } from '../src/main/formats/import';
+import { importBatch } from '../src/main/services/importer';
 import { exportFrom, linksCsvPath, openCorpusStore } from '../src/main/services/loupeService';
 import type { Label, SpanInput } from '../src/shared/types';
 import { median, random, SENTENCES } from './data';

@@ -12,7 +12,7 @@ import type {
   DocumentSummary,
   ExportFormat,
   ExportFilter,
-  ImportFile,
+  ImportSelection,
   ImportFormat,
   Label,
   LinkType,
@@ -46,7 +46,8 @@ import { DocumentSaver, saveDocumentInfo } from './state/autosave';
 import { SaveStatusStore } from './state/saveStatus';
 import { exportFileName } from '../shared/formats';
 import { chooseEach, confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
-import { runImport } from './state/importFlow';
+import { runImport, type ImportProgressState } from './state/importFlow';
+import { ImportProgress } from './components/ImportProgress';
 
 
 /** Whether a key event comes from the article (or nothing in particular): the page, or the editor's area. */
@@ -294,12 +295,11 @@ export function App() {
 
   const onDocChanged = useCallback(() => saverRef.current?.changed(), []);
 
-  const [importing, setImporting] = useState<{ done: number; total: number } | null>(null);
+  const [importing, setImporting] = useState<ImportProgressState | null>(null);
 
   /** Imports files (see state/importFlow.ts: label choices, chunks and progress, the report, duplicates). */
   const importFiles = useCallback(
-    async (files: ImportFile[], format: ImportFormat | 'auto' = 'auto') => {
-      if (files.length === 0) return;
+    async (files: ImportSelection, format: ImportFormat | 'auto' = 'auto') => {
       await saveBeforeLeaving();
       await runImport(
         {
@@ -731,12 +731,7 @@ export function App() {
       )}
       <StatusBar status={saveStatus} corpusName={corpus?.name ?? ''} mode={mode} />
       {dragging && <div className="drop-overlay">{t('docs.dropHint')}</div>}
-      {importing && (
-        <div className="import-progress" role="status" aria-live="polite">
-          <span>{t('import.progress', { done: importing.done, total: importing.total })}</span>
-          <progress max={importing.total} value={importing.done} aria-label={t('import.progressLabel')} />
-        </div>
-      )}
+      <ImportProgress state={importing} />
       {overlay === 'export' && corpus && (
         <ExportDialog
           corpus={corpus}

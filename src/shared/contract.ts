@@ -14,6 +14,8 @@ import type {
   ExportResult,
   ImportFile,
   ImportFields,
+  ImportPath,
+  ImportProgress,
   ImportFormat,
   ImportOptions,
   ImportReport,
@@ -51,6 +53,17 @@ export interface LoupeApi {
    * fields of doccano files whose layout cannot be told (see ImportOptions).
    */
   importFiles(args: { files: ImportFile[] } & ImportOptions): Promise<ImportReport>;
+  /**
+   * Imports files from this computer, as importFiles does, named in the report by `name`: the Node
+   * side reads each file only when its turn comes, off the main thread, and stores them batch by
+   * batch (the app's File › Import sends paths, not bytes). Cancelled (cancelImport), it stops after
+   * the batch being stored: the report lists what was kept (whole files) and says `cancelled`.
+   */
+  importPaths(args: { files: ImportPath[] } & ImportOptions): Promise<ImportReport>;
+  /** How far the import running now is (files read of the batch's), or null when none runs. */
+  importProgress(args: Record<string, never>): Promise<ImportProgress | null>;
+  /** Stops the import running now after the batch being stored; false when none runs. */
+  cancelImport(args: Record<string, never>): Promise<boolean>;
   /** Writes an export; an existing file is replaced only with `overwrite` (the user said so in a save dialog). */
   exportCorpus(args: ExportRequest & { overwrite?: boolean }): Promise<ExportResult>;
   /** Opens a corpus; `readOnly` opens it without ever writing to it (a file Loupe may not write opens so anyway). */
@@ -181,6 +194,22 @@ const schemaDraft = z
   })
   .strict();
 
+/** What importFiles and importPaths take besides their files (ImportOptions). */
+const importOptions = {
+  format: z.enum(['auto', ...IMPORT_FORMATS] as [ImportFormat | 'auto', ...(ImportFormat | 'auto')[]]).optional(),
+  fields: z.object({ text: z.string().min(1).max(200).optional(), label: z.string().min(1).max(200).optional() }).strict().optional(),
+  duplicates: z.enum(DUPLICATE_POLICIES as [DuplicatePolicy, ...DuplicatePolicy[]]).optional(),
+  labelMap: z
+    .record(name, name)
+    .refine((m) => Object.keys(m).length <= 1000, 'a label map maps at most 1000 labels')
+    .optional(),
+  only: z
+    .array(z.object({ name: z.string().min(1).max(1024), index: z.number().int().nonnegative() }).strict())
+    .max(1_000_000)
+    .optional(),
+  dryRun: z.boolean().optional(),
+};
+
 /** Argument schemas, one per method; the `satisfies` clause keeps them in step with LoupeApi. */
 export const apiSchemas = {
   corpusInfo: none,
@@ -212,20 +241,20 @@ export const apiSchemas = {
             .strict(),
         )
         .min(1, 'no files to import'),
-      format: z.enum(['auto', ...IMPORT_FORMATS] as [ImportFormat | 'auto', ...(ImportFormat | 'auto')[]]).optional(),
-      fields: z.object({ text: z.string().min(1).max(200).optional(), label: z.string().min(1).max(200).optional() }).strict().optional(),
-      duplicates: z.enum(DUPLICATE_POLICIES as [DuplicatePolicy, ...DuplicatePolicy[]]).optional(),
-      labelMap: z
-        .record(name, name)
-        .refine((m) => Object.keys(m).length <= 1000, 'a label map maps at most 1000 labels')
-        .optional(),
-      only: z
-        .array(z.object({ name: z.string().min(1).max(1024), index: z.number().int().nonnegative() }).strict())
-        .max(1_000_000)
-        .optional(),
-      dryRun: z.boolean().optional(),
+      ...importOptions,
     })
     .strict(),
+  importPaths: z
+    .object({
+      files: z
+        .array(z.object({ path, name: z.string().min(1).max(1024) }).strict())
+        .min(1, 'no files to import')
+        .max(1_000_000),
+      ...importOptions,
+    })
+    .strict(),
+  importProgress: none,
+  cancelImport: none,
   exportCorpus: z
     .object({
       format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]),

@@ -3,7 +3,7 @@
  * Electron implements it in the preload (over IPC to the shell); the browser build implements it
  * in the renderer with in-page dialogs.
  */
-import type { ExportFormat, ImportFile, ImportFormat, Locale, OffsetUnit } from './types';
+import type { ExportFormat, ImportFormat, ImportSelection, Locale, OffsetUnit } from './types';
 
 /** A command from a native menu (or the in-page menu of the browser build). */
 export type MenuCommand =
@@ -32,10 +32,10 @@ export interface HostBridge {
   chooseCorpusToCreate(): Promise<string | null>;
   /** Asks where to save a copy of the corpus (File › Save a copy); null when cancelled. */
   chooseCopyPath(defaultName: string): Promise<string | null>;
-  /** Asks for files to import and returns their bytes; null when cancelled. */
-  chooseFilesToImport(): Promise<ImportFile[] | null>;
-  /** Asks for a folder and returns every file under it (names relative to the folder's parent); null when cancelled. */
-  chooseFolderToImport(): Promise<ImportFile[] | null>;
+  /** Asks for files to import: their paths (the app) or bytes (a browser); null when cancelled. */
+  chooseFilesToImport(): Promise<ImportSelection | null>;
+  /** Asks for a folder and gives every file under it (names relative to the folder's parent); null when cancelled. */
+  chooseFolderToImport(): Promise<ImportSelection | null>;
   /** Asks where to write an export; null when cancelled. */
   chooseExportPath(defaultName: string, format: ExportFormat, offsets: OffsetUnit): Promise<string | null>;
   /** Asks where to save a small text file (a schema file) and writes it; false when cancelled. */

@@ -33,6 +33,21 @@ function* foldersUp(dir: string): Generator<string> {
   for (let d: string | null = dir; d !== null; d = d === '' ? null : dirOf(d)) yield d;
 }
 
+/**
+ * The annotation.conf a brat file is read with, among `confs` (`/`-separated names of a batch's
+ * annotation.conf files): as brat looks for it, the one in the file's folder or the nearest folder
+ * above; else, when the batch has exactly one, that one (corpora ship as conf/annotation.conf beside
+ * data/). The app's chunks and the importer both ask here, so they never disagree.
+ */
+export function bratConfFor(name: string, confs: readonly string[]): string | undefined {
+  const byDir = new Map(confs.map((c) => [dirOf(c), c]));
+  for (const d of foldersUp(dirOf(name))) {
+    const conf = byDir.get(d);
+    if (conf !== undefined) return conf;
+  }
+  return confs.length === 1 ? confs[0] : undefined;
+}
+
 /** Where a batch's brat .ann files are: their folders (`own`), and those folders with every folder above them (`tree`). */
 export interface BratFolders {
   own: ReadonlySet<string>;
@@ -83,7 +98,8 @@ export interface ChunkLimits {
 export function planImportChunks(files: readonly ImportFile[], limits: ChunkLimits = {}): ImportFile[][] {
   const maxBytes = limits.bytes ?? CHUNK_BYTES;
   const maxGroups = limits.groups ?? CHUNK_GROUPS;
-  const confs = new Map(files.filter((f) => isConf(f.name)).map((f) => [dirOf(f.name), f]));
+  const confs = new Map(files.filter((f) => isConf(f.name)).map((f) => [f.name, f]));
+  const confNames = [...confs.keys()];
   const groups = new Map<string, ImportFile[]>();
   for (const f of files) {
     if (isConf(f.name)) continue;
@@ -121,16 +137,11 @@ export function planImportChunks(files: readonly ImportFile[], limits: ChunkLimi
   let count = 0;
   const flush = () => {
     if (current.length === 0) return;
-    // Each folder's brat configuration: its own annotation.conf, or the nearest one above it.
+    // The brat configuration each file is read with (see bratConfFor).
     const needed = new Set<ImportFile>();
-    for (const dir of new Set(current.map((f) => dirOf(f.name)))) {
-      for (let d: string | null = dir; d !== null; d = d === '' ? null : dirOf(d)) {
-        const conf = confs.get(d);
-        if (conf) {
-          needed.add(conf);
-          break;
-        }
-      }
+    for (const f of current) {
+      const conf = bratConfFor(f.name, confNames);
+      if (conf !== undefined) needed.add(confs.get(conf)!);
     }
     current.push(...needed);
     chunks.push(current);

@@ -300,6 +300,21 @@ export interface SchemaAdditions {
   linkTypes: string[];
 }
 
+/** A file on this computer to import (importPaths): where it is, and its name in the report (a path from the chosen folder's parent, or the file's name). */
+export interface ImportPath {
+  path: string;
+  name: string;
+}
+
+/** How far an import is: files read (stored, skipped as duplicates, or failed) of the batch's `total` (0 while it is being listed). */
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+/** What the user chose to import: files from this computer (the app), or their bytes (a browser's upload). */
+export type ImportSelection = { paths: ImportPath[] } | { files: ImportFile[] };
+
 /** What happened to each file of an import batch. */
 export interface ImportReport {
   imported: {
@@ -328,6 +343,8 @@ export interface ImportReport {
   /** Labels of the files stored under a label of the corpus with another name (`Quote` → `quote`). */
   labelsMapped: { from: string; to: string }[];
   schemaAdded: SchemaAdditions;
+  /** The import was cancelled: what it lists was committed (whole files), the files after it were not read. */
+  cancelled?: boolean;
 }
 
 /** An import report with nothing in it. */
@@ -342,6 +359,7 @@ export const emptyImportReport = (): ImportReport => ({
 
 /** Adds `part` (the report of one more chunk of a batch) to `total`, listing each skipped file and schema addition once. */
 export function mergeImportReports(total: ImportReport, part: ImportReport): ImportReport {
+  if (part.cancelled) total.cancelled = true;
   total.imported.push(...part.imported);
   total.failed.push(...part.failed);
   total.duplicates.push(...part.duplicates);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import { FIXTURES } from '../fixturePaths';
 import { startLoupeWeb } from './loupeWeb';

@@ -24,7 +24,7 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import type { ExportSource } from '../../src/main/formats/export';
 import { writeExportFile } from '../../src/main/formats/export';
 import { labelStudioConfig } from '../../src/main/formats/export/labelStudio';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { Link, LoupeDocument, SpanInput } from '../../src/shared/types';

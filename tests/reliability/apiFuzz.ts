@@ -200,6 +200,7 @@ const matches = (p: Path, patterns: readonly string[]): boolean => {
 const OPTIONAL: Partial<Record<ApiMethod, string[]>> = {
   saveDocument: ['text', 'edit', 'title', 'status', 'note', 'upsertLinks', 'removeLinks', 'upsert.*.fragments', 'upsert.*.attrs', 'upsert.*.attrs.**', 'upsert.*.note'],
   importFiles: ['format', 'files.*.error', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
+  importPaths: ['format', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
   exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds', 'overwrite'],
   saveCopy: ['overwrite'],
   updateSchema: ['confirmDeletes', 'schema.labels.*.was', 'schema.labels.*.attributes.*.was', 'schema.linkTypes.*.was'],
@@ -346,6 +347,22 @@ function template(method: ApiMethod, ctx: Ctx, rng: Rng): unknown {
         ...(rng.chance(0.3) ? { duplicates: rng.pick(['skip', 'import']) } : {}),
         ...(rng.chance(0.2) ? { dryRun: rng.chance(0.5) } : {}),
       };
+    case 'importPaths': {
+      // A file on this computer, read by the Node side; now and then one that is not there, or a folder.
+      const file = path.join(ctx.root, 'imports', `p${n}.txt`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `Path ${n}\nAn article read from a path, number ${n}.`);
+      const chosen = rng.chance(0.8) ? file : rng.pick([path.join(ctx.root, 'imports', `gone${n}.txt`), ctx.fixtures.folder]);
+      return {
+        files: [{ path: chosen, name: `p${n}.txt` }],
+        ...(rng.chance(0.5) ? { format: rng.pick(['auto', 'text']) } : {}),
+        ...(rng.chance(0.3) ? { duplicates: rng.pick(['skip', 'import']) } : {}),
+        ...(rng.chance(0.2) ? { dryRun: rng.chance(0.5) } : {}),
+      };
+    }
+    case 'importProgress':
+    case 'cancelImport':
+      return {};
     case 'exportCorpus': {
       const format = rng.pick(EXPORT_FORMATS);
       return {
@@ -396,7 +413,7 @@ const GENERIC_WEIGHT: Record<(typeof GENERIC_KINDS)[number], number> = {
   surrogate: 1,
 };
 /** Methods whose every field is optional: null or undefined (read as `{}`) is a valid argument. */
-const ALL_OPTIONAL: readonly string[] = ['corpusInfo', 'listDocuments', 'getSettings', 'updateSettings', 'listBackups', 'startupProblems'];
+const ALL_OPTIONAL: readonly string[] = ['corpusInfo', 'listDocuments', 'getSettings', 'updateSettings', 'listBackups', 'startupProblems', 'importProgress', 'cancelImport'];
 
 /** A generic mutation of a valid argument, or null when the method has nothing it applies to. */
 function genericCase(method: ApiMethod, kind: (typeof GENERIC_KINDS)[number], ctx: Ctx, rng: Rng): Case | null {
@@ -847,7 +864,7 @@ const SEMANTIC: Partial<Record<ApiMethod, Record<string, Semantic>>> = {
 };
 
 /** Methods that write: each also gets a valid call while the corpus is open read-only. */
-const WRITERS: readonly string[] = ['saveDocument', 'deleteDocument', 'importFiles', 'updateSchema'];
+const WRITERS: readonly string[] = ['saveDocument', 'deleteDocument', 'importFiles', 'importPaths', 'updateSchema'];
 
 /** Weights of a few expensive kinds, so a run stays quick. */
 const SEMANTIC_WEIGHT: Record<string, number> = { 'huge-text-stale': 0.2, 'bulk-upsert-then-bad-link': 0.15, 'huge-file': 0.2, 'too-many-fragments': 0.3 };
@@ -1124,7 +1141,7 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
         const changed = await changes(before);
         if (changed) fail(where, `a call that must change nothing did: ${changed}`, c.args);
       }
-      if (c.method === 'importFiles') {
+      if (c.method === 'importFiles' || c.method === 'importPaths') {
         const r = value as ImportReport;
         for (const f of r.failed) {
           const why = unclear(f.error);

@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { crc32 } from 'node:zlib';
 import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import type { ImportInput } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from '@playwright/test';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import { startLoupeWeb } from '../e2e/loupeWeb';
 import { CHROMIUM, CHROMIUM_ARGS } from '../chromium';

@@ -8,7 +8,8 @@ import { bratName, parseAnnotationConf, writeAnnotationConf } from '../../src/ma
 import { bratExporter, bratChunks } from '../../src/main/formats/export/brat';
 import { collectingContext, registerExporter, writeExportFile, type ExportSource } from '../../src/main/formats/export';
 import { bratImporter } from '../../src/main/formats/import/brat';
-import { confFor, ImportError, importBatch, registerImporter } from '../../src/main/formats/import';
+import { confFor, ImportError, registerImporter } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import type { Companions, ImportInput, ParsedDocument } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId, PLAIN_ID, setIdSource } from '../../src/shared/ids';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 
 afterEach(() => setIdSource(null));

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAnnotationConf } from '../../src/main/formats/bratConf';
 import { collectingContext } from '../../src/main/formats/export';
 import { bratChunks } from '../../src/main/formats/export/brat';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { parseDocx } from '../../src/main/formats/import/docx';
 import { htmlText, MAX_NESTING } from '../../src/main/formats/import/html';
 import { MAX_JSON_NESTING } from '../../src/main/formats/import/jsonl';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importBatch } from '../../src/main/formats/import/index';
+import { importBatch } from '../../src/main/services/importer';
 import { createLoupeService, openCorpusStore } from '../../src/main/services/loupeService';
 import { LOUPE_APPLICATION_ID } from '../../src/main/store/database';
 import { MIGRATIONS } from '../../src/main/store/migrations';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectingContext, type ExportSource } from '../../src/main/formats/export';
 import { conllExporter } from '../../src/main/formats/export/conll';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { markdownToHtml } from '../../src/main/formats/import/markdown';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectingContext } from '../../src/main/formats/export';
 import { doccanoExporter } from '../../src/main/formats/export/doccano';
 import { W3C_CONTEXT, w3cExporter } from '../../src/main/formats/export/w3c';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { OffsetUnit } from '../../src/shared/types';

@@ -2,7 +2,8 @@
  * Loupe reads and replaces regular files only: a device (/dev/zero, /dev/urandom) never ends, a FIFO
  * blocks until someone writes to it, and an export renamed over a symbolic link, a FIFO or a device
  * replaces it with a regular file. The CLI, the service (exports, Save a copy, corpora) and the
- * Electron shell's import dialogs all refuse them, by name, through one helper.
+ * import of what the Electron shell's dialogs give (paths, read in the import worker) all refuse them,
+ * by name, through one helper.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLoupeService, openCorpusStore } from '../../src/main/services/loupeService';
 import { HOST_CHANNELS, type IpcReply } from '../../src/shared/ipcChannels';
-import type { ImportFile } from '../../src/shared/types';
+import type { ImportSelection } from '../../src/shared/types';
 
 const BIN = path.resolve(__dirname, '../../bin/loupe.cjs');
 const POSIX = process.platform !== 'win32';
@@ -163,32 +164,47 @@ describe.skipIf(!POSIX)('the service', () => {
   });
 });
 
-describe.skipIf(!POSIX)('the Electron shell\'s import dialogs', () => {
+describe.skipIf(!POSIX)('the Electron shell\'s import dialogs, and the import of what they give', () => {
   const trusted = {} as IpcMainInvokeEvent;
 
-  async function choose(channel: string, paths: string[]): Promise<IpcReply<ImportFile[]>> {
+  async function choose(channel: string, paths: string[]): Promise<IpcReply<ImportSelection>> {
     const { registerDialogHandlers } = await import('../../src/main/shell/dialogs');
     registerDialogHandlers(() => true, () => 'en');
     fake.openPaths = paths;
     const handler = fake.handlers.get(channel)!;
     // A FIFO read without care never answers: the test fails rather than hangs.
     return Promise.race([
-      handler(trusted) as Promise<IpcReply<ImportFile[]>>,
+      handler(trusted) as Promise<IpcReply<ImportSelection>>,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the dialog handler blocked')), 5000)),
     ]);
+  }
+
+  /** Imports what a dialog gave, as the app does (paths to importPaths), within 10 s. */
+  async function importChosen(reply: IpcReply<ImportSelection>) {
+    expect(reply.ok).toBe(true);
+    const selection = (reply as { value: ImportSelection }).value;
+    if (!('paths' in selection)) throw new Error('the dialog gave bytes, not paths');
+    const service = createLoupeService({ dataDir: path.join(dir, 'data'), corpusPath: path.join(dir, 'chosen.loupe'), backups: false });
+    try {
+      return await Promise.race([
+        service.importPaths({ files: selection.paths }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the import blocked')), 10_000)),
+      ]);
+    } finally {
+      service.close();
+    }
   }
 
   it('report a FIFO or a device chosen for import as failed, by name, and read the rest', async () => {
     const ok = path.join(dir, 'ok.txt');
     fs.writeFileSync(ok, '标题');
-    const reply = await choose(HOST_CHANNELS.chooseFilesToImport, ['/dev/zero', fifo('feed.txt'), ok]);
-    expect(reply.ok).toBe(true);
-    const files = (reply as { value: ImportFile[] }).value;
-    expect(files.map((f) => [f.name, f.error ?? Buffer.from(f.data).toString('utf8')])).toEqual([
+    const report = await importChosen(await choose(HOST_CHANNELS.chooseFilesToImport, ['/dev/zero', fifo('feed.txt'), ok]));
+    expect(report.failed.map((f) => [f.name, f.error])).toEqual([
       ['zero', '/dev/zero is a device, not a regular file; Loupe reads regular files only'],
       ['feed.txt', `${path.join(dir, 'feed.txt')} is a named pipe (FIFO), not a regular file; Loupe reads regular files only`],
-      ['ok.txt', '标题'],
     ]);
+    expect(report.failed.map((f) => f.reason?.key)).toEqual(['error.notRegularFile', 'error.notRegularFile']);
+    expect(report.imported.map((i) => [i.name, i.title])).toEqual([['ok.txt', '标题']]);
   });
 
   it('list a FIFO inside a chosen folder and refuse it', async () => {
@@ -197,11 +213,15 @@ describe.skipIf(!POSIX)('the Electron shell\'s import dialogs', () => {
     fs.writeFileSync(path.join(folder, 'a.txt'), '标题');
     expect(spawnSync('mkfifo', [path.join(folder, 'b.txt')]).status).toBe(0);
     const reply = await choose(HOST_CHANNELS.chooseFolderToImport, [folder]);
-    const files = (reply as { value: ImportFile[] }).value;
-    expect(files.map((f) => [f.name, f.error === undefined])).toEqual([
-      ['news/a.txt', true],
-      ['news/b.txt', false],
-    ]);
-    expect(files[1]!.error).toMatch(/named pipe \(FIFO\)/);
+    expect((reply as { value: ImportSelection }).value).toEqual({
+      paths: [
+        { path: path.join(folder, 'a.txt'), name: 'news/a.txt' },
+        { path: path.join(folder, 'b.txt'), name: 'news/b.txt' },
+      ],
+    });
+    const report = await importChosen(reply);
+    expect(report.imported.map((i) => i.name)).toEqual(['news/a.txt']);
+    expect(report.failed.map((f) => f.name)).toEqual(['news/b.txt']);
+    expect(report.failed[0]!.error).toMatch(/named pipe \(FIFO\)/);
   });
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { exportFrom, openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { ExportFormat, Fragment, ImportFormat, Link, SpanInput } from '../../src/shared/types';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importBatch } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import { exportFrom, openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { ExportFormat, ImportFormat, Link, SpanInput } from '../../src/shared/types';

@@ -15,7 +15,8 @@ import mammoth from 'mammoth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectImportFiles } from '../../src/main/cli/main';
 import { writeExportFile } from '../../src/main/formats/export';
-import { importBatch, importerFor } from '../../src/main/formats/import';
+import { importerFor } from '../../src/main/formats/import';
+import { importBatch } from '../../src/main/services/importer';
 import type { ImportInput } from '../../src/main/formats/import/types';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
@@ -48,15 +49,15 @@ afterEach(() => {
 });
 
 /** A folder's files as the CLI and the folder dialog hand them over: named by their path from the folder's parent. */
-function folderFiles(folder: string): ImportInput[] {
-  const { files, root } = collectImportFiles([folder]);
+async function folderFiles(folder: string): Promise<ImportInput[]> {
+  const { files, root } = await collectImportFiles([folder]);
   return files.map((f) => ({ name: root.get(f)!, data: new Uint8Array(fs.readFileSync(f)) }));
 }
 
 /** A zip of a folder, its entries named by their path from the folder's parent (as `zip -r` does). */
-function zipOf(folder: string): Uint8Array {
+async function zipOf(folder: string): Promise<Uint8Array> {
   const entries: Record<string, Uint8Array> = {};
-  for (const f of folderFiles(folder)) entries[f.name] = f.data;
+  for (const f of await folderFiles(folder)) entries[f.name] = f.data;
   return zipSync(entries);
 }
 
@@ -119,9 +120,9 @@ function corpusView(store: CorpusStore) {
 }
 
 describe('a brat folder', () => {
-  it('imports only the .txt/.ann pairs of a tree shaped like brat\'s example-data, and says what it skipped', () => {
+  it('imports only the .txt/.ann pairs of a tree shaped like brat\'s example-data, and says what it skipped', async () => {
     const store = newStore();
-    const report = importBatch(store, folderFiles(EXAMPLE));
+    const report = importBatch(store, await folderFiles(EXAMPLE));
     expect(report.failed).toEqual([]);
     expect(view(report)).toEqual(exampleReport(''));
     expect(report.imported.map((r) => r.format)).toEqual(['brat', 'brat', 'brat']);
@@ -133,7 +134,7 @@ describe('a brat folder', () => {
     ]);
   });
 
-  it('still imports a .txt in a folder without .ann files, and every file of a folder that is not brat\'s', () => {
+  it('still imports a .txt in a folder without .ann files, and every file of a folder that is not brat\'s', async () => {
     const store = newStore();
     const report = importBatch(store, [
       { name: 'corpus/README', data: utf8('About this corpus') },
@@ -151,8 +152,8 @@ describe('a brat folder', () => {
     });
   });
 
-  it('imported as another format on purpose, its .txt files need no .ann, and a README is still no article', () => {
-    const report = importBatch(newStore(), folderFiles(path.join(EXAMPLE, 'news')), { format: 'text' });
+  it('imported as another format on purpose, its .txt files need no .ann, and a README is still no article', async () => {
+    const report = importBatch(newStore(), await folderFiles(path.join(EXAMPLE, 'news')), { format: 'text' });
     expect(report.imported.map((r) => [r.name, r.format])).toEqual([
       ['news/doc-1.txt', 'text'],
       ['news/doc-2.txt', 'text'],
@@ -168,8 +169,8 @@ describe('a brat folder', () => {
     ]);
   });
 
-  it('decides the same when the app sends a batch in chunks', () => {
-    const files = folderFiles(EXAMPLE);
+  it('decides the same when the app sends a batch in chunks', async () => {
+    const files = await folderFiles(EXAMPLE);
     const whole = importBatch(newStore('whole'), files);
     // Every pair apart, as a large batch is sent: the skipped files must travel with an .ann of their folder.
     const chunks = planImportChunks(files, { groups: 1 });
@@ -183,13 +184,13 @@ describe('a brat folder', () => {
 });
 
 describe('zip import', () => {
-  it('imports a zip of brat\'s example-data as the folder, entries named by their path inside the zip', () => {
+  it('imports a zip of brat\'s example-data as the folder, entries named by their path inside the zip', async () => {
     const store = newStore();
-    const report = importBatch(store, [{ name: 'example-data.zip', data: zipOf(EXAMPLE) }]);
+    const report = importBatch(store, [{ name: 'example-data.zip', data: await zipOf(EXAMPLE) }]);
     expect(report.failed).toEqual([]);
     expect(view(report)).toEqual(exampleReport('example-data.zip/'));
     const fromFolder = newStore('folder');
-    importBatch(fromFolder, folderFiles(EXAMPLE));
+    importBatch(fromFolder, await folderFiles(EXAMPLE));
     expect(corpusView(store)).toEqual(corpusView(fromFolder));
   });
 
@@ -402,10 +403,10 @@ describe('zips from the CLI, its folder walk and the file dialogs', () => {
     expect(IMPORT_EXTENSIONS).toEqual(expect.arrayContaining([...read, 'ann', 'conf', 'zip']));
   });
 
-  it('the CLI imports a zip named on the command line and one found in a folder', () => {
+  it('the CLI imports a zip named on the command line and one found in a folder', async () => {
     const folder = path.join(dir, 'drop');
     fs.mkdirSync(folder);
-    fs.writeFileSync(path.join(folder, 'example-data.zip'), zipOf(EXAMPLE));
+    fs.writeFileSync(path.join(folder, 'example-data.zip'), await zipOf(EXAMPLE));
     const single = path.join(dir, 'one.zip');
     fs.writeFileSync(single, zipSync({ 'one/a.txt': utf8('一篇'), 'one/a.ann': utf8('T1\tX 0 1\t一\n') }));
     const corpus = path.join(dir, 'cli.loupe');

@@ -16,18 +16,21 @@ import {
   type DuplicatePolicy,
   type ExportFormat,
   type ImportFormat,
-  type ImportReport,
   type OffsetUnit,
   type SchemaImpact,
+  emptyImportReport,
 } from '../../shared/types';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
 import { draftMatchingByName, parseSchemaFile, serializeSchemaFile } from '../../shared/schema';
 import { LOUPE_VERSION } from '../../shared/version';
 import { writeFileAtomicSync } from '../files/atomicFile';
 import { checkReplaceable, FileKindError, readRegularFileSync } from '../files/regularFiles';
-import { detectFormatByContent, type BatchFile } from '../formats/import';
+import { isFolder, walkFolder } from '../files/folderWalk';
+import { detectFormatByContent } from '../formats/import';
 import { EXPORT_FORMAT_INFO } from '../../shared/formats';
-import { exportFrom, exportToStream, importFilesInto, openCorpusStore, streamableExport } from '../services/loupeService';
+import { exportFrom, exportToStream, openCorpusStore, streamableExport } from '../services/loupeService';
+import { importInWorker } from '../services/importer';
+import type { WorkerFile } from '../services/importWorker';
 import { startWeb } from '../web';
 
 const USAGE = `Usage:
@@ -53,9 +56,6 @@ const USAGE = `Usage:
                                        the Loupe UI in a browser, on 127.0.0.1 (prints the URL first)
   loupe --version | --help`;
 
-/** How large a file `import` reads. */
-const IMPORT_LIMIT = { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' };
-
 /** A failure the user caused; printed without a stack trace. */
 class UsageError extends Error {}
 
@@ -67,31 +67,16 @@ function requireCorpus(file: string | undefined): string {
   return path.resolve(file);
 }
 
-/** The files to import: each named file, and every file under each named folder (recursively, sorted). */
-export function collectImportFiles(paths: readonly string[]): { files: string[]; root: Map<string, string> } {
+/** The files to import: each named file, and every file under each named folder (see files/folderWalk.ts). */
+export async function collectImportFiles(paths: readonly string[]): Promise<{ files: string[]; root: Map<string, string> }> {
   const files: string[] = [];
   // Names in the report and the brat pairing are relative to the folder the user named.
   const root = new Map<string, string>();
-  const walk = (dir: string, base: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.name.startsWith('.')) continue; // hidden files and folders (.git, .DS_Store)
-      const full = path.join(dir, entry.name);
-      // A symbolic link counts as what it points to (a folder link is not followed, to avoid cycles).
-      // A FIFO, a device or a socket is listed, to be refused by name when it is read.
-      const target = entry.isSymbolicLink() ? fs.statSync(full, { throwIfNoEntry: false }) : undefined;
-      const isFile = entry.isSymbolicLink() ? target !== undefined && !target.isDirectory() : !entry.isDirectory();
-      if (entry.isDirectory()) walk(full, base);
-      else if (isFile) {
-        files.push(full);
-        root.set(full, path.relative(base, full).split(path.sep).join('/'));
-      }
-    }
-  };
   for (const p of paths) {
-    if (fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p, path.dirname(path.resolve(p)));
-    else {
-      files.push(p);
-      root.set(p, p);
+    const found = (await isFolder(p)) ? await walkFolder(p) : [{ path: p, name: p }];
+    for (const f of found) {
+      files.push(f.path);
+      root.set(f.path, f.name);
     }
   }
   return { files, root };
@@ -163,18 +148,13 @@ async function importCommand(args: string[], out: NodeJS.WritableStream, stdin: 
   if (values.name !== undefined && (fromStdin === 0 || values.name.trim() === '')) {
     throw new UsageError('--name names the file read from stdin ("-"): give it with "-" and a name');
   }
-  // Everything is read before the corpus is opened: when nothing can be read, no corpus is created.
-  const inputs: BatchFile[] = [];
+  // Files are read one at a time in the import worker, when their turn comes (services/importer.ts);
+  // stdin is read here, before the corpus is opened. A corpus this run created is removed again
+  // when nothing could be imported.
+  const inputs: WorkerFile[] = [];
   const unreadable: { name: string; error: string }[] = [];
-  const { files, root } = collectImportFiles(paths.filter((p) => p !== '-'));
-  for (const file of files) {
-    try {
-      inputs.push({ name: root.get(file) ?? file, data: new Uint8Array(readRegularFileSync(file, IMPORT_LIMIT)) });
-    } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      unreadable.push({ name: file, error: missing ? 'no such file or folder' : (error as Error).message });
-    }
-  }
+  const { files, root } = await collectImportFiles(paths.filter((p) => p !== '-'));
+  for (const file of files) inputs.push({ name: root.get(file) ?? file, path: file });
   if (fromStdin) {
     const name = values.name ?? 'stdin';
     try {
@@ -190,12 +170,14 @@ async function importCommand(args: string[], out: NodeJS.WritableStream, stdin: 
     }
   }
   const created = !fs.existsSync(corpusPath);
-  const store = openCorpusStore(corpusPath, { create: true });
-  let report: ImportReport;
-  try {
-    report = importFilesInto(store, inputs, { format, duplicates, labelMap, ...(fields.text || fields.label ? { fields } : {}) });
-  } finally {
-    store.close();
+  let report = emptyImportReport();
+  if (inputs.length > 0) {
+    const store = openCorpusStore(corpusPath, { create: true });
+    try {
+      report = await importInWorker(store, inputs, { format, duplicates, labelMap, ...(fields.text || fields.label ? { fields } : {}) });
+    } finally {
+      store.close();
+    }
   }
   if (created && report.imported.length === 0) removeCreatedCorpus(corpusPath);
   const failed = [...unreadable, ...report.failed];

@@ -13,7 +13,8 @@ import type { CorpusInfo, ExportFilter, ExportFormat, ExportRequest, ExportResul
 import { ExportError, writeCsvExport, writeExportFile, writeExportStream, type ExportSource } from '../formats/export';
 import { EXPORT_FORMAT_INFO } from '../../shared/formats';
 import { DecodeError } from '../formats/decode';
-import { importBatch, ImportError, type BatchFile, type ImportOptions } from '../formats/import';
+import { ImportError, type BatchFile, type ImportOptions } from '../formats/import';
+import { importBatch, importInWorker, newImportControl, type ImportControl } from './importer';
 import { CorpusOpenError } from '../store/database';
 import { CorpusStore, StoreError } from '../store/corpusStore';
 import { NewerSchemaError } from '../store/migrations';
@@ -102,8 +103,8 @@ export function openCorpusStore(file: string, options: { create: boolean; readOn
 }
 
 /**
- * Imports a batch of files, each in its own transaction (see formats/import): a bad file is
- * reported, the rest still import.
+ * Imports a batch of files already in memory, on this thread (see services/importer.ts): a bad file
+ * is reported, the rest still import.
  */
 export function importFilesInto(store: CorpusStore, files: readonly (ImportFile | BatchFile)[], options: ImportOptions = {}): ImportReport {
   return importBatch(store, files, options);
@@ -309,7 +310,27 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     problems: store.schemaProblems(),
   });
 
+  // One import at a time, each in a worker; `imports` are those under way or waiting (the first runs),
+  // for progress and Cancel.
+  const imports: ImportControl[] = [];
+  let importQueue: Promise<unknown> = Promise.resolve();
+  const inWorker = (files: Parameters<typeof importInWorker>[1], options: ImportOptions): Promise<ImportReport> => {
+    const control = newImportControl();
+    imports.push(control);
+    const turn = importQueue
+      .then(() => importInWorker(store, files, options, control))
+      .finally(() => imports.splice(imports.indexOf(control), 1));
+    importQueue = turn.catch(() => undefined);
+    return turn;
+  };
+  const cancelImports = (): boolean => {
+    for (const control of imports) control.cancelled = true;
+    return imports.length > 0;
+  };
+
   const switchTo = (next: CorpusStore): CorpusInfo => {
+    // An import into the corpus being closed stops before its next batch; what it stored stays.
+    cancelImports();
     store.close();
     store = next;
     changed = false;
@@ -362,6 +383,14 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       if (store.readOnly) throw new ApiError('this corpus is open read-only; nothing was saved', 'conflict', { key: 'error.readOnly' });
       return importFilesInto(store, files, options); // writes nothing: no backup is due
     },
+    importPaths: async ({ files, ...options }) => {
+      const resolvedFiles = files.map((f) => ({ name: f.name, path: resolved(f.path) }));
+      if (!options.dryRun) return changes(() => inWorker(resolvedFiles, options));
+      if (store.readOnly) throw new ApiError('this corpus is open read-only; nothing was saved', 'conflict', { key: 'error.readOnly' });
+      return inWorker(resolvedFiles, options);
+    },
+    importProgress: async () => (imports[0] ? { done: imports[0].done, total: imports[0].total } : null),
+    cancelImport: async () => cancelImports(),
     exportCorpus: async ({ overwrite, ...req }) => {
       const target = resolved(req.path);
       refuseExisting(req.format === 'csv' ? [target, linksCsvPath(target)] : [target], overwrite);
@@ -451,6 +480,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     getSettings: async () => settings.get(),
     updateSettings: async (changes) => settings.update(changes),
     close: () => {
+      cancelImports();
       if (timer) clearInterval(timer);
       store.close();
     },

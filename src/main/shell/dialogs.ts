@@ -1,6 +1,7 @@
 /**
  * The shell's half of `HostBridge`: native open/save dialogs behind the 'loupe:host:*' channels.
- * Files chosen for import are read here, because the sandboxed renderer cannot read the disk.
+ * Files chosen for import are listed here, not read: the renderer hands their paths to the API's
+ * importPaths, and the Node side reads each in its import worker when its turn comes.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -20,10 +21,11 @@ import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
-import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportFile, type Locale } from '../../shared/types';
+import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportSelection, type Locale } from '../../shared/types';
 import { writeFileAtomicSync } from '../files/atomicFile';
 import { linksCsvPath } from '../services/loupeService';
 import { checkReplaceable, FileKindError, readRegularFile } from '../files/regularFiles';
+import { TooManyFilesError, walkFolder } from '../files/folderWalk';
 import { handleTrusted, type SenderCheck } from './ipc';
 
 
@@ -84,72 +86,31 @@ async function confirmReplacing(event: IpcMainInvokeEvent, t: Translate, confirm
 }
 
 /**
- * Every file under `dir` (hidden ones skipped), sorted, with names relative to the folder's parent.
- * A FIFO, a device or a socket is listed too, to be refused by name when it is read.
+ * The chosen files to import, by path. One chosen on its own that is too large refuses the whole
+ * choice before anything is imported; from a folder (a video beside the articles), a file too large
+ * or not a regular file is reported in the import report and the rest still import.
  */
-async function listFolder(dir: string): Promise<{ path: string; name: string }[]> {
-  const base = path.dirname(dir);
-  const out: { path: string; name: string }[] = [];
-  const walk = async (current: string): Promise<void> => {
-    const entries = (await fs.readdir(current, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(current, entry.name);
-      // A symbolic link counts as what it points to (a folder link is not followed, to avoid cycles).
-      const target = entry.isSymbolicLink() ? await fs.stat(full).catch(() => null) : undefined;
-      const isFile = entry.isSymbolicLink() ? target !== null && target !== undefined && !target.isDirectory() : !entry.isDirectory();
-      if (entry.isDirectory()) await walk(full);
-      else if (isFile) {
-        out.push({ path: full, name: path.relative(base, full).split(path.sep).join('/') });
-        if (out.length > MAX_FOLDER_FILES) {
-          throw new ApiError(`the folder holds more than ${MAX_FOLDER_FILES} files; import it in parts`, 'invalid-argument');
-        }
-      }
-    }
-  };
-  await walk(dir);
-  return out;
+async function chosenFiles(paths: readonly string[]): Promise<ImportSelection> {
+  const sizes = await Promise.all(paths.map(async (p) => ({ p, stat: await fs.stat(p) })));
+  const tooBig = sizes.filter((s) => s.stat.isFile() && s.stat.size > MAX_IMPORT_BYTES);
+  if (tooBig.length > 0) {
+    const list = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.stat.size / 1024 / 1024)} MB)`).join(', ');
+    throw new ApiError(`too large to import, the limit is ${MAX_IMPORT_MB} MB per file: ${list}`, 'invalid-argument', {
+      key: 'error.filesTooLarge',
+      params: { limit: MAX_IMPORT_MB, names: list },
+    });
+  }
+  return { paths: paths.map((p) => ({ path: p, name: path.basename(p) })) };
 }
 
-const IMPORT_LIMIT = { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' };
-
-/**
- * Reads the chosen files, each through the rule the CLI uses (regular files only, within the import
- * limit). A file chosen on its own that is too large refuses the whole choice before anything is
- * read; from a folder (a video beside the articles), and for a file that is not a regular file, the
- * file is reported in the import report and the rest still import. `t` words those reports.
- */
-async function readImportFiles(paths: readonly string[], t: Translate, names?: readonly string[]): Promise<ImportFile[]> {
-  if (!names) {
-    const sizes = await Promise.all(paths.map(async (p) => ({ p, stat: await fs.stat(p) })));
-    const tooBig = sizes.filter((s) => s.stat.isFile() && s.stat.size > MAX_IMPORT_BYTES);
-    if (tooBig.length > 0) {
-      const list = tooBig.map((s) => `${path.basename(s.p)} (${Math.ceil(s.stat.size / 1024 / 1024)} MB)`).join(', ');
-      throw new ApiError(`too large to import, the limit is ${MAX_IMPORT_MB} MB per file: ${list}`, 'invalid-argument', {
-        key: 'error.filesTooLarge',
-        params: { limit: MAX_IMPORT_MB, names: list },
-      });
-    }
+/** Every file under the chosen folder (files/folderWalk.ts), by path. */
+async function chosenFolder(dir: string): Promise<ImportSelection> {
+  try {
+    return { paths: await walkFolder(dir, MAX_FOLDER_FILES) };
+  } catch (error) {
+    if (error instanceof TooManyFilesError) throw new ApiError(error.message, 'invalid-argument');
+    throw error;
   }
-  const files: ImportFile[] = [];
-  for (const [i, p] of paths.entries()) {
-    const name = names?.[i] ?? path.basename(p);
-    try {
-      const buffer = await readRegularFile(p, IMPORT_LIMIT);
-      // a view on a whole, unshared ArrayBuffer crosses IPC as is; anything else is copied first
-      const data =
-        buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
-          ? new Uint8Array(buffer.buffer, 0, buffer.byteLength)
-          : new Uint8Array(buffer);
-      files.push({ name, data });
-    } catch (error) {
-      // One file that cannot be read (not a regular file, no permission, gone meanwhile) is reported
-      // by name as failed; the rest of the files or folder still import.
-      const message = error instanceof FileKindError ? t(error.reason.key, error.reason.params) : `${p}: ${(error as Error).message}`;
-      files.push({ name, data: new Uint8Array(), error: message });
-    }
-  }
-  return files;
 }
 
 /** Reads a small UTF-8 text file, refusing one above the size limit, or not a regular file, before reading it. */
@@ -220,19 +181,13 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
       ],
     });
     if (result.canceled || result.filePaths.length === 0) return null;
-    return readImportFiles(result.filePaths, t);
+    return chosenFiles(result.filePaths);
   });
 
   handleTrusted(HOST_CHANNELS.chooseFolderToImport, isTrusted, async (event) => {
     const result = await showOpen(event, { title: t('dialog.importFolderTitle'), properties: ['openDirectory'] });
     const dir = result.canceled ? undefined : result.filePaths[0];
-    if (!dir) return null;
-    const listed = await listFolder(dir);
-    return readImportFiles(
-      listed.map((f) => f.path),
-      t,
-      listed.map((f) => f.name),
-    );
+    return dir ? chosenFolder(dir) : null;
   });
 
   handleTrusted(HOST_CHANNELS.chooseExportPath, isTrusted, async (event, defaultName, format, offsets) => {

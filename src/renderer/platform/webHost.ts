@@ -7,7 +7,7 @@ import type { LoupeApi } from '../../shared/contract';
 import type { HostBridge, MenuCommand } from '../../shared/host';
 import { folderOf, resolvePath } from '../../shared/paths';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
-import type { ImportFile } from '../../shared/types';
+import type { ImportFile, ImportSelection } from '../../shared/types';
 import { withReason } from '../../shared/errors';
 import i18n from '../i18n';
 import { confirmAction, promptText } from '../state/dialogs';
@@ -30,9 +30,9 @@ export async function readFiles(files: Iterable<File>): Promise<ImportFile[]> {
 }
 
 /** The files dropped on the window, folders read recursively (hidden entries skipped), named by their path. */
-export async function readDropped(transfer: DataTransfer): Promise<ImportFile[]> {
+export async function readDropped(transfer: DataTransfer): Promise<ImportSelection> {
   const entries = [...transfer.items].map((item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
-  if (entries.length === 0) return readFiles(transfer.files);
+  if (entries.length === 0) return { files: await readFiles(transfer.files) };
   const out: ImportFile[] = [];
   const fileOf = (entry: FileSystemFileEntry) => new Promise<File>((resolve, reject) => entry.file(resolve, reject));
   const childrenOf = async (dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> => {
@@ -55,7 +55,7 @@ export async function readDropped(transfer: DataTransfer): Promise<ImportFile[]>
     }
   };
   for (const entry of entries) await walk(entry);
-  return out;
+  return { files: out };
 }
 
 /** The extensions File › Import offers: every format Loupe reads. */
@@ -141,11 +141,11 @@ export function createWebHost(t: Translate, api: LoupeApi): HostBridge & { emit(
     chooseCopyPath: (defaultName) => askTarget(t('dialog.copyTitle'), t('dialog.pathLabel'), defaultName),
     chooseFilesToImport: async () => {
       const files = await pickFiles(IMPORT_ACCEPT, true);
-      return files ? readFiles(files) : null;
+      return files ? { files: await readFiles(files) } : null;
     },
     chooseFolderToImport: async () => {
       const files = await pickFiles('', true, true);
-      return files ? readFiles(files.filter((f) => !f.webkitRelativePath.split('/').some((part) => part.startsWith('.')))) : null;
+      return files ? { files: await readFiles(files.filter((f) => !f.webkitRelativePath.split('/').some((part) => part.startsWith('.')))) } : null;
     },
     saveTextFile: async (defaultName, content) => {
       // the browser cannot tell whether the user kept the download

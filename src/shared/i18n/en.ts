@@ -141,6 +141,8 @@ export const en = {
   'import.addedAttributes': 'Attributes added: {{names}}',
   'import.addedLinkTypes': 'Link types added or widened: {{names}}',
   'import.progress': 'Importing… {{done}} of {{total}} files',
+  'import.cancelled': 'Import cancelled: the files imported before it are kept, each whole; the rest were not read.',
+  'import.cancelling': 'Cancelling…',
   'import.progressLabel': 'Import progress',
   'import.duplicate': 'Already in the corpus, not imported again: {{name}} (“{{title}}”)',
   'import.nothingNew': 'Nothing new: the corpus already holds every document of these files.',

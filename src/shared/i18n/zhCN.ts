@@ -143,6 +143,8 @@ export const zhCN: Record<MessageKey, string> = {
   'import.addedAttributes': '已加入的属性：{{names}}',
   'import.addedLinkTypes': '已加入或放宽的关系类型：{{names}}',
   'import.progress': '正在导入… 第 {{done}} 个，共 {{total}} 个文件',
+  'import.cancelled': '导入已取消：此前导入的文件均完整保留，其余文件未读取。',
+  'import.cancelling': '正在取消…',
   'import.progressLabel': '导入进度',
   'import.duplicate': '语料库中已有，未再次导入：{{name}}（“{{title}}”）',
   'import.nothingNew': '没有新内容：这些文件中的文档语料库里都已经有了。',

@@ -1,19 +1,18 @@
 /**
- * Imports a batch of files into a corpus. Each file's format is detected (from its name, and for
- * JSON from its content) unless one is given; brat's .txt/.ann pairs and annotation.conf travel
- * together, and what a brat folder holds besides them is skipped (see bratSkipReason). A zip's entries
- * are imported as the files of a folder named after it (archive.ts). Each file is stored in one transaction — its documents, its spans and links, and the
- * schema additions they need — so a bad file leaves nothing behind and the rest still import.
+ * Reads a batch of files into documents, one file (or brat pair) at a time; storing them is the
+ * service's job (services/importer.ts), so nothing here touches a corpus. Each file's format is
+ * detected (from its name, and for JSON from its content) unless one is given; brat's .txt/.ann pairs
+ * and annotation.conf travel together, and what a brat folder holds besides them is skipped (see
+ * bratSkipReason). A zip's entries are read as the files of a folder named after it (archive.ts).
+ * A file's bytes are asked for only when its turn comes (`BatchFile.data` may be a getter that reads
+ * the disk), so a batch of 10,000 files is never held whole.
  */
 import path from 'node:path';
-import type { ImportFields, ImportFormat, ImportOptions, ImportReport, Link, SpanInput } from '../../../shared/types';
-import { emptyImportReport } from '../../../shared/types';
-import { newId, PLAIN_ID } from '../../../shared/ids';
-import { bratFolders, bratSkipReason, type BratFolders } from '../../../shared/importPlan';
+import type { ErrorReason } from '../../../shared/errors';
+import type { ImportFields, ImportFormat, ImportOptions } from '../../../shared/types';
+import { bratConfFor, bratFolders, bratSkipReason, type BratFolders } from '../../../shared/importPlan';
 import { DecodeError, decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
-import type { CorpusStore } from '../../store/corpusStore';
-import { StoreError } from '../../store/corpusStore';
 import { doccanoImporter, jsonLines, jsonText, looksLikeDoccano, loupeImporter } from './jsonl';
 import { isZipName, unpackZip } from './archive';
 import { readZip } from './zip';
@@ -23,9 +22,6 @@ import { docxImporter } from './docx';
 import { htmlImporter } from './html';
 import { markdownImporter } from './markdown';
 import { labelStudioImporter, looksLikeLabelStudioTask } from './labelStudio';
-import { fitSchema, mergeAdditions } from './schemaFit';
-import { matchNames } from './nameMatch';
-import { mergeDuplicateSpans } from './duplicateSpans';
 import { type Companions, ImportError, type ImportInput, type Importer, type ParsedFile } from './types';
 
 export { ImportError } from './types';
@@ -147,30 +143,49 @@ export function detectFormatByContent(data: Uint8Array, fields?: ImportFields): 
   return 'text';
 }
 
-/**
- * The brat annotation.conf of a file: as brat looks for it, the one in its folder or the nearest
- * folder above; else, when the batch has exactly one, that one.
- */
+/** The brat annotation.conf of a file among `confs` (the rule is bratConfFor's, shared with the app's chunks). */
 export function confFor(name: string, confs: readonly ImportInput[]): ImportInput | undefined {
-  const byDir = new Map(confs.map((c) => [path.posix.dirname(c.name.split(path.sep).join('/')), c]));
-  for (let dir = path.posix.dirname(name.split(path.sep).join('/')); ; dir = path.posix.dirname(dir)) {
-    const conf = byDir.get(dir);
-    if (conf) return conf;
-    if (dir === '.' || dir === '/' || dir === path.posix.dirname(dir)) break;
-  }
-  return confs.length === 1 ? confs[0] : undefined;
+  const slashed = (n: string) => n.split(path.sep).join('/');
+  const byName = new Map(confs.map((c) => [slashed(c.name), c]));
+  const found = bratConfFor(slashed(name), [...byName.keys()]);
+  return found === undefined ? undefined : byName.get(found);
 }
 
 export type { ImportOptions } from '../../../shared/types';
 
 /**
- * A file of a batch: its bytes, or why it could not be read; `format` reads this file so (unless the
- * batch's format overrides it) instead of detecting it; `zip` names the zip it is an entry of.
+ * A file of a batch: its bytes (or a getter that reads them when first asked), or why it could not be
+ * read; `format` reads this file so (unless the batch's format overrides it) instead of detecting it;
+ * `zip` names the zip it is an entry of; `reason` words `error` in the UI's language.
  */
-export type BatchFile = ImportInput & { error?: string; format?: ImportFormat; zip?: string };
+export type BatchFile = ImportInput & {
+  error?: string;
+  reason?: ErrorReason;
+  format?: ImportFormat;
+  zip?: string;
+  /** Lets go of bytes read on demand, once the file (or the pair it belongs to) is read. */
+  release?: () => void;
+};
+
+/** What reading a batch gives, file by file, in the order the report lists them. */
+export type BatchEvent =
+  /** How many files will be read as articles (known once zips are opened); comes first. */
+  | { kind: 'planned'; files: number }
+  | { kind: 'skipped'; name: string; why: string }
+  | { kind: 'failed'; name: string; error: string; reason?: ErrorReason }
+  /** A file read; `only` (from ImportOptions.only) lists which of its documents to store. */
+  | { kind: 'parsed'; name: string; parsed: ParsedFile; only?: number[] };
+
+/** A failure of one file, as the report lists it; an error that words itself for the UI (`reason`) keeps it. */
+export function failureOf(name: string, error: unknown): Extract<BatchEvent, { kind: 'failed' }> {
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = error instanceof Error ? (error as { reason?: unknown }).reason : undefined;
+  const worded = typeof reason === 'object' && reason !== null && typeof (reason as { key?: unknown }).key === 'string';
+  return { kind: 'failed', name, error: message, ...(worded ? { reason: reason as ErrorReason } : {}) };
+}
 
 /** The batch with each zip replaced by its entries; a zip that cannot be opened is reported as failed. */
-function withZipsOpened(files: readonly BatchFile[], report: ImportReport): BatchFile[] {
+function withZipsOpened(files: readonly BatchFile[], events: BatchEvent[]): BatchFile[] {
   const out: BatchFile[] = [];
   for (const file of files) {
     if (file.error !== undefined || !isZipName(file.name)) {
@@ -179,44 +194,28 @@ function withZipsOpened(files: readonly BatchFile[], report: ImportReport): Batc
     }
     try {
       const { entries, skipped } = unpackZip(file);
+      file.release?.(); // the entries hold what is needed of it
       if (entries.length === 0 && skipped.length === 0) throw new ImportError('the zip holds no files (only folders or hidden files)');
       out.push(...entries.map((e) => ({ ...e, zip: file.name })));
-      report.skipped.push(...skipped);
+      for (const s of skipped) events.push({ kind: 'skipped', ...s });
     } catch (error) {
-      const reason = error instanceof ImportError ? error.reason : undefined;
-      report.failed.push({ name: file.name, error: error instanceof Error ? error.message : String(error), ...(reason ? { reason } : {}) });
+      events.push(failureOf(file.name, error));
     }
   }
   return out;
 }
 
-/** Thrown to roll a dry run back. */
-const DRY_RUN = Symbol('dry run');
-
 /**
- * Imports `files` into `store`; returns what happened to each file. A dry run imports the same way
- * inside a transaction it then rolls back, so its report is the one the import would give.
+ * Reads `input` file by file (see the top of this file): first what is decided from the names alone
+ * (files skipped, files that could not be read, zips that do not open), then each article in turn.
+ * A file whose bytes cannot be read, or that its format refuses, is a `failed` event; the rest go on.
  */
-export function importBatch(store: CorpusStore, files: readonly BatchFile[], options: ImportOptions = {}): ImportReport {
-  if (!options.dryRun) return importFiles(store, files, options);
-  let report = emptyImportReport();
-  try {
-    store.db.transaction(() => {
-      report = importFiles(store, files, options);
-      throw DRY_RUN;
-    }).immediate();
-  } catch (error) {
-    if (error !== DRY_RUN) throw error;
-  }
-  return report;
-}
-
-function importFiles(store: CorpusStore, input: readonly BatchFile[], options: ImportOptions): ImportReport {
-  const report = emptyImportReport();
-  const files = withZipsOpened(input, report);
+export function* parseBatch(input: readonly BatchFile[], options: ImportOptions = {}): Generator<BatchEvent, void, undefined> {
+  const early: BatchEvent[] = [];
+  const files = withZipsOpened(input, early);
   // With `only`, the other files are read only as companions of those named.
-  const only = options.only && new Map<string, Set<number>>();
-  for (const { name, index } of options.only ?? []) only!.set(name, (only!.get(name) ?? new Set()).add(index));
+  const only = options.only && new Map<string, number[]>();
+  for (const { name, index } of options.only ?? []) only!.set(name, [...(only!.get(name) ?? []), index]);
   const forced = options.format && options.format !== 'auto' ? options.format : undefined;
   const byName = new Map(files.map((f) => [f.name, f]));
   const confs = files.filter((f) => path.basename(f.name).toLowerCase() === 'annotation.conf');
@@ -231,162 +230,62 @@ function importFiles(store: CorpusStore, input: readonly BatchFile[], options: I
   }
 
   // Which files are read on their own, and which only with another.
-  const primaries: { file: ImportInput; format: ImportFormat; companions: Companions }[] = [];
+  const primaries: { file: BatchFile; ann?: BatchFile | undefined; format?: ImportFormat; companions: Companions }[] = [];
   for (const file of files) {
     if (file.error !== undefined) {
-      report.failed.push({ name: file.name, error: file.error });
+      early.push({ kind: 'failed', name: file.name, error: file.error, ...(file.reason ? { reason: file.reason } : {}) });
       continue;
     }
     const base = path.basename(file.name).toLowerCase();
     if (base === 'annotation.conf' || base === 'visual.conf' || base === 'tools.conf' || base === 'kb_shortcuts.conf') {
-      report.skipped.push({ name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
+      early.push({ kind: 'skipped', name: file.name, why: 'a brat configuration file: read with the .txt/.ann pairs of its folder' });
       continue;
     }
     // Read as another format on purpose, a .txt needs no .ann; a README is no article either way.
     const paired = (forced !== undefined && forced !== 'brat') || annFor(file) !== undefined;
     const notArticle = bratSkipReason(slashed(file.name), scopes.get(file.zip)!, paired);
     if (notArticle) {
-      report.skipped.push({ name: file.name, why: notArticle });
+      early.push({ kind: 'skipped', name: file.name, why: notArticle });
       continue;
     }
     if (extOf(file.name) === '.ann') {
       if (!byName.has(`${stemOf(file.name)}.txt`)) {
-        report.skipped.push({ name: file.name, why: `a brat annotation file without ${path.basename(stemOf(file.name))}.txt next to it` });
+        early.push({ kind: 'skipped', name: file.name, why: `a brat annotation file without ${path.basename(stemOf(file.name))}.txt next to it` });
       } else if (forced && forced !== 'brat') {
-        report.skipped.push({ name: file.name, why: `brat annotations, not read when importing as ${forced}` });
+        early.push({ kind: 'skipped', name: file.name, why: `brat annotations, not read when importing as ${forced}` });
       }
       continue; // read with its .txt
     }
     if (only && !only.has(file.name)) continue;
     const ann = extOf(file.name) === '.txt' ? annFor(file) : undefined;
-    const format = forced ?? file.format ?? (ann ? 'brat' : detectFormat(file, options.fields));
+    // Detecting the format of a JSON file reads it: left to its turn, so nothing is read early.
+    const format = forced ?? file.format ?? (ann ? 'brat' : undefined);
     const conf = confFor(file.name, confs);
     const companions: Companions = {
       get: (what) => (what === 'ann' ? ann : what === 'annotation.conf' ? conf : byName.get(what)),
     };
-    primaries.push({ file, format, companions });
+    primaries.push({ file, ann, ...(format ? { format } : {}), companions });
   }
 
-  for (const { file, format, companions } of primaries) {
+  // Counted as the progress bar counts: each article read, and each file that failed before it could be.
+  yield { kind: 'planned', files: primaries.length + early.filter((e) => e.kind === 'failed').length };
+  yield* early;
+  for (const { file, ann, format, companions } of primaries) {
+    let event: BatchEvent;
     try {
-      const importer = importers.get(format);
-      if (!importer) throw new ImportError(`this version of Loupe cannot read ${format} files yet`);
+      const chosen = format ?? detectFormat(file, options.fields);
+      const importer = importers.get(chosen);
+      if (!importer) throw new ImportError(`this version of Loupe cannot read ${chosen} files yet`);
       const parsed = importer.parse(file, companions, options.fields ? { fields: options.fields } : {});
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
-      // Reported only once committed: a commit that fails (a full disk) leaves the file failed, not both.
-      const stored = storeParsed(store, file, parsed, { ...options, only: only?.get(file.name) });
-      mergeAdditions(report.schemaAdded, stored.added);
-      report.imported.push(...stored.imported);
-      report.duplicates.push(...stored.duplicates);
-      for (const m of stored.labelsMapped) {
-        if (!report.labelsMapped.some((x) => x.from === m.from && x.to === m.to)) report.labelsMapped.push(m);
-      }
+      const indexes = only?.get(file.name);
+      event = { kind: 'parsed', name: file.name, parsed, ...(indexes ? { only: indexes } : {}) };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const reason = error instanceof DecodeError || error instanceof ImportError || error instanceof StoreError ? error.reason : undefined;
-      report.failed.push({ name: file.name, error: message, ...(reason ? { reason } : {}) });
+      event = failureOf(file.name, error);
+    } finally {
+      file.release?.();
+      ann?.release?.();
     }
+    yield event;
   }
-  if (only) report.skipped = report.skipped.filter((s) => only.has(s.name));
-  return report;
-}
-
-/**
- * Stores one parsed file in one transaction: schema additions, then its documents; returns what it
- * stored, for the report, once committed. IMMEDIATE: the write lock is taken (waiting for another
- * writer) before anything is read, so another process writing meanwhile cannot make the transaction
- * fail halfway. Documents the corpus already holds (or the file, earlier) are left out unless
- * `options.duplicates` is 'import'; names are matched to the corpus's (see nameMatch.ts) and exact
- * duplicate spans merged before anything is written.
- */
-function storeParsed(
-  store: CorpusStore,
-  file: ImportInput,
-  parsed: ParsedFile,
-  options: Omit<ImportOptions, 'only'> & { only?: ReadonlySet<number> | undefined },
-): Pick<ImportReport, 'imported' | 'duplicates' | 'labelsMapped'> & { added: ImportReport['schemaAdded'] } {
-  return store.db.transaction(() => {
-    const duplicates: ImportReport['duplicates'] = [];
-    // A document repeating one earlier in this file: its position among `documents`, for the id.
-    const repeats: { entry: ImportReport['duplicates'][number]; of: number }[] = [];
-    const firstWithText = new Map<string, number>();
-    const documents = parsed.documents.flatMap((doc, index) => {
-      if (options.only && !options.only.has(index)) return [];
-      if (options.duplicates !== 'import') {
-        const entry = { name: file.name, title: doc.title, existingId: 0, index };
-        const existingId = store.documentWithText(doc.text);
-        if (existingId !== undefined) {
-          duplicates.push({ ...entry, existingId });
-          return [];
-        }
-        const earlier = firstWithText.get(doc.text);
-        if (earlier !== undefined) {
-          duplicates.push(entry);
-          repeats.push({ entry, of: earlier });
-          return [];
-        }
-        firstWithText.set(doc.text, firstWithText.size);
-      }
-      return [doc];
-    });
-    if (documents.length === 0) return { imported: [], duplicates, labelsMapped: [], added: { labels: [], attributes: [], linkTypes: [] } };
-
-    // Span and link ids: the file's own when free, else fresh ones (links follow their spans).
-    const taken = new Set<string>();
-    for (const doc of documents) {
-      const spanIds = new Map<string, string>();
-      doc.spans = doc.spans.map((s: SpanInput) => {
-        if (spanIds.has(s.id)) throw new ImportError(`document “${doc.title}”: two spans have the id ${s.id}`);
-        const id = PLAIN_ID.test(s.id) && !taken.has(s.id) && !store.hasSpanId(s.id) ? s.id : newId();
-        spanIds.set(s.id, id);
-        taken.add(id);
-        return { ...s, id };
-      });
-      const linkIds = new Set<string>();
-      doc.links = doc.links.map((l: Link) => {
-        const from = spanIds.get(l.from);
-        const to = spanIds.get(l.to);
-        if (from === undefined || to === undefined) {
-          throw new ImportError(`document “${doc.title}”: link ${l.id} (${l.type}) joins a span the document does not have`);
-        }
-        const id = PLAIN_ID.test(l.id) && !linkIds.has(l.id) && !taken.has(l.id) && !store.hasLinkId(l.id) ? l.id : newId();
-        linkIds.add(id);
-        taken.add(id);
-        return { ...l, id, from, to };
-      });
-    }
-    const schema = store.schema();
-    const matched = matchNames(schema, documents, parsed.schema, options.labelMap);
-    const { draft, added } = fitSchema(schema, documents, parsed.schema);
-    if (draft) store.updateSchema(draft);
-    const notes = documents.map((doc, i) => [...matched.notes[i]!, ...mergeDuplicateSpans(doc)]);
-    const rows = documents.map((doc) => ({
-      doc,
-      id: store.insertDocument({
-        title: doc.title,
-        text: doc.text,
-        meta: { ...doc.meta, format: parsed.format },
-        ...(doc.status ? { status: doc.status } : {}),
-        ...(doc.note ? { note: doc.note } : {}),
-        spans: doc.spans,
-        links: doc.links,
-      }),
-    }));
-    for (const { entry, of } of repeats) entry.existingId = rows[of]!.id;
-    return {
-      added,
-      duplicates,
-      labelsMapped: matched.labels,
-      imported: rows.map(({ doc, id }, i) => ({
-        name: file.name,
-        documentId: id,
-        title: doc.title,
-        encoding: parsed.encoding,
-        format: parsed.format,
-        spans: doc.spans.length,
-        links: doc.links.length,
-        notes: [...(doc.notes ?? []), ...notes[i]!],
-      })),
-    };
-  }).immediate();
 }
