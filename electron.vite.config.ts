@@ -37,7 +37,7 @@ export default defineConfig(({ command }) => {
         externalizeDeps: true,
         // three entries: the Electron shell (out/main/index.js), the `loupe` command (out/main/cli.js,
         // which bin/loupe.cjs loads under plain Node) and the import worker, which runs in a thread of its
-        // own from its own file beside them (services/importer.ts); code they share goes to out/main/chunks
+        // own from its own file beside them (services/importer.ts); code they share goes to files beside them
         lib: {
           entry: {
             index: resolve(__dirname, 'src/main/index.ts'),
