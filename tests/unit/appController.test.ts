@@ -23,10 +23,10 @@ const corpus = (id: string, extra: Partial<CorpusInfo> = {}): CorpusInfo => ({
   ...extra,
 });
 
-const summary = (id: number): DocumentSummary => ({ id, title: `doc ${id}`, spanCount: 0, status: 'todo', updatedAt: '' } as DocumentSummary);
+const summary = (id: number): DocumentSummary => ({ id, title: `doc ${id}`, spanCount: 0, status: 'new', updatedAt: '' });
 
 const opened = (id: number): OpenedDocument =>
-  ({ id, title: `doc ${id}`, text: `text ${id}`, meta: {}, status: 'todo', note: '', spans: [], links: [], revision: 1, createdAt: '', updatedAt: '' }) as unknown as OpenedDocument;
+  ({ id, title: `doc ${id}`, text: `text ${id}`, meta: {}, status: 'new', note: '', spans: [], links: [], revision: 1, createdAt: '', updatedAt: '' }) as unknown as OpenedDocument;
 
 const SETTINGS: Settings = { locale: null, recentCorpora: [], exportOffsets: 'codepoint' };
 
@@ -48,7 +48,7 @@ function fakeApi(start: CorpusInfo = corpus('A')) {
     listBackups: vi.fn(async () => [] as { path: string; createdAt: string; size: number }[]),
     restoreBackup: vi.fn(async ({ backup }: { backup: string }) => (current = corpus(`restored ${backup}`))),
     exportCorpus: vi.fn(async ({ path }: { path: string }) => ({ documents: 2, spans: 0, links: 0, losses: [] as string[], path })),
-    saveDocument: vi.fn(async () => ({ revision: 2, status: 'todo' })),
+    saveDocument: vi.fn(async () => ({ revision: 2, status: 'new' })),
     saveCopy: vi.fn(async ({ path }: { path: string }) => ({ path })),
     importFiles: vi.fn(),
     switchTo(info: CorpusInfo) {
@@ -311,7 +311,7 @@ describe('AppController', () => {
     const { app, api } = setup();
     await app.start();
     api.saveDocument.mockResolvedValueOnce({ revision: 5, status: 'done' });
-    await app.updateDocumentInfo({ status: 'done' } as never);
+    await app.updateDocumentInfo({ status: 'done' });
     expect(api.saveDocument).toHaveBeenCalledWith(expect.objectContaining({ id: 1, baseRevision: 1, status: 'done' }));
     expect(app.getState().openDoc).toMatchObject({ id: 1, status: 'done', revision: 5 });
     expect(app.getState().documents.find((d) => d.id === 1)?.status).toBe('done');
