@@ -158,7 +158,7 @@ export function App() {
             <ErrorBoundary key={state.loadSeq} what={t('editor.label')}>
               <EditorPane
                 key={state.loadSeq}
-                ref={app.attachEditor}
+                ref={(handle) => app.attachEditor(handle)}
                 document={openDoc}
                 labels={labels}
                 linkTypes={linkTypes}
@@ -177,7 +177,7 @@ export function App() {
         </section>
         <div className="side-column">
           <Inspector
-            ref={app.attachInspector}
+            ref={(handle) => app.attachInspector(handle)}
             labels={labels}
             span={state.inspected.span}
             linking={state.inspected.linking}
