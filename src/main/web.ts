@@ -47,6 +47,6 @@ export async function startWeb(options: WebOptions) {
     };
   } catch (error) {
     service.close();
-    throw new Error(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`);
+    throw new Error(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`, { cause: error });
   }
 }

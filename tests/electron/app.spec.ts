@@ -46,7 +46,7 @@ test.skip(skipReason !== null, skipReason ?? '');
 /** How many "quote" spans of the corpus cover exactly `text`. */
 function quoteSpansOver(corpusFile: string, text: string): number {
   if (!fs.existsSync(corpusFile)) return 0;
-  // loaded here, not at the top: a skipped run must not need the native addon
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here, not at the top: a skipped run must not need the native addon
   const Database = require('better-sqlite3') as typeof BetterSqlite3;
   const db = new Database(corpusFile, { readonly: true, fileMustExist: true });
   try {

@@ -15,6 +15,7 @@
  * `checkLabelStudio()` returns the figures (files, regions, mismatches); the test in
  * tests/unit/labelStudioClient.test.ts asserts on them, and the reliability runner can report them.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Label Studio 1.4.0's page globals (LabelStudio, Htx and its store) come without types */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';

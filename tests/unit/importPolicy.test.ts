@@ -15,7 +15,6 @@ import { MIGRATIONS } from '../../src/main/store/migrations';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 import type { ImportOptions } from '../../src/shared/types';
 import { CORPUS_FIXTURES } from '../fixturePaths';
-import { docs } from './corpusHelpers';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const fixture = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(CORPUS_FIXTURES, name)));

@@ -277,7 +277,7 @@ describe('Label Studio export', () => {
     expect(chunks[0]).toBe('[\n');
     expect(chunks.at(-1)).toBe('\n]\n');
     expect(chunks).toHaveLength(4); // one task per chunk
-    const tasks = JSON.parse(json) as { id: number; data: Record<string, unknown>; predictions: { model_version: string; result: Record<string, any>[] }[] }[];
+    const tasks = JSON.parse(json) as { id: number; data: Record<string, unknown>; predictions: { model_version: string; result: { id?: string; type: string; meta?: unknown; value: { start: number; end: number; text: string; labels: string[] } }[] }[] }[];
     const [first] = docs(source);
     expect(tasks[0]!.data).toEqual({ text: text1, title: '吉野家', loupe_document_id: first!.id, loupe_offset_unit: 'codepoint' });
     expect(tasks[0]!.predictions[0]!.model_version).toBe('loupe');

@@ -44,7 +44,7 @@ export function lazyFile(name: string, file: string, format?: ImportFormat): Bat
           const buffer = readRegularFileSync(file, IMPORT_LIMIT);
           data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('no such file or folder');
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('no such file or folder', { cause: error });
           throw error;
         }
       }

@@ -11,7 +11,6 @@ import type { ErrorReason } from '../../shared/errors';
 import { attrProblems, linkAllowed, plainSchemaOf, schemaProblems } from '../../shared/schema';
 import { applyTextEdit, shiftSpan, type TextEdit } from '../../shared/textEdit';
 import type {
-  AttributeDef,
   CorpusSchema,
   DocumentMeta,
   DocumentStatus,

@@ -2,7 +2,7 @@
  * File › Restore from backup: the open corpus's backups, newest first; restoring one opens it as a
  * new corpus file beside the corpus (the service never writes over the corpus itself).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoupeApi } from '../../shared/contract';
 import type { BackupInfo } from '../../shared/types';
@@ -23,10 +23,10 @@ export function BackupsDialog({ api, onRestore, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
 
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  // The parent's onClose is a new function at each render; Esc calls the latest one.
+  const close = useEffectEvent(() => onClose());
 
-  // Once per opening (the parent's onClose is a new function at each render).
+  // Once per opening.
   useEffect(() => {
     closeRef.current?.focus();
     api.listBackups({}).then(setBackups, (e: unknown) => setError(describeError(e)));
@@ -34,7 +34,7 @@ export function BackupsDialog({ api, onRestore, onClose }: Props) {
       if (e.key === 'Escape') {
         e.preventDefault();
         e.stopPropagation();
-        onCloseRef.current();
+        close();
       }
     };
     window.addEventListener('keydown', onKey, true);

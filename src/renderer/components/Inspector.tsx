@@ -65,8 +65,14 @@ function AttributeField({
   disabled: boolean;
 }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState(value === undefined ? '' : String(value));
-  useEffect(() => setDraft(value === undefined ? '' : String(value)), [value]);
+  const shown = value === undefined ? '' : String(value);
+  const [draft, setDraft] = useState(shown);
+  // A new value from outside (another span, a save, undo) replaces the draft.
+  const [lastShown, setLastShown] = useState(shown);
+  if (lastShown !== shown) {
+    setLastShown(shown);
+    setDraft(shown);
+  }
   switch (def.kind) {
     case 'choice':
       return (
@@ -152,16 +158,14 @@ function NoteField({
   const [draft, setDraft] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const fieldRef = useRef<HTMLTextAreaElement>(null);
-  const latest = useRef(draft);
-  latest.current = draft;
   // A value coming back from a save must not overwrite what the user typed meanwhile.
   useEffect(() => {
     if (document.activeElement !== fieldRef.current && timer.current === null) setDraft(value);
   }, [value]);
-  const save = () => {
+  const save = (text: string) => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
-    if (latest.current !== value && !readOnly) onSave(latest.current);
+    if (text !== value && !readOnly) onSave(text);
   };
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
@@ -176,13 +180,14 @@ function NoteField({
       readOnly={readOnly}
       value={draft}
       onChange={(e) => {
-        setDraft(e.target.value);
+        const text = e.target.value;
+        setDraft(text);
         if (timer.current) clearTimeout(timer.current);
-        timer.current = setTimeout(save, 600);
+        timer.current = setTimeout(() => save(text), 600);
       }}
-      onBlur={save}
+      onBlur={() => save(draft)}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') save();
+        if (e.key === 'Escape') save(draft);
         onKeyDown(e);
       }}
     />

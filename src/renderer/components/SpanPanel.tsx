@@ -54,8 +54,6 @@ export function SpanPanel({ list, labels, selectedId, onSelect }: Props) {
     const observer = new ResizeObserver(measure);
     observer.observe(panel);
     return () => observer.disconnect();
-    // measure reads refs only
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // The selected span's row comes into view (the list may not have drawn it yet).

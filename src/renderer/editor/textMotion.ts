@@ -51,14 +51,16 @@ export function stepChar(doc: Node, pos: number, dir: 1 | -1): number | null {
  * paragraph's edge it moves on into the neighbouring paragraph. Null at the document's ends.
  */
 export function stepPunct(doc: Node, pos: number, dir: 1 | -1): number | null {
-  let { $pos, text, offset, start } = around(doc, pos);
+  const here = around(doc, pos);
+  const { $pos } = here;
+  let { text, offset, start } = here;
   const index = $pos.index($pos.depth - 1);
   if (dir < 0 && offset === 0) {
     if (index === 0) return null;
-    ({ $pos, text, offset, start } = around(doc, $pos.before() - 1));
+    ({ text, offset, start } = around(doc, $pos.before() - 1));
   } else if (dir > 0 && offset === text.length) {
     if (index === $pos.node($pos.depth - 1).childCount - 1) return null;
-    ({ $pos, text, offset, start } = around(doc, $pos.after() + 1));
+    ({ text, offset, start } = around(doc, $pos.after() + 1));
   }
   // Only between clusters, each counted as punctuation by its first character: ‼️ and #️⃣ are marks
   // followed by characters that belong to them.
@@ -89,7 +91,11 @@ function enclosingQuote(text: string, a: number, b: number): { open: number; clo
       // Straight quotes: an odd count before `a` means `a` is inside a quotation.
       let count = 0;
       let last = -1;
-      for (let i = 0; i < a; i++) if (text[i] === opener) (count++, (last = i));
+      for (let i = 0; i < a; i++) {
+        if (text[i] !== opener) continue;
+        count++;
+        last = i;
+      }
       if (count % 2 === 1) open = last;
     } else {
       let depth = 0;

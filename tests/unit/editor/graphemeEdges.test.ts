@@ -37,7 +37,12 @@ function onTokenEdges(state: EditorState): boolean {
   const { text, spans } = readDocument(state.doc);
   const { start, end } = spans[0]!;
   const edges = new Set([0, [...text].length]);
-  for (const sentence of tokenizeSentences(text)) for (const t of sentence) (edges.add(t.start), edges.add(t.end));
+  for (const sentence of tokenizeSentences(text)) {
+    for (const t of sentence) {
+      edges.add(t.start);
+      edges.add(t.end);
+    }
+  }
   return edges.has(start) && edges.has(end);
 }
 

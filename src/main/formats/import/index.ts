@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ErrorReason } from '../../../shared/errors';
 import type { ImportFields, ImportFormat, ImportOptions } from '../../../shared/types';
 import { bratConfFor, bratFolders, bratSkipReason, type BratFolders } from '../../../shared/importPlan';
-import { DecodeError, decodeText } from '../decode';
+import { decodeText } from '../decode';
 import { parsePlainText } from '../plainText';
 import { doccanoImporter, jsonLines, jsonText, looksLikeDoccano, loupeImporter } from './jsonl';
 import { isZipName, unpackZip } from './archive';
