@@ -595,6 +595,8 @@ export function App() {
       }}
       onDrop={(e) => void onDrop(e)}
     >
+      <header>
+      <h1 className="visually-hidden">{t('app.heading', { name: corpus?.name ?? '' })}</h1>
       {platform.web && (
         <MenuBar
           recent={settings?.recentCorpora ?? []}
@@ -619,6 +621,7 @@ export function App() {
         onUndo={() => editorRef.current?.undo()}
         onRedo={() => editorRef.current?.redo()}
       />
+      </header>
       {readOnly && (
         <div className="read-only-banner" role="status">
           {t('readOnly.banner')}
