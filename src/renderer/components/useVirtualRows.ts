@@ -9,6 +9,11 @@ import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 
 /** Rows drawn above and below the visible ones, so fast scrolling shows no gaps. */
 const OVERSCAN = 12;
+/**
+ * A list this short is drawn whole (a few hundred buttons cost nothing): every row of an ordinary
+ * document can be found in the page (by the browser's find, by assistive tools), only long lists are cut.
+ */
+const DRAW_WHOLE_UP_TO = 200;
 
 /** The indexes to draw: the visible range with its margin, plus the `pinned` rows inside the list. */
 export function rowsToDraw(range: Range, pinned: readonly number[]): number[] {
@@ -53,7 +58,7 @@ export function useVirtualRows({ count, estimateSize, getKey, selectedIndex, sel
     getScrollElement: () => scrollRef.current,
     estimateSize: () => estimateSize,
     getItemKey: getKey,
-    overscan: OVERSCAN,
+    overscan: count <= DRAW_WHOLE_UP_TO ? count : OVERSCAN,
     rangeExtractor,
     // Scrolled to the end, the list stays at its end while the rows drawn there are measured (their
     // heights differ from the estimate): otherwise the last row is pushed out of view as it is drawn.
