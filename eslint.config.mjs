@@ -36,16 +36,4 @@ export default defineConfig(
     files: ['docs/make-screenshot.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } }, // its page.evaluate callbacks run in the page
   },
-  {
-    // Issue 13: these files are being rewritten on other branches (formats, CLI); until those land,
-    // only the rules below are off here, each for what it finds today. Remove this block after merging.
-    files: ['src/main/cli/main.ts', 'src/main/formats/**/*.ts'],
-    rules: {
-      'no-control-regex': 'off', // export/brat, conll, xlsx strip control characters on purpose: should become inline disables with reasons
-      'preserve-caught-error': 'off', // cli/main.ts:346, export/jsonl.ts:39 rethrow without { cause }
-      'no-useless-escape': 'off', // import/conll.ts:42
-      '@typescript-eslint/no-unused-expressions': 'off', // import/zip.ts:129-130 (being replaced by the CRC-checked reader)
-      'no-misleading-character-class': 'off', // tokenize.ts:26 (grapheme rules move to the shared Unicode module)
-    },
-  },
 );

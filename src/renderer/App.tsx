@@ -101,26 +101,29 @@ export function App() {
         if (transfer.files.length > 0) void app.dropFiles(() => readDropped(transfer));
       }}
     >
-      {platform.web && (
-        <MenuBar
-          recent={settings?.recentCorpora ?? []}
-          locale={settings?.locale ?? null}
-          exportOffsets={settings?.exportOffsets ?? 'codepoint'}
-          hasDocument={openDoc !== null}
-          onCommand={(c) => platform.web?.emit(c)}
+      <header>
+        <h1 className="visually-hidden">{t('app.heading', { name: corpus?.name ?? '' })}</h1>
+        {platform.web && (
+          <MenuBar
+            recent={settings?.recentCorpora ?? []}
+            locale={settings?.locale ?? null}
+            exportOffsets={settings?.exportOffsets ?? 'codepoint'}
+            hasDocument={openDoc !== null}
+            onCommand={(c) => platform.web?.emit(c)}
+          />
+        )}
+        <Toolbar
+          labels={labels}
+          mode={mode}
+          hasSelectedSpan={selectedSpan !== null}
+          onTag={(label, fragment) => app.tag(label, fragment)}
+          onHelp={() => app.setOverlay('help')}
+          onModeChange={(m) => app.setMode(m)}
+          onRemove={() => app.removeSelectedSpan()}
+          onUndo={() => app.editor?.undo()}
+          onRedo={() => app.editor?.redo()}
         />
-      )}
-      <Toolbar
-        labels={labels}
-        mode={mode}
-        hasSelectedSpan={selectedSpan !== null}
-        onTag={(label, fragment) => app.tag(label, fragment)}
-        onHelp={() => app.setOverlay('help')}
-        onModeChange={(m) => app.setMode(m)}
-        onRemove={() => app.removeSelectedSpan()}
-        onUndo={() => app.editor?.undo()}
-        onRedo={() => app.editor?.redo()}
-      />
+      </header>
       {readOnly && (
         <div className="read-only-banner" role="status">
           {t('readOnly.banner')}

@@ -325,7 +325,7 @@ function readSchemaFile(file: string): CorpusSchema {
     bytes = readRegularFileSync(file, { bytes: MAX_TEXT_FILE_BYTES, mb: MAX_TEXT_FILE_MB, name: 'schema file' });
   } catch (error) {
     if (error instanceof FileKindError && error.reason.key === 'error.fileTooLarge') {
-      throw new Error(`${file} is larger than ${MAX_TEXT_FILE_MB} MB; a schema file is a few kB`);
+      throw new Error(`${file} is larger than ${MAX_TEXT_FILE_MB} MB; a schema file is a few kB`, { cause: error });
     }
     throw error;
   }

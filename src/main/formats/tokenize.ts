@@ -23,6 +23,8 @@ const CJK_CLASS =
 
 const STARTS_CJK = new RegExp(`^[${CJK_CLASS}]`, 'u');
 /** Trailing marks and variation selectors belong to the character before them. */
+// The second class lists marks, ZWJ and variation selectors one by one on purpose (any number may follow).
+// eslint-disable-next-line no-misleading-character-class
 const ENDS_CJK = new RegExp(`[${CJK_CLASS}][\\p{M}\\u200d\\ufe00-\\ufe0f]*$`, 'u');
 const WHITE_SPACE = /\p{White_Space}/u;
 /** A piece made only of invisible characters (a lone zero-width space, a BOM) is no token either. */

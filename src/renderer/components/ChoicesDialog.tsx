@@ -11,11 +11,8 @@ export function ChoicesDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'cho
   const firstRef = useRef<HTMLSelectElement>(null);
   useEffect(() => firstRef.current?.focus(), []);
   return (
+    <div className="dialog choices-dialog" role="dialog" aria-modal="true" aria-label={dialog.title}>
     <form
-      className="dialog choices-dialog"
-      role="dialog"
-      aria-modal="true"
-      aria-label={dialog.title}
       onSubmit={(e) => {
         e.preventDefault();
         dialog.resolve(chosen);
@@ -51,5 +48,6 @@ export function ChoicesDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'cho
         <button type="submit">{dialog.confirmLabel}</button>
       </div>
     </form>
+    </div>
   );
 }

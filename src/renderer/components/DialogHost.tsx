@@ -43,11 +43,8 @@ function TextDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'text' }> }) {
     inputRef.current?.select(); // typing replaces what was offered, never appends to it
   }, []);
   return (
+    <div className="dialog" role="dialog" aria-modal="true" aria-label={dialog.title}>
     <form
-      className="dialog"
-      role="dialog"
-      aria-modal="true"
-      aria-label={dialog.title}
       onSubmit={(e) => {
         e.preventDefault();
         dialog.resolve(value.trim() || null);
@@ -66,6 +63,7 @@ function TextDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'text' }> }) {
         <button type="submit">{t('dialog.ok')}</button>
       </div>
     </form>
+    </div>
   );
 }
 

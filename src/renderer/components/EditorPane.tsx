@@ -4,6 +4,7 @@
  */
 import type { Node as PmNode } from 'prosemirror-model';
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import i18next from '../i18n';
 import type { AttrValue, Label, LinkType, OpenedDocument } from '../../shared/types';
 import {
@@ -281,6 +282,10 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
       },
       onSelectSpan: (id) => propsRef.current.onSelectSpan(id),
       readOnly: () => propsRef.current.readOnly,
+      // Read at each update of the editor, so the text's name follows the UI's language.
+      get ariaLabel() {
+        return i18next.t('editor.label');
+      },
     });
     editorRef.current = editor;
     overlayRef.current = new LinkOverlay(editor.view, mount, {
@@ -298,6 +303,12 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   useEffect(() => {
     editorRef.current?.setMode(props.mode);
   }, [props.mode]);
+
+  // The UI's language changed: the editor reads its accessible name again.
+  const { i18n } = useTranslation();
+  useEffect(() => {
+    editorRef.current?.view.setProps({});
+  }, [i18n.language]);
 
   useEffect(() => {
     editorRef.current?.setSchema(props.labels, props.linkTypes);
@@ -339,7 +350,9 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   useImperativeHandle(ref, () => handle);
 
   return (
-    <div className="editor-scroll" tabIndex={-1}>
+    // In the tab order (annotate mode leaves the text itself unfocusable), so the keyboard can scroll it;
+    // a region named by the document, so that what takes the focus says what it is.
+    <div className="editor-scroll" tabIndex={0} role="region" aria-label={props.document.title}>
       {failure !== null && (
         <p className="part-failed" role="alert">
           {i18next.t('problems.cannotOpen', { message: failure })}

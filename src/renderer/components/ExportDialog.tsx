@@ -34,11 +34,8 @@ export function ExportDialog({ corpus, hasDocument, onClose, onExport }: Props) 
       : { ...(allStatuses ? {} : { statuses }), ...(allLabels ? {} : { labels }) };
   return (
     <div className="dialog-backdrop">
+      <div className="dialog export-dialog" role="dialog" aria-modal="true" aria-labelledby="export-title">
       <form
-        className="dialog export-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="export-title"
         onKeyDown={(e) => {
           if (e.key === 'Escape') {
             e.stopPropagation();
@@ -106,6 +103,7 @@ export function ExportDialog({ corpus, hasDocument, onClose, onExport }: Props) 
           </button>
         </div>
       </form>
+      </div>
     </div>
   );
 }

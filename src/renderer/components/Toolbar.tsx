@@ -15,7 +15,7 @@ interface Props {
   onRedo(): void;
 }
 
-/** Label buttons (accessible name = the label's name), the mode switch, undo/redo. */
+/** Label buttons (accessible name = the label's name: swatch and key are hidden), the mode switch, undo/redo. */
 export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onHelp, onModeChange, onRemove, onUndo, onRedo }: Props) {
   const { t } = useTranslation();
   // mousedown must not take the selection away from the editor before the click tags it
@@ -28,7 +28,6 @@ export function Toolbar({ labels, mode, hasSelectedSpan, onTag, onHelp, onModeCh
             key={label.name}
             type="button"
             className={`label-button lp-label-${index}`}
-            aria-label={label.name}
             aria-keyshortcuts={label.hotkey ?? undefined}
             title={`${label.description}${label.hotkey ? ` (${label.hotkey})` : ''}`}
             onMouseDown={keepSelection}

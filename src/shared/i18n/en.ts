@@ -1,6 +1,7 @@
 /** English UI strings. zhCN.ts is typed by these keys, so a missing translation fails to compile. */
 export const en = {
   'app.name': 'Loupe',
+  'app.heading': 'Loupe — {{name}}',
   'menu.file': 'File',
   'menu.newCorpus': 'New corpus…',
   'menu.openCorpus': 'Open corpus…',

@@ -3,6 +3,7 @@ import type { MessageKey } from './en';
 /** 简体中文界面文字. */
 export const zhCN: Record<MessageKey, string> = {
   'app.name': 'Loupe',
+  'app.heading': 'Loupe — {{name}}',
   'menu.file': '文件',
   'menu.newCorpus': '新建语料库…',
   'menu.openCorpus': '打开语料库…',

@@ -25,7 +25,10 @@ import type { ExportContext, ExportSource, Exporter } from './types';
 const entryTime = (): Date => new Date(2000, 0, 1, 12, 0, 0);
 
 /** Everything Python's str.splitlines() breaks at: brat 1.3 reads .ann lines that way. */
+// The control characters are the point: Python splits lines at VT, FF and FS–RS too.
+// eslint-disable-next-line no-control-regex
 const LINE_BREAK = /[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- the same line breaks as LINE_BREAK
 const LINE_BREAKS = /[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]+/g;
 
 /** What the export could not carry, summed over its documents. */

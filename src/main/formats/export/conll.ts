@@ -59,6 +59,7 @@ function firstIndex(tokens: Token[], value: number, key: (t: Token) => number, o
 }
 
 /** Lines can hold neither tabs nor line breaks; everything else of a title or label is kept. */
+// eslint-disable-next-line no-control-regex -- VT and FF break lines for Python's readers, so they go too
 const oneLine = (s: string): string => s.replace(/[\t\r\n\u000b\u000c\u0085\u2028\u2029]+/g, ' ');
 
 /**
@@ -129,6 +130,7 @@ function resolvePieces(
 }
 
 /** A label as a tag: whitespace (which CoNLL readers split columns on) becomes `_`. */
+// eslint-disable-next-line no-control-regex -- FS..US are whitespace to Python's str.split(), which column readers use
 const tagLabel = (label: string): string => label.replace(/[\s\x1c-\x1f]/gu, '_');
 
 /** The tag prefix of token `i` of a piece: B/I, or with BIOES also S (a one-token piece) and E (its last token). */

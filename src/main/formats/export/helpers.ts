@@ -38,6 +38,7 @@ export function locateSpan(
     throw new Error(
       `document ${doc.id} ("${doc.title}"): span ${span.id} (${span.start}..${span.end}) does not fit ` +
         `its text of ${index.length} code points: ${why}`,
+      { cause: error },
     );
   }
 }

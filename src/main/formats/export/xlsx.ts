@@ -35,6 +35,7 @@ export const SPREADSHEET_MAX_CELL = 32_767;
  * Characters XML 1.0 cannot hold (C0 controls but tab and line feed, a lone surrogate, U+FFFE,
  * U+FFFF), a carriage return (an XML reader turns it into a line feed) and DEL (exceljs drops it).
  */
+// eslint-disable-next-line no-control-regex -- finding the control characters XML cannot hold is the point
 const UNWRITABLE = /[\u0000-\u0008\u000B-\u001F\u007F\uFFFE\uFFFF]|\p{Cs}/u;
 const UNWRITABLE_ALL = new RegExp(UNWRITABLE.source, 'gu');
 

@@ -40,7 +40,7 @@ interface DocumentDraft {
 }
 
 const CLOSING = /^(?:[.,;:!?%)\]}»›”’…]+|''|n't|'(?:s|re|ve|ll|d|m))$/iu;
-const OPENING = /^(?:[(\[{«‹“‘¿¡$#@]+|``)$/u;
+const OPENING = /^(?:[([{«‹“‘¿¡$#@]+|``)$/u;
 const JOINER = /^[-‐/]$/u;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 

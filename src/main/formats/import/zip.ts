@@ -124,8 +124,14 @@ export function readZip(data: Uint8Array, choose: (entry: ZipEntry) => boolean):
     for (let x = o + 46 + nameLength; x + 4 <= o + 46 + nameLength + extraLength; x += 4 + u16(data, x + 2)) {
       if (u16(data, x) !== 0x0001) continue;
       let at = x + 4;
-      if (size === 0xffffffff) (size = u64(data, at)), (at += 8);
-      if (compressedSize === 0xffffffff) (compressedSize = u64(data, at)), (at += 8);
+      if (size === 0xffffffff) {
+        size = u64(data, at);
+        at += 8;
+      }
+      if (compressedSize === 0xffffffff) {
+        compressedSize = u64(data, at);
+        at += 8;
+      }
       if (local === 0xffffffff) local = u64(data, at);
       break;
     }
