@@ -2,7 +2,7 @@
  * The native save dialog confirms replacing the path the user chose, and only that one. What else
  * the export writes that already exists — the name with the extension Loupe adds after the dialog,
  * the CSV export's links file — is asked about before anything is replaced. And one unreadable file
- * of a chosen folder is reported by name while the rest import.
+ * of a chosen folder is reported by name (by the import, which reads it) while the rest import.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HOST_CHANNELS, type IpcReply } from '../../src/shared/ipcChannels';
-import type { ImportFile } from '../../src/shared/types';
+import type { ImportSelection } from '../../src/shared/types';
+import { createLoupeService } from '../../src/main/services/loupeService';
 
 const fake = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
@@ -74,21 +75,26 @@ describe('the native save dialog', () => {
 });
 
 describe.skipIf(process.platform === 'win32')('a folder chosen for import', () => {
-  it('reports a file it cannot open (here a socket) by name, and reads the rest', async () => {
+  it('lists a file it cannot open (here a socket) by path; the import reports it by name and imports the rest', async () => {
     const folder = path.join(dir, 'news');
     fs.mkdirSync(folder);
-    fs.writeFileSync(path.join(folder, 'a.txt'), '标题');
+    fs.writeFileSync(path.join(folder, 'a.txt'), '标题\n正文');
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(path.join(folder, 'b.sock'), resolve));
+    const service = createLoupeService({ dataDir: dir, corpusPath: path.join(dir, 'c.loupe'), backups: false });
     try {
       fake.openPaths = [folder];
-      const files = (await call<ImportFile[]>(HOST_CHANNELS.chooseFolderToImport))!;
-      expect(files.map((f) => [f.name, f.error === undefined])).toEqual([
-        ['news/a.txt', true],
-        ['news/b.sock', false],
-      ]);
-      expect(files[1]!.error).toMatch(/b\.sock/);
+      const selection = (await call<ImportSelection>(HOST_CHANNELS.chooseFolderToImport))!;
+      // the app sends paths, never bytes: the worker reads each file when its turn comes
+      expect('paths' in selection).toBe(true);
+      const paths = 'paths' in selection ? selection.paths : [];
+      expect(paths.map((f) => f.name)).toEqual(['news/a.txt', 'news/b.sock']);
+      const report = await service.importPaths({ files: paths });
+      expect(report.imported.map((d) => d.name)).toEqual(['news/a.txt']);
+      expect(report.failed.map((f) => f.name)).toEqual(['news/b.sock']);
+      expect(report.failed[0]!.error).toMatch(/not a regular file|socket/i);
     } finally {
+      service.close();
       server.close();
     }
   });

@@ -61,6 +61,17 @@ export interface ReadLimit {
 // then refused by its kind. Windows has no such flag (and no FIFOs in the file system).
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
+/**
+ * An open that failed: a socket cannot be opened at all (ENXIO), so say what it is, as for the
+ * kinds refused after opening; any other failure stays as it was.
+ */
+function openFailed(file: string, error: unknown): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'ENXIO') return error;
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  const kind = stat && irregularKind(stat);
+  return kind ? notRegular(file, kind, 'read') : error;
+}
+
 function tooLarge(limit: ReadLimit): FileKindError {
   return new FileKindError(`the file is larger than the ${limit.mb} MB ${limit.name} limit`, { key: 'error.fileTooLarge', params: { limit: limit.mb } });
 }
@@ -71,7 +82,12 @@ function tooLarge(limit: ReadLimit): FileKindError {
  * passes the limit, never read without end.
  */
 export function readRegularFileSync(file: string, limit: ReadLimit): Buffer {
-  const fd = fs.openSync(file, OPEN_FLAGS);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    throw openFailed(file, error);
+  }
   try {
     const reader = new LimitedReader(file, limit);
     reader.start(fs.fstatSync(fd));
@@ -86,7 +102,9 @@ export function readRegularFileSync(file: string, limit: ReadLimit): Buffer {
 
 /** readRegularFileSync, without holding the event loop for the read. */
 export async function readRegularFile(file: string, limit: ReadLimit): Promise<Buffer> {
-  const handle = await fs.promises.open(file, OPEN_FLAGS);
+  const handle = await fs.promises.open(file, OPEN_FLAGS).catch((error: unknown) => {
+    throw openFailed(file, error);
+  });
   try {
     const reader = new LimitedReader(file, limit);
     reader.start(await handle.stat());
