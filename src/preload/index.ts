@@ -3,7 +3,7 @@
  * Runs sandboxed, so it imports nothing at runtime but 'electron' and the plain constants of
  * src/shared (bundled); no logic beyond forwarding.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { API_METHOD_NAMES } from '../shared/apiMethods';
 import type { ApiArgs, ApiMethod, ApiResult, LoupeApi } from '../shared/contract';
 import { PRELOAD_GLOBAL, type HostBridge, type MenuCommand } from '../shared/host';
@@ -42,6 +42,12 @@ const host = {
   chooseCopyPath: (defaultName) => invoke(HOST_CHANNELS.chooseCopyPath, defaultName),
   chooseFilesToImport: () => invoke(HOST_CHANNELS.chooseFilesToImport),
   chooseFolderToImport: () => invoke(HOST_CHANNELS.chooseFolderToImport),
+  // A dropped file's path is known only here (webUtils); the page gets the selection, not the paths' source.
+  // One not on this computer (dragged out of another program) has no path: null, and the page reads them.
+  importDropped: async (files) => {
+    const paths = files.map((file) => webUtils.getPathForFile(file as File));
+    return paths.length > 0 && paths.every((p) => p !== '') ? invoke(HOST_CHANNELS.droppedToImport, paths) : null;
+  },
   chooseExportPath: (defaultName, format, offsets) =>
     invoke(HOST_CHANNELS.chooseExportPath, defaultName, format, offsets),
   saveTextFile: (defaultName, content) => invoke(HOST_CHANNELS.saveTextFile, defaultName, content),

@@ -18,9 +18,8 @@ import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { isTextField } from './editor/keys';
 import { systemLocale } from './i18n';
-import { createPlatform, type Platform } from './platform';
+import { createPlatform, readDropTransfer, type Platform } from './platform';
 import { downloadExport } from './platform/httpApi';
-import { readDropped } from './platform/webHost';
 import { AppController } from './state/appController';
 import { chooseEach, confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
 import { listenToWindowKeys } from './windowKeys';
@@ -98,7 +97,7 @@ export function App() {
         e.preventDefault();
         app.setDragging(false);
         const transfer = e.dataTransfer;
-        if (transfer.files.length > 0) void app.dropFiles(() => readDropped(transfer));
+        if (transfer.files.length > 0) void app.dropFiles(() => readDropTransfer(host, transfer));
       }}
     >
       <header>

@@ -24,6 +24,11 @@ export type MenuCommand =
   | { type: 'set-export-offsets'; offsets: OffsetUnit }
   | { type: 'about' };
 
+/** A file dropped on the window (a DOM File; this module sees neither DOM nor Node types). */
+export interface DroppedFile {
+  readonly name: string;
+}
+
 export interface HostBridge {
   readonly kind: 'electron' | 'web';
   /** Asks for an existing corpus file; null when cancelled. */
@@ -36,6 +41,13 @@ export interface HostBridge {
   chooseFilesToImport(): Promise<ImportSelection | null>;
   /** Asks for a folder and gives every file under it (names relative to the folder's parent); null when cancelled. */
   chooseFolderToImport(): Promise<ImportSelection | null>;
+  /**
+   * Electron only: the files and folders dropped on the window, as paths (folders walked as by
+   * chooseFolderToImport), so the Node side reads them itself; null when some of them are not files
+   * on this computer (dragged out of another program), which the page then reads. A browser has no
+   * paths: it reads what was dropped (platform/webHost.ts, readDropped).
+   */
+  importDropped?(files: readonly DroppedFile[]): Promise<ImportSelection | null>;
   /** Asks where to write an export; null when cancelled. */
   chooseExportPath(defaultName: string, format: ExportFormat, offsets: OffsetUnit): Promise<string | null>;
   /** Asks where to save a small text file (a schema file) and writes it; false when cancelled. */

@@ -15,6 +15,8 @@ export const HOST_CHANNELS = {
   chooseCopyPath: 'loupe:host:chooseCopyPath',
   chooseFilesToImport: 'loupe:host:chooseFilesToImport',
   chooseFolderToImport: 'loupe:host:chooseFolderToImport',
+  /** The paths of files and folders dropped on the window (an array of absolute paths). */
+  droppedToImport: 'loupe:host:droppedToImport',
   chooseExportPath: 'loupe:host:chooseExportPath',
   saveTextFile: 'loupe:host:saveTextFile',
   openTextFile: 'loupe:host:openTextFile',

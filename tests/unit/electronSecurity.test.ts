@@ -130,6 +130,8 @@ const fake = vi.hoisted(() => {
     showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })),
     showSaveDialog: vi.fn(async () => ({ canceled: true })),
   };
+  // a dropped File's path, as Electron gives it to the preload: here the File's name is its path
+  const webUtils = { getPathForFile: vi.fn((file: { name: string }) => file.name) };
   const Menu = { buildFromTemplate: vi.fn(() => ({})), setApplicationMenu: vi.fn() };
   const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
   const module = {
@@ -142,6 +144,7 @@ const fake = vi.hoisted(() => {
     Menu,
     screen,
     session: { defaultSession },
+    webUtils,
   };
   /** Forgets everything recorded, keeping the objects the modules under test hold. */
   function reset(): void {
@@ -382,6 +385,7 @@ describe('the preload', () => {
     'chooseCopyPath',
     'chooseFilesToImport',
     'chooseFolderToImport',
+    'importDropped',
     'chooseExportPath',
     'saveTextFile',
     'openTextFile',
@@ -421,6 +425,20 @@ describe('the preload', () => {
       await exposed.api[method]!({ channel: 'loupe:host:saveTextFile' } as never);
       expect(fake.module.ipcRenderer.invoke.mock.calls.map((c) => c[0]), method).toEqual([ipcChannel(method)]);
     }
+  });
+
+  it('sends the paths of dropped files to their own channel, and leaves files with no path to the page', async () => {
+    const exposed = await loadPreload();
+    const importDropped = exposed.host.importDropped as NonNullable<HostBridge['importDropped']>;
+    const invoke = fake.module.ipcRenderer.invoke;
+    invoke.mockClear();
+    invoke.mockResolvedValueOnce({ ok: true, value: { paths: [{ path: '/news/a.txt', name: 'a.txt' }] } });
+    expect(await importDropped([{ name: '/news/a.txt' }, { name: '/news/more' }])).toEqual({ paths: [{ path: '/news/a.txt', name: 'a.txt' }] });
+    expect(invoke.mock.calls).toEqual([[HOST_CHANNELS.droppedToImport, ['/news/a.txt', '/news/more']]]);
+    invoke.mockClear();
+    // dragged out of another program: not a file on disk, so getPathForFile gives ''
+    expect(await importDropped([{ name: '/news/a.txt' }, { name: '' }])).toBeNull();
+    expect(invoke).not.toHaveBeenCalled();
   });
 
   it('hands a menu listener the command, never the IPC event', async () => {

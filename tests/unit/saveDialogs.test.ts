@@ -99,3 +99,39 @@ describe.skipIf(process.platform === 'win32')('a folder chosen for import', () =
     }
   });
 });
+
+describe('files and folders dropped on the app window', () => {
+  it('become paths (a folder walked as Import folder walks it), which the import reads', async () => {
+    const folder = path.join(dir, 'news');
+    fs.mkdirSync(path.join(folder, 'inner'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'inner', 'b.txt'), '乙\n正文');
+    fs.writeFileSync(path.join(folder, '.hidden.txt'), '隐藏');
+    fs.writeFileSync(path.join(dir, 'a.txt'), '甲\n正文');
+    const selection = (await call<ImportSelection>(HOST_CHANNELS.droppedToImport, [path.join(dir, 'a.txt'), folder]))!;
+    const paths = 'paths' in selection ? selection.paths : [];
+    expect(paths).toEqual([
+      { path: path.join(dir, 'a.txt'), name: 'a.txt' },
+      { path: path.join(folder, 'inner', 'b.txt'), name: 'news/inner/b.txt' },
+    ]);
+    const service = createLoupeService({ dataDir: dir, corpusPath: path.join(dir, 'c.loupe'), backups: false });
+    try {
+      const report = await service.importPaths({ files: paths });
+      expect(report.imported.map((d) => [d.name, d.title])).toEqual([
+        ['a.txt', '甲'],
+        ['news/inner/b.txt', '乙'],
+      ]);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('refuses anything but a list of absolute paths, and says which limit a file breaks', async () => {
+    for (const bad of [[], 'a.txt', ['a.txt'], [42], [path.join(dir, 'a\0.txt')]]) {
+      await expect(call(HOST_CHANNELS.droppedToImport, bad)).rejects.toThrow(/invalid-argument/);
+    }
+    const big = path.join(dir, 'big.txt');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 65 * 1024 * 1024);
+    await expect(call(HOST_CHANNELS.droppedToImport, [big])).rejects.toThrow(/too large to import.*big\.txt \(65 MB\)/);
+  });
+});

@@ -21,11 +21,11 @@ import { ApiError } from '../../shared/contract';
 import { translate } from '../../shared/i18n';
 import { HOST_CHANNELS } from '../../shared/ipcChannels';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, MAX_TEXT_FILE_BYTES, MAX_TEXT_FILE_MB } from '../../shared/limits';
-import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportSelection, type Locale } from '../../shared/types';
+import { EXPORT_FORMATS, OFFSET_UNITS, type ExportFormat, type ImportPath, type ImportSelection, type Locale } from '../../shared/types';
 import { writeFileAtomicSync } from '../files/atomicFile';
 import { linksCsvPath } from '../services/loupeService';
 import { checkReplaceable, FileKindError, readRegularFile } from '../files/regularFiles';
-import { TooManyFilesError, walkFolder } from '../files/folderWalk';
+import { isFolder, TooManyFilesError, walkFolder } from '../files/folderWalk';
 import { handleTrusted, type SenderCheck } from './ipc';
 
 
@@ -90,7 +90,7 @@ async function confirmReplacing(event: IpcMainInvokeEvent, t: Translate, confirm
  * choice before anything is imported; from a folder (a video beside the articles), a file too large
  * or not a regular file is reported in the import report and the rest still import.
  */
-async function chosenFiles(paths: readonly string[]): Promise<ImportSelection> {
+async function chosenFiles(paths: readonly string[]): Promise<{ paths: ImportPath[] }> {
   const sizes = await Promise.all(paths.map(async (p) => ({ p, stat: await fs.stat(p) })));
   const tooBig = sizes.filter((s) => s.stat.isFile() && s.stat.size > MAX_IMPORT_BYTES);
   if (tooBig.length > 0) {
@@ -104,13 +104,47 @@ async function chosenFiles(paths: readonly string[]): Promise<ImportSelection> {
 }
 
 /** Every file under the chosen folder (files/folderWalk.ts), by path. */
-async function chosenFolder(dir: string): Promise<ImportSelection> {
+async function chosenFolder(dir: string, maxFiles = MAX_FOLDER_FILES): Promise<{ paths: ImportPath[] }> {
   try {
-    return { paths: await walkFolder(dir, MAX_FOLDER_FILES) };
+    return { paths: await walkFolder(dir, maxFiles) };
   } catch (error) {
     if (error instanceof TooManyFilesError) throw new ApiError(error.message, 'invalid-argument');
     throw error;
   }
+}
+
+/** How many paths one drop may carry (each may be a folder, walked up to MAX_FOLDER_FILES files in all). */
+const MAX_DROPPED = 10_000;
+
+/**
+ * Files and folders dropped on the window, by path: a file as chosen in the Import dialog, a folder
+ * as chosen in Import folder (its files named from the folder's parent), all in the order dropped.
+ */
+async function droppedSelection(dropped: unknown): Promise<ImportSelection> {
+  if (!Array.isArray(dropped) || dropped.length === 0 || dropped.length > MAX_DROPPED) {
+    throw new ApiError(`droppedToImport: invalid argument (1 to ${MAX_DROPPED} paths)`, 'invalid-argument');
+  }
+  const paths = dropped.map((p) => {
+    if (typeof p !== 'string' || !path.isAbsolute(p) || p.includes('\0')) {
+      throw new ApiError('droppedToImport: invalid argument (each path must be absolute)', 'invalid-argument');
+    }
+    return p;
+  });
+  const out: ImportPath[] = [];
+  const files: string[] = [];
+  const flushFiles = async () => {
+    if (files.length) out.push(...(await chosenFiles(files.splice(0))).paths);
+  };
+  for (const p of paths) {
+    if (!(await isFolder(p))) {
+      files.push(p);
+      continue;
+    }
+    await flushFiles();
+    out.push(...(await chosenFolder(p, MAX_FOLDER_FILES - out.length)).paths);
+  }
+  await flushFiles();
+  return { paths: out };
 }
 
 /** Reads a small UTF-8 text file, refusing one above the size limit, or not a regular file, before reading it. */
@@ -189,6 +223,8 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
     const dir = result.canceled ? undefined : result.filePaths[0];
     return dir ? chosenFolder(dir) : null;
   });
+
+  handleTrusted(HOST_CHANNELS.droppedToImport, isTrusted, async (_event, paths) => droppedSelection(paths));
 
   handleTrusted(HOST_CHANNELS.chooseExportPath, isTrusted, async (event, defaultName, format, offsets) => {
     if (typeof defaultName !== 'string' || !EXPORT_FORMATS.includes(format as ExportFormat)) {

@@ -5,7 +5,8 @@
 import type { LoupeApi } from '../../shared/contract';
 import { PRELOAD_GLOBAL, type HostBridge, type MenuCommand } from '../../shared/host';
 import { createHttpApi, takeToken } from './httpApi';
-import { createWebHost } from './webHost';
+import { createWebHost, readDropped, readFiles } from './webHost';
+import type { ImportSelection } from '../../shared/types';
 
 export interface Platform {
   api: LoupeApi;
@@ -24,4 +25,17 @@ export function createPlatform(t: (key: string, values?: Record<string, string |
   const api = createHttpApi(token);
   const host = createWebHost(t, api);
   return { api, host, web: { token, emit: host.emit } };
+}
+
+/**
+ * What was dropped on the window, for import. In the app, the host turns the files and folders into
+ * paths and the Node side reads them; in a browser (or for files that are not on this computer) the
+ * page reads them and sends their bytes. Call it inside the drop event: a browser gives the dropped
+ * folders' entries only until the event returns, so whatever needs them is taken before any await.
+ */
+export function readDropTransfer(host: HostBridge, transfer: DataTransfer): Promise<ImportSelection> {
+  if (!host.importDropped) return readDropped(transfer);
+  const files = [...transfer.files];
+  const importDropped = host.importDropped.bind(host);
+  return (async () => (await importDropped(files)) ?? { files: await readFiles(files) })();
 }
