@@ -81,6 +81,7 @@ describe('the packaged Linux app', () => {
     expect(top).toEqual(['node_modules', 'out', 'package.json', 'resources']);
     expect(entries).toContain('/out/main/index.js');
     expect(entries).toContain('/out/main/cli.js');
+    expect(entries).toContain('/out/main/importWorker.js');
     expect(entries).toContain('/out/preload/index.js');
     expect(entries).toContain('/out/renderer/index.html');
     expect(entries.filter((e) => e.endsWith('.map'))).toEqual([]);
@@ -145,7 +146,7 @@ describe('the packaged Linux app', () => {
       expect(run.seen.calls).toEqual(expect.arrayContaining(['setName', 'setPath', 'enableSandbox', 'requestSingleInstanceLock', 'quit']));
     });
 
-    it('runs `loupe import` and `loupe export --format xlsx` as the installed command, loading exceljs and better-sqlite3 from the archive', () => {
+    it('runs `loupe import` (its import worker thread too) and `loupe export --format xlsx` as the installed command, loading exceljs and better-sqlite3 from the archive', () => {
       const corpus = path.join(work, 'news.loupe');
       const imported = runMain(['import', corpus, path.join(CORPUS_FIXTURES, 'tricky-offsets.txt')], work);
       expect(imported.stdout).toMatch(/^1 documents? imported, 0 files skipped, 0 failed$/m);
