@@ -152,6 +152,15 @@ export function findClusterBreak(text: string, pos: number, forward: boolean): n
   return new ClusterBreaks(text).next(pos, forward);
 }
 
+/**
+ * `text` cut to at most `max` UTF-16 units at a grapheme-cluster boundary, with … when cut: for titles
+ * and messages that quote a piece of text. Never splits a surrogate pair, 👍🏽 or e + U+0301.
+ */
+export function shortened(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, findClusterBreak(text, max + 1, false))}…`;
+}
+
 /** Number of entries of a sorted array that are strictly below `value` (a binary search). */
 export function countBelow(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;

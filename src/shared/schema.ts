@@ -6,9 +6,13 @@
 import type { AttrValue, AttributeDef, CorpusSchema, Label, LinkType, SchemaDraft, SpanAttrs } from './types';
 import { ATTRIBUTE_KINDS } from './types';
 import { isObject } from './json';
+import { shortened } from './offsets';
 
 /** Keys annotate mode uses for itself; a label cannot take them as its hotkey. */
 export const RESERVED_HOTKEYS: readonly string[] = ['a', 'e', 'f', 'j', 'k', 'l', 'n', 'q', 't'];
+
+/** Whether `key` has the shape of a label's key: one digit or lower-case ASCII letter. */
+export const isHotkeyShape = (key: string): boolean => /^[0-9a-z]$/.test(key);
 
 /** The longest name of a label, attribute, option or link type. */
 export const NAME_MAX = 100;
@@ -88,7 +92,7 @@ export function carryAttrs(attrs: SpanAttrs, to: { attributes?: readonly Attribu
 const nameProblem = (what: string, name: unknown): string | null => {
   if (typeof name !== 'string' || name.trim() === '') return `${what} needs a name`;
   if (name !== name.trim()) return `${what} “${name}” must not start or end with spaces`;
-  if (name.length > NAME_MAX) return `${what} “${name.slice(0, 20)}…” is longer than ${NAME_MAX} characters`;
+  if (name.length > NAME_MAX) return `${what} “${shortened(name, 20)}” is longer than ${NAME_MAX} characters`;
   if (CONTROL.test(name)) return `${what} “${name}” contains a control character`;
   return null;
 };
@@ -108,7 +112,7 @@ export function schemaProblems(schema: CorpusSchema | SchemaDraft): string[] {
     labelNames.add(label.name);
     if (!isHexColor(label.color)) problems.push(`the colour of “${label.name}” must look like #1a2b3c`);
     if (label.hotkey !== null) {
-      if (!/^[0-9a-z]$/.test(label.hotkey)) problems.push(`the key of “${label.name}” must be one digit or lower-case letter`);
+      if (!isHotkeyShape(label.hotkey)) problems.push(`the key of “${label.name}” must be one digit or lower-case letter`);
       else if (RESERVED_HOTKEYS.includes(label.hotkey))
         problems.push(`the key “${label.hotkey}” of “${label.name}” is used by annotate mode itself`);
       else if (hotkeys.has(label.hotkey))

@@ -14,6 +14,7 @@ import {
   isOneGrapheme,
   lastCodePoint,
   OffsetIndex,
+  shortened,
   sliceCodePoints,
   utf16Offset,
   utf8Length,
@@ -295,5 +296,19 @@ describe('grapheme clusters', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('shortened', () => {
+  it('cuts at a grapheme boundary, never inside a surrogate pair or a cluster, and marks the cut', () => {
+    expect(shortened('abc', 3)).toBe('abc');
+    expect(shortened('abcd', 3)).toBe('abc…');
+    // 𠮷 is two UTF-16 units: cutting at 3 would split it
+    expect(shortened('ab𠮷cd', 3)).toBe('ab…');
+    expect(shortened('ab𠮷cd', 4)).toBe('ab𠮷…');
+    // 👍🏽 is four units, one grapheme
+    expect(shortened('x👍🏽y', 3)).toBe('x…');
+    expect(shortened('e\u0301e\u0301', 3)).toBe('e\u0301…');
+    for (let max = 0; max < 12; max++) expect(hasLoneSurrogate(shortened('𠮷👍🏽🇨🇳𠮷', max))).toBe(false);
   });
 });

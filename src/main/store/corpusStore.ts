@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { isObject } from '../../shared/json';
-import { codePointLength, compareCodePoints } from '../../shared/offsets';
+import { codePointLength, compareCodePoints, shortened } from '../../shared/offsets';
 import type { ErrorReason } from '../../shared/errors';
 import { attrProblems, linkAllowed, plainSchemaOf, schemaProblems } from '../../shared/schema';
 import { applyTextEdit, shiftSpan, type TextEdit } from '../../shared/textEdit';
@@ -114,7 +114,7 @@ function jsonOr<T>(text: string, fallback: T, fits: (v: unknown) => boolean, pro
   } catch {
     // told below
   }
-  problem?.(`${text.length > 60 ? `${text.slice(0, 60)}…` : text}`);
+  problem?.(shortened(text, 60));
   return fallback;
 }
 

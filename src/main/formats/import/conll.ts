@@ -19,7 +19,7 @@
  * digits outside CJK and 90% of them are one character (grapheme) long, decided once per file, so
  * word-tokenised files (CoNLL-2003, Chinese words, Loupe's own export) keep their spaces.
  */
-import { codePointLength, isOneGrapheme } from '../../../shared/offsets';
+import { codePointLength, isOneGrapheme, shortened } from '../../../shared/offsets';
 import type { SpanInput } from '../../../shared/types';
 import { decodeText } from '../decode';
 import { endsCjk, startsCjk } from '../tokenize';
@@ -251,11 +251,11 @@ export const conllImporter: Importer = {
         return;
       }
       if (columns.length < 2) {
-        throw new ImportError(`${where}: “${line.trim().slice(0, 40)}” has no tag column (expected TOKEN<TAB>TAG)`);
+        throw new ImportError(`${where}: “${shortened(line.trim(), 40)}” has no tag column (expected TOKEN<TAB>TAG)`);
       }
       if (columns[0] === '') throw new ImportError(`${where}: the token column is empty`);
       if (!TAG.test(tag)) {
-        throw new ImportError(`${where}: “${tag.slice(0, 40)}” in the last column is not a BIO/BIOES tag (O, B-X, I-X, E-X, S-X)`);
+        throw new ImportError(`${where}: “${shortened(tag, 40)}” in the last column is not a BIO/BIOES tag (O, B-X, I-X, E-X, S-X)`);
       }
       sentence.push({ text: columns[0]!, tag });
       tokenCount++;

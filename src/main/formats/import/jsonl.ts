@@ -4,7 +4,7 @@
  * `offset_unit`) or the format's own (doccano: code points, as Python counts).
  */
 import { isObject } from '../../../shared/json';
-import { codePointLength, OffsetIndex } from '../../../shared/offsets';
+import { codePointLength, OffsetIndex, shortened } from '../../../shared/offsets';
 import { plainSchemaOf } from '../../../shared/schema';
 import { DOCUMENT_STATUSES, OFFSET_UNITS } from '../../../shared/types';
 import type { AttrValue, DocumentStatus, Fragment, ImportFields, Link, OffsetUnit, SpanInput } from '../../../shared/types';
@@ -147,7 +147,7 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
 /** A title for a document without one: its first line, or the file name. */
 export function firstLine(text: string, fileName: string): string {
   const line = text.split('\n').find((l) => l.trim())?.trim() ?? '';
-  return (line.length > 80 ? `${line.slice(0, 80)}…` : line) || fileName;
+  return shortened(line, 80) || fileName;
 }
 
 /** Loupe's JSONL export, or its JSON export (one object with "documents"). */

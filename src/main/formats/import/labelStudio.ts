@@ -13,7 +13,7 @@
  * region by region, and the import report says how many regions were read in UTF-16 units.
  */
 import { isObject } from '../../../shared/json';
-import { OffsetIndex } from '../../../shared/offsets';
+import { OffsetIndex, shortened } from '../../../shared/offsets';
 import type { Link, SpanInput } from '../../../shared/types';
 import { checkJsonNesting, firstLine, idOf, jsonText } from './jsonl';
 import { ImportError, type Importer, type ParsedDocument } from './types';
@@ -21,7 +21,7 @@ import { ImportError, type Importer, type ParsedDocument } from './types';
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 /** Shortens a text for an error message. */
-const quote = (s: string): string => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+const quote = (s: string): string => JSON.stringify(shortened(s, 40));
 
 /** Whether a parsed JSON value is one Label Studio task (an object with its `data`), not a list of them. */
 export function looksLikeLabelStudioTask(value: unknown): boolean {

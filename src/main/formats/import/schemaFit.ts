@@ -3,7 +3,7 @@
  * link types it uses that the corpus lacks are added, never changed or removed; a value that cannot
  * fit an existing attribute fails the file instead. Pure: it returns the draft and what it adds.
  */
-import { draftOf, isHexColor, linkAllowed, RESERVED_HOTKEYS, schemaProblems } from '../../../shared/schema';
+import { draftOf, isHexColor, isHotkeyShape, linkAllowed, RESERVED_HOTKEYS, schemaProblems } from '../../../shared/schema';
 import type { AttrValue, AttributeDef, AttributeKind, CorpusSchema, SchemaAdditions, SchemaDraft } from '../../../shared/types';
 import { ImportError, type ParsedDocument } from './types';
 
@@ -39,7 +39,7 @@ export function fitSchema(
 
   const addLabel = (name: string, template?: Partial<CorpusSchema['labels'][number]>) => {
     const hotkey =
-      template?.hotkey && /^[0-9a-z]$/.test(template.hotkey) && !RESERVED_HOTKEYS.includes(template.hotkey) && !usedKeys.has(template.hotkey)
+      template?.hotkey && isHotkeyShape(template.hotkey) && !RESERVED_HOTKEYS.includes(template.hotkey) && !usedKeys.has(template.hotkey)
         ? template.hotkey
         : null;
     if (hotkey) usedKeys.add(hotkey);
