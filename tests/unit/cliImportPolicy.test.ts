@@ -40,7 +40,7 @@ describe('loupe import and what the corpus already has', () => {
     expect(rows(corpus, 'SELECT id FROM documents')).toEqual([{ id: 1 }]);
 
     const anyway = loupe('import', corpus, ARTICLE, '--duplicates', 'import');
-    expect(anyway.stdout).toMatch(/^1 documents imported, 0 files skipped, 0 failed$/m);
+    expect(anyway.stdout).toMatch(/^1 document imported, 0 files skipped, 0 failed$/m);
     expect(rows(corpus, 'SELECT id, title FROM documents')).toEqual([
       { id: 1, title: TITLE },
       { id: 2, title: TITLE },

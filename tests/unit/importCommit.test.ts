@@ -48,7 +48,7 @@ describe('an import whose commit fails', () => {
     expect(result.stdout).toMatch(/imported .*small\.txt \(text, UTF-8\) as document 2: 短文/);
     expect(result.stderr).toMatch(/failed .*long\.txt: /);
     expect(result.stdout).not.toMatch(/imported .*long\.txt/);
-    expect(result.stdout).toMatch(/1 documents imported, 0 files skipped, 1 failed/);
+    expect(result.stdout).toMatch(/1 document imported, 0 files skipped, 1 failed/);
     expect(result.status).toBe(1);
     expect(documents(corpus)).toEqual(['已有', '短文']);
   });

@@ -70,7 +70,7 @@ describe.skipIf(!POSIX)('the CLI', () => {
     expect(result.stderr).toMatch(/failed \/dev\/zero: \/dev\/zero is a device, not a regular file/);
     expect(result.stderr).toMatch(/failed \/dev\/urandom: \/dev\/urandom is a device, not a regular file/);
     expect(result.stderr).toMatch(/failed .*feed\.txt: .*feed\.txt is a named pipe \(FIFO\), not a regular file/);
-    expect(result.stdout).toMatch(/1 documents imported, 0 files skipped, 3 failed/);
+    expect(result.stdout).toMatch(/1 document imported, 0 files skipped, 3 failed/);
     expect(result.status).toBe(1);
 
     // With nothing readable, no corpus is left behind.

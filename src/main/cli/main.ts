@@ -204,7 +204,7 @@ async function importCommand(args: string[], out: NodeJS.WritableStream, stdin: 
   const notImported = report.duplicates.length
     ? `, ${plural(report.duplicates.length, 'duplicate')} not imported (--duplicates import imports them)`
     : '';
-  out.write(`${report.imported.length} documents imported${notImported}, ${report.skipped.length} files skipped, ${failed.length} failed\n`);
+  out.write(`${plural(report.imported.length, 'document')} imported${notImported}, ${plural(report.skipped.length, 'file')} skipped, ${failed.length} failed\n`);
   if (created && report.imported.length === 0) out.write(`nothing was imported, so ${corpusPath} was not created\n`);
   return failed.length ? 1 : 0;
 }
