@@ -1,6 +1,7 @@
 /**
- * How spans are drawn: one inline decoration per span, with classes for its lane, its label's
- * colour and whether it is selected. Decorations are patched, not rebuilt, when few spans changed.
+ * How spans are drawn: one inline decoration per span fragment, with classes for its lane, its
+ * label's colour and whether it is in pieces. Nothing here depends on which span is selected (that
+ * is spanHighlights.ts), so selecting a span never touches these twenty thousand decorations.
  */
 import type { Node } from 'prosemirror-model';
 import type { Mapping } from 'prosemirror-transform';
@@ -18,14 +19,8 @@ export interface EditorLabel {
 }
 
 export const SPAN_CLASS = 'lp-span';
-export const SELECTED_CLASS = 'lp-selected';
 export const LANE_CLASS_PREFIX = 'lp-lane-';
 export const LABEL_CLASS_PREFIX = 'lp-label-';
-/** A span linked to (or from) the selected span. */
-export const LINKED_CLASS = 'lp-linked';
-/** While choosing a link's target: the span a link would go to on Enter, and the other candidates. */
-export const LINK_TARGET_CLASS = 'lp-link-target';
-export const LINK_CANDIDATE_CLASS = 'lp-link-candidate';
 /** A fragment of a span with several: drawn with open ends, so the pieces read as one span. */
 export const FRAGMENT_CLASS = 'lp-fragment';
 
@@ -35,29 +30,35 @@ export interface SpanDecorationSpec {
   className: string;
 }
 
-/** Extra classes per span id (selection, links, link candidates). */
-export type SpanHighlights = ReadonlyMap<string, string>;
-
-/** What the decorations were drawn from. */
+/** What the decorations were drawn from: `lanes` is parallel to `spans`. */
 export interface DrawnSpans {
   decorations: DecorationSet;
   spans: readonly SpanRange[];
   lanes: readonly number[];
   labels: readonly EditorLabel[];
-  /** The class list each span was drawn with, parallel to `spans`. */
-  classes: readonly string[];
 }
 
 /** The class list of a span's decoration. */
-export function spanClass(lane: number, labelIndex: number, selected: boolean, extra = ''): string {
-  let cls = `${SPAN_CLASS} ${LANE_CLASS_PREFIX}${lane}`;
-  if (labelIndex >= 0) cls += ` ${LABEL_CLASS_PREFIX}${labelIndex}`;
-  if (selected) cls += ` ${SELECTED_CLASS}`;
-  if (extra) cls += ` ${extra}`;
-  return cls;
+export function spanClass(lane: number, labelIndex: number): string {
+  const cls = `${SPAN_CLASS} ${LANE_CLASS_PREFIX}${lane}`;
+  return labelIndex >= 0 ? `${cls} ${LABEL_CLASS_PREFIX}${labelIndex}` : cls;
 }
 
-function spanDecorations(span: SpanRange, className: string): Decoration[] {
+const labelIndexes = new WeakMap<readonly EditorLabel[], ReadonlyMap<string, number>>();
+
+/** The index of `label` in `labels` (its colour class), or -1; the lookup is built once per label list. */
+export function labelIndexOf(labels: readonly EditorLabel[], label: string): number {
+  let index = labelIndexes.get(labels);
+  if (!index) {
+    index = new Map(labels.map((l, i) => [l.name, i]));
+    labelIndexes.set(labels, index);
+  }
+  return index.get(label) ?? -1;
+}
+
+/** The decorations of one span, drawn in `lane` with its label's colour. */
+export function spanDecorations(span: SpanRange, lane: number, labels: readonly EditorLabel[]): Decoration[] {
+  const className = spanClass(lane, labelIndexOf(labels, span.label));
   const spec: SpanDecorationSpec = { spanId: span.id, className };
   const cls = span.fragments.length > 1 ? `${className} ${FRAGMENT_CLASS}` : className;
   // One wrapper element per span: without nodeName, overlapping spans would merge into one element.
@@ -66,48 +67,66 @@ function spanDecorations(span: SpanRange, className: string): Decoration[] {
   );
 }
 
-function labelIndexer(labels: readonly EditorLabel[]): (label: string) => number {
-  const index = new Map(labels.map((l, i) => [l.name, i]));
-  return (label) => index.get(label) ?? -1;
-}
-
-/** The class list of every span, parallel to `spans`. */
-export function spanClasses(
-  spans: readonly SpanRange[],
-  lanes: readonly number[],
-  labels: readonly EditorLabel[],
-  highlights: SpanHighlights,
-): string[] {
-  const labelIndex = labelIndexer(labels);
-  return spans.map((s, i) => spanClass(lanes[i]!, labelIndex(s.label), false, highlights.get(s.id)));
-}
-
 /** The decorations of every span, built from scratch. */
-export function buildDecorations(doc: Node, spans: readonly SpanRange[], classes: readonly string[]): DecorationSet {
+export function buildDecorations(doc: Node, drawn: Omit<DrawnSpans, 'decorations'>): DecorationSet {
+  const { spans, lanes, labels } = drawn;
   return DecorationSet.create(
     doc,
-    spans.flatMap((s, i) => spanDecorations(s, classes[i]!)),
+    spans.flatMap((s, i) => spanDecorations(s, lanes[i]!, labels)),
   );
 }
 
-const sameFragments = (mapping: Mapping, old: SpanRange, s: SpanRange): boolean =>
+/** Whether `s` lies where `old`'s fragments are carried by `mapping` (as its decorations are). */
+export const sameFragments = (mapping: Mapping, old: SpanRange, s: SpanRange): boolean =>
   old.fragments.length === s.fragments.length &&
   old.fragments.every((f, k) => mapping.map(f.from, 1) === s.fragments[k]!.from && mapping.map(f.to, -1) === s.fragments[k]!.to);
 
+/** Whether the range from..to of `doc` (clamped to it) reaches over a paragraph boundary. */
+export function crossesParagraphs(doc: Node, from: number, to: number): boolean {
+  const size = doc.content.size;
+  const a = Math.min(Math.max(from, 0), size);
+  const b = Math.min(Math.max(to, 0), size);
+  return a < b && doc.resolve(a).index(0) !== doc.resolve(b).index(0);
+}
+
 /**
- * The previous decorations, mapped through a change and patched where a span moved differently
- * from its decoration or changed its class list (label, lane, selection, links). Building the whole
- * set anew costs time in proportion to paragraphs x spans, too slow for a long article at every
- * keystroke or click. Returns null when a rebuild is cheaper.
+ * `prev`'s decorations mapped through a change, with those of `stale` span ids removed and `fresh`
+ * added. Null when that would be unsound: DecorationSet keeps a decoration that crosses paragraphs
+ * split among them, and removing it again by value can leave a piece behind (a randomised test
+ * found duplicates); and mapping can carry a decoration where its span no longer is (two spans
+ * whose text was retyped, say). Then a rebuild is the safe answer.
  */
-export function patchDecorations(
-  prev: DrawnSpans,
+export function replaceDecorations(
+  prev: DecorationSet,
   mapping: Mapping,
   doc: Node,
-  spans: readonly SpanRange[],
-  classes: readonly string[],
+  stale: ReadonlyMap<string, SpanRange>,
+  fresh: Decoration[],
 ): DecorationSet | null {
-  const stale = new Set<string>();
+  for (const d of fresh) if (crossesParagraphs(doc, d.from, d.to)) return null;
+  const base = prev.map(mapping, doc);
+  const removed: Decoration[] = [];
+  for (const [id, old] of stale) {
+    const from = mapping.map(old.from, -1);
+    const to = mapping.map(old.to, 1);
+    if (crossesParagraphs(doc, mapping.map(old.from, 1), mapping.map(old.to, -1))) return null;
+    removed.push(...base.find(from, to, (spec: SpanDecorationSpec) => spec.spanId === id));
+  }
+  const kept = removed.length ? base.remove(removed) : base;
+  for (const d of fresh) {
+    const id = (d.spec as SpanDecorationSpec).spanId;
+    if (kept.find(d.from, d.to, (spec: SpanDecorationSpec) => spec.spanId === id).length) return null;
+  }
+  return fresh.length ? kept.add(doc, fresh) : kept;
+}
+
+/**
+ * The previous decorations patched by walking every span: those that moved differently from their
+ * decoration, or changed label or lane, are drawn afresh. The fallback for changes too wide for
+ * patching by span id (spanPatch.ts). Returns null when a rebuild is cheaper.
+ */
+export function patchDecorations(prev: DrawnSpans, mapping: Mapping, doc: Node, spans: readonly SpanRange[], lanes: readonly number[]): DecorationSet | null {
+  const stale = new Map<string, SpanRange>();
   const fresh: Decoration[] = [];
   const matched = new Uint8Array(prev.spans.length);
   // Both lists are sorted and mapping keeps order, so the same span is usually at the same index,
@@ -127,42 +146,18 @@ export function patchDecorations(
   };
   // Old decorations are found by span id, not by where mapping would put them: after undo and redo
   // a decoration's mapped range need not be the one a recomputation predicts.
-  // DecorationSet keeps a decoration that crosses paragraphs split among them, and removing it again
-  // by value can leave a piece behind (a randomised test found duplicates): any change to such a span
-  // is left to a rebuild.
-  let crossing = false;
-  const crosses = (from: number, to: number): boolean => {
-    const size = doc.content.size;
-    const a = Math.min(Math.max(from, 0), size);
-    const b = Math.min(Math.max(to, 0), size);
-    return a < b && doc.resolve(a).index(0) !== doc.resolve(b).index(0);
-  };
-  const dropOld = (j: number): void => {
-    const old = prev.spans[j]!;
-    stale.add(old.id);
-    if (crosses(mapping.map(old.from, 1), mapping.map(old.to, -1))) crossing = true;
-  };
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
     const j = prevIndexOf(s.id, i);
     if (j >= 0) {
       matched[j] = 1;
-      if (prev.classes[j] === classes[i] && sameFragments(mapping, prev.spans[j]!, s)) continue;
-      dropOld(j);
+      const old = prev.spans[j]!;
+      if (old.label === s.label && prev.lanes[j] === lanes[i] && sameFragments(mapping, old, s)) continue;
+      stale.set(old.id, old);
     }
-    if (s.fragments.some((f) => crosses(f.from, f.to))) crossing = true;
-    fresh.push(...spanDecorations(s, classes[i]!));
+    fresh.push(...spanDecorations(s, lanes[i]!, prev.labels));
   }
-  for (let j = 0; j < prev.spans.length; j++) if (!matched[j]) dropOld(j);
-  if (crossing || stale.size + fresh.length > spans.length / 2 + 8) return null;
-  const base = prev.decorations.map(mapping, doc);
-  const removed = stale.size ? base.find(undefined, undefined, (spec: SpanDecorationSpec) => stale.has(spec.spanId)) : [];
-  const kept = base.remove(removed);
-  // A span drawn afresh must have no decoration left: mapping can carry one where the span is not
-  // (two spans whose text was retyped, say). Then a rebuild is the safe answer (a randomised test found this).
-  for (const d of fresh) {
-    const id = (d.spec as SpanDecorationSpec).spanId;
-    if (kept.find(d.from, d.to, (spec: SpanDecorationSpec) => spec.spanId === id).length) return null;
-  }
-  return kept.add(doc, fresh);
+  for (let j = 0; j < prev.spans.length; j++) if (!matched[j]) stale.set(prev.spans[j]!.id, prev.spans[j]!);
+  if (stale.size + fresh.length > spans.length / 2 + 8) return null;
+  return replaceDecorations(prev.decorations, mapping, doc, stale, fresh);
 }

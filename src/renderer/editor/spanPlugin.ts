@@ -1,7 +1,8 @@
 /**
  * The span plugin: which span is selected, the schema (labels, link types), the choosing of a new
- * link's target, and the decorations that draw every span (built in spanDecorations.ts). Its state
- * is persistent: each transaction yields a new value.
+ * link's target, the decorations that draw every span (built in spanDecorations.ts, patched by span
+ * id in spanPatch.ts) and, apart from them, those of the selection highlight (spanHighlights.ts).
+ * Its state is persistent: each transaction yields a new value.
  * It also keeps span marks sound: pasted content never carries span marks, and a span whose text
  * gets a gap (something pasted into its middle) is closed over it again, and text typed over a
  * selection inside a span stays in the span.
@@ -10,35 +11,31 @@ import { isHistoryTransaction } from 'prosemirror-history';
 import { Fragment, type Mark, type Node, Slice } from 'prosemirror-model';
 import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } from 'prosemirror-state';
 import { dropPoint, ReplaceStep } from 'prosemirror-transform';
-import type { EditorView } from 'prosemirror-view';
+import { DecorationSet, type EditorView } from 'prosemirror-view';
 import type { LinkType } from '../../shared/types';
 import { assignLanes } from './lanes';
-import { spanAttrs, spanType, storedLinks } from './schema';
-import {
-  buildDecorations,
-  type DrawnSpans,
-  type EditorLabel,
-  LINK_CANDIDATE_CLASS,
-  LINK_TARGET_CLASS,
-  LINKED_CLASS,
-  patchDecorations,
-  SELECTED_CLASS,
-  spanClasses,
-} from './spanDecorations';
+import { spanAttrs, spanType } from './schema';
+import { buildDecorations, type DrawnSpans, type EditorLabel, patchDecorations } from './spanDecorations';
+import { buildHighlights, highlightClasses, sameHighlights, type SpanHighlights } from './spanHighlights';
 import { brokenFragments, findSpan, type SpanRange, spanMarksCovering, spanRanges } from './spanMarks';
+import { patchSpansById } from './spanPatch';
 
 export {
   type EditorLabel,
   LABEL_CLASS_PREFIX,
   LANE_CLASS_PREFIX,
-  LINK_CANDIDATE_CLASS,
-  LINK_TARGET_CLASS,
-  LINKED_CLASS,
-  SELECTED_CLASS,
   SPAN_CLASS,
   type SpanDecorationSpec,
   spanClass,
 } from './spanDecorations';
+export {
+  HIGHLIGHT_CLASS,
+  type HighlightSpec,
+  LINK_CANDIDATE_CLASS,
+  LINK_TARGET_CLASS,
+  LINKED_CLASS,
+  SELECTED_CLASS,
+} from './spanHighlights';
 
 /** Choosing the target of a new link from `from`: Tab cycles `candidates`, T cycles the types that fit. */
 export interface Linking {
@@ -64,33 +61,17 @@ export interface SpanPluginState extends DrawnSpans {
   recentId: string | null;
   linkTypes: readonly LinkType[];
   linking: Linking | null;
+  /** The extra classes of the selected span, its linked spans and link candidates, by span id. */
+  highlighted: SpanHighlights;
+  /** Their decorations (drawn by spanHighlightPlugin), apart from the spans' own. */
+  highlights: DecorationSet;
 }
 
 export const spanPluginKey = new PluginKey<SpanPluginState>('loupeSpans');
 
-/** The extra classes of spans: the selected one, those linked to it, and link candidates. */
-function highlights(doc: Node, selectedId: string | null, linking: Linking | null): Map<string, string> {
-  const out = new Map<string, string>();
-  const add = (id: string, cls: string) => out.set(id, out.has(id) ? `${out.get(id)} ${cls}` : cls);
-  if (linking) {
-    add(linking.from, SELECTED_CLASS);
-    linking.candidates.forEach((id, i) => add(id, i === linking.index ? LINK_TARGET_CLASS : LINK_CANDIDATE_CLASS));
-    return out;
-  }
-  if (selectedId === null) return out;
-  add(selectedId, SELECTED_CLASS);
-  for (const l of storedLinks(doc)) {
-    if (l.from !== selectedId && l.to !== selectedId) continue;
-    const other = l.from === selectedId ? l.to : l.from;
-    if (findSpan(doc, other) && !out.has(other)) add(other, LINKED_CLASS);
-  }
-  return out;
-}
-
 function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes: readonly LinkType[]): SpanPluginState {
   const spans = spanRanges(state.doc);
   const lanes = assignLanes(spans);
-  const classes = spanClasses(spans, lanes, labels, highlights(state.doc, null, null));
   return {
     selectedId: null,
     recentId: null,
@@ -99,20 +80,25 @@ function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes
     linkTypes,
     spans,
     lanes,
-    classes,
-    decorations: buildDecorations(state.doc, spans, classes),
+    decorations: buildDecorations(state.doc, { spans, lanes, labels }),
+    highlighted: new Map(),
+    highlights: DecorationSet.empty,
   };
 }
 
-/** Whether `spans` are the spans `prev` drew, in the same order, with the same labels and lanes. */
-function sameSpansAndLanes(spans: readonly SpanRange[], lanes: readonly number[], prev: SpanPluginState): boolean {
-  if (spans.length !== prev.spans.length) return false;
-  for (let i = 0; i < spans.length; i++) {
-    const a = spans[i]!;
-    const b = prev.spans[i]!;
-    if (a.id !== b.id || a.label !== b.label || lanes[i] !== prev.lanes[i]) return false;
+/** The span decorations and lanes after a transaction that changed the document or the labels. */
+function redrawSpans(tr: Transaction, prev: SpanPluginState, doc: Node, spans: readonly SpanRange[], labels: readonly EditorLabel[]): Pick<DrawnSpans, 'decorations' | 'lanes'> {
+  // Undo and redo rebuild: mapping old decorations through a history step's inverted maps does not
+  // always put them where the restored marks are (a randomised test found stale copies).
+  if (labels !== prev.labels || isHistoryTransaction(tr)) {
+    const lanes = assignLanes(spans);
+    return { lanes, decorations: buildDecorations(doc, { spans, lanes, labels }) };
   }
-  return true;
+  const patched = patchSpansById(prev, tr.mapping, tr.before, doc, spans);
+  if (patched) return patched;
+  const lanes = assignLanes(spans);
+  const decorations = patchDecorations(prev, tr.mapping, doc, spans, lanes) ?? buildDecorations(doc, { spans, lanes, labels });
+  return { lanes, decorations };
 }
 
 function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): SpanPluginState {
@@ -145,30 +131,17 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
     return prev;
 
   const spans = tr.docChanged ? spanRanges(state.doc) : prev.spans;
-  let lanes = tr.docChanged ? assignLanes(spans) : prev.lanes;
-  // Typing moves spans but rarely changes which spans there are, their labels or lanes: then every
-  // class list is what it was, and twenty thousand of them need not be built again.
-  const sameLook =
-    tr.docChanged &&
-    labels === prev.labels &&
-    selectedId === prev.selectedId &&
-    linking === prev.linking &&
-    storedLinks(tr.before) === storedLinks(state.doc) &&
-    sameSpansAndLanes(spans, lanes, prev);
-  if (sameLook) lanes = prev.lanes;
-  const classes =
-    !sameLook && (tr.docChanged || labels !== prev.labels || selectedId !== prev.selectedId || linking !== prev.linking)
-      ? spanClasses(spans, lanes, labels, highlights(state.doc, selectedId, linking))
-      : prev.classes;
-  // Undo and redo rebuild: mapping old decorations through a history step's inverted maps does not
-  // always put them where the restored marks are (a randomised test found stale copies).
-  const patchable = labels === prev.labels && !isHistoryTransaction(tr);
-  const decorations =
-    classes === prev.classes && !tr.docChanged
-      ? prev.decorations
-      : (patchable && patchDecorations(prev, tr.mapping, state.doc, spans, classes)) ||
-        buildDecorations(state.doc, spans, classes);
-  return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, classes, decorations };
+  // Selecting a span redraws its highlight only: the spans' own decorations stay the same object.
+  const { decorations, lanes } =
+    tr.docChanged || labels !== prev.labels ? redrawSpans(tr, prev, state.doc, spans, labels) : prev;
+  let highlighted =
+    tr.docChanged || selectedId !== prev.selectedId || linking !== prev.linking ? highlightClasses(state.doc, selectedId, linking) : prev.highlighted;
+  const sameHighlighted = sameHighlights(highlighted, prev.highlighted);
+  if (sameHighlighted) highlighted = prev.highlighted;
+  // Text edits move the highlighted spans; rebuilding their few decorations is cheaper than proving they did not move.
+  const highlights =
+    tr.docChanged || labels !== prev.labels || !sameHighlighted ? buildHighlights(state.doc, highlighted, labels) : prev.highlights;
+  return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, decorations, highlighted, highlights };
 }
 
 /**
@@ -266,6 +239,14 @@ function replacementsInSpans(trs: readonly Transaction[]): { from: number; to: n
     });
   });
   return found;
+}
+
+/**
+ * Draws the selection highlight that the span plugin keeps (spanHighlights.ts). Installed after the
+ * span plugin, so that a highlight usually wraps the text inside the span's own element.
+ */
+export function spanHighlightPlugin(): Plugin {
+  return new Plugin({ props: { decorations: (state) => spanPluginKey.getState(state)?.highlights } });
 }
 
 /** The id of the selected span, or null. */

@@ -13,7 +13,7 @@ import { editKeymap } from './keys';
 import { SCROLL_PROPS, scrollRangeIntoView } from './scroll';
 import { SPAN_ID_ATTR } from './schema';
 import { findSpan, type SpanRange, spansAt } from './spanMarks';
-import { type EditorLabel, getSelectedSpanId, spanPlugin, spanState } from './spanPlugin';
+import { type EditorLabel, getSelectedSpanId, spanHighlightPlugin, spanPlugin, spanState } from './spanPlugin';
 
 export type EditorMode = 'annotate' | 'edit';
 
@@ -92,7 +92,7 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
   const createState = (text: string, spans: readonly SpanInput[], links: readonly Link[] = []): EditorState =>
     EditorState.create({
       doc: docFromText(text, spans, links),
-      plugins: [readOnlyGuard(() => options.readOnly?.() ?? false), spanPlugin(labels, linkTypes), history(), ...editKeymap(() => labels)],
+      plugins: [readOnlyGuard(() => options.readOnly?.() ?? false), spanPlugin(labels, linkTypes), spanHighlightPlugin(), history(), ...editKeymap(() => labels)],
     });
 
   const attributes = (): Record<string, string> => ({

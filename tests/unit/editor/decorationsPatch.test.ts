@@ -1,7 +1,8 @@
 /**
  * Patched decorations must equal decorations built from scratch, after any sequence of edits,
- * tagging, fragments, edge moves, relabels, undo and redo (a seeded random walk, so a failure replays;
- * WALK_SEED and WALKS run other or longer walks).
+ * tagging, fragments, edge moves, relabels, links, selections, undo and redo (a seeded random walk,
+ * so a failure replays; WALK_SEED and WALKS run other or longer walks). So must the lanes kept from
+ * one transaction to the next, and the selection highlight.
  */
 import { joinBackward, splitBlock } from 'prosemirror-commands';
 import { history, redo, undo } from 'prosemirror-history';
@@ -10,9 +11,21 @@ import { type Command, EditorState, TextSelection } from 'prosemirror-state';
 import type { DecorationSet } from 'prosemirror-view';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../../src/shared/labels';
-import { addFragment, moveEdge, relabelSpan, selectSpan, tagSelection } from '../../../src/renderer/editor/commands';
+import {
+  addFragment,
+  confirmLink,
+  cycleLinkTarget,
+  linkSpans,
+  moveEdge,
+  relabelSpan,
+  selectSpan,
+  startLinking,
+  tagSelection,
+} from '../../../src/renderer/editor/commands';
 import { docFromText, readDocument } from '../../../src/renderer/editor/docCodec';
+import { assignLanes } from '../../../src/renderer/editor/lanes';
 import { buildDecorations, type SpanDecorationSpec } from '../../../src/renderer/editor/spanDecorations';
+import { buildHighlights, highlightClasses, type HighlightSpec } from '../../../src/renderer/editor/spanHighlights';
 import { brokenFragments, collectSpansAfresh, spanRanges, type SpanRange } from '../../../src/renderer/editor/spanMarks';
 import { spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
 
@@ -32,6 +45,13 @@ const dump = (set: DecorationSet, doc: Node): string =>
   set
     .find(0, doc.content.size)
     .map((d) => `${d.from}-${d.to}:${(d.spec as SpanDecorationSpec).className}:${(d.spec as SpanDecorationSpec).spanId}`)
+    .sort()
+    .join('\n');
+
+const dumpHighlights = (set: DecorationSet, doc: Node): string =>
+  set
+    .find(0, doc.content.size)
+    .map((d) => `${d.from}-${d.to}:${(d.spec as HighlightSpec).highlight}:${(d.spec as HighlightSpec).spanId}:${(d.spec as HighlightSpec).className}`)
     .sort()
     .join('\n');
 
@@ -61,7 +81,7 @@ function randomWalks(text: string, walks: number, seed: number): void {
       const b = 1 + rnd(size - 1);
       const from = Math.min(a, b);
       const to = Math.max(a, b);
-      const op = rnd(10);
+      const op = rnd(13);
       let next: EditorState;
       try {
         next = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
@@ -93,6 +113,21 @@ function randomWalks(text: string, walks: number, seed: number): void {
       else if (op === 9 && ids.length) {
         next = state;
         run(relabelSpan(anyId(), 'pledge'));
+      } else if (op === 10 && ids.length) {
+        // Selecting (or letting go of) a span changes no text.
+        next = state;
+        run(selectSpan(rnd(4) ? anyId() : null, { textSelection: rnd(2) === 0 }));
+      } else if (op === 11 && ids.length > 1) {
+        next = state;
+        run(linkSpans(anyId(), anyId()));
+        run(selectSpan(anyId(), { textSelection: false }));
+      } else if (op === 12 && ids.length > 1) {
+        // Choosing a link's target: candidates highlighted, Tab moves on, maybe Enter links.
+        next = state;
+        run(selectSpan(anyId(), { textSelection: false }));
+        run(startLinking());
+        run(cycleLinkTarget(1));
+        if (rnd(2)) run(confirmLink());
       }
       steps.push(`${op}@${from}-${to}`);
       state = next;
@@ -101,8 +136,13 @@ function randomWalks(text: string, walks: number, seed: number): void {
       expect(plain(spanRanges(state.doc)), where).toEqual(plain(fresh.list));
       expect(brokenFragments(state.doc).map((f) => `${f.from}-${f.to}`), where).toEqual(fresh.broken.map((f) => `${f.from}-${f.to}`));
       const drawn = spanState(state);
-      const want = dump(buildDecorations(state.doc, drawn.spans, drawn.classes), state.doc);
+      expect(plain(drawn.spans), where).toEqual(plain(fresh.list));
+      expect(drawn.lanes, where).toEqual(assignLanes(drawn.spans));
+      const want = dump(buildDecorations(state.doc, drawn), state.doc);
       expect(dump(drawn.decorations, state.doc), where).toBe(want);
+      const highlighted = highlightClasses(state.doc, drawn.selectedId, drawn.linking);
+      expect(new Map(drawn.highlighted), where).toEqual(highlighted);
+      expect(dumpHighlights(drawn.highlights, state.doc), where).toBe(dumpHighlights(buildHighlights(state.doc, highlighted, drawn.labels), state.doc));
     }
   }
 }

@@ -9,6 +9,7 @@ import { labelStyleRules } from '../../../src/renderer/editor/labelStyles';
 import { spanRanges } from '../../../src/renderer/editor/spanMarks';
 import {
   getSelectedSpanId,
+  type HighlightSpec,
   type SpanDecorationSpec,
   spanClass,
   spanPlugin,
@@ -16,14 +17,19 @@ import {
 } from '../../../src/renderer/editor/spanPlugin';
 import { doc, LABELS, p, run, sp, stateOf } from './helpers';
 
-/** The span decorations of a state: id, range and class list. */
+/** The span decorations of a state: id, range and class list (with the highlight's classes, as the user sees them). */
 function decorations(state: EditorState) {
-  return spanPluginKey
-    .getState(state)!
-    .decorations.find()
+  const { decorations: set, highlights } = spanPluginKey.getState(state)!;
+  const highlight = (id: string, from: number, to: number) =>
+    highlights
+      .find(from, to, (spec: HighlightSpec) => spec.spanId === id)
+      .filter((d) => d.from === from && d.to === to)
+      .flatMap((d) => (d.spec as HighlightSpec).highlight.split(' '));
+  return set
+    .find()
     .map((d) => {
       const spec = d.spec as SpanDecorationSpec;
-      return { id: spec.spanId, from: d.from, to: d.to, classes: spec.className.split(' ') };
+      return { id: spec.spanId, from: d.from, to: d.to, classes: [...spec.className.split(' '), ...highlight(spec.spanId, d.from, d.to)] };
     })
     .sort((a, b) => a.from - b.from || a.to - b.to || a.id.localeCompare(b.id));
 }
@@ -84,7 +90,7 @@ describe('span decorations', () => {
         id: r.id,
         from: r.from,
         to: r.to,
-        classes: spanClass(lanes[i]!, labelIndex.get(r.label) ?? -1, r.id === selected).split(' '),
+        classes: [...spanClass(lanes[i]!, labelIndex.get(r.label) ?? -1).split(' '), ...(r.id === selected ? ['lp-selected'] : [])],
       }));
     };
     const kinds = ['type', 'delete', 'split', 'tag', 'relabel', 'remove', 'select', 'deselect', 'undo'] as const;
