@@ -410,16 +410,19 @@ export async function scrollThrough(page: Page): Promise<{ frames: number[]; pix
   // Not awaited one by one: Chromium answers a wheel event once the page has handled it, and
   // waiting for that would let a slow page slow the wheel down.
   const sent: Promise<unknown>[] = [];
+  let next = started;
   while (Date.now() - started < 180_000) {
-    const wait = started + steps * SCROLL_EVERY - Date.now();
+    const wait = next - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     sent.push(cdp.send('Input.dispatchMouseEvent', { type: 'mouseWheel', x, y, deltaX: 0, deltaY: SCROLL_STEP }));
     steps++;
+    next += SCROLL_EVERY;
     // Paragraphs drawn for the first time replace their guessed height, so the end can move away.
     if (steps % 20 === 0 && (await atBottom())) {
       await Promise.all(sent);
       await page.waitForTimeout(100);
       if (await atBottom()) break;
+      next = Date.now(); // no burst of wheel events to catch up with the pause
     }
   }
   const seconds = (Date.now() - started) / 1000;
