@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     else if (action === 'type') {
       const t = await typeKeys(page, 40);
       console.log('typing ms:', t.times.map((x) => Math.round(x)).join(' '));
-    } else for (let k = 0; k < 5; k++) console.log(await tagOnce(page, corpus, bigId, k));
+    } else for (let k = 0; k < 5; k++) console.log(await tagOnce(page, k, { corpus, docId: bigId }));
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
     const after = await metrics(cdp);
     const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; args?: { data?: { type?: string } } }[] };
