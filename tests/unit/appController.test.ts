@@ -9,7 +9,7 @@ import type { HostBridge } from '../../src/shared/host';
 import type { CorpusInfo, DocumentSummary, OpenedDocument, Settings } from '../../src/shared/types';
 import type { EditorHandle } from '../../src/renderer/components/EditorPane';
 import { AppController, type AppControllerDeps } from '../../src/renderer/state/appController';
-import type { Snapshot } from '../../src/renderer/state/autosave';
+import { type Snapshot, snapshotVersion } from '../../src/shared/saveDiff';
 
 const corpus = (id: string, extra: Partial<CorpusInfo> = {}): CorpusInfo => ({
   id,
@@ -78,7 +78,7 @@ function fakeHost(): HostBridge & { [K in keyof HostBridge]: HostBridge[K] } {
 function fakeEditor(read: () => Snapshot): EditorHandle {
   const noop = () => undefined;
   return {
-    read,
+    version: () => snapshotVersion(read()),
     tag: vi.fn(),
     addFragment: vi.fn(() => true),
     removeSelectedSpan: vi.fn(),

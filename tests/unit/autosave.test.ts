@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoupeApi } from '../../src/shared/contract';
 import { applyTextEdit } from '../../src/shared/textEdit';
 import type { SaveDocumentRequest } from '../../src/shared/types';
-import { diffSnapshots, DocumentSaver, type SaveStatus, type Snapshot } from '../../src/renderer/state/autosave';
+import { diffSnapshots, type Snapshot, snapshotVersion } from '../../src/shared/saveDiff';
+import { DocumentSaver, type SaveStatus } from '../../src/renderer/state/autosave';
 
 const span = (id: string, start: number, end: number, label = 'quote') => ({ id, label, start, end });
 
@@ -88,7 +89,7 @@ describe('DocumentSaver', () => {
   afterEach(() => vi.useRealTimers());
 
   const make = () =>
-    new DocumentSaver(api, 'c1', 7, 0, { text: 'abc', spans: [], links: [] }, () => current, (s) => statuses.push(s.state));
+    new DocumentSaver(api, 'c1', 7, 0, () => snapshotVersion(current), (s) => statuses.push(s.state));
 
   it('saves within a second even while the user keeps working, in one request per burst', async () => {
     const saver = make();

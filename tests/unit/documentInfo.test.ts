@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, parseArgs, type LoupeApi } from '../../src/shared/contract';
 import { createLoupeService, type LoupeService } from '../../src/main/services/loupeService';
-import { DocumentSaver, saveDocumentInfo, type Snapshot } from '../../src/renderer/state/autosave';
+import { DocumentSaver, saveDocumentInfo } from '../../src/renderer/state/autosave';
+import { type Snapshot, snapshotVersion } from '../../src/shared/saveDiff';
 
 let dir: string;
 let service: LoupeService;
@@ -33,7 +34,7 @@ afterEach(() => {
 async function openWindow(api: LoupeApi = service) {
   const doc = await api.getDocument({ id: docId });
   let snapshot: Snapshot = { text: doc.text, spans: [], links: [] };
-  const saver = new DocumentSaver(api, corpusId, doc.id, doc.revision, snapshot, () => snapshot, () => undefined);
+  const saver = new DocumentSaver(api, corpusId, doc.id, doc.revision, () => snapshotVersion(snapshot), () => undefined);
   return {
     saver,
     type: async (text: string) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
-import { diffSnapshots, type Snapshot } from '../../src/renderer/state/autosave';
+import { diffSnapshots, type Snapshot } from '../../src/shared/saveDiff';
 import type { SpanInput } from '../../src/shared/types';
 
 let dir: string;

@@ -11,7 +11,7 @@ import { CorpusStore, StoreError } from '../../src/main/store/corpusStore';
 import { DEFAULT_LABELS } from '../../src/shared/labels';
 import { applyTextEdit, diffText, shiftOffset, shiftSpan, type TextEdit } from '../../src/shared/textEdit';
 import type { Fragment, SpanInput } from '../../src/shared/types';
-import { diffSnapshots, type Snapshot } from '../../src/renderer/state/autosave';
+import { diffSnapshots, type Snapshot } from '../../src/shared/saveDiff';
 
 let dir: string;
 beforeEach(() => {

@@ -20,6 +20,7 @@ import {
   startLinking,
 } from '../editor/commands';
 import { findNext } from '../editor/find';
+import { editorVersion } from '../editor/saveChanges';
 import { labelStyleRules } from '../editor/labelStyles';
 import { handleAnnotateKey } from '../editor/keys';
 import { LinkOverlay } from '../editor/linkOverlay';
@@ -27,7 +28,7 @@ import { EXCERPT_LENGTH, type SpanList } from '../editor/spanList';
 import { findSpan, spanExcerpts, spanRanges, type SpanRange } from '../editor/spanMarks';
 import { getSelectedSpanId, spanState } from '../editor/spanPlugin';
 import { createEditor, type EditorMode, type LoupeEditor, spanAtClick } from '../editor/view';
-import type { Snapshot } from '../state/autosave';
+import type { DocVersion } from '../../shared/saveDiff';
 
 
 /** A link of the selected span, seen from that span. */
@@ -63,7 +64,8 @@ export interface LinkingView {
 }
 
 export interface EditorHandle {
-  read(): Snapshot;
+  /** The document as it is now, for autosave (cheap: the editor's immutable document). */
+  version(): DocVersion;
   tag(label: string): void;
   /** Adds the selection as a fragment of the span selected last (when it has `label`). */
   addFragment(label: string): boolean;
@@ -318,7 +320,7 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   }, [props.labels, props.linkTypes]);
 
   const handle: EditorHandle = {
-    read: () => editorRef.current!.read(),
+    version: () => editorVersion(editorRef.current!.view.state.doc),
     tag: (label) => editorRef.current?.tag(label),
     addFragment: (label) => editorRef.current?.run(addFragment(label)) ?? false,
     removeSelectedSpan: () => editorRef.current?.removeSelectedSpan(),

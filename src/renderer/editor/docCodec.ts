@@ -5,9 +5,9 @@
 import type { Mark, Node } from 'prosemirror-model';
 import type { Fragment, Link, SpanInput } from '../../shared/types';
 import { OffsetIndex } from '../../shared/offsets';
-import { positionIndex, textOfParagraph } from './positions';
-import { paragraphType, schema, type SpanInfo, spanInfoOf, spanMark, storedLinks } from './schema';
-import { findSpan, spanRanges } from './spanMarks';
+import { type PositionIndex, positionIndex, textOfParagraph } from './positions';
+import { paragraphType, schema, type SpanInfo, type SpanInfoMap, spanInfoOf, spanMark, storedLinks } from './schema';
+import { findSpan, type SpanRange, spanRanges } from './spanMarks';
 
 export { cpToPos, posToCp, positionIndex } from './positions';
 
@@ -112,6 +112,20 @@ export function liveLinks(doc: Node): Link[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** A span as saved: its fragments in code points (those that came to touch merged), its values and note. */
+export function savedSpan(s: SpanRange, index: PositionIndex, info: SpanInfoMap): SavedSpan {
+  const fragments: Fragment[] = [];
+  for (const f of s.fragments) {
+    const start = index.posToCp(f.from);
+    const end = index.posToCp(f.to);
+    const last = fragments[fragments.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else fragments.push([start, end]);
+  }
+  const { attrs, note } = info[s.id] ?? NO_INFO;
+  return { id: s.id, label: s.label, start: fragments[0]![0], end: fragments[fragments.length - 1]![1], fragments, attrs, note };
+}
+
 /**
  * The text, spans and live links of an editor document, offsets in code points, spans sorted by
  * start, end, id. Fragments that came to touch (the text between them deleted) are one fragment.
@@ -121,17 +135,6 @@ export function readDocument(doc: Node): DocumentContent {
   for (let i = 0; i < doc.childCount; i++) parts.push(textOfParagraph(doc.child(i)));
   const index = positionIndex(doc);
   const info = spanInfoOf(doc);
-  const spans = spanRanges(doc).map((s) => {
-    const fragments: Fragment[] = [];
-    for (const f of s.fragments) {
-      const start = index.posToCp(f.from);
-      const end = index.posToCp(f.to);
-      const last = fragments[fragments.length - 1];
-      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-      else fragments.push([start, end]);
-    }
-    const { attrs, note } = info[s.id] ?? NO_INFO;
-    return { id: s.id, label: s.label, start: fragments[0]![0], end: fragments[fragments.length - 1]![1], fragments, attrs, note };
-  });
+  const spans = spanRanges(doc).map((s) => savedSpan(s, index, info));
   return { text: parts.join('\n'), spans, links: liveLinks(doc) };
 }

@@ -246,8 +246,10 @@ function docSpans(doc: Node): DocSpans {
   if (!spans) {
     spans = (lastRead && collectFrom(lastRead.doc, lastRead.spans, doc)) || collect(doc);
     docCache.set(doc, spans);
+    // Only a document read afresh becomes the base: autosave looking up the document it saved last
+    // must not make the next keystroke's document derive from that older one.
+    lastRead = { doc, spans };
   }
-  lastRead = { doc, spans };
   return spans;
 }
 

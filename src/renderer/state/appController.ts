@@ -310,8 +310,7 @@ export class AppController {
       this.state.corpus?.id ?? '',
       doc.id,
       doc.revision,
-      editor.read(),
-      () => editor.read(),
+      () => editor.version(),
       this.saveStatus.set,
       (count, status) => {
         // The same list when nothing changed: no re-render (a React commit walks the editor's DOM).

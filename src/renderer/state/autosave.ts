@@ -4,18 +4,12 @@
  * the edit, one save at a time.
  */
 import type { LoupeApi } from '../../shared/contract';
-import type { DocumentStatus, Link, SaveResult, SpanInput } from '../../shared/types';
+import type { DocumentStatus, SaveResult } from '../../shared/types';
 import { withReason, type ReasonedError } from '../../shared/errors';
-import { diffText, shifter, shiftSpan, type TextEdit } from '../../shared/textEdit';
+import { type DocVersion, isEmptyDiff } from '../../shared/saveDiff';
 import { describeError } from '../i18n';
 
 export type SaveStatus = { state: 'saved' } | { state: 'unsaved' } | { state: 'saving' } | { state: 'error'; message: string };
-
-export interface Snapshot {
-  text: string;
-  spans: SpanInput[];
-  links: Link[];
-}
 
 /** Quiet time after the last change before saving. */
 const DEBOUNCE_MS = 250;
@@ -23,82 +17,8 @@ const DEBOUNCE_MS = 250;
 const MAX_WAIT_MS = 800;
 const RETRY_MS = 3000;
 
-const sameFragments = (a: SpanInput, b: SpanInput): boolean => {
-  const fa = a.fragments ?? [[a.start, a.end]];
-  const fb = b.fragments ?? [[b.start, b.end]];
-  return fa.length === fb.length && fa.every((f, i) => f[0] === fb[i]![0] && f[1] === fb[i]![1]);
-};
-
-const sameAttrs = (a: SpanInput['attrs'] = {}, b: SpanInput['attrs'] = {}): boolean => {
-  if (a === b) return true;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
-};
-
-const contiguous = (s: SpanInput): boolean => !s.fragments || s.fragments.length <= 1;
-
-/**
- * Whether `now` is `saved` unchanged but for the move the text edit gives it (no edit: not moved).
- * Contiguous spans, nearly all of them, are compared without building the moved span.
- */
-function sameSpan(saved: SpanInput, now: SpanInput, move: ((pos: number, assoc: -1 | 1) => number) | null, edit: TextEdit | null): boolean {
-  if (saved.label !== now.label || (saved.note ?? '') !== (now.note ?? '') || !sameAttrs(saved.attrs, now.attrs)) return false;
-  if (!move || !edit) return saved.start === now.start && saved.end === now.end && sameFragments(saved, now);
-  if (contiguous(saved) && contiguous(now)) {
-    const start = move(saved.start, 1);
-    return now.start === start && now.end === Math.max(move(saved.end, -1), start + 1);
-  }
-  return sameFragments({ ...saved, fragments: undefined, ...shiftSpan(saved, edit, move) }, now);
-}
-
-const sameLink = (a: Link, b: Link): boolean => a.type === b.type && a.from === b.from && a.to === b.to;
-
-// Snapshots' items by id, kept per list: the list a save sends becomes the next save's "before".
-const indexes = new WeakMap<readonly { id: string }[], Map<string, unknown>>();
-function byId<T extends { id: string }>(list: readonly T[]): Map<string, T> {
-  let index = indexes.get(list) as Map<string, T> | undefined;
-  if (!index) {
-    index = new Map(list.map((x) => [x.id, x]));
-    indexes.set(list, index);
-  }
-  return index;
-}
-
-/** Items of `after` that are new or changed since `before`, and ids of those gone. */
-function diffById<T extends { id: string }>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean) {
-  const old = byId(before);
-  const upsert = after.filter((x) => {
-    const prev = old.get(x.id);
-    return !prev || !same(prev, x);
-  });
-  const now = byId(after);
-  const remove = before.filter((x) => !now.has(x.id)).map((x) => x.id);
-  return { upsert, remove };
-}
-
-/**
- * What changed between two snapshots, as a save request body. A text change goes as one splice;
- * the store shifts the spans by the shared rule, so only spans that moved otherwise are sent.
- */
-export function diffSnapshots(
-  before: Snapshot,
-  after: Snapshot,
-): { edit?: TextEdit; upsert: SpanInput[]; remove: string[]; upsertLinks: Link[]; removeLinks: string[] } {
-  const edit = diffText(before.text, after.text);
-  const move = edit ? shifter(edit) : null;
-  const spans = diffById(before.spans, after.spans, (a, b) => sameSpan(a, b, move, edit));
-  const links = diffById(before.links, after.links, sameLink);
-  return {
-    ...(edit ? { edit } : {}),
-    upsert: spans.upsert,
-    remove: spans.remove,
-    upsertLinks: links.upsert,
-    removeLinks: links.remove,
-  };
-}
-
 export class DocumentSaver {
-  private saved: Snapshot;
+  private saved: DocVersion;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private firstDirtyAt = 0;
   private dirty = false;
@@ -111,12 +31,12 @@ export class DocumentSaver {
     private readonly corpusId: string,
     readonly documentId: number,
     private revision: number,
-    initial: Snapshot,
-    private readonly read: () => Snapshot,
+    /** The document shown now; the first call gives what is stored, the version changes are measured from. */
+    private readonly current: () => DocVersion,
     private readonly report: (status: SaveStatus) => void,
     private readonly onSaved: (spanCount: number, status: DocumentStatus) => void = () => undefined,
   ) {
-    this.saved = initial;
+    this.saved = current();
   }
 
   /** Tells the status only when it changes: a keystroke must not re-render the window. */
@@ -185,12 +105,9 @@ export class DocumentSaver {
 
   private async saveOnce(): Promise<void> {
     this.dirty = false;
-    const current = this.read();
-    const diff = diffSnapshots(this.saved, current);
-    const empty =
-      diff.edit === undefined &&
-      diff.upsert.length + diff.remove.length + diff.upsertLinks.length + diff.removeLinks.length === 0;
-    if (empty) {
+    const current = this.current();
+    const diff = current.changesSince(this.saved);
+    if (isEmptyDiff(diff)) {
       this.onStatus({ state: 'saved' });
       return;
     }
@@ -205,7 +122,7 @@ export class DocumentSaver {
       this.revision = result.revision;
       this.saved = current;
       this.lastError = null;
-      this.onSaved(current.spans.length, result.status);
+      this.onSaved(current.spanCount, result.status);
       this.onStatus(this.dirty ? { state: 'unsaved' } : { state: 'saved' });
     } catch (error) {
       this.dirty = true;
