@@ -62,11 +62,14 @@ export function tagSelection(label: string, id?: string): Command {
     const selectedId = getSelectedSpanId(state);
     const selected = selectedId === null ? undefined : findSpan(state.doc, selectedId);
     if (selected && coversSpan(selected, from, to)) return relabelSpan(selected.id, label)(state, dispatch);
-    const twin = spanRanges(state.doc).find((s) => s.from === from && s.to === to && s.label === label);
+    const spanId = id ?? newId();
+    const tr = state.tr.addMark(from, to, spanMark(spanId, label));
+    // The twin is looked for in what the mark made: a selection reaching past a paragraph's end (or
+    // over a paragraph with no text) marks less than it spans, and may mark exactly another span's text.
+    const made = findSpan(tr.doc, spanId);
+    const twin = made && twinOf(tr.doc, made);
     if (twin) return selectSpan(twin.id, { textSelection: false })(state, dispatch);
     if (dispatch) {
-      const spanId = id ?? newId();
-      const tr = state.tr.addMark(from, to, spanMark(spanId, label));
       const attrs = defaultAttrs(labelOf(state, label));
       if (Object.keys(attrs).length) patchInfo(tr, spanId, { attrs, note: '' });
       dispatch(tr.setMeta(spanPluginKey, action({ type: 'select', id: spanId })));

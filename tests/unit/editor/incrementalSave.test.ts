@@ -210,7 +210,7 @@ function randomWalks(walks: number, seed: number): { saves: number; refusals: st
       const refusedInc = save(incremental, ids[0]!, inc);
       const refusedWhole = save(whole, ids[1]!, full);
       expect(refusedInc, where).toBe(refusedWhole);
-      if (refusedInc !== null) refusals.push(refusedInc);
+      if (refusedInc !== null) refusals.push(`${refusedInc} [${where}]`);
       else saves++;
       if (refusedInc !== null) continue; // refused both ways (a rule of the store): the changes wait, as in the app
       saved = state.doc;

@@ -41,6 +41,21 @@ describe('commands that would copy a span', () => {
     expect(saved(state)).toContainEqual(['o', 'pledge', [[6, 12]]]);
   });
 
+  it('tagging a selection that reaches past the end of a span’s paragraph marks the same text: the span there is selected', () => {
+    // 他说：“品质第一。” / 好 — the quote is the first paragraph's last six characters.
+    let state = EditorState.create({
+      doc: docFromText('他说：“品质第一。”\n好', [{ id: 'q', label: 'quote', start: 3, end: 10 }]),
+      plugins: [spanPlugin(labels, DEFAULT_LINK_TYPES), history()],
+    });
+    // From the quote's start to the start of the next paragraph's text: only the quote's text carries a mark.
+    const from = 1 + 3;
+    const to = state.doc.child(0).nodeSize + 1;
+    state = state.apply(state.tr.setSelection(TextSelection.create(state.doc, from, to)));
+    state = apply(state, tagSelection('quote'));
+    expect(saved(state)).toEqual([['q', 'quote', [[3, 10]]]]);
+    expect(spanState(state).selectedId).toBe('q');
+  });
+
   it('an edge move that would make a copy does nothing; one that does not still moves', () => {
     let state = stateOf([
       { id: 'long', label: 'quote', start: 6, end: 12 },
