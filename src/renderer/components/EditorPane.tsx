@@ -189,6 +189,37 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   const typing = (editor: LoupeEditor) => editor.view.editable && editor.view.hasFocus();
 
   /**
+   * A change to the locked text (a tag, an undo in annotate mode): what the window shows of it through
+   * React (the selection, the inspector) waits until the frame with the change is painted, so the
+   * commit is not in the way of that paint. A key or a click before then draws it first.
+   */
+  const paintRef = useRef<{ doc: PmNode; tasks: (() => void)[] } | null>(null);
+  const flushPaint = () => {
+    const waiting = paintRef.current;
+    paintRef.current = null;
+    for (const task of waiting?.tasks ?? []) task();
+  };
+  const waitForPaint = (doc: PmNode) => {
+    flushPaint();
+    const waiting = { doc, tasks: [] };
+    paintRef.current = waiting;
+    const done = () => {
+      if (paintRef.current === waiting) flushPaint();
+    };
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 100); // a hidden page draws no frames
+  };
+  /** Runs `task` now, or after the paint of the change it follows (see paintRef). */
+  const tellAfterPaint = (editor: LoupeEditor, task: () => void) => {
+    const waiting = paintRef.current;
+    if (waiting && waiting.doc === editor.view.state.doc) waiting.tasks.push(task);
+    else {
+      flushPaint();
+      task();
+    }
+  };
+
+  /**
    * Gives the span list the document's spans: the excerpts in view follow at once (no React
    * commit); new rows are drawn by React, after a pause when the caret is in the text. `opening`:
    * the editor was just built, its rows are drawn whatever the list showed before.
@@ -269,7 +300,7 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     if (last && last.selected === selected && last.linking === linking && typing(editor)) calm.defer('inspect', tell);
     else {
       calm.cancel('inspect');
-      tell();
+      tellAfterPaint(editor, tell);
     }
   };
 
@@ -292,6 +323,9 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
         setFailure(error instanceof Error ? error.message : String(error));
       }
     };
+    // A key or a click acts on what the window shows: what waited for a paint is drawn first.
+    window.addEventListener('keydown', flushPaint, true);
+    window.addEventListener('pointerdown', flushPaint, true);
     if (preview) afterNextPaint(build);
     else build();
     return () => {
@@ -299,6 +333,9 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
       preview?.remove();
       if (spanListTimer.current !== null) clearTimeout(spanListTimer.current);
       calm.dispose();
+      paintRef.current = null;
+      window.removeEventListener('keydown', flushPaint, true);
+      window.removeEventListener('pointerdown', flushPaint, true);
       if (!editor) return;
       editor.view.dom.removeEventListener('focusout', calm.flush);
       overlayRef.current?.destroy();
@@ -324,12 +361,17 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
         if (tr.docChanged) {
           calm.touch();
           propsRef.current.onDocChanged();
-          publishSpansSoon(editor);
+          if (editor.view.editable) publishSpansSoon(editor);
+          else {
+            // A tag: the span list's new row, the selection and the inspector in one commit, after the paint.
+            waitForPaint(editor.view.state.doc);
+            tellAfterPaint(editor, () => publishSpans(editor));
+          }
         }
         publishInspect(editor);
         overlayRef.current?.update();
       },
-      onSelectSpan: (id) => propsRef.current.onSelectSpan(id),
+      onSelectSpan: (id) => tellAfterPaint(editor, () => propsRef.current.onSelectSpan(id)),
       readOnly: () => propsRef.current.readOnly,
       // Read at each update of the editor, so the text's name follows the UI's language.
       get ariaLabel() {
