@@ -168,6 +168,7 @@ export function App() {
                 readOnly={readOnly}
                 onReady={app.editorReady}
                 onDocChanged={app.docChanged}
+                spanList={app.spanList}
                 onSpansChanged={app.setSpans}
                 onSelectSpan={app.selectSpan}
                 onInspect={app.inspect}
@@ -196,7 +197,7 @@ export function App() {
             onLeave={() => app.editor?.focus()}
             readOnly={readOnly}
           />
-          <SpanPanel list={spans} labels={labels} selectedId={state.selectedSpanId} onSelect={(id) => app.editor?.selectSpan(id)} />
+          <SpanPanel list={spans} live={app.spanList} labels={labels} selectedId={state.selectedSpanId} onSelect={(id) => app.editor?.selectSpan(id)} />
         </div>
       </main>
       <StatusBar status={app.saveStatus} corpusName={corpus?.name ?? ''} mode={mode} />

@@ -24,11 +24,12 @@ import { editorVersion } from '../editor/saveChanges';
 import { labelStyleRules } from '../editor/labelStyles';
 import { handleAnnotateKey } from '../editor/keys';
 import { LinkOverlay } from '../editor/linkOverlay';
-import { EXCERPT_LENGTH, type SpanList } from '../editor/spanList';
+import { EXCERPT_LENGTH, type SpanList, type SpanListStore } from '../editor/spanList';
 import { findSpan, spanExcerpts, spanRanges, type SpanRange } from '../editor/spanMarks';
 import { getSelectedSpanId, spanState } from '../editor/spanPlugin';
 import { createEditor, type EditorMode, type LoupeEditor, spanAtClick } from '../editor/view';
 import type { DocVersion } from '../../shared/saveDiff';
+import { CalmQueue } from '../state/calmQueue';
 
 
 /** A link of the selected span, seen from that span. */
@@ -93,17 +94,30 @@ interface Props {
   readOnly: boolean;
   onReady(editor: EditorHandle, doc: OpenedDocument): void;
   onDocChanged(): void;
+  /** The newest spans, at every change (the span list redraws the excerpts in view from it). */
+  spanList: SpanListStore;
+  /** The span list's rows changed (a span added, removed, relabelled, reordered): a React commit. */
   onSpansChanged(spans: SpanList): void;
   onSelectSpan(id: string | null): void;
   onInspect(details: SpanDetails | null, linking: LinkingView | null): void;
 }
 
 /**
- * The span list is refreshed this long after the last change to the document, not at every key:
- * even a list drawn lazily re-renders, and while the caret is in the editor each React commit
- * measures the selection across the editor's DOM.
+ * The span list's excerpts are refreshed this long after the last change to the document, not at
+ * every key (reading the spans of a new document costs a few milliseconds in a long report).
  */
 const SPAN_LIST_DELAY_MS = 120;
+/**
+ * What needs a React commit after typing (rows added or removed, the selected span's text in the
+ * inspector) waits, while the caret is in the editor, for a pause this long (see CalmQueue).
+ */
+const TYPING_PAUSE_MS = 400;
+
+/** Runs `f` when the page is idle, or within a frame or so. */
+const whenIdle = (f: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout: 100 });
+  else setTimeout(f, 0);
+};
 
 /** A span's text for lists: its fragments joined by “ … ”, shortened to EXCERPT_LENGTH. */
 function excerptOf(doc: PmNode, span: SpanRange): string {
@@ -171,9 +185,65 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   /** What the inspector was last given, so it is only told about changes. */
   const inspectedRef = useRef<{ doc: unknown; selected: string | null; linking: unknown; shown: string } | null>(null);
 
-  const publishSpans = (editor: LoupeEditor) => {
+  /** React commits held back while the user types in the editor. */
+  const [calm] = useState(() => new CalmQueue({ quietMs: TYPING_PAUSE_MS, idle: whenIdle }));
+  /** True while the caret is in the editable text, where a React commit measures the selection across it. */
+  const typing = (editor: LoupeEditor) => editor.view.editable && editor.view.hasFocus();
+
+  /**
+   * A change to the locked text (a tag, an undo in annotate mode): what the window shows of it through
+   * React (the selection, the inspector) waits until the frame with the change is painted, so the
+   * commit is not in the way of that paint. A key or a click before then draws it first.
+   */
+  const paintRef = useRef<{ doc: PmNode; tasks: (() => void)[] } | null>(null);
+  const flushPaint = () => {
+    const waiting = paintRef.current;
+    paintRef.current = null;
+    for (const task of waiting?.tasks ?? []) task();
+  };
+  const waitForPaint = (doc: PmNode) => {
+    flushPaint();
+    const waiting = { doc, tasks: [] };
+    paintRef.current = waiting;
+    const done = () => {
+      if (paintRef.current === waiting) flushPaint();
+    };
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 100); // a hidden page draws no frames
+  };
+  /** Runs `task` now, or after the paint of the change it follows (see paintRef). */
+  const tellAfterPaint = (editor: LoupeEditor, task: () => void) => {
+    const waiting = paintRef.current;
+    if (waiting && waiting.doc === editor.view.state.doc) waiting.tasks.push(task);
+    else {
+      flushPaint();
+      task();
+    }
+  };
+
+  /**
+   * Gives the span list the document's spans: the excerpts in view follow at once (no React
+   * commit); new rows are drawn by React, after a pause when the caret is in the text. `opening`:
+   * the editor was just built, its rows are drawn whatever the list showed before.
+   */
+  const publishSpans = (editor: LoupeEditor, opening = false) => {
     const doc = editor.view.state.doc;
-    propsRef.current.onSpansChanged({ doc, spans: spanRanges(doc) });
+    const list: SpanList = { doc, spans: spanRanges(doc) };
+    const { spanList } = propsRef.current;
+    if (!spanList.set(list) && !opening) {
+      calm.cancel('rows');
+      return;
+    }
+    const draw = () => {
+      if (editorRef.current !== editor) return;
+      spanList.drawing(list);
+      propsRef.current.onSpansChanged(list);
+    };
+    if (typing(editor)) calm.defer('rows', draw);
+    else {
+      calm.cancel('rows');
+      draw();
+    }
   };
 
   const spanListTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -226,7 +296,14 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     const shown = JSON.stringify([details, linkingView]);
     const unchanged = last?.shown === shown;
     inspectedRef.current = { doc: state.doc, selected, linking, shown };
-    if (!unchanged) propsRef.current.onInspect(details, linkingView);
+    if (unchanged) return;
+    const tell = () => propsRef.current.onInspect(details, linkingView);
+    // Only the text changed under the same selection, as the user types: the inspector follows at the pause.
+    if (last && last.selected === selected && last.linking === linking && typing(editor)) calm.defer('inspect', tell);
+    else {
+      calm.cancel('inspect');
+      tellAfterPaint(editor, tell);
+    }
   };
 
   useEffect(() => {
@@ -248,13 +325,21 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
         setFailure(error instanceof Error ? error.message : String(error));
       }
     };
+    // A key or a click acts on what the window shows: what waited for a paint is drawn first.
+    window.addEventListener('keydown', flushPaint, true);
+    window.addEventListener('pointerdown', flushPaint, true);
     if (preview) afterNextPaint(build);
     else build();
     return () => {
       cancelled = true;
       preview?.remove();
       if (spanListTimer.current !== null) clearTimeout(spanListTimer.current);
+      calm.dispose();
+      paintRef.current = null;
+      window.removeEventListener('keydown', flushPaint, true);
+      window.removeEventListener('pointerdown', flushPaint, true);
       if (!editor) return;
+      editor.view.dom.removeEventListener('focusout', calm.flush);
       overlayRef.current?.destroy();
       overlayRef.current = null;
       editor.destroy();
@@ -276,13 +361,19 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
       mode,
       onChange: (_state, tr) => {
         if (tr.docChanged) {
+          calm.touch();
           propsRef.current.onDocChanged();
-          publishSpansSoon(editor);
+          if (editor.view.editable) publishSpansSoon(editor);
+          else {
+            // A tag: the span list's new row, the selection and the inspector in one commit, after the paint.
+            waitForPaint(editor.view.state.doc);
+            tellAfterPaint(editor, () => publishSpans(editor));
+          }
         }
         publishInspect(editor);
         overlayRef.current?.update();
       },
-      onSelectSpan: (id) => propsRef.current.onSelectSpan(id),
+      onSelectSpan: (id) => tellAfterPaint(editor, () => propsRef.current.onSelectSpan(id)),
       readOnly: () => propsRef.current.readOnly,
       // Read at each update of the editor, so the text's name follows the UI's language.
       get ariaLabel() {
@@ -290,13 +381,15 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
       },
     });
     editorRef.current = editor;
+    // The caret left the text: what waited for a pause in typing is drawn now.
+    editor.view.dom.addEventListener('focusout', calm.flush);
     overlayRef.current = new LinkOverlay(editor.view, mount, {
       canLink: () => editor.mode === 'annotate' && !propsRef.current.readOnly,
       link: (from, to) => editor.run(linkSpans(from, to)),
       spanAt: (target) => spanAtClick(editor.view.state.doc, -1, target, editor.view.dom),
       linkTypes: () => editor.linkTypes,
     });
-    publishSpans(editor);
+    publishSpans(editor, true);
     publishInspect(editor);
     propsRef.current.onReady(handle, doc);
     return editor;
@@ -304,7 +397,9 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
 
   useEffect(() => {
     editorRef.current?.setMode(props.mode);
-  }, [props.mode]);
+    // Out of edit mode the text is not editable: nothing waits for a pause in typing any more.
+    if (props.mode !== 'edit') calm.flush();
+  }, [props.mode, calm]);
 
   // The UI's language changed: the editor reads its accessible name again.
   const { i18n } = useTranslation();

@@ -1,11 +1,14 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Label } from '../../shared/types';
-import { type SpanList, spanListExcerpts } from '../editor/spanList';
+import type { SpanList, SpanListStore } from '../editor/spanList';
 import { useVirtualRows } from './useVirtualRows';
 
 interface Props {
+  /** The rows: which spans, in which order (changed only when they change). */
   list: SpanList;
+  /** The newest spans, which the excerpts are read from (they change as the user types). */
+  live: SpanListStore;
   labels: Label[];
   selectedId: string | null;
   onSelect(id: string): void;
@@ -17,9 +20,10 @@ const ROW_ESTIMATE = 30;
 /**
  * The open document's spans in text order; clicking one selects it in the editor. Only the rows in
  * view are in the DOM (a long report has tens of thousands of spans); the selected span's row is
- * scrolled into view when the selection moves.
+ * scrolled into view when the selection moves. As the user types, the excerpts of the rows in view
+ * are redrawn straight into the DOM from `live`, without a React commit (see spanList.ts).
  */
-export function SpanPanel({ list, labels, selectedId, onSelect }: Props) {
+export function SpanPanel({ list, live, labels, selectedId, onSelect }: Props) {
   const { spans } = list;
   const { t } = useTranslation();
   const index = useMemo(() => new Map(labels.map((l, i) => [l.name, i])), [labels]);
@@ -32,8 +36,27 @@ export function SpanPanel({ list, labels, selectedId, onSelect }: Props) {
     selectedKey: selectedId,
   });
 
+  // The excerpts of the rows drawn, as the newest spans read: at each new list, without React.
+  useEffect(() => {
+    const redraw = () => {
+      const scroller = scrollRef.current;
+      if (!scroller) return;
+      const buttons = [...scroller.querySelectorAll<HTMLButtonElement>('li[data-index] > button[data-span-id]')];
+      const indexes = buttons.map((b) => Number((b.parentElement as HTMLElement).dataset.index));
+      const texts = live.excerpts(list, indexes);
+      buttons.forEach((button, k) => {
+        const text = texts[k]!;
+        if (button.title === text || list.spans[indexes[k]!]?.id !== button.dataset.spanId) return;
+        button.title = text;
+        const excerpt = button.querySelector('.span-excerpt');
+        if (excerpt) excerpt.textContent = text;
+      });
+    };
+    return live.subscribe(redraw);
+  }, [live, list, scrollRef]);
+
   const items = virtualizer.getVirtualItems();
-  const excerpts = spanListExcerpts(list, items.map((item) => spans[item.index]!));
+  const excerpts = live.excerpts(list, items.map((item) => item.index));
   return (
     <aside className="span-panel" aria-label={t('spans.title')}>
       <h2>

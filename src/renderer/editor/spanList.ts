@@ -1,9 +1,16 @@
 /**
  * The open document's spans as the span list shows them: the document and its spans in text order.
  * The list reads the excerpts of the rows it draws, not of all twenty thousand.
+ *
+ * Typing changes where spans are and what their excerpts read, rarely which rows the list has. So
+ * the list has two sources: its rows (which spans, in which order, with which label and fragment
+ * count), drawn by React and changed only when they do change; and the newest document and spans
+ * (SpanListStore), from which the rows in view take their excerpts straight into the DOM. While the
+ * caret is in the editor a React commit measures the selection across the editor's DOM: typing
+ * makes none.
  */
 import type { Node } from 'prosemirror-model';
-import { spanExcerpts, type SpanRange } from './spanMarks';
+import { findSpan, spanExcerpts, type SpanRange } from './spanMarks';
 
 export interface SpanList {
   doc: Node | null;
@@ -18,4 +25,88 @@ export const EXCERPT_LENGTH = 60;
 /** The excerpt of each of `spans` (spans of `list`'s document), as the list shows them. */
 export function spanListExcerpts(list: SpanList, spans: readonly SpanRange[]): string[] {
   return list.doc ? spanExcerpts(list.doc, spans, EXCERPT_LENGTH) : spans.map(() => '');
+}
+
+/**
+ * True when two lists draw the same rows: the same spans in the same order, with the same labels
+ * and fragment counts. Where the spans are (and so their excerpts) may differ.
+ */
+export function sameRows(a: readonly SpanRange[], b: readonly SpanRange[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.id !== y.id || x.label !== y.label || x.fragments.length !== y.fragments.length) return false;
+  }
+  return true;
+}
+
+/**
+ * The newest span list of the open document, outside React: the editor sets it after changes, the
+ * span list redraws the excerpts of the rows it shows from it (subscribe), and tells whether the
+ * rows themselves changed since React last drew them (then, and only then, a React commit is due).
+ */
+export class SpanListStore {
+  private current: SpanList = NO_SPANS;
+  private drawn: readonly SpanRange[] = NO_SPANS.spans;
+  private readonly listeners = new Set<() => void>();
+
+  /** The newest list. */
+  get = (): SpanList => this.current;
+
+  /** `listener` runs after each new list. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  /** Sets the newest list; true when its rows differ from those React draws (see `drawing`). */
+  set(list: SpanList): boolean {
+    this.current = list;
+    for (const listener of this.listeners) listener();
+    return !sameRows(list.spans, this.drawn);
+  }
+
+  /** React is given `list`'s rows to draw. */
+  drawing(list: SpanList): void {
+    this.drawn = list.spans;
+  }
+
+  /**
+   * The newest range of the span drawn at row `index` as `row` (a span of `rows`), and the document
+   * it is in: the newest list's when the span is still there, else the row's own (it is gone, the
+   * row goes at the next commit).
+   */
+  newest(rows: SpanList, row: SpanRange, index: number): { doc: Node | null; span: SpanRange } {
+    const { doc, spans } = this.current;
+    const same = spans[index];
+    if (same && same.id === row.id) return { doc, span: same };
+    const found = doc ? findSpan(doc, row.id) : undefined;
+    return found ? { doc, span: found } : { doc: rows.doc, span: row };
+  }
+
+  /** The excerpts of `rows`' rows at `indexes`, read from the newest document. */
+  excerpts(rows: SpanList, indexes: readonly number[]): string[] {
+    const out: string[] = new Array<string>(indexes.length);
+    // Read in one pass per document (spanExcerpts walks the text once for many spans).
+    const byDoc = new Map<Node | null, { at: number[]; spans: SpanRange[] }>();
+    indexes.forEach((index, k) => {
+      const row = rows.spans[index];
+      if (!row) {
+        out[k] = '';
+        return;
+      }
+      const { doc, span } = this.newest(rows, row, index);
+      let group = byDoc.get(doc);
+      if (!group) byDoc.set(doc, (group = { at: [], spans: [] }));
+      group.at.push(k);
+      group.spans.push(span);
+    });
+    for (const [doc, group] of byDoc) {
+      const texts = spanListExcerpts({ doc, spans: group.spans }, group.spans);
+      group.at.forEach((k, j) => (out[k] = texts[j]!));
+    }
+    return out;
+  }
 }

@@ -24,7 +24,7 @@ import { LOUPE_VERSION } from '../../shared/version';
 import type { EditorHandle, LinkingView, SpanDetails } from '../components/EditorPane';
 import type { InspectorHandle } from '../components/Inspector';
 import type { EditorMode } from '../editor/view';
-import { NO_SPANS, type SpanList } from '../editor/spanList';
+import { NO_SPANS, type SpanList, SpanListStore } from '../editor/spanList';
 import { describeError, isUserError } from '../i18n';
 import { DocumentSaver, saveDocumentInfo } from './autosave';
 import type { ChoiceRow } from './dialogs';
@@ -113,6 +113,8 @@ export class AppController {
   inspector: InspectorHandle | null = null;
   /** Drawn by the status bar straight into the DOM (see saveStatus.ts). */
   readonly saveStatus = new SaveStatusStore();
+  /** The open document's newest spans: the span list draws their excerpts straight into the DOM (see spanList.ts). */
+  readonly spanList = new SpanListStore();
 
   constructor(private readonly deps: AppControllerDeps) {}
 
