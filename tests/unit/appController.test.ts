@@ -79,6 +79,7 @@ function fakeEditor(read: () => Snapshot): EditorHandle {
   const noop = () => undefined;
   return {
     version: () => snapshotVersion(read()),
+    whenCalm: (_key, task) => task(),
     tag: vi.fn(),
     addFragment: vi.fn(() => true),
     removeSelectedSpan: vi.fn(),

@@ -67,6 +67,11 @@ export interface LinkingView {
 export interface EditorHandle {
   /** The document as it is now, for autosave (cheap: the editor's immutable document). */
   version(): DocVersion;
+  /**
+   * Runs `task`, which makes a React commit, now, or at the next pause in typing while the caret is
+   * in the text (a newer task of the same `key` replaces a waiting one).
+   */
+  whenCalm(key: string, task: () => void): void;
   tag(label: string): void;
   /** Adds the selection as a fragment of the span selected last (when it has `label`). */
   addFragment(label: string): boolean;
@@ -416,6 +421,14 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
 
   const handle: EditorHandle = {
     version: () => editorVersion(editorRef.current!.view.state.doc),
+    whenCalm: (key, task) => {
+      const editor = editorRef.current;
+      if (editor && typing(editor)) calm.defer(key, task);
+      else {
+        calm.cancel(key);
+        task();
+      }
+    },
     tag: (label) => editorRef.current?.tag(label),
     addFragment: (label) => editorRef.current?.run(addFragment(label)) ?? false,
     removeSelectedSpan: () => editorRef.current?.removeSelectedSpan(),
