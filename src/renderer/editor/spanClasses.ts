@@ -93,6 +93,13 @@ export function changedClasses(prev: DrawnSpans, next: DrawnSpans): Set<string> 
   let offset = 0;
   const prevIndexOf = (id: string, i: number): number => {
     if (prev.spans[i + offset]?.id === id) return i + offset;
+    // A span added or removed just before: one step off.
+    for (const step of [-1, 1]) {
+      if (prev.spans[i + offset + step]?.id === id) {
+        offset += step;
+        return i + offset;
+      }
+    }
     byId ??= new Map(prev.spans.map((s, k) => [s.id, k]));
     const j = byId.get(id) ?? -1;
     if (j >= 0) offset = j - i;
