@@ -361,8 +361,10 @@ export async function tagOnce(page: Page, k: number, store?: { corpus: string; d
   const db = store && new Database(store.corpus, { readonly: true, fileMustExist: true });
   const count = db?.prepare<[number], { n: number }>('SELECT count(*) AS n FROM spans WHERE document_id = ?');
   const before = store && count!.get(store.docId)!.n;
-  const spanSelector = store ? '[data-span-id]' : '[data-tag]';
-  const spanCount = (selector: string) => document.querySelectorAll(selector).length;
+  // Loupe: the spans drawn (distinct ids: a span is one element or more, and so is the selection
+  // highlight moving to the new span); the reference editor: its tags.
+  const spanSelector = store ? '.ProseMirror [data-span-id]' : '[data-tag]';
+  const spanCount = (selector: string) => new Set(Array.from(document.querySelectorAll(selector), (el, i) => el.getAttribute('data-span-id') ?? i)).size;
   const domBefore = await page.evaluate(spanCount, spanSelector);
   await page.evaluate(() => ((window as unknown as { __lp: { keys: unknown[]; recordKeys: boolean } }).__lp.keys.length = 0));
   await page.evaluate(() => ((window as unknown as { __lp: { recordKeys: boolean } }).__lp.recordKeys = true));
@@ -372,7 +374,8 @@ export async function tagOnce(page: Page, k: number, store?: { corpus: string; d
   const { painted, domAfter } = await page.evaluate((selector) => {
     const w = window as unknown as { __lp: { keys: { down: number; painted: number }[]; recordKeys: boolean } };
     w.__lp.recordKeys = false;
-    return { painted: w.__lp.keys[0]!.painted - w.__lp.keys[0]!.down, domAfter: document.querySelectorAll(selector).length };
+    const drawn = new Set(Array.from(document.querySelectorAll(selector), (el, i) => el.getAttribute('data-span-id') ?? i)).size;
+    return { painted: w.__lp.keys[0]!.painted - w.__lp.keys[0]!.down, domAfter: drawn };
   }, spanSelector);
   if (domAfter <= domBefore) throw new Error('tagging painted no new span');
   let stored = Infinity;
@@ -533,6 +536,7 @@ async function main(): Promise<void> {
     // BENCH_SCROLL_RUNS times a scroll from top to bottom.
     const opens = perEditor<OpenTimes[]>(() => []);
     const heaps = perEditor<number[]>(() => []);
+    const elements = perEditor<number[]>(() => []);
     const scrolls = perEditor<{ frames: number[]; pixels: number[]; seconds: number[]; steps: number[] }>(() => ({ frames: [], pixels: [], seconds: [], steps: [] }));
     for (let r = 0; r < Math.max(RUNS, SCROLL_RUNS); r++) {
       for (const which of EDITORS) {
@@ -540,6 +544,7 @@ async function main(): Promise<void> {
         if (r < RUNS) {
           opens[which].push(open);
           heaps[which].push(await heapMb(page));
+          elements[which].push(await page.evaluate(() => document.querySelectorAll('.ProseMirror *').length));
           console.log(`open ${which} run ${r + 1}: ${JSON.stringify(open)}`);
         }
         if (r < SCROLL_RUNS) {
@@ -690,10 +695,11 @@ async function main(): Promise<void> {
     log(`| longest frame | ${ms1(frames.big.longest)} | ${ms1(frames.plain.longest)} | ${ms1(frames.ref.longest)} |`);
 
     log('\n## Memory\n');
-    log('Renderer JS heap after opening the document, after a full GC (CDP `Runtime.getHeapUsage`), median.\n');
+    log('Renderer JS heap after opening the document, after a full GC (CDP `Runtime.getHeapUsage`), median; and the elements the editor\'s DOM holds then.\n');
     log('| | tagged | plain | reference |');
     log('| --- | --- | --- | --- |');
     log(`| JS heap | ${heap.big.toFixed(0)} MB | ${heap.plain.toFixed(0)} MB | ${heap.ref.toFixed(0)} MB |`);
+    log(`| elements in the editor (\`.ProseMirror *\`) | ${median(elements.big).toLocaleString('en-US')} | ${median(elements.plain).toLocaleString('en-US')} | ${median(elements.ref).toLocaleString('en-US')} |`);
     // What the profiles say about the figures (written by hand from bench/profileEditor.ts runs).
     const analysis = path.resolve(__dirname, 'ANALYSIS-editor.md');
     if (fs.existsSync(analysis)) log(`\n${fs.readFileSync(analysis, 'utf8').trim()}`);

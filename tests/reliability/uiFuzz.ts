@@ -102,11 +102,10 @@ async function readShown(page: Page): Promise<Shown | null> {
       const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
         const len = [...n.data].length;
-        // The span marks around this text (the marks' own elements, not the decorations drawing them
-        // or the selection highlight).
+        // The span marks around this text (the marks' own elements, not the selection highlight).
         for (let el = n.parentElement; el && el !== p; el = el.parentElement) {
           const id = el.getAttribute('data-span-id');
-          if (id === null || el.classList.contains('lp-span') || el.classList.contains('lp-hl')) continue;
+          if (id === null || !el.hasAttribute('data-span-mark')) continue;
           (cover[id] ??= []).push([cp, cp + len]);
           const label = el.getAttribute('data-label') ?? document.querySelector(`.lp-span[data-span-id="${CSS.escape(id)}"]`)?.getAttribute('data-label');
           if (label) labels[id] = label;

@@ -6,8 +6,8 @@ import type { Mark, Node } from 'prosemirror-model';
 import type { Fragment, Link, SpanInput } from '../../shared/types';
 import { OffsetIndex } from '../../shared/offsets';
 import { type PositionIndex, positionIndex, textOfParagraph } from './positions';
-import { paragraphType, schema, type SpanInfo, type SpanInfoMap, spanInfoOf, spanMark, storedLinks } from './schema';
-import { findSpan, type SpanRange, spanRanges } from './spanMarks';
+import { paragraphType, schema, spanAttrs, type SpanInfo, type SpanInfoMap, spanInfoOf, spanMark, storedLinks } from './schema';
+import { findSpan, mergeRanges, seedSpans, type SpanRange, spanRanges } from './spanMarks';
 
 export { cpToPos, posToCp, positionIndex } from './positions';
 
@@ -68,22 +68,30 @@ export function docFromText(text: string, spanInputs: readonly SpanInput[], link
   });
   const eventUnits = events.map((e) => offsets.fromCodePoint(offsetOf(e), 'utf16'));
 
-  const active: Mark[] = [];
+  const active: number[] = [];
   let current: readonly Mark[] = [];
+  let currentIdx: readonly number[] = [];
   let ei = 0;
   const applyEventsUpTo = (unit: number): void => {
     let changed = false;
     while (ei < events.length && eventUnits[ei]! <= unit) {
       const e = events[ei++]!;
-      if (e < n) active.push(marks[e]!);
-      else active.splice(active.indexOf(marks[e - n]!), 1);
+      if (e < n) active.push(e);
+      else active.splice(active.indexOf(e - n), 1);
       changed = true;
     }
-    if (changed) current = active.slice();
+    if (changed) {
+      currentIdx = active.slice();
+      current = currentIdx.map((k) => marks[k]!);
+    }
   };
 
+  // Where each fragment's marked text lies, in positions, as it is built: the editor's spans of
+  // this document, read here instead of out of its marks afterwards (seedSpans).
+  const marked = new Array<FragmentText | undefined>(n);
   const paragraphs: Node[] = [];
   let paraStart = 0;
+  let paraPos = 0;
   for (;;) {
     let paraEnd = text.indexOf('\n', paraStart);
     if (paraEnd < 0) paraEnd = text.length;
@@ -92,16 +100,76 @@ export function docFromText(text: string, spanInputs: readonly SpanInput[], link
     applyEventsUpTo(unit);
     while (unit < paraEnd) {
       const next = ei < events.length ? Math.min(eventUnits[ei]!, paraEnd) : paraEnd;
-      if (next > unit) nodes.push(schema.text(text.slice(unit, next), current));
+      if (next > unit) {
+        nodes.push(schema.text(text.slice(unit, next), current));
+        const from = paraPos + 1 + (unit - paraStart);
+        const to = from + (next - unit);
+        for (const k of currentIdx) {
+          const m = marked[k];
+          if (!m) marked[k] = { from, to, firstPara: paragraphs.length, lastPara: paragraphs.length, length: to - from };
+          else {
+            m.to = to;
+            m.lastPara = paragraphs.length;
+            m.length += to - from;
+          }
+        }
+      }
       unit = next;
       applyEventsUpTo(unit);
     }
     paragraphs.push(paragraphType.create(null, nodes));
     if (paraEnd === text.length) break;
+    paraPos += paraEnd - paraStart + 2;
     paraStart = paraEnd + 1;
   }
-  return schema.topNodeType.create({ spanInfo, links: [...links] }, paragraphs);
+  const doc = schema.topNodeType.create({ spanInfo, links: [...links] }, paragraphs);
+  seedFromBuild(doc, spans, marks, marked);
+  return doc;
 }
+
+/** The text a fragment's mark covers, in positions, as docFromText builds it. */
+interface FragmentText {
+  from: number;
+  to: number;
+  firstPara: number;
+  lastPara: number;
+  /** How many positions of text carry the mark. */
+  length: number;
+}
+
+/**
+ * Hands the spans of a freshly built document to spanMarks' cache, as reading them out of its marks
+ * would find them (spanMarks.collectSpansAfresh; a unit test holds the two equal). Only in the plain
+ * case: every fragment's text without gaps, and no two fragments of a span starting together.
+ * Otherwise the spans are read out of the marks as for any document.
+ */
+function seedFromBuild(doc: Node, spans: readonly { id: string }[], marks: readonly Mark[], marked: readonly (FragmentText | undefined)[]): void {
+  const byId = new Map<string, { first: FragmentText; mark: Mark; frags: FragmentText[] }>();
+  for (let k = 0; k < spans.length; k++) {
+    const m = marked[k];
+    if (!m) continue; // a fragment of "\n"s only: no text, no mark
+    // Each paragraph boundary inside the range is two positions of no text.
+    if (m.length !== m.to - m.from - 2 * (m.lastPara - m.firstPara)) return;
+    const id = spans[k]!.id;
+    const acc = byId.get(id);
+    if (!acc) byId.set(id, { first: m, mark: marks[k]!, frags: [m] });
+    else {
+      if (m.from === acc.first.from) return;
+      if (m.from < acc.first.from) {
+        acc.first = m;
+        acc.mark = marks[k]!;
+      }
+      acc.frags.push(m);
+    }
+  }
+  const list: SpanRange[] = [];
+  for (const [id, { mark, frags }] of byId) {
+    const fragments = frags.length === 1 ? [{ from: frags[0]!.from, to: frags[0]!.to }] : mergeRanges(frags);
+    list.push({ id, label: spanAttrs(mark).label, from: fragments[0]!.from, to: fragments[fragments.length - 1]!.to, fragments, mark });
+  }
+  seedSpans(doc, list);
+}
+
 
 const NO_INFO: SpanInfo = { attrs: {}, note: '' };
 

@@ -3,7 +3,7 @@
  * the UI inserts these rules with CSSOM (`sheet.insertRule`) whenever the label list changes.
  */
 import { isHexColor } from '../../shared/schema';
-import { LABEL_CLASS_PREFIX } from './spanDecorations';
+import { LABEL_CLASS_PREFIX } from './spanClasses';
 
 const FALLBACK_COLOR = '#868e96';
 

@@ -22,7 +22,7 @@ export type SpanInfoMap = Readonly<Record<string, SpanInfo>>;
 
 /** The attribute that names a span's id in the DOM. */
 export const SPAN_ID_ATTR = 'data-span-id';
-/** On a span mark's own element (not on the decorations drawing it), with its label and fragment number. */
+/** On a span mark's own element (not on the selection highlight's), with its label and fragment number. */
 export const SPAN_MARK_ATTR = 'data-span-mark';
 export const SPAN_LABEL_ATTR = 'data-label';
 export const SPAN_FRAG_ATTR = 'data-frag';
@@ -52,7 +52,8 @@ export const schema = new Schema({
       // of the DOM (a change it did not make: an input method, a browser extension) the spans come
       // back as they were instead of vanishing. Pasted or dropped content loses its span marks
       // anyway (stripSpanMarks), so a paste never brings a duplicate id.
-      // Visuals come from decorations; the mark only marks the text.
+      // In the editor the mark's element is drawn by a mark view (spanView.ts), which adds the
+      // classes that draw the span; this is the form copied to the clipboard.
       parseDOM: [
         {
           tag: `span[${SPAN_MARK_ATTR}]`,

@@ -1,17 +1,18 @@
 /**
  * The selection highlight: the selected span, the spans linked to it, and while a link's target is
  * chosen, the candidates. A handful of decorations in a set of their own, so that selecting a span
- * or tagging one never redraws the decorations of the other spans (spanDecorations.ts).
+ * or tagging one never redraws the other spans (spanClasses.ts).
  *
- * Each is a wrapper element of its own around the span's text, carrying the label's colour; the
- * span's own decoration still draws its tint and underline. ProseMirror merges an attribute-only
- * decoration into whichever wrapper happens to be innermost, which need not be the span's, so the
- * highlight cannot simply add a class to the span's element; editor.css draws it to look the same.
+ * Each is a wrapper element of its own around the span's text (inside the span marks' elements,
+ * which ProseMirror draws outside every decoration), carrying the label's colour; the span's own
+ * element still draws its tint and underline. Adding a class to the span's element instead would
+ * mean telling its element apart from those of the spans nested in it; editor.css draws the
+ * highlight to look the same.
  */
 import type { Node } from 'prosemirror-model';
 import { Decoration, DecorationSet } from 'prosemirror-view';
 import { storedLinks } from './schema';
-import { type EditorLabel, FRAGMENT_CLASS, LABEL_CLASS_PREFIX, labelIndexOf } from './spanDecorations';
+import { type EditorLabel, FRAGMENT_CLASS, LABEL_CLASS_PREFIX, labelIndexOf } from './spanClasses';
 import { findSpan } from './spanMarks';
 
 /** The highlight's own element (styled with the classes below). */

@@ -253,6 +253,18 @@ function docSpans(doc: Node): DocSpans {
   return spans;
 }
 
+/**
+ * Gives a document just built (docFromText) its spans, sorted here, so that they need not be read
+ * back out of its marks; the document must have no broken fragments.
+ */
+export function seedSpans(doc: Node, list: SpanRange[]): void {
+  if (docCache.has(doc)) return;
+  list.sort(compareSpans);
+  const byId = new Map<string, SpanRange>();
+  for (const s of list) byId.set(s.id, s);
+  docCache.set(doc, { list, byId, broken: [] });
+}
+
 /** Every span of the document, sorted by start, end, id (cached per document). */
 export function spanRanges(doc: Node): readonly SpanRange[] {
   return docSpans(doc).list;

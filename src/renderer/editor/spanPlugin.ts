@@ -1,7 +1,8 @@
 /**
  * The span plugin: which span is selected, the schema (labels, link types), the choosing of a new
- * link's target, the decorations that draw every span (built in spanDecorations.ts, patched by span
- * id in spanPatch.ts) and, apart from them, those of the selection highlight (spanHighlights.ts).
+ * link's target, the lanes and classes that draw every span (spanClasses.ts, drawn on the span
+ * marks' own elements by spanView.ts) and the decorations of the selection highlight
+ * (spanHighlights.ts).
  * Its state is persistent: each transaction yields a new value.
  * It also keeps span marks sound: pasted content never carries span marks, and a span whose text
  * gets a gap (something pasted into its middle) is closed over it again, and text typed over a
@@ -15,19 +16,19 @@ import { DecorationSet, type EditorView } from 'prosemirror-view';
 import type { LinkType } from '../../shared/types';
 import { assignLanes } from './lanes';
 import { spanAttrs, spanType } from './schema';
-import { buildDecorations, type DrawnSpans, type EditorLabel, patchDecorations } from './spanDecorations';
+import type { DrawnSpans, EditorLabel } from './spanClasses';
 import { buildHighlights, highlightClasses, sameHighlights, type SpanHighlights } from './spanHighlights';
 import { brokenFragments, findSpan, type SpanRange, spanMarksCovering, spanRanges } from './spanMarks';
-import { patchSpansById } from './spanPatch';
+import { spanMarkView, syncSpanClasses } from './spanView';
 
 export {
   type EditorLabel,
   LABEL_CLASS_PREFIX,
   LANE_CLASS_PREFIX,
   SPAN_CLASS,
-  type SpanDecorationSpec,
   spanClass,
-} from './spanDecorations';
+  spanClassName,
+} from './spanClasses';
 export {
   HIGHLIGHT_CLASS,
   type HighlightSpec,
@@ -54,7 +55,7 @@ export type SpanAction =
   | { type: 'setSchema'; labels: readonly EditorLabel[]; linkTypes: readonly LinkType[] }
   | { type: 'linking'; linking: Linking | null };
 
-/** The selected span, the schema, link choosing, and the decorations drawing every span. */
+/** The selected span, the schema, link choosing, and the spans and lanes drawing every span. */
 export interface SpanPluginState extends DrawnSpans {
   selectedId: string | null;
   /** The span selected or created last (while it exists): Shift+hotkey adds fragments to it. */
@@ -63,7 +64,7 @@ export interface SpanPluginState extends DrawnSpans {
   linking: Linking | null;
   /** The extra classes of the selected span, its linked spans and link candidates, by span id. */
   highlighted: SpanHighlights;
-  /** Their decorations (drawn by spanHighlightPlugin), apart from the spans' own. */
+  /** Their decorations (drawn by spanHighlightPlugin), over the spans' own elements. */
   highlights: DecorationSet;
 }
 
@@ -71,7 +72,6 @@ export const spanPluginKey = new PluginKey<SpanPluginState>('loupeSpans');
 
 function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes: readonly LinkType[]): SpanPluginState {
   const spans = spanRanges(state.doc);
-  const lanes = assignLanes(spans);
   return {
     selectedId: null,
     recentId: null,
@@ -79,26 +79,10 @@ function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes
     labels,
     linkTypes,
     spans,
-    lanes,
-    decorations: buildDecorations(state.doc, { spans, lanes, labels }),
+    lanes: assignLanes(spans),
     highlighted: new Map(),
     highlights: DecorationSet.empty,
   };
-}
-
-/** The span decorations and lanes after a transaction that changed the document or the labels. */
-function redrawSpans(tr: Transaction, prev: SpanPluginState, doc: Node, spans: readonly SpanRange[], labels: readonly EditorLabel[]): Pick<DrawnSpans, 'decorations' | 'lanes'> {
-  // Undo and redo rebuild: mapping old decorations through a history step's inverted maps does not
-  // always put them where the restored marks are (a randomised test found stale copies).
-  if (labels !== prev.labels || isHistoryTransaction(tr)) {
-    const lanes = assignLanes(spans);
-    return { lanes, decorations: buildDecorations(doc, { spans, lanes, labels }) };
-  }
-  const patched = patchSpansById(prev, tr.mapping, tr.before, doc, spans);
-  if (patched) return patched;
-  const lanes = assignLanes(spans);
-  const decorations = patchDecorations(prev, tr.mapping, doc, spans, lanes) ?? buildDecorations(doc, { spans, lanes, labels });
-  return { lanes, decorations };
 }
 
 function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): SpanPluginState {
@@ -131,9 +115,9 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
     return prev;
 
   const spans = tr.docChanged ? spanRanges(state.doc) : prev.spans;
-  // Selecting a span redraws its highlight only: the spans' own decorations stay the same object.
-  const { decorations, lanes } =
-    tr.docChanged || labels !== prev.labels ? redrawSpans(tr, prev, state.doc, spans, labels) : prev;
+  // Selecting a span redraws its highlight only: the spans' lanes stay the same object. Lanes are a
+  // quick pass over numbers; which elements they change is worked out once drawn (spanView.ts).
+  const lanes = spans === prev.spans ? prev.lanes : assignLanes(spans);
   let highlighted =
     tr.docChanged || selectedId !== prev.selectedId || linking !== prev.linking ? highlightClasses(state.doc, selectedId, linking) : prev.highlighted;
   const sameHighlighted = sameHighlights(highlighted, prev.highlighted);
@@ -141,7 +125,7 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
   // Text edits move the highlighted spans; rebuilding their few decorations is cheaper than proving they did not move.
   const highlights =
     tr.docChanged || labels !== prev.labels || !sameHighlighted ? buildHighlights(state.doc, highlighted, labels) : prev.highlights;
-  return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, decorations, highlighted, highlights };
+  return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, highlighted, highlights };
 }
 
 /**
@@ -189,6 +173,8 @@ function moveText(view: EditorView, event: DragEvent, moved: boolean): boolean {
 
 /** The span plugin, drawing spans with the given labels' colours. */
 export function spanPlugin(labels: readonly EditorLabel[], linkTypes: readonly LinkType[] = []): Plugin<SpanPluginState> {
+  // A mark view of this plugin's own: a new plugin (a document loaded) has the view draw afresh.
+  const markView = spanMarkView((view) => spanPluginKey.getState(view.state));
   return new Plugin<SpanPluginState>({
     key: spanPluginKey,
     state: {
@@ -196,10 +182,17 @@ export function spanPlugin(labels: readonly EditorLabel[], linkTypes: readonly L
       apply: (tr, prev, _old, state) => applyTr(tr, prev, state),
     },
     props: {
-      decorations: (state) => spanPluginKey.getState(state)?.decorations,
+      markViews: { span: markView },
       transformPasted: (slice) => stripSpanMarks(slice),
       handleDrop: (view, event, _slice, moved) => moveText(view, event, moved),
     },
+    view: () => ({
+      update(view, prevState) {
+        const prev = spanPluginKey.getState(prevState);
+        const next = spanPluginKey.getState(view.state);
+        if (prev && next && prev !== next) syncSpanClasses(view, prev, next);
+      },
+    }),
     appendTransaction(trs, _old, state) {
       if (!trs.some((tr) => tr.docChanged)) return null;
       const replaced = replacementsInSpans(trs);

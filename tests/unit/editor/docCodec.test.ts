@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SpanInput } from '../../../src/shared/types';
 import { cpToPos, docFromText, posToCp } from '../../../src/renderer/editor/docCodec';
-import { spanRanges } from '../../../src/renderer/editor/spanMarks';
+import { brokenFragments, collectSpansAfresh, spanRanges } from '../../../src/renderer/editor/spanMarks';
 import { CORPUS_FIXTURES } from '../../fixturePaths';
 
 const corpus = CORPUS_FIXTURES;
@@ -131,6 +131,38 @@ describe('docFromText / readDocument', () => {
         expect(readBasic(docFromText(text, spans))).toEqual({ text, spans: sortSpans(spans) });
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the spans of a document built from text', () => {
+  /** A span as compared here: everything, the mark by its attributes. */
+  const plain = (list: readonly { id: string; label: string; from: number; to: number; fragments: readonly { from: number; to: number }[]; mark: { attrs: object } }[]) =>
+    list.map((s) => ({ id: s.id, label: s.label, from: s.from, to: s.to, fragments: s.fragments.map((f) => [f.from, f.to]), mark: s.mark.attrs }));
+
+  it('are those read out of its marks: fragments overlapping, touching, across and at paragraph ends, of "\\n"s only', () => {
+    const char = fc.constantFrom('a', '中', '𠮷', '\n', '\n', ' ');
+    const input = fc
+      .array(char, { minLength: 1, maxLength: 40 })
+      .map((cs) => cs.join(''))
+      .chain((text) => {
+        const length = [...text].length;
+        const range = fc.tuple(fc.nat(length), fc.nat(length)).filter(([a, b]) => a !== b).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]);
+        const span = fc.record({ label: fc.constantFrom('quote', 'pledge'), frags: fc.array(range, { minLength: 1, maxLength: 3 }) });
+        return fc.tuple(fc.constant(text), fc.array(span, { maxLength: 8 }));
+      });
+    fc.assert(
+      fc.property(input, ([text, raw]) => {
+        const spans: SpanInput[] = raw.map((r, i) => {
+          const fragments = r.frags;
+          return { id: `s${i}`, label: r.label, start: Math.min(...fragments.map((f) => f[0])), end: Math.max(...fragments.map((f) => f[1])), fragments };
+        });
+        const doc = docFromText(text, spans);
+        const fresh = collectSpansAfresh(doc);
+        expect(plain(spanRanges(doc))).toEqual(plain(fresh.list));
+        expect(brokenFragments(doc).map((f) => [f.from, f.to])).toEqual(fresh.broken.map((f) => [f.from, f.to]));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -10,27 +10,26 @@ import { spanRanges } from '../../../src/renderer/editor/spanMarks';
 import {
   getSelectedSpanId,
   type HighlightSpec,
-  type SpanDecorationSpec,
   spanClass,
+  spanClassName,
   spanPlugin,
   spanPluginKey,
 } from '../../../src/renderer/editor/spanPlugin';
 import { doc, LABELS, p, run, sp, stateOf } from './helpers';
 
-/** The span decorations of a state: id, range and class list (with the highlight's classes, as the user sees them). */
+/**
+ * How a state draws its spans: id, range and class list of each span's elements (with the
+ * highlight's classes, as the user sees them). The elements themselves: view.test.ts, spanDrawing.test.ts.
+ */
 function decorations(state: EditorState) {
-  const { decorations: set, highlights } = spanPluginKey.getState(state)!;
+  const { spans, lanes, labels, highlights } = spanPluginKey.getState(state)!;
   const highlight = (id: string, from: number, to: number) =>
     highlights
       .find(from, to, (spec: HighlightSpec) => spec.spanId === id)
       .filter((d) => d.from === from && d.to === to)
       .flatMap((d) => (d.spec as HighlightSpec).highlight.split(' '));
-  return set
-    .find()
-    .map((d) => {
-      const spec = d.spec as SpanDecorationSpec;
-      return { id: spec.spanId, from: d.from, to: d.to, classes: [...spec.className.split(' '), ...highlight(spec.spanId, d.from, d.to)] };
-    })
+  return spans
+    .flatMap((s, i) => s.fragments.map((f) => ({ id: s.id, from: f.from, to: f.to, classes: [...spanClassName(s, lanes[i]!, labels).split(' '), ...highlight(s.id, f.from, f.to)] })))
     .sort((a, b) => a.from - b.from || a.to - b.to || a.id.localeCompare(b.id));
 }
 
@@ -38,7 +37,7 @@ const classesOf = (state: EditorState, id: string) => decorations(state).find((d
 const laneOf = (state: EditorState, id: string) =>
   Number(classesOf(state, id).find((c) => c.startsWith('lp-lane-'))!.slice('lp-lane-'.length));
 
-describe('span decorations', () => {
+describe('span classes', () => {
   it('put overlapping spans, even with the same label, in different lanes', () => {
     const state = stateOf(
       doc(p(sp('a', 'quote')('一二', sp('b', 'quote')('三')), sp('b', 'quote')('四'), '五', sp('c', 'quote')('六'))),
@@ -81,7 +80,7 @@ describe('span decorations', () => {
       { id: 'e', label: 'quote', start: 5, end: 6 },
     ];
     const labelIndex = new Map(LABELS.map((l, i) => [l.name, i]));
-    /** What the decorations must be: one per span, lane by start order, label colour, selection. */
+    /** What the classes must be: one set per span, lane by start order, label colour, selection. */
     const expected = (state: EditorState) => {
       const ranges = spanRanges(state.doc);
       const lanes = assignLanes(ranges);

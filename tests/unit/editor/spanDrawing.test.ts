@@ -1,14 +1,17 @@
+// @vitest-environment happy-dom
 /**
- * Patched decorations must equal decorations built from scratch, after any sequence of edits,
- * tagging, fragments, edge moves, relabels, links, selections, undo and redo (a seeded random walk,
- * so a failure replays; WALK_SEED and WALKS run other or longer walks). So must the lanes kept from
- * one transaction to the next, and the selection highlight.
+ * The span elements an editor view shows must be those a view drawn from scratch would show (every
+ * span mark's element with the classes of its span's lane, label and pieces), after any sequence
+ * of edits, tagging, fragments, edge moves, relabels, links, selections, undo and redo (a seeded
+ * random walk, so a failure replays; WALK_SEED and WALKS run other or longer walks). So must the
+ * spans read incrementally, the lanes kept from one transaction to the next, and the selection
+ * highlight.
  */
 import { joinBackward, splitBlock } from 'prosemirror-commands';
 import { history, redo, undo } from 'prosemirror-history';
 import type { Node } from 'prosemirror-model';
 import { type Command, EditorState, TextSelection } from 'prosemirror-state';
-import type { DecorationSet } from 'prosemirror-view';
+import { type DecorationSet, EditorView } from 'prosemirror-view';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LABELS, DEFAULT_LINK_TYPES } from '../../../src/shared/labels';
 import {
@@ -24,10 +27,11 @@ import {
 } from '../../../src/renderer/editor/commands';
 import { docFromText, readDocument } from '../../../src/renderer/editor/docCodec';
 import { assignLanes } from '../../../src/renderer/editor/lanes';
-import { buildDecorations, type SpanDecorationSpec } from '../../../src/renderer/editor/spanDecorations';
+import { SPAN_ID_ATTR, SPAN_MARK_ATTR } from '../../../src/renderer/editor/schema';
+import { spanClassName } from '../../../src/renderer/editor/spanClasses';
 import { buildHighlights, highlightClasses, type HighlightSpec } from '../../../src/renderer/editor/spanHighlights';
 import { brokenFragments, collectSpansAfresh, spanRanges, type SpanRange } from '../../../src/renderer/editor/spanMarks';
-import { spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
+import { spanHighlightPlugin, spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
 
 const labels = DEFAULT_LABELS.map((l) => ({ ...l }));
 const LABEL_NAMES = ['quote', 'official', 'pledge'];
@@ -41,12 +45,20 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-const dump = (set: DecorationSet, doc: Node): string =>
-  set
-    .find(0, doc.content.size)
-    .map((d) => `${d.from}-${d.to}:${(d.spec as SpanDecorationSpec).className}:${(d.spec as SpanDecorationSpec).spanId}`)
-    .sort()
-    .join('\n');
+/** Each span element of the view, in document order: its span id and classes. */
+const dumpDom = (view: EditorView): string =>
+  Array.from(view.dom.querySelectorAll(`[${SPAN_MARK_ATTR}]`), (el) => `${el.getAttribute(SPAN_ID_ATTR)}:${el.className}`).join('\n');
+
+/** The same, as a view drawing `state` from scratch shows it. */
+function dumpFresh(state: EditorState): string {
+  const mount = document.createElement('div');
+  const fresh = new EditorView(mount, { state: EditorState.create({ doc: state.doc, plugins: [spanPlugin(spanState(state).labels, DEFAULT_LINK_TYPES)] }) });
+  try {
+    return dumpDom(fresh);
+  } finally {
+    fresh.destroy();
+  }
+}
 
 const dumpHighlights = (set: DecorationSet, doc: Node): string =>
   set
@@ -60,7 +72,8 @@ const plain = (list: readonly SpanRange[]) => list.map((r) => `${r.id}:${r.label
 
 /**
  * Runs `walks` random walks of 30 steps over `text` with six random spans; after every step the
- * patched decorations must equal a fresh build, and the spans read incrementally those read afresh.
+ * view's span elements must equal those of a view drawn afresh, and the spans read incrementally
+ * those read afresh.
  */
 function randomWalks(text: string, walks: number, seed: number): void {
   const rnd = random(seed);
@@ -72,8 +85,9 @@ function randomWalks(text: string, walks: number, seed: number): void {
     });
     let state = EditorState.create({
       doc: docFromText(text, spans),
-      plugins: [spanPlugin(labels, DEFAULT_LINK_TYPES), history()],
+      plugins: [spanPlugin(labels, DEFAULT_LINK_TYPES), spanHighlightPlugin(), history()],
     });
+    const view = new EditorView(document.createElement('div'), { state });
     const steps: string[] = [];
     for (let step = 0; step < 30; step++) {
       const size = state.doc.content.size;
@@ -131,6 +145,7 @@ function randomWalks(text: string, walks: number, seed: number): void {
       }
       steps.push(`${op}@${from}-${to}`);
       state = next;
+      view.updateState(state);
       const where = `walk ${walk}: ${steps.join(' ')}`;
       const fresh = collectSpansAfresh(state.doc);
       expect(plain(spanRanges(state.doc)), where).toEqual(plain(fresh.list));
@@ -138,17 +153,22 @@ function randomWalks(text: string, walks: number, seed: number): void {
       const drawn = spanState(state);
       expect(plain(drawn.spans), where).toEqual(plain(fresh.list));
       expect(drawn.lanes, where).toEqual(assignLanes(drawn.spans));
-      const want = dump(buildDecorations(state.doc, drawn), state.doc);
-      expect(dump(drawn.decorations, state.doc), where).toBe(want);
+      const shown = dumpDom(view);
+      expect(shown, where).toBe(dumpFresh(state));
+      // Every span has elements, with its own classes.
+      const classOf = new Map(drawn.spans.map((s, i) => [s.id, spanClassName(s, drawn.lanes[i]!, drawn.labels)]));
+      expect(new Set(Array.from(view.dom.querySelectorAll(`[${SPAN_MARK_ATTR}]`), (el) => el.getAttribute(SPAN_ID_ATTR))), where).toEqual(new Set(classOf.keys()));
+      for (const el of view.dom.querySelectorAll(`[${SPAN_MARK_ATTR}]`)) expect(el.className, where).toBe(classOf.get(el.getAttribute(SPAN_ID_ATTR)!));
       const highlighted = highlightClasses(state.doc, drawn.selectedId, drawn.linking);
       expect(new Map(drawn.highlighted), where).toEqual(highlighted);
       expect(dumpHighlights(drawn.highlights, state.doc), where).toBe(dumpHighlights(buildHighlights(state.doc, highlighted, drawn.labels), state.doc));
     }
+    view.destroy();
   }
 }
 
-describe('patched span decorations and incrementally read spans', () => {
-  it('equal a fresh build after every step of 300 random walks', () => {
+describe('span elements, their classes, and incrementally read spans', () => {
+  it('equal a fresh drawing after every step of 300 random walks', () => {
     randomWalks('abcdefghij\nklmnopqrst\nuvwxyzABCD', Number(process.env.WALKS ?? 300), Number(process.env.WALK_SEED ?? 777));
   });
 
