@@ -126,3 +126,27 @@ export function cpToPos(doc: Node, cp: number): number {
 export function posToCp(doc: Node, pos: number): number {
   return positionIndex(doc).posToCp(pos);
 }
+
+/** The paragraphs [first, endBefore) of `before` that became [first, endAfter) of `after`; null when none changed. */
+export interface ChangedParagraphs {
+  first: number;
+  endBefore: number;
+  endAfter: number;
+}
+
+/** The run of paragraphs that differ between two documents, the rest being the very same nodes. */
+export function changedParagraphs(before: Node, after: Node): ChangedParagraphs | null {
+  const a = before.content;
+  const b = after.content;
+  if (a === b) return null;
+  let first = 0;
+  const common = Math.min(a.childCount, b.childCount);
+  while (first < common && a.child(first) === b.child(first)) first++;
+  let endBefore = a.childCount;
+  let endAfter = b.childCount;
+  while (endBefore > first && endAfter > first && a.child(endBefore - 1) === b.child(endAfter - 1)) {
+    endBefore--;
+    endAfter--;
+  }
+  return first === endBefore && first === endAfter ? null : { first, endBefore, endAfter };
+}

@@ -7,37 +7,15 @@
  * used to read and diff the whole document at each save (25–50 ms); this reads a paragraph or two.
  */
 import type { Node } from 'prosemirror-model';
+
+export { changedParagraphs } from './positions';
 import { diffById, type DocVersion, type SaveDiff, sameLink, sameSpan } from '../../shared/saveDiff';
 import { diffText, shifter, type TextEdit } from '../../shared/textEdit';
 import type { SpanInput } from '../../shared/types';
 import { liveLinks, savedSpan } from './docCodec';
-import { positionIndex, textOfParagraph } from './positions';
+import { changedParagraphs, positionIndex, textOfParagraph } from './positions';
 import { spanInfoOf, storedLinks } from './schema';
 import { findSpan, spanRanges } from './spanMarks';
-
-/** The paragraphs [first, endBefore) of `before` that became [first, endAfter) of `after`; null when none changed. */
-export interface ChangedParagraphs {
-  first: number;
-  endBefore: number;
-  endAfter: number;
-}
-
-/** The run of paragraphs that differ between two documents, the rest being the very same nodes. */
-export function changedParagraphs(before: Node, after: Node): ChangedParagraphs | null {
-  const a = before.content;
-  const b = after.content;
-  if (a === b) return null;
-  let first = 0;
-  const common = Math.min(a.childCount, b.childCount);
-  while (first < common && a.child(first) === b.child(first)) first++;
-  let endBefore = a.childCount;
-  let endAfter = b.childCount;
-  while (endBefore > first && endAfter > first && a.child(endBefore - 1) === b.child(endAfter - 1)) {
-    endBefore--;
-    endAfter--;
-  }
-  return first === endBefore && first === endAfter ? null : { first, endBefore, endAfter };
-}
 
 /** The text of paragraphs [from, to) of `doc`, joined by "\n" as the stored text is. */
 function textOf(doc: Node, from: number, to: number): string {

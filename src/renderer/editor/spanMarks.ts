@@ -3,7 +3,7 @@
  * it starts at the lowest such position and ends at the highest, even across paragraphs.
  */
 import type { Mark, Node } from 'prosemirror-model';
-import { positionIndex } from './positions';
+import { changedParagraphs, positionIndex } from './positions';
 import { spanAttrs, spanType } from './schema';
 
 /** A piece of a span, in positions. */
@@ -201,16 +201,9 @@ const MAX_CHANGED_PARAGRAPHS = 16;
 function collectFrom(prevDoc: Node, prev: DocSpans, doc: Node): DocSpans | null {
   const a = prevDoc.content;
   const b = doc.content;
-  if (a === b) return prev;
-  let first = 0;
-  const common = Math.min(a.childCount, b.childCount);
-  while (first < common && a.child(first) === b.child(first)) first++;
-  let endA = a.childCount;
-  let endB = b.childCount;
-  while (endA > first && endB > first && a.child(endA - 1) === b.child(endB - 1)) {
-    endA--;
-    endB--;
-  }
+  const changed = changedParagraphs(prevDoc, doc);
+  if (!changed) return prev; // the very same paragraphs: the same spans
+  const { first, endBefore: endA, endAfter: endB } = changed;
   if (endA - first + (endB - first) > MAX_CHANGED_PARAGRAPHS) return null;
   let start = 0;
   for (let p = 0; p < first; p++) start += a.child(p).nodeSize;
