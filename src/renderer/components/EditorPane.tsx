@@ -194,6 +194,14 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
   const [calm] = useState(() => new CalmQueue({ quietMs: TYPING_PAUSE_MS, idle: whenIdle }));
   /** True while the caret is in the editable text, where a React commit measures the selection across it. */
   const typing = (editor: LoupeEditor) => editor.view.editable && editor.view.hasFocus();
+  /** Runs `task` (a React commit) now, or at the next pause in typing (see EditorHandle.whenCalm). */
+  const whenCalm = (editor: LoupeEditor | null, key: string, task: () => void) => {
+    if (editor && typing(editor)) calm.defer(key, task);
+    else {
+      calm.cancel(key);
+      task();
+    }
+  };
 
   /**
    * A change to the locked text (a tag, an undo in annotate mode): what the window shows of it through
@@ -244,11 +252,7 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
       spanList.drawing(list);
       propsRef.current.onSpansChanged(list);
     };
-    if (typing(editor)) calm.defer('rows', draw);
-    else {
-      calm.cancel('rows');
-      draw();
-    }
+    whenCalm(editor, 'rows', draw);
   };
 
   const spanListTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -421,14 +425,7 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
 
   const handle: EditorHandle = {
     version: () => editorVersion(editorRef.current!.view.state.doc),
-    whenCalm: (key, task) => {
-      const editor = editorRef.current;
-      if (editor && typing(editor)) calm.defer(key, task);
-      else {
-        calm.cancel(key);
-        task();
-      }
-    },
+    whenCalm: (key, task) => whenCalm(editorRef.current, key, task),
     tag: (label) => editorRef.current?.tag(label),
     addFragment: (label) => editorRef.current?.run(addFragment(label)) ?? false,
     removeSelectedSpan: () => editorRef.current?.removeSelectedSpan(),

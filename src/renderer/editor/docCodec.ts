@@ -170,7 +170,6 @@ function seedFromBuild(doc: Node, spans: readonly { id: string }[], marks: reado
   seedSpans(doc, list);
 }
 
-
 const NO_INFO: SpanInfo = { attrs: {}, note: '' };
 
 /** The links whose ends both exist, sorted by id. */

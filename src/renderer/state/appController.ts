@@ -317,20 +317,14 @@ export class AppController {
       (count, status) => {
         // The same list when nothing changed: no re-render (a React commit walks the editor's DOM),
         // and a changed count or status is drawn at a pause in typing, not between two keys.
-        const change = (): Partial<AppState> => {
-          const { documents, openDoc } = this.state;
-          const next: Partial<AppState> = {};
-          if (documents.some((d) => d.id === doc.id && (d.spanCount !== count || d.status !== status))) {
-            next.documents = documents.map((d) => (d.id === doc.id ? { ...d, spanCount: count, status } : d));
-          }
-          if (openDoc && openDoc.id === doc.id && openDoc.status !== status) next.openDoc = { ...openDoc, status };
-          return next;
-        };
-        const first = change();
-        if (!first.documents && !first.openDoc) return;
         editor.whenCalm(`saved-${doc.id}`, () => {
-          const next = change();
-          if (next.documents || next.openDoc) this.set(next);
+          const { documents, openDoc } = this.state;
+          const change: Partial<AppState> = {};
+          if (documents.some((d) => d.id === doc.id && (d.spanCount !== count || d.status !== status))) {
+            change.documents = documents.map((d) => (d.id === doc.id ? { ...d, spanCount: count, status } : d));
+          }
+          if (openDoc && openDoc.id === doc.id && openDoc.status !== status) change.openDoc = { ...openDoc, status };
+          if (change.documents || change.openDoc) this.set(change);
         });
       },
     );
