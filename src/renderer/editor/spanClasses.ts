@@ -82,33 +82,34 @@ const classKey = (s: SpanRange, lane: number): number => lane * 2 + (s.fragments
  * The ids of spans whose classes differ between `prev` and `next` (spans of two documents), or
  * 'all' when the label list changed (every colour class may have). Spans only in `next` are left
  * out: their marks are new, and new marks are drawn with their classes. Both lists are sorted and
- * an edit keeps their order, so the same span is usually at the same index, or at the same
- * distance from it as the span before.
+ * an edit keeps their order, so the spans at both ends are the same ones in the same places, and
+ * only those between (around the edit) are looked up by id.
  */
 export function changedClasses(prev: DrawnSpans, next: DrawnSpans): Set<string> | 'all' {
   if (prev.labels !== next.labels) return 'all';
   const out = new Set<string>();
   if (prev.spans === next.spans && prev.lanes === next.lanes) return out;
-  let byId: Map<string, number> | undefined;
-  let offset = 0;
-  const prevIndexOf = (id: string, i: number): number => {
-    if (prev.spans[i + offset]?.id === id) return i + offset;
-    // A span added or removed just before: one step off.
-    for (const step of [-1, 1]) {
-      if (prev.spans[i + offset + step]?.id === id) {
-        offset += step;
-        return i + offset;
-      }
-    }
-    byId ??= new Map(prev.spans.map((s, k) => [s.id, k]));
-    const j = byId.get(id) ?? -1;
-    if (j >= 0) offset = j - i;
-    return j;
+  const a = prev.spans;
+  const b = next.spans;
+  const compare = (i: number, j: number) => {
+    if (classKey(a[i]!, prev.lanes[i]!) !== classKey(b[j]!, next.lanes[j]!)) out.add(b[j]!.id);
   };
-  for (let i = 0; i < next.spans.length; i++) {
-    const s = next.spans[i]!;
-    const j = prevIndexOf(s.id, i);
-    if (j >= 0 && classKey(prev.spans[j]!, prev.lanes[j]!) !== classKey(s, next.lanes[i]!)) out.add(s.id);
+  const both = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < both && a[head]!.id === b[head]!.id) compare(head, head++);
+  let tail = 0;
+  while (tail < both - head && a[a.length - 1 - tail]!.id === b[b.length - 1 - tail]!.id) {
+    compare(a.length - 1 - tail, b.length - 1 - tail);
+    tail++;
+  }
+  // An id is in each list once: a span between the ends of one list is between those of the other.
+  if (head < b.length - tail) {
+    const before = new Map<string, number>();
+    for (let i = head; i < a.length - tail; i++) before.set(a[i]!.id, i);
+    for (let j = head; j < b.length - tail; j++) {
+      const i = before.get(b[j]!.id);
+      if (i !== undefined) compare(i, j);
+    }
   }
   return out;
 }

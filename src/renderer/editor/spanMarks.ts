@@ -76,26 +76,76 @@ export interface BrokenFragment {
   mark: Mark;
 }
 
+/** How a document's spans were derived from an earlier document's (collectFrom), to look ids up through. */
+interface Derivation {
+  base: DocSpans;
+  /** The spans read in the changed paragraphs. */
+  region: DocSpans;
+  /** Ids of the base's spans that lay wholly in the changed paragraphs (re-read, or gone). */
+  dropped: ReadonlySet<string>;
+  /** Where the changed paragraphs start (the base's spans ending by then are kept as they were). */
+  start: number;
+  /** How far the spans after them moved. */
+  delta: number;
+}
+
+/** Lookups through more derivations than this build the document's own index instead. */
+const MAX_DERIVATION_DEPTH = 8;
+
 /**
- * The spans of one document. Their index by id is built when first asked for: typing derives a new
- * document's spans at every key, and a map of 20,000 ids per key (1.5 ms) is mostly never read.
+ * The spans of one document. A lookup by id goes through the earlier document's spans when these
+ * were derived from them (typing, tagging), so no index of 20,000 ids is built per key; a document
+ * read afresh, or derived too many times over, builds its own index when first asked.
  */
 class DocSpans {
   private index: Map<string, SpanRange> | null;
+  private derived: Derivation | null;
+  /** How many derivations a lookup may go through. */
+  readonly depth: number;
   constructor(
     readonly list: readonly SpanRange[],
     readonly broken: readonly BrokenFragment[],
     index: Map<string, SpanRange> | null = null,
+    derived: Derivation | null = null,
   ) {
     this.index = index;
+    this.derived = derived && !index && derived.base.depth < MAX_DERIVATION_DEPTH ? derived : null;
+    this.depth = this.derived ? this.derived.base.depth + 1 : 0;
   }
-  get byId(): ReadonlyMap<string, SpanRange> {
+
+  get(id: string): SpanRange | undefined {
+    const d = this.derived;
+    if (d) {
+      const inRegion = d.region.get(id);
+      if (inRegion || d.dropped.has(id)) return inRegion;
+      const s = d.base.get(id);
+      if (!s || d.delta === 0 || s.to <= d.start) return s;
+      // A span after the change: this list holds it shifted; find that object.
+      return this.list[indexOfRange(this.list, s.from + d.delta, s.to + d.delta, id)];
+    }
     if (!this.index) {
       this.index = new Map();
       for (const s of this.list) this.index.set(s.id, s);
     }
-    return this.index;
+    return this.index.get(id);
   }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+}
+
+/** The index in `list` (sorted by compareSpans) of the span `id` at from..to, or -1. */
+function indexOfRange(list: readonly SpanRange[], from: number, to: number, id: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = list[mid]!;
+    if ((m.from - from || m.to - to || (m.id < id ? -1 : m.id > id ? 1 : 0)) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo]?.id === id ? lo : -1;
 }
 
 const docCache = new WeakMap<Node, DocSpans>();
@@ -226,7 +276,7 @@ function collectFrom(prevDoc: Node, prev: DocSpans, doc: Node): DocSpans | null 
   }
   // A span marked in the changed paragraphs and also outside them (its id twice): read it all afresh.
   // Typing re-reads the spans it dropped; only an id new to the region is looked up among the rest.
-  for (const s of region.list) if (!dropped.has(s.id) && prev.byId.has(s.id)) return null;
+  for (const s of region.list) if (!dropped.has(s.id) && prev.has(s.id)) return null;
   for (const s of region.list) list.push(s);
   for (const s of after) list.push(s);
   const broken: BrokenFragment[] = [];
@@ -235,7 +285,7 @@ function collectFrom(prevDoc: Node, prev: DocSpans, doc: Node): DocSpans | null 
     else if (f.from >= oldEnd) broken.push({ from: f.from + delta, to: f.to + delta, mark: f.mark });
   }
   broken.push(...region.broken);
-  return new DocSpans(list, broken);
+  return new DocSpans(list, broken, null, { base: prev, region, dropped, start, delta });
 }
 
 function shifted(s: SpanRange, delta: number): SpanRange {
@@ -284,7 +334,7 @@ export function spanRanges(doc: Node): readonly SpanRange[] {
 
 /** The span with this id, or undefined. */
 export function findSpan(doc: Node, id: string): SpanRange | undefined {
-  return docSpans(doc).byId.get(id);
+  return docSpans(doc).get(id);
 }
 
 /** Fragments whose text has a gap (e.g. text pasted into their middle). */

@@ -30,7 +30,7 @@ import { assignLanes } from '../../../src/renderer/editor/lanes';
 import { SPAN_ID_ATTR, SPAN_MARK_ATTR } from '../../../src/renderer/editor/schema';
 import { spanClassName } from '../../../src/renderer/editor/spanClasses';
 import { buildHighlights, highlightClasses, type HighlightSpec } from '../../../src/renderer/editor/spanHighlights';
-import { brokenFragments, collectSpansAfresh, spanRanges, type SpanRange } from '../../../src/renderer/editor/spanMarks';
+import { brokenFragments, collectSpansAfresh, findSpan, spanRanges, type SpanRange } from '../../../src/renderer/editor/spanMarks';
 import { spanHighlightPlugin, spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
 
 const labels = DEFAULT_LABELS.map((l) => ({ ...l }));
@@ -150,6 +150,12 @@ function randomWalks(text: string, walks: number, seed: number): void {
       const fresh = collectSpansAfresh(state.doc);
       expect(plain(spanRanges(state.doc)), where).toEqual(plain(fresh.list));
       expect(brokenFragments(state.doc).map((f) => `${f.from}-${f.to}`), where).toEqual(fresh.broken.map((f) => `${f.from}-${f.to}`));
+      // Looking a span up by id (through the documents it was derived from) finds the listed span itself.
+      const listed = spanRanges(state.doc);
+      for (const s of listed) expect(findSpan(state.doc, s.id), where).toBe(s);
+      for (const id of ['s0', 's1', 's2', 's3', 's4', 's5', 'never']) {
+        if (!listed.some((s) => s.id === id)) expect(findSpan(state.doc, id), where).toBeUndefined();
+      }
       const drawn = spanState(state);
       expect(plain(drawn.spans), where).toEqual(plain(fresh.list));
       expect(drawn.lanes, where).toEqual(assignLanes(drawn.spans));
