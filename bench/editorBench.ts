@@ -341,23 +341,43 @@ export async function composeText(page: Page, count = KEYS, editor: EditorKind =
 /**
  * Selects some untagged-or-tagged words near the middle and presses 1; times to the span painted and,
  * in Loupe (`store` given), to its row in the SQLite file. The reference editor's 1 key adds a
- * decoration marked `data-tag`.
+ * decoration marked `data-tag`. The words are selected as a person does, by dragging the mouse over
+ * them: that also puts the focus in the editor, as it is when a user tags. (A selection made by
+ * script left the focus on the document list clicked to open the report; ProseMirror then does not
+ * put its selection back into the redrawn text, the browser collapses it, and the editor spends a
+ * second transaction reading that back, which no user's tag does.)
  */
 export async function tagOnce(page: Page, k: number, store?: { corpus: string; docId: number }): Promise<{ painted: number; stored: number }> {
+  // Characters 1..9 of the first text of a paragraph near the middle.
+  // Scrolled there first: paragraphs drawn for the first time replace their guessed heights.
   await page.evaluate((k) => {
     const paragraphs = document.querySelectorAll('.ProseMirror p');
-    const p = paragraphs[Math.floor(paragraphs.length / 2) + 3 + k]!;
-    p.scrollIntoView({ block: 'center' });
-    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-    const node = walker.nextNode() as Text;
-    const range = document.createRange();
-    range.setStart(node, 1);
-    range.setEnd(node, Math.min(node.data.length, 9));
-    const selection = window.getSelection()!;
-    selection.removeAllRanges();
-    selection.addRange(range);
+    paragraphs[Math.floor(paragraphs.length / 2) + 3 + k]!.scrollIntoView({ block: 'center' });
   }, k);
   await page.waitForTimeout(100);
+  const at = await page.evaluate((k) => {
+    const paragraphs = document.querySelectorAll('.ProseMirror p');
+    const p = paragraphs[Math.floor(paragraphs.length / 2) + 3 + k]!;
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    const node = walker.nextNode() as Text;
+    const end = Math.min(node.data.length, 9);
+    const range = document.createRange();
+    const edgeOf = (i: number, side: 'left' | 'right') => {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const r = range.getBoundingClientRect();
+      return { x: side === 'left' ? r.left + 1 : r.right - 1, y: r.top + r.height / 2 };
+    };
+    return { from: edgeOf(1, 'left'), to: edgeOf(end - 1, 'right'), text: node.data.slice(1, end) };
+  }, k);
+  // From just inside the first character's left edge to just inside the last one's right edge.
+  await page.mouse.move(at.from.x, at.from.y);
+  await page.mouse.down();
+  await page.mouse.move(at.to.x, at.to.y, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  const selected = await page.evaluate(() => window.getSelection()?.toString() ?? '');
+  if (selected.length < 2 || !at.text.includes(selected.slice(1, -1))) throw new Error(`dragging over ${at.text} selected ${selected}`);
   const db = store && new Database(store.corpus, { readonly: true, fileMustExist: true });
   const count = db?.prepare<[number], { n: number }>('SELECT count(*) AS n FROM spans WHERE document_id = ?');
   const before = store && count!.get(store.docId)!.n;

@@ -1,13 +1,16 @@
 /**
  * Profiles one editor action in Chromium over the bridge, to explain a benchmark figure:
- *   npx tsx bench/profileEditor.ts open|type|tag big|plain
+ *   npx tsx bench/profileEditor.ts open|type|tag big|plain|ref
+ * (ref: the bench's reference editor, a bare ProseMirror view of the tagged report).
  * Prints where the renderer's time went (CDP Performance metrics: script, style, layout) and the
- * functions with the most self time (CDP Profiler), and writes the .cpuprofile to the temp folder.
+ * functions with the most self time (CDP Profiler), and writes the .cpuprofile and the trace (open it
+ * in Chromium's performance panel) to the temp folder.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { buildReference, REFERENCE, serveReference } from './referenceEditor';
 import { BIG, CHROMIUM, openDocument, PLAIN, PROBES, startServer, tagOnce, typeKeys, writeBenchCorpus } from './editorBench';
 
 interface ProfileNode {
@@ -27,13 +30,18 @@ async function main(): Promise<void> {
   const corpus = path.join(dir, 'profile.loupe');
   const { doc, bigId } = writeBenchCorpus(corpus);
   const server = await startServer(corpus, path.join(dir, 'data'));
+  let reference: { url: string; close(): void } | undefined;
+  if (which === 'ref') {
+    await buildReference(path.join(dir, 'reference'));
+    reference = await serveReference(path.join(dir, 'reference'), doc);
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   try {
     const page: Page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' })).newPage();
     await page.addInitScript({ content: PROBES });
-    await page.goto(server.url);
-    await page.locator('.ProseMirror').waitFor();
-    const title = which === 'big' ? BIG : PLAIN;
+    await page.goto(reference?.url ?? server.url);
+    if (!reference) await page.locator('.ProseMirror').waitFor();
+    const title = which === 'big' ? BIG : which === 'ref' ? REFERENCE : PLAIN;
     const firstWords = doc.text.slice(0, 12);
     if (action !== 'open') await openDocument(page, title, firstWords);
     const cdp = await page.context().newCDPSession(page);
@@ -45,12 +53,14 @@ async function main(): Promise<void> {
     await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     if (action === 'open') console.log(await openDocument(page, title, firstWords));
     else if (action === 'type') {
-      const t = await typeKeys(page, 40);
+      const t = await typeKeys(page, 40, reference ? 'reference' : 'loupe');
       console.log('typing ms:', t.times.map((x) => Math.round(x)).join(' '));
-    } else for (let k = 0; k < 5; k++) console.log(await tagOnce(page, k, { corpus, docId: bigId }));
+    } else for (let k = 0; k < 5; k++) console.log(await tagOnce(page, k, reference ? undefined : { corpus, docId: bigId }));
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
     const after = await metrics(cdp);
-    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; args?: { data?: { type?: string } } }[] };
+    const traceText = (await browser.stopTracing()).toString('utf8');
+    fs.writeFileSync(path.join(os.tmpdir(), `loupe-${action}-${which}.trace.json`), traceText);
+    const trace = JSON.parse(traceText) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; args?: { data?: { type?: string } } }[] };
     // Renderer main thread: the thread that ran the EventDispatch/FunctionCall events
     const main = trace.traceEvents.find((e) => e.name === 'FunctionCall')?.tid;
     const totals = new Map<string, number>();
@@ -85,6 +95,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server.child.kill('SIGTERM');
+    reference?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
