@@ -1,6 +1,6 @@
 /**
  * Profiles one editor action in Chromium over the bridge, to explain a benchmark figure:
- *   npx tsx bench/profileEditor.ts open|type|tag big|plain|ref
+ *   npx tsx bench/profileEditor.ts open|type|tag|scroll big|plain|ref
  * (ref: the bench's reference editor, a bare ProseMirror view of the tagged report).
  * Prints where the renderer's time went (CDP Performance metrics: script, style, layout) and the
  * functions with the most self time (CDP Profiler), and writes the .cpuprofile and the trace (open it
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { buildReference, REFERENCE, serveReference } from './referenceEditor';
-import { BIG, CHROMIUM, openDocument, PLAIN, PROBES, startServer, tagOnce, typeKeys, writeBenchCorpus } from './editorBench';
+import { BIG, CHROMIUM, openDocument, PLAIN, PROBES, scrollThrough, startServer, tagOnce, typeKeys, writeBenchCorpus } from './editorBench';
 
 interface ProfileNode {
   id: number;
@@ -55,6 +55,10 @@ async function main(): Promise<void> {
     else if (action === 'type') {
       const t = await typeKeys(page, 40, reference ? 'reference' : 'loupe');
       console.log('typing ms:', t.times.map((x) => Math.round(x)).join(' '));
+    } else if (action === 'scroll') {
+      const { frames } = await scrollThrough(page);
+      const slow = frames.filter((f) => f > 17);
+      console.log(`frames ${frames.length}, over 17 ms ${slow.length}: ${slow.map((f) => f.toFixed(1)).join(' ')}`);
     } else for (let k = 0; k < 5; k++) console.log(await tagOnce(page, k, reference ? undefined : { corpus, docId: bigId }));
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
     const after = await metrics(cdp);

@@ -177,6 +177,9 @@ test('hovering linked spans, or another program changing the editor’s DOM, nev
   await page.mouse.move(quote.left + 4, (quote.top + quote.bottom) / 2);
   const official = page.locator('.lp-span[data-span-id="T1"]').first();
   await expect.poll(() => official.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('dashed');
+  // and the link is drawn as an arc, gone again when the pointer leaves the text.
+  const arcs = page.locator('svg.lp-links path.lp-arc');
+  await expect(arcs).toHaveCount(1);
   // Then over the whole paragraph, through the pledges and slogans nested in the quote.
   const paragraph = (await page.locator('.ProseMirror p', { hasText: '字里行间' }).boundingBox())!;
   for (let i = 0; i < 24; i++) {
@@ -184,6 +187,7 @@ test('hovering linked spans, or another program changing the editor’s DOM, nev
   }
   await page.mouse.move(5, 5);
   await expect.poll(() => official.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('none');
+  await expect(arcs).toHaveCount(0);
   const shownIds = () =>
     page.evaluate(() => [...new Set([...document.querySelectorAll('.ProseMirror [data-span-mark]')].map((e) => e.getAttribute('data-span-id')))].sort());
   expect(await shownIds()).toEqual(before.map((s) => s.id).sort());

@@ -50,6 +50,8 @@ export class LinkOverlay {
   private pointer: { x: number; y: number } | null = null;
   /** Outlines the spans linked to the hovered one (rules by span id; the editor's DOM is ProseMirror's alone). */
   private readonly hoverSheet = new CSSStyleSheet();
+  /** The rules in hoverSheet. */
+  private hoverRules = '';
   private readonly listeners: [EventTarget, string, EventListener, boolean][] = [];
 
   constructor(
@@ -134,11 +136,19 @@ export class LinkOverlay {
   }
 
   private draw(): void {
+    const arcs = this.arcs();
+    if (!arcs.length && !(this.drag && this.pointer)) {
+      // Nothing to draw: no layout is read (hovering spans while scrolling redraws every frame).
+      if (this.svg.firstChild) this.svg.replaceChildren();
+      this.svg.setAttribute('width', '0');
+      this.svg.setAttribute('height', '0');
+      return;
+    }
     const origin = this.container.getBoundingClientRect();
     this.svg.replaceChildren();
     this.svg.setAttribute('width', String(this.container.scrollWidth));
     this.svg.setAttribute('height', String(this.container.scrollHeight));
-    for (const arc of this.arcs()) {
+    for (const arc of arcs) {
       const a = this.anchor(arc.from, origin);
       const b = this.anchor(arc.to, origin);
       if (a && b) this.drawArc(a, b, arc);
@@ -185,7 +195,13 @@ export class LinkOverlay {
     if (id === this.hoverId) return;
     this.hoverId = id;
     const others = id === null ? [] : linksOf(this.view.state.doc, id).map((l) => (l.from === id ? l.to : l.from));
-    this.hoverSheet.replaceSync(others.map((other) => `${hoverLinkedSelector(other)} { ${HOVER_LINKED_STYLE} }`).join('\n'));
+    // The pointer passes over many spans without links (scrolling under a still pointer): from one
+    // to another nothing changes, and nothing is redrawn. A new style sheet restyles the whole
+    // document, so it is replaced only when its rules change.
+    const rules = others.map((other) => `${hoverLinkedSelector(other)} { ${HOVER_LINKED_STYLE} }`).join('\n');
+    if (!rules && !this.hoverRules) return;
+    if (rules !== this.hoverRules) this.hoverSheet.replaceSync(rules);
+    this.hoverRules = rules;
     this.update();
   }
 
