@@ -24,9 +24,10 @@ test('10,000 spans over 114,000 characters (drawn first as a preview): the list 
   fs.writeFileSync(file, `${JSON.stringify({ title: '长文档', text, spans })}\n`);
   await importFiles(page, [file]);
   // (innerText of the whole editor would lay out every paragraph: look at the last one only)
-  // Opening it takes a few seconds alone and over 10 s beside another browser test on 2 cores: this
-  // test is about what opens, the benchmark about how fast (bench/editorBench.ts).
-  await expect(editor(page).locator('p').last()).toHaveText(paragraphs.at(-1)!, { timeout: 45_000 });
+  // Imported and opened within the default 10 s, beside another browser test on 2 cores (issue 14).
+  const started = Date.now();
+  await expect(editor(page).locator('p').last()).toHaveText(paragraphs.at(-1)!, { timeout: 10_000 });
+  test.info().annotations.push({ type: 'opened', description: `${Date.now() - started} ms` });
   await expect(page.locator('.lp-preview')).toHaveCount(0); // the plain-text preview gave way to the editor
 
   const panel = page.getByRole('complementary', { name: 'Spans' });
