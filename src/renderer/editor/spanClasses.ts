@@ -7,7 +7,7 @@
  */
 import type { Node } from 'prosemirror-model';
 import type { AttributeDef } from '../../shared/types';
-import { compareSpans, findSpan, type SpanRange } from './spanMarks';
+import { findSpan, indexOfSpan, type SpanRange } from './spanMarks';
 
 /** A label as the editor needs it (attributes: for defaults when tagging and relabelling). */
 export interface EditorLabel {
@@ -53,18 +53,6 @@ export function labelIndexOf(labels: readonly EditorLabel[], label: string): num
 export function spanClassName(span: SpanRange, lane: number, labels: readonly EditorLabel[]): string {
   const cls = spanClass(lane, labelIndexOf(labels, span.label));
   return span.fragments.length > 1 ? `${cls} ${FRAGMENT_CLASS}` : cls;
-}
-
-/** The index of `s` in `list` (sorted by compareSpans), or -1. */
-export function indexOfSpan(list: readonly SpanRange[], s: SpanRange): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareSpans(list[mid]!, s) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo]?.id === s.id ? lo : -1;
 }
 
 /** The class list of span `id`'s elements in `doc`, whose spans `drawn` holds; null for no such span. */

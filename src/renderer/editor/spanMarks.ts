@@ -121,7 +121,7 @@ class DocSpans {
       const s = d.base.get(id);
       if (!s || d.delta === 0 || s.to <= d.start) return s;
       // A span after the change: this list holds it shifted; find that object.
-      return this.list[indexOfRange(this.list, s.from + d.delta, s.to + d.delta, id)];
+      return this.list[indexOfSpan(this.list, { from: s.from + d.delta, to: s.to + d.delta, id })];
     }
     if (!this.index) {
       this.index = new Map();
@@ -135,23 +135,25 @@ class DocSpans {
   }
 }
 
-/** The index in `list` (sorted by compareSpans) of the span `id` at from..to, or -1. */
-function indexOfRange(list: readonly SpanRange[], from: number, to: number, id: string): number {
+/** The index of the span `s` (its id, where it starts and ends) in `list`, sorted by compareSpans; or -1. */
+export function indexOfSpan(list: readonly SpanRange[], s: SpanOrder): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const m = list[mid]!;
-    if ((m.from - from || m.to - to || (m.id < id ? -1 : m.id > id ? 1 : 0)) < 0) lo = mid + 1;
+    if (compareSpans(list[mid]!, s) < 0) lo = mid + 1;
     else hi = mid;
   }
-  return list[lo]?.id === id ? lo : -1;
+  return list[lo]?.id === s.id ? lo : -1;
 }
 
 const docCache = new WeakMap<Node, DocSpans>();
 
+/** What orders spans. */
+type SpanOrder = Pick<SpanRange, 'from' | 'to' | 'id'>;
+
 /** Orders spans by start, then end, then id. */
-export function compareSpans(a: SpanRange, b: SpanRange): number {
+export function compareSpans(a: SpanOrder, b: SpanOrder): number {
   return a.from - b.from || a.to - b.to || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
