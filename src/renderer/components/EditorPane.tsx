@@ -241,7 +241,13 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
    */
   const publishSpans = (editor: LoupeEditor, opening = false) => {
     const doc = editor.view.state.doc;
-    const list: SpanList = { doc, spans: spanRanges(doc) };
+    // The spans are made into one array only when React draws new rows (typing draws none).
+    const list: SpanList = {
+      doc,
+      get spans() {
+        return spanRanges(doc);
+      },
+    };
     const { spanList } = propsRef.current;
     if (!spanList.set(list) && !opening) {
       calm.cancel('rows');

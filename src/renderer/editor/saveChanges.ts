@@ -15,7 +15,7 @@ import type { SpanInput } from '../../shared/types';
 import { liveLinks, savedSpan } from './docCodec';
 import { changedParagraphs, positionIndex, textOfParagraph } from './positions';
 import { spanInfoOf, storedLinks } from './schema';
-import { findSpan, spanRanges } from './spanMarks';
+import { findSpan, spansTouching, spanSeqOf } from './spanMarks';
 
 /** The text of paragraphs [from, to) of `doc`, joined by "\n" as the stored text is. */
 function textOf(doc: Node, from: number, to: number): string {
@@ -32,12 +32,9 @@ function positionsOf(doc: Node, from: number, to: number): { start: number; end:
   return { start, end };
 }
 
-/** Adds to `ids` every span of `doc` with a piece at or between positions `start` and `end`. */
+/** Adds to `ids` every span of `doc` reaching to or between positions `start` and `end`. */
 function addSpansTouching(doc: Node, start: number, end: number, ids: Set<string>): void {
-  for (const s of spanRanges(doc)) {
-    if (s.from > end) break; // sorted by start
-    if (s.to >= start) ids.add(s.id);
-  }
+  for (const s of spansTouching(doc, start, end)) ids.add(s.id);
 }
 
 /**
@@ -103,7 +100,7 @@ export function docChanges(before: Node, after: Node): SaveDiff {
 class EditorVersion implements DocVersion {
   constructor(readonly doc: Node) {}
   get spanCount(): number {
-    return spanRanges(this.doc).length;
+    return spanSeqOf(this.doc).length;
   }
   changesSince(saved: DocVersion): SaveDiff {
     if (!(saved instanceof EditorVersion)) throw new TypeError('an editor document is compared with another editor document');

@@ -5,9 +5,9 @@
  * DecorationSet of twenty thousand to build at open. Nothing here depends on which span is
  * selected (that is spanHighlights.ts), so selecting a span never touches these classes.
  */
-import type { Node } from 'prosemirror-model';
 import type { AttributeDef } from '../../shared/types';
-import { findSpan, indexOfSpan, type SpanRange } from './spanMarks';
+import type { SpanRange } from './spanMarks';
+import type { SpanSeq } from './spanSeq';
 
 /** A label as the editor needs it (attributes: for defaults when tagging and relabelling). */
 export interface EditorLabel {
@@ -24,10 +24,9 @@ export const LABEL_CLASS_PREFIX = 'lp-label-';
 /** A fragment of a span with several: drawn with open ends, so the pieces read as one span. */
 export const FRAGMENT_CLASS = 'lp-fragment';
 
-/** What the spans are drawn from: `lanes` is parallel to `spans` (the spans of the document). */
+/** What the spans are drawn from: the spans of the document, with their lanes, and the labels. */
 export interface DrawnSpans {
-  spans: readonly SpanRange[];
-  lanes: readonly number[];
+  spans: SpanSeq;
   labels: readonly EditorLabel[];
 }
 
@@ -55,12 +54,10 @@ export function spanClassName(span: SpanRange, lane: number, labels: readonly Ed
   return span.fragments.length > 1 ? `${cls} ${FRAGMENT_CLASS}` : cls;
 }
 
-/** The class list of span `id`'s elements in `doc`, whose spans `drawn` holds; null for no such span. */
-export function classOfSpan(doc: Node, drawn: DrawnSpans, id: string): string | null {
-  const span = findSpan(doc, id);
-  if (!span) return null;
-  const i = indexOfSpan(drawn.spans, span);
-  return i < 0 ? null : spanClassName(span, drawn.lanes[i]!, drawn.labels);
+/** The class list of span `id`'s elements as `drawn` draws them; null for no such span. */
+export function classOfSpan(drawn: DrawnSpans, id: string): string | null {
+  const i = drawn.spans.indexOfId(id);
+  return i < 0 ? null : spanClassName(drawn.spans.at(i), drawn.spans.laneAt(i), drawn.labels);
 }
 
 /** What decides a span's classes, apart from its label (a new label is a new mark, drawn afresh). */
@@ -69,33 +66,53 @@ const classKey = (s: SpanRange, lane: number): number => lane * 2 + (s.fragments
 /**
  * The ids of spans whose classes differ between `prev` and `next` (spans of two documents), or
  * 'all' when the label list changed (every colour class may have). Spans only in `next` are left
- * out: their marks are new, and new marks are drawn with their classes. Both lists are sorted and
- * an edit keeps their order, so the spans at both ends are the same ones in the same places, and
- * only those between (around the edit) are looked up by id.
+ * out: their marks are new, and new marks are drawn with their classes.
+ *
+ * When `next`'s spans were derived from `prev`'s (typing, tagging: spanSeq.ts), only the spans read
+ * afresh in the changed paragraphs can have changed; every other span kept its lane and pieces.
+ * Otherwise both sorted lists are matched at both ends, and only the spans between (around the
+ * edit) are looked up by id.
  */
 export function changedClasses(prev: DrawnSpans, next: DrawnSpans): Set<string> | 'all' {
   if (prev.labels !== next.labels) return 'all';
   const out = new Set<string>();
-  if (prev.spans === next.spans && prev.lanes === next.lanes) return out;
   const a = prev.spans;
   const b = next.spans;
+  if (a === b) return out;
+  const steps = b.derivationsFrom(a);
+  if (steps) {
+    const seen = new Set<string>();
+    for (const { seq, derivation } of steps) {
+      for (let k = derivation.lo; k < derivation.lo + derivation.count; k++) {
+        const id = seq.at(k).id;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const i = a.indexOfId(id);
+        const j = i < 0 ? -1 : b.indexOfId(id);
+        if (j >= 0 && classKey(a.at(i), a.laneAt(i)) !== classKey(b.at(j), b.laneAt(j))) out.add(id);
+      }
+    }
+    return out;
+  }
   const compare = (i: number, j: number) => {
-    if (classKey(a[i]!, prev.lanes[i]!) !== classKey(b[j]!, next.lanes[j]!)) out.add(b[j]!.id);
+    if (classKey(a.at(i), a.laneAt(i)) !== classKey(b.at(j), b.laneAt(j))) out.add(b.at(j).id);
   };
+  const idA = (i: number) => a.at(i).id;
+  const idB = (j: number) => b.at(j).id;
   const both = Math.min(a.length, b.length);
   let head = 0;
-  while (head < both && a[head]!.id === b[head]!.id) compare(head, head++);
+  while (head < both && idA(head) === idB(head)) compare(head, head++);
   let tail = 0;
-  while (tail < both - head && a[a.length - 1 - tail]!.id === b[b.length - 1 - tail]!.id) {
+  while (tail < both - head && idA(a.length - 1 - tail) === idB(b.length - 1 - tail)) {
     compare(a.length - 1 - tail, b.length - 1 - tail);
     tail++;
   }
   // An id is in each list once: a span between the ends of one list is between those of the other.
   if (head < b.length - tail) {
     const before = new Map<string, number>();
-    for (let i = head; i < a.length - tail; i++) before.set(a[i]!.id, i);
+    for (let i = head; i < a.length - tail; i++) before.set(idA(i), i);
     for (let j = head; j < b.length - tail; j++) {
-      const i = before.get(b[j]!.id);
+      const i = before.get(idB(j));
       if (i !== undefined) compare(i, j);
     }
   }

@@ -10,11 +10,13 @@
  * makes none.
  */
 import type { Node } from 'prosemirror-model';
-import { findSpan, spanExcerpts, type SpanRange } from './spanMarks';
+import { findSpan, spanExcerpts, type SpanRange, spanSeqOf } from './spanMarks';
+import { EMPTY_SEQ, type SpanSeq } from './spanSeq';
 
+/** A document and its spans. The editor gives the store lists whose `spans` are made only when read. */
 export interface SpanList {
   doc: Node | null;
-  spans: readonly SpanRange[];
+  readonly spans: readonly SpanRange[];
 }
 
 export const NO_SPANS: SpanList = { doc: null, spans: [] };
@@ -42,6 +44,34 @@ export function sameRows(a: readonly SpanRange[], b: readonly SpanRange[]): bool
   return true;
 }
 
+/** The rows of `seq` at [lo, hi) and those of `other` at [lo2, ...) are the same rows. */
+function sameRowsAt(seq: SpanSeq, lo: number, hi: number, other: SpanSeq, lo2: number): boolean {
+  for (let i = lo, j = lo2; i < hi; i++, j++) {
+    const x = seq.at(i);
+    const y = other.at(j);
+    if (x.id !== y.id || x.label !== y.label || x.fragments.length !== y.fragments.length) return false;
+  }
+  return true;
+}
+
+/**
+ * sameRows for two documents' span sequences. When `next` was derived from `prev` (typing), only
+ * the spans of the changed paragraphs are compared: every other row is the same span moved.
+ */
+export function sameSeqRows(prev: SpanSeq, next: SpanSeq): boolean {
+  if (prev === next) return true;
+  if (prev.length !== next.length) return false;
+  const steps = next.derivationsFrom(prev);
+  if (!steps) return sameRowsAt(prev, 0, prev.length, next, 0);
+  for (const { seq, derivation } of steps) {
+    const { parent, lo, hi, count } = derivation;
+    if (hi - lo !== count || !sameRowsAt(parent, lo, hi, seq, lo)) return false;
+  }
+  return true;
+}
+
+const seqOf = (list: SpanList): SpanSeq => (list.doc ? spanSeqOf(list.doc) : EMPTY_SEQ);
+
 /**
  * The newest span list of the open document, outside React: the editor sets it after changes, the
  * span list redraws the excerpts of the rows it shows from it (subscribe), and tells whether the
@@ -49,7 +79,8 @@ export function sameRows(a: readonly SpanRange[], b: readonly SpanRange[]): bool
  */
 export class SpanListStore {
   private current: SpanList = NO_SPANS;
-  private drawn: readonly SpanRange[] = NO_SPANS.spans;
+  /** Whether the newest list's rows may differ from those React draws. */
+  private differ = false;
   private readonly listeners = new Set<() => void>();
 
   /** The newest list. */
@@ -63,14 +94,18 @@ export class SpanListStore {
 
   /** Sets the newest list; true when its rows differ from those React draws (see `drawing`). */
   set(list: SpanList): boolean {
+    const before = this.current;
     this.current = list;
     for (const listener of this.listeners) listener();
-    return !sameRows(list.spans, this.drawn);
+    // Compared with the list before (derived from it while typing), not with the one React draws,
+    // which may be hundreds of keys older: rows that stayed the same through each list stay the same.
+    this.differ ||= !sameSeqRows(seqOf(before), seqOf(list));
+    return this.differ;
   }
 
   /** React is given `list`'s rows to draw. */
   drawing(list: SpanList): void {
-    this.drawn = list.spans;
+    this.differ = !sameSeqRows(seqOf(list), seqOf(this.current));
   }
 
   /**
@@ -79,8 +114,9 @@ export class SpanListStore {
    * row goes at the next commit).
    */
   newest(rows: SpanList, row: SpanRange, index: number): { doc: Node | null; span: SpanRange } {
-    const { doc, spans } = this.current;
-    const same = spans[index];
+    const { doc } = this.current;
+    const spans = seqOf(this.current);
+    const same = index < spans.length ? spans.at(index) : undefined;
     if (same && same.id === row.id) return { doc, span: same };
     const found = doc ? findSpan(doc, row.id) : undefined;
     return found ? { doc, span: found } : { doc: rows.doc, span: row };

@@ -5,6 +5,7 @@
 import type { Mark, Node } from 'prosemirror-model';
 import { changedParagraphs, positionIndex } from './positions';
 import { spanAttrs, spanType } from './schema';
+import { shifted, SpanSeq } from './spanSeq';
 
 /** A piece of a span, in positions. */
 export interface PosRange {
@@ -76,75 +77,45 @@ export interface BrokenFragment {
   mark: Mark;
 }
 
-/** How a document's spans were derived from an earlier document's (collectFrom), to look ids up through. */
-interface Derivation {
-  base: DocSpans;
-  /** The spans read in the changed paragraphs. */
-  region: DocSpans;
-  /** Ids of the base's spans that lay wholly in the changed paragraphs (re-read, or gone). */
-  dropped: ReadonlySet<string>;
-  /** Where the changed paragraphs start (the base's spans ending by then are kept as they were). */
-  start: number;
-  /** How far the spans after them moved. */
-  delta: number;
-}
-
-/** Lookups through more derivations than this build the document's own index instead. */
-const MAX_DERIVATION_DEPTH = 8;
-
 /**
- * The spans of one document. A lookup by id goes through the earlier document's spans when these
- * were derived from them (typing, tagging), so no index of 20,000 ids is built per key; a document
- * read afresh, or derived too many times over, builds its own index when first asked.
+ * The spans of one document: a sequence that an edit derives from the previous document's
+ * (spanSeq.ts), so a key typed touches the spans of its paragraph and no others; the fragments with
+ * gaps; and the spans reaching over a paragraph boundary (few), which decide whether an edit's
+ * paragraphs can be re-read on their own.
  */
 class DocSpans {
-  private index: Map<string, SpanRange> | null;
-  private derived: Derivation | null;
-  /** How many derivations a lookup may go through. */
-  readonly depth: number;
+  private longList: readonly SpanRange[] | null;
   constructor(
-    readonly list: readonly SpanRange[],
+    readonly seq: SpanSeq,
     readonly broken: readonly BrokenFragment[],
-    index: Map<string, SpanRange> | null = null,
-    derived: Derivation | null = null,
+    long: readonly SpanRange[] | null,
+    /** The document, to find the long spans of spans given without them (seedSpans). */
+    private readonly doc: Node | null = null,
   ) {
-    this.index = index;
-    this.derived = derived && !index && derived.base.depth < MAX_DERIVATION_DEPTH ? derived : null;
-    this.depth = this.derived ? this.derived.base.depth + 1 : 0;
+    this.longList = long;
+  }
+
+  /** Every span, as one array (made when first asked). */
+  get list(): readonly SpanRange[] {
+    return this.seq.toArray();
+  }
+
+  /** The spans whose text is in more than one paragraph, sorted. */
+  get long(): readonly SpanRange[] {
+    if (!this.longList) {
+      const index = positionIndex(this.doc!);
+      this.longList = this.seq.toArray().filter((s) => index.paragraphIndexAt(s.from) !== index.paragraphIndexAt(s.to));
+    }
+    return this.longList;
   }
 
   get(id: string): SpanRange | undefined {
-    const d = this.derived;
-    if (d) {
-      const inRegion = d.region.get(id);
-      if (inRegion || d.dropped.has(id)) return inRegion;
-      const s = d.base.get(id);
-      if (!s || d.delta === 0 || s.to <= d.start) return s;
-      // A span after the change: this list holds it shifted; find that object.
-      return this.list[indexOfSpan(this.list, { from: s.from + d.delta, to: s.to + d.delta, id })];
-    }
-    if (!this.index) {
-      this.index = new Map();
-      for (const s of this.list) this.index.set(s.id, s);
-    }
-    return this.index.get(id);
+    return this.seq.get(id);
   }
 
   has(id: string): boolean {
-    return this.get(id) !== undefined;
+    return this.seq.indexOfId(id) >= 0;
   }
-}
-
-/** The index of the span `s` (its id, where it starts and ends) in `list`, sorted by compareSpans; or -1. */
-export function indexOfSpan(list: readonly SpanRange[], s: SpanOrder): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareSpans(list[mid]!, s) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo]?.id === s.id ? lo : -1;
 }
 
 const docCache = new WeakMap<Node, DocSpans>();
@@ -217,10 +188,14 @@ function collectRange(doc: Node, first: number, end: number, startPos: number): 
   }
   const list: SpanRange[] = [];
   const broken: BrokenFragment[] = [];
-  const byId = new Map<string, SpanRange>();
+  const long: SpanRange[] = [];
   for (const a of acc.values()) {
     const frags = [...a.frags.values()];
+    let firstPara = Infinity;
+    let lastPara = -1;
     for (const f of frags) {
+      firstPara = Math.min(firstPara, f.firstPara);
+      lastPara = Math.max(lastPara, f.lastPara);
       // Each paragraph boundary inside the range is two positions of no text.
       const textInRange = f.to - f.from - 2 * (f.lastPara - f.firstPara);
       if (f.marked < textInRange) broken.push({ from: f.from, to: f.to, mark: f.mark });
@@ -235,10 +210,11 @@ function collectRange(doc: Node, first: number, end: number, startPos: number): 
       mark: a.mark,
     };
     list.push(range);
-    byId.set(a.id, range);
+    if (firstPara !== lastPara) long.push(range);
   }
   list.sort(compareSpans);
-  return new DocSpans(list, broken, byId);
+  long.sort(compareSpans);
+  return new DocSpans(SpanSeq.of(list), broken, long);
 }
 
 /** Most changes touch a paragraph or two: beyond this many, the spans are collected afresh. */
@@ -251,12 +227,12 @@ const MAX_CHANGED_PARAGRAPHS = 16;
  * everything is collected afresh. Typing in a long report must not cost a walk over every span.
  */
 function collectFrom(prevDoc: Node, prev: DocSpans, doc: Node): DocSpans | null {
-  const a = prevDoc.content;
-  const b = doc.content;
   const changed = changedParagraphs(prevDoc, doc);
   if (!changed) return prev; // the very same paragraphs: the same spans
   const { first, endBefore: endA, endAfter: endB } = changed;
   if (endA - first + (endB - first) > MAX_CHANGED_PARAGRAPHS) return null;
+  const a = prevDoc.content;
+  const b = doc.content;
   let start = 0;
   for (let p = 0; p < first; p++) start += a.child(p).nodeSize;
   let oldEnd = start;
@@ -264,41 +240,36 @@ function collectFrom(prevDoc: Node, prev: DocSpans, doc: Node): DocSpans | null 
   let newEnd = start;
   for (let p = first; p < endB; p++) newEnd += b.child(p).nodeSize;
   const delta = newEnd - oldEnd;
-  const region = collectRange(doc, first, endB, start);
-  const list: SpanRange[] = [];
-  const after: SpanRange[] = [];
-  // The spans that lay wholly in the changed paragraphs: re-read there, they are not kept.
-  const dropped = new Set<string>();
-  for (const s of prev.list) {
-    if (s.to <= start) list.push(s);
-    else if (s.from >= oldEnd) after.push(delta === 0 ? s : shifted(s, delta));
-    // A span touching the changed paragraphs that also lies outside them: its pieces there are not re-read.
-    else if (s.from < start || s.to > oldEnd) return null;
-    else dropped.add(s.id);
+  // A span reaching from the changed paragraphs into others: its pieces outside them are not re-read.
+  for (const s of prev.long) {
+    if (s.from >= oldEnd) break;
+    if (s.to > start && (s.from < start || s.to > oldEnd)) return null;
   }
-  // A span marked in the changed paragraphs and also outside them (its id twice): read it all afresh.
-  // Typing re-reads the spans it dropped; only an id new to the region is looked up among the rest.
-  for (const s of region.list) if (!dropped.has(s.id) && prev.has(s.id)) return null;
-  for (const s of region.list) list.push(s);
-  for (const s of after) list.push(s);
+  const region = collectRange(doc, first, endB, start);
+  // Every other span lies in one paragraph: those starting in the changed paragraphs are re-read there.
+  const lo = prev.seq.firstFrom(start);
+  const hi = prev.seq.firstFrom(oldEnd);
+  const regionSpans = region.seq.toArray();
+  if (regionSpans.length) {
+    const dropped = new Set<string>();
+    for (let i = lo; i < hi; i++) dropped.add(prev.seq.at(i).id);
+    // A span marked in the changed paragraphs and also outside them (its id twice): read it all afresh.
+    for (const s of regionSpans) if (!dropped.has(s.id) && prev.has(s.id)) return null;
+  }
+  const long: SpanRange[] = [];
+  for (const s of prev.long) {
+    if (s.to <= start) long.push(s);
+    else if (s.from >= oldEnd) long.push(delta === 0 ? s : shifted(s, delta));
+  }
+  long.push(...region.long);
+  long.sort(compareSpans);
   const broken: BrokenFragment[] = [];
   for (const f of prev.broken) {
     if (f.to <= start) broken.push(f);
     else if (f.from >= oldEnd) broken.push({ from: f.from + delta, to: f.to + delta, mark: f.mark });
   }
   broken.push(...region.broken);
-  return new DocSpans(list, broken, null, { base: prev, region, dropped, start, delta });
-}
-
-function shifted(s: SpanRange, delta: number): SpanRange {
-  return {
-    id: s.id,
-    label: s.label,
-    from: s.from + delta,
-    to: s.to + delta,
-    fragments: s.fragments.map((f) => ({ from: f.from + delta, to: f.to + delta })),
-    mark: s.mark,
-  };
+  return new DocSpans(prev.seq.derive(lo, hi, regionSpans, delta), broken, long);
 }
 
 /** The document whose spans were read last, to derive the next document's spans from. */
@@ -323,15 +294,45 @@ function docSpans(doc: Node): DocSpans {
 export function seedSpans(doc: Node, list: SpanRange[]): void {
   if (docCache.has(doc)) return;
   list.sort(compareSpans);
-  const spans = new DocSpans(list, []);
+  const spans = new DocSpans(SpanSeq.of(list), [], null, doc);
   docCache.set(doc, spans);
   // The first change after opening derives its spans from these.
   lastRead = { doc, spans };
 }
 
+/** The spans of the document as a sequence (spanSeq.ts), not made into one array. */
+export function spanSeqOf(doc: Node): SpanSeq {
+  return docSpans(doc).seq;
+}
+
 /** Every span of the document, sorted by start, end, id (cached per document). */
 export function spanRanges(doc: Node): readonly SpanRange[] {
   return docSpans(doc).list;
+}
+
+/**
+ * The spans of `doc` with from <= end and to >= start, in text order, found without a walk over
+ * every span: a span in one paragraph that reaches `start` starts in `start`'s paragraph, and the
+ * few spans over several paragraphs are kept apart.
+ */
+export function spansTouching(doc: Node, start: number, end: number): SpanRange[] {
+  const spans = docSpans(doc);
+  const seq = spans.seq;
+  const index = positionIndex(doc);
+  const out: SpanRange[] = [];
+  const seen = new Set<string>();
+  for (const s of spans.long) {
+    if (s.from > end) break;
+    if (s.to >= start) {
+      out.push(spans.get(s.id)!);
+      seen.add(s.id);
+    }
+  }
+  for (let i = seq.firstFrom(index.paragraphStart(index.paragraphIndexAt(start))); i < seq.length && seq.fromAt(i) <= end; i++) {
+    const s = seq.at(i);
+    if (s.to >= start && !seen.has(s.id)) out.push(s);
+  }
+  return out.sort(compareSpans);
 }
 
 /** The span with this id, or undefined. */
@@ -407,6 +408,7 @@ export function spanExcerpts(doc: Node, spans: readonly SpanRange[], max: number
 }
 
 /** The spans and broken fragments of `doc` read afresh, bypassing every cache (for tests). */
-export function collectSpansAfresh(doc: Node): { list: readonly SpanRange[]; broken: readonly BrokenFragment[] } {
-  return collect(doc);
+export function collectSpansAfresh(doc: Node): { list: readonly SpanRange[]; broken: readonly BrokenFragment[]; long: readonly SpanRange[] } {
+  const fresh = collect(doc);
+  return { list: fresh.list, broken: fresh.broken, long: fresh.long };
 }

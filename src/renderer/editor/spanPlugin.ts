@@ -14,11 +14,10 @@ import { type EditorState, Plugin, PluginKey, TextSelection, type Transaction } 
 import { dropPoint, ReplaceStep } from 'prosemirror-transform';
 import { DecorationSet, type EditorView } from 'prosemirror-view';
 import type { LinkType } from '../../shared/types';
-import { assignLanes } from './lanes';
 import { spanAttrs, spanType } from './schema';
 import type { DrawnSpans, EditorLabel } from './spanClasses';
 import { buildHighlights, highlightClasses, sameHighlights, type SpanHighlights } from './spanHighlights';
-import { brokenFragments, findSpan, type SpanRange, spanMarksCovering, spanRanges } from './spanMarks';
+import { brokenFragments, findSpan, type SpanRange, spanMarksCovering, spanRanges, spanSeqOf } from './spanMarks';
 import { spanMarkView, syncSpanClasses } from './spanView';
 
 export {
@@ -71,15 +70,13 @@ export interface SpanPluginState extends DrawnSpans {
 export const spanPluginKey = new PluginKey<SpanPluginState>('loupeSpans');
 
 function initState(state: EditorState, labels: readonly EditorLabel[], linkTypes: readonly LinkType[]): SpanPluginState {
-  const spans = spanRanges(state.doc);
   return {
     selectedId: null,
     recentId: null,
     linking: null,
     labels,
     linkTypes,
-    spans,
-    lanes: assignLanes(spans),
+    spans: spanSeqOf(state.doc),
     highlighted: new Map(),
     highlights: DecorationSet.empty,
   };
@@ -114,10 +111,9 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
   )
     return prev;
 
-  const spans = tr.docChanged ? spanRanges(state.doc) : prev.spans;
-  // Selecting a span redraws its highlight only: the spans' lanes stay the same object. Lanes are a
-  // quick pass over numbers; which elements they change is worked out once drawn (spanView.ts).
-  const lanes = spans === prev.spans ? prev.lanes : assignLanes(spans);
+  // Typing derives the spans (and their lanes) from the previous document's, touching only the
+  // changed paragraph's (spanSeq.ts); which elements' classes change is worked out once drawn (spanView.ts).
+  const spans = tr.docChanged ? spanSeqOf(state.doc) : prev.spans;
   let highlighted =
     tr.docChanged || selectedId !== prev.selectedId || linking !== prev.linking ? highlightClasses(state.doc, selectedId, linking) : prev.highlighted;
   const sameHighlighted = sameHighlights(highlighted, prev.highlighted);
@@ -125,7 +121,7 @@ function applyTr(tr: Transaction, prev: SpanPluginState, state: EditorState): Sp
   // Text edits move the highlighted spans; rebuilding their few decorations is cheaper than proving they did not move.
   const highlights =
     tr.docChanged || labels !== prev.labels || !sameHighlighted ? buildHighlights(state.doc, highlighted, labels) : prev.highlights;
-  return { selectedId, recentId, linking, labels, linkTypes, spans, lanes, highlighted, highlights };
+  return { selectedId, recentId, linking, labels, linkTypes, spans, highlighted, highlights };
 }
 
 /**

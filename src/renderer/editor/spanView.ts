@@ -9,7 +9,7 @@
  * or whether it is in pieces): after each update, `syncSpanClasses` rewrites the class list of
  * exactly those spans' elements.
  */
-import type { Mark, Node } from 'prosemirror-model';
+import type { Mark } from 'prosemirror-model';
 import type { EditorView, MarkViewConstructor } from 'prosemirror-view';
 import { SPAN_FRAG_ATTR, SPAN_ID_ATTR, SPAN_LABEL_ATTR, SPAN_MARK_ATTR, spanAttrs } from './schema';
 import { changedClasses, classOfSpan, type DrawnSpans } from './spanClasses';
@@ -28,7 +28,7 @@ export function spanMarkView(drawn: (view: EditorView) => DrawnSpans | undefined
     dom.setAttribute(SPAN_LABEL_ATTR, label);
     dom.setAttribute(SPAN_FRAG_ATTR, String(frag));
     const d = drawn(view);
-    const cls = d && classOfSpan(view.state.doc, d, id);
+    const cls = d && classOfSpan(d, id);
     if (cls) dom.className = cls;
     // Class changes are ours (syncSpanClasses), or a browser extension's: neither changes the text.
     return { dom, ignoreMutation: (m) => m.type === 'attributes' };
@@ -36,11 +36,11 @@ export function spanMarkView(drawn: (view: EditorView) => DrawnSpans | undefined
 }
 
 /** Sets the class list of the span elements under `root` whose span id is in `ids` (all with null). */
-function setClasses(root: Element, doc: Node, drawn: DrawnSpans, ids: ReadonlySet<string> | null): void {
+function setClasses(root: Element, drawn: DrawnSpans, ids: ReadonlySet<string> | null): void {
   for (const el of root.querySelectorAll(`[${SPAN_MARK_ATTR}]`)) {
     const id = el.getAttribute(SPAN_ID_ATTR);
     if (id === null || (ids && !ids.has(id))) continue;
-    const cls = classOfSpan(doc, drawn, id);
+    const cls = classOfSpan(drawn, id);
     if (cls !== null && el.className !== cls) el.className = cls;
   }
 }
@@ -54,7 +54,7 @@ export function syncSpanClasses(view: EditorView, prev: DrawnSpans, next: DrawnS
   if (changed !== 'all' && !changed.size) return;
   const doc = view.state.doc;
   if (changed === 'all' || changed.size > MAX_SPANS_BY_ID) {
-    setClasses(view.dom, doc, next, null);
+    setClasses(view.dom, next, null);
     return;
   }
   // Paragraphs (by position) holding the changed spans' text.
@@ -71,6 +71,6 @@ export function syncSpanClasses(view: EditorView, prev: DrawnSpans, next: DrawnS
   }
   for (const pos of paragraphs) {
     const dom = view.nodeDOM(pos);
-    if (dom?.nodeType === 1) setClasses(dom as Element, doc, next, changed);
+    if (dom?.nodeType === 1) setClasses(dom as Element, next, changed);
   }
 }

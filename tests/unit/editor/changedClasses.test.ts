@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { assignLanes } from '../../../src/renderer/editor/lanes';
 import { changedClasses, type DrawnSpans, spanClassName } from '../../../src/renderer/editor/spanClasses';
 import { compareSpans, type SpanRange } from '../../../src/renderer/editor/spanMarks';
+import { SpanSeq } from '../../../src/renderer/editor/spanSeq';
 import { Rng } from '../../reliability/rng';
 import { LABELS } from './helpers';
 
@@ -18,17 +19,22 @@ const span = (id: string, from: number, to: number, pieces = 1): SpanRange => {
 
 const drawn = (spans: SpanRange[]): DrawnSpans => {
   spans.sort(compareSpans);
-  return { spans, lanes: assignLanes(spans), labels: LABELS };
+  return { spans: SpanSeq.of(spans), labels: LABELS };
 };
 
-/** The definition: spans of both lists whose class list differs. */
+/** The definition: spans of both lists whose class list differs (lanes assigned afresh). */
 function expected(prev: DrawnSpans, next: DrawnSpans): Set<string> {
-  const before = new Map(prev.spans.map((s, i) => [s.id, spanClassName(s, prev.lanes[i]!, prev.labels)]));
+  const classes = (d: DrawnSpans) => {
+    const spans = d.spans.toArray();
+    const lanes = assignLanes(spans);
+    return new Map(spans.map((s, i) => [s.id, spanClassName(s, lanes[i]!, d.labels)]));
+  };
+  const before = classes(prev);
   const out = new Set<string>();
-  next.spans.forEach((s, i) => {
-    const was = before.get(s.id);
-    if (was !== undefined && was !== spanClassName(s, next.lanes[i]!, next.labels)) out.add(s.id);
-  });
+  for (const [id, cls] of classes(next)) {
+    const was = before.get(id);
+    if (was !== undefined && was !== cls) out.add(id);
+  }
   return out;
 }
 
@@ -74,7 +80,7 @@ describe('changedClasses', () => {
       const size = 50 + rng.int(400);
       let prev = drawn(Array.from({ length: rng.int(60) }, () => span(fresh(), rng.int(size), 0)).map((s) => span(s.id, s.from, s.from + 1 + rng.int(15))));
       for (let step = 0; step < 20; step++) {
-        const next = drawn(edit(rng, prev.spans, size, fresh));
+        const next = drawn(edit(rng, prev.spans.toArray(), size, fresh));
         const got = changedClasses(prev, next);
         expect(got === 'all' ? got : [...got].sort(), `walk ${walk} step ${step}`).toEqual([...expected(prev, next)].sort());
         prev = next;

@@ -15,6 +15,8 @@ import { docFromText } from '../../../src/renderer/editor/docCodec';
 import { assignLanes } from '../../../src/renderer/editor/lanes';
 import { SPAN_ID_ATTR, SPAN_MARK_ATTR } from '../../../src/renderer/editor/schema';
 import { spanClassName } from '../../../src/renderer/editor/spanClasses';
+import { docChanges } from '../../../src/renderer/editor/saveChanges';
+import { type SpanList, SpanListStore } from '../../../src/renderer/editor/spanList';
 import { collectSpansAfresh, spanRanges } from '../../../src/renderer/editor/spanMarks';
 import { HIGHLIGHT_CLASS, spanHighlightPlugin, spanPlugin, spanState } from '../../../src/renderer/editor/spanPlugin';
 import { LABELS } from './helpers';
@@ -124,6 +126,44 @@ describe('in a document of 3,000 spans', () => {
     expectAsDrawn(v);
     const typed = elementWork(v, () => v.dispatch(v.state.tr.insertText('字', middle(v.state, 4))));
     expect(typed.created + typed.rewritten).toBeLessThanOrEqual(2 * PER_PARAGRAPH);
+    expectAsDrawn(v);
+  });
+
+  it('typing makes no span object after the caret: the view, the save and the span list read only the paragraph typed in', () => {
+    const v = open();
+    const store = new SpanListStore();
+    let listsRead = 0;
+    // As the editor publishes it: the spans become one array only when somebody reads them.
+    const lazyList = (doc: typeof v.state.doc): SpanList => ({
+      doc,
+      get spans() {
+        listsRead++;
+        return spanRanges(doc);
+      },
+    });
+    const first = lazyList(v.state.doc);
+    store.set(first);
+    store.drawing(first);
+    let made = 0;
+    const saved = new Set<string>();
+    const at = middle(v.state, 4);
+    for (let k = 0; k < 40; k++) {
+      const before = v.state.doc;
+      v.dispatch(v.state.tr.insertText('字', at + k));
+      const diff = docChanges(before, v.state.doc);
+      expect(diff.edit).toEqual({ at: expect.any(Number), remove: 0, insert: '字' });
+      diff.upsert.forEach((s) => saved.add(s.id));
+      expect(store.set(lazyList(v.state.doc))).toBe(false); // no new rows: no React commit due
+      made = Math.max(made, spanState(v.state).spans.spansMade);
+    }
+    // 1,490 spans follow the caret; a keystroke makes objects for a paragraph's worth at most.
+    expect(made).toBeLessThanOrEqual(2 * PER_PARAGRAPH);
+    expect(listsRead).toBe(0);
+    // The save is the text splice (which moves the spans in SQLite as it moved them here), and at
+    // most spans of the paragraph typed in and its neighbours.
+    expect([...saved].every((id) => /^s1(49|50|51)-/.test(id))).toBe(true);
+    // And the spans, read when asked, are those read afresh, drawn with the right classes.
+    expect(spanState(v.state).spans.toArray()).toEqual(collectSpansAfresh(v.state.doc).list);
     expectAsDrawn(v);
   });
 

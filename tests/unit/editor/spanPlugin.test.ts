@@ -22,7 +22,9 @@ import { doc, LABELS, p, run, sp, stateOf } from './helpers';
  * highlight's classes, as the user sees them). The elements themselves: view.test.ts, spanDrawing.test.ts.
  */
 function decorations(state: EditorState) {
-  const { spans, lanes, labels, highlights } = spanPluginKey.getState(state)!;
+  const { spans: seq, labels, highlights } = spanPluginKey.getState(state)!;
+  const spans = seq.toArray();
+  const lanes = seq.lanes();
   const highlight = (id: string, from: number, to: number) =>
     highlights
       .find(from, to, (spec: HighlightSpec) => spec.spanId === id)
