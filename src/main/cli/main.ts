@@ -32,6 +32,13 @@ import { exportFrom, exportToStream, openCorpusStore, streamableExport } from '.
 import { importInWorker } from '../services/importer';
 import type { WorkerFile } from '../services/importWorker';
 import { startWeb } from '../web';
+import { type AgreementReport } from '../../shared/agreement/report';
+import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
+import { csvRow } from '../formats/export/csv';
+import { type CorpusAgreement, corpusAgreement } from '../services/agreement';
+
+/** Excel reads a CSV as UTF-8 only when it starts with a byte order mark. */
+const BOM = '\uFEFF';
 
 const USAGE = `Usage:
   loupe import CORPUS FILE|FOLDER|-... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
@@ -48,6 +55,12 @@ const USAGE = `Usage:
                                        xlsx is one workbook: spans, links and documents sheets;
                                        --out - writes text formats to stdout (not csv, xlsx or brat)
   loupe stats CORPUS                   documents per status, spans per label, links per type
+  loupe agreement CORPUS [--annotators A,B,...] [--label NAME,...] [--format text|json|csv] [--out PATH|-]
+                                       agreement between annotators (default: all): Cohen's, Fleiss' and
+                                       Davies-Fleiss κ and Krippendorff's α on characters, unitizing α,
+                                       span precision/recall/F1, links, attributes, label confusion;
+                                       csv writes the figures to PATH and the disagreements beside it
+                                       (x.csv -> x.disagreements.csv); see docs/agreement.md
   loupe schema export CORPUS FILE      write the corpus's labels, attributes and link types to a schema file
   loupe schema import CORPUS FILE [--yes]
                                        replace the corpus schema with a schema file's (matched by name);
@@ -307,6 +320,92 @@ function statsCommand(args: string[], out: NodeJS.WritableStream): number {
   }
 }
 
+const AGREEMENT_FORMATS = ['text', 'json', 'csv'] as const;
+
+/** A figure to three places, or "n/a" where it is undefined. */
+const fig = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+
+/** The agreement report as the terminal shows it. */
+export function agreementText(report: AgreementReport, unattributed: number): string {
+  const lines: string[] = [];
+  const c = report.characters.corpus;
+  lines.push(`agreement between ${report.annotators.join(', ')}: ${plural(report.documents, 'document')} annotated by two or more of them`);
+  if (unattributed) lines.push(`(${plural(unattributed, 'span')} with no annotator left out)`);
+  lines.push('', 'characters (one item per character and label; docs/agreement.md):');
+  const table = [['', 'mean Cohen κ', 'Fleiss κ', 'Krippendorff α', 'items (α)']];
+  table.push(['all labels', fig(c.meanCohen.value), fig(c.fleiss.value), fig(c.alpha.value), String(c.alpha.items)]);
+  for (const [label, l] of Object.entries(report.characters.byLabel)) table.push([label, fig(l.meanCohen.value), fig(l.fleiss.value), fig(l.alpha.value), String(l.alpha.items)]);
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => [...r[i]!].length)));
+  for (const r of table) lines.push(`  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`);
+  lines.push('', 'pairs (a as the reference):');
+  report.spans.pairs.forEach((p, i) => {
+    const k = c.cohen[i]!;
+    lines.push(`  ${p.a} – ${p.b}: Cohen κ ${fig(k.kappa.value)}; spans exact F1 ${fig(p.exact.f1)} (P ${fig(p.exact.precision)}, R ${fig(p.exact.recall)}), overlap F1 ${fig(p.overlap.f1)}; links F1 ${fig(report.links[i]!.f1)}`);
+  });
+  lines.push(`  mean F1: exact ${fig(report.spans.meanF1.exact)}, overlap ${fig(report.spans.meanF1.overlap)}`);
+  const u = report.unitizing;
+  lines.push('', `unitizing α over ${plural(u.documents, 'document')} all of them annotated: ${fig(u.corpus.value)}`);
+  lines.push(`  ${Object.entries(u.byLabel).map(([label, f]) => `${label} ${fig(f.value)}`).join(', ')}`);
+  const attributes = Object.entries(report.attributes);
+  if (attributes.length) {
+    lines.push('', 'attributes of spans drawn alike (Krippendorff α):');
+    for (const [name, a] of attributes) lines.push(`  ${name}: ${fig(a.alpha.value)} over ${plural(a.alpha.items, 'span')}`);
+  }
+  const kinds = new Map<string, number>();
+  for (const d of report.disagreements) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
+  lines.push('', `disagreements: ${report.disagreements.length}${kinds.size ? ` (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      annotators: { type: 'string', multiple: true },
+      label: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string', default: '-' },
+    },
+  });
+  const format = values.format as (typeof AGREEMENT_FORMATS)[number];
+  if (!AGREEMENT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${AGREEMENT_FORMATS.join(', ')}`);
+  if (format === 'csv' && values.out === '-') throw new UsageError('--format csv writes two files (figures and disagreements): name one with --out');
+  const annotators = (values.annotators ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
+  const labels = (values.label ?? []).flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean);
+  const store = openCorpusStore(requireCorpus(positionals[0]), { create: false });
+  let result: CorpusAgreement;
+  try {
+    const known = new Set(store.labels().map((l) => l.name));
+    const unknown = labels.filter((l) => !known.has(l));
+    if (unknown.length) throw new UsageError(`no label called ${unknown.join(', ')} in this corpus`);
+    try {
+      result = corpusAgreement(store, { ...(annotators.length ? { annotators } : {}), ...(labels.length ? { labels } : {}) });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  } finally {
+    store.close();
+  }
+  const { report, unattributedSpans } = result;
+  if (format === 'csv') {
+    const file = path.resolve(values.out);
+    const beside = file.replace(/(\.csv)?$/i, '.disagreements.csv');
+    writeFileAtomicSync(file, BOM + [FIGURE_HEADER, ...figureRows(report)].map((r) => csvRow(r)).join(''));
+    writeFileAtomicSync(beside, BOM + [DISAGREEMENT_HEADER, ...disagreementRows(report)].map((r) => csvRow(r)).join(''));
+    out.write(`wrote the agreement figures to ${file} and ${plural(report.disagreements.length, 'disagreement')} to ${beside}\n`);
+    return 0;
+  }
+  // Compact: the report of a large corpus lists hundreds of thousands of disagreements.
+  const text = format === 'json' ? `${JSON.stringify({ ...report, unattributedSpans })}\n` : agreementText(report, unattributedSpans);
+  if (values.out === '-') out.write(text);
+  else {
+    writeFileAtomicSync(path.resolve(values.out), text);
+    out.write(`wrote the agreement report to ${path.resolve(values.out)}\n`);
+  }
+  return 0;
+}
+
 /** One line per thing a schema change deletes (those that lose nothing are left out). */
 function impactLines(impact: SchemaImpact): string[] {
   return [
@@ -415,6 +514,8 @@ export async function runCli(
         return await exportCommand(rest, out, out);
       case 'stats':
         return statsCommand(rest, out);
+      case 'agreement':
+        return agreementCommand(rest, out);
       case 'schema':
         return schemaCommand(rest, out);
       case 'web':

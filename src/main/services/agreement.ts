@@ -1,0 +1,96 @@
+/**
+ * Agreement between a corpus's annotators, read from its SQLite file one document at a time (texts
+ * are not read: only their lengths, in code points, which SQLite's length() counts). An annotator's
+ * layer of a document is their spans there, and the links between them; a span with no annotator
+ * belongs to nobody's layer and is left out (the report says how many).
+ */
+import type { AgreementDocument, AgreementLink, AgreementSpan, Layer } from '../../shared/agreement/layers';
+import { AgreementBuilder, type AgreementReport } from '../../shared/agreement/report';
+import type { Fragment, SpanAttrs } from '../../shared/types';
+import type { CorpusStore } from '../store/corpusStore';
+
+interface MutableLayer extends Layer {
+  spans: AgreementSpan[];
+  links: AgreementLink[];
+}
+
+export interface AnnotatorSummary {
+  name: string;
+  documents: number;
+  spans: number;
+}
+
+export interface AgreementRequest {
+  /** Two or more; default: every annotator of the corpus. */
+  annotators?: readonly string[];
+  /** Default: the corpus schema's labels and any other label the annotators' spans carry. */
+  labels?: readonly string[];
+}
+
+export interface CorpusAgreement {
+  report: AgreementReport;
+  /** Spans with no annotator, left out. */
+  unattributedSpans: number;
+}
+
+/** The corpus's annotators, with how many documents and spans each has. */
+export function annotatorsOf(store: CorpusStore): AnnotatorSummary[] {
+  return store.db
+    .prepare<[], AnnotatorSummary>(
+      `SELECT annotator AS name, count(DISTINCT document_id) AS documents, count(*) AS spans
+       FROM spans WHERE annotator IS NOT NULL GROUP BY annotator ORDER BY annotator`,
+    )
+    .all();
+}
+
+/** The agreement report between `request.annotators` over the whole corpus. */
+export function corpusAgreement(store: CorpusStore, request: AgreementRequest = {}): CorpusAgreement {
+  const known = annotatorsOf(store).map((a) => a.name);
+  const annotators = [...(request.annotators ?? known)];
+  const unknown = annotators.filter((a) => !known.includes(a));
+  if (unknown.length) {
+    throw new Error(
+      `no spans by ${unknown.map((a) => `"${a}"`).join(', ')} in this corpus (its annotators: ${known.length ? known.join(', ') : 'none; spans made before annotators were recorded have none'})`,
+    );
+  }
+  if (annotators.length < 2) throw new Error(`agreement needs two or more annotators; this corpus has ${known.length ? known.join(', ') : 'none'}`);
+  const schemaLabels = store.labels().map((l) => l.name);
+  let labels = request.labels ? [...request.labels] : schemaLabels;
+  if (!request.labels) {
+    const placeholders = annotators.map(() => '?').join(',');
+    const used = store.db.prepare<string[], { label: string }>(`SELECT DISTINCT label FROM spans WHERE annotator IN (${placeholders})`).all(...annotators);
+    labels = [...new Set([...labels, ...used.map((u) => u.label)])];
+  }
+
+  const index = new Map(annotators.map((a, i) => [a, i]));
+  const placeholders = annotators.map(() => '?').join(',');
+  const spansOf = store.db.prepare<unknown[], { id: string; label: string; start_cp: number; end_cp: number; fragments: string | null; attrs: string; annotator: string }>(
+    `SELECT id, label, start_cp, end_cp, fragments, attrs, annotator FROM spans
+     WHERE document_id = ? AND annotator IN (${placeholders}) ORDER BY start_cp, end_cp, id`,
+  );
+  const linksOf = store.db.prepare<unknown[], { id: string; type: string; from_span: string; to_span: string; annotator: string }>(
+    `SELECT l.id, l.type, l.from_span, l.to_span, f.annotator FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
+     WHERE l.document_id = ? AND f.annotator IN (${placeholders}) AND t.annotator IS f.annotator ORDER BY l.id`,
+  );
+  const documents = store.db.prepare<[], { id: number; title: string; length: number }>('SELECT id, title, length(text) AS length FROM documents ORDER BY id');
+  const builder = new AgreementBuilder(annotators, labels);
+  for (const d of documents.all()) {
+    const layers: (MutableLayer | null)[] = annotators.map(() => null);
+    const open = (who: number): MutableLayer => (layers[who] ??= { spans: [], links: [] });
+    for (const row of spansOf.all(d.id, ...annotators)) {
+      open(index.get(row.annotator)!).spans.push({
+        id: row.id,
+        label: row.label,
+        start: row.start_cp,
+        end: row.end_cp,
+        ...(row.fragments ? { fragments: JSON.parse(row.fragments) as Fragment[] } : {}),
+        ...(row.attrs === '{}' ? {} : { attrs: JSON.parse(row.attrs) as SpanAttrs }),
+      });
+    }
+    for (const row of linksOf.all(d.id, ...annotators)) open(index.get(row.annotator)!).links.push({ id: row.id, type: row.type, from: row.from_span, to: row.to_span });
+    const doc: AgreementDocument = { id: d.id, name: d.title, length: d.length, layers };
+    builder.add(doc);
+  }
+  const unattributed = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spans WHERE annotator IS NULL').get()!.n;
+  return { report: builder.report(), unattributedSpans: unattributed };
+}
