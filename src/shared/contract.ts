@@ -92,7 +92,8 @@ export interface LoupeApi {
   /** Corpora that could not be opened at start, for the UI to tell the user (and offer their backups). */
   startupProblems(args: Record<string, never>): Promise<StartupProblem[]>;
   getSettings(args: Record<string, never>): Promise<Settings>;
-  updateSettings(args: { locale?: Locale | null; exportOffsets?: OffsetUnit }): Promise<Settings>;
+  /** `annotator`: who annotates here from now on (their layer opens; see Settings). */
+  updateSettings(args: { locale?: Locale | null; exportOffsets?: OffsetUnit; annotator?: string }): Promise<Settings>;
 }
 
 export type ApiMethod = keyof LoupeApi;
@@ -285,6 +286,11 @@ export const apiSchemas = {
     .object({
       locale: z.enum(['en', 'zh-CN']).nullable().optional(),
       exportOffsets: z.enum(OFFSET_UNITS as [OffsetUnit, ...OffsetUnit[]]).optional(),
+      annotator: z
+        .string()
+        .max(NAME_MAX, `an annotator's name is at most ${NAME_MAX} characters`)
+        .refine((n) => n.trim().length > 0, "an annotator's name cannot be empty")
+        .optional(),
     })
     .strict(),
 } satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>, unknown> };

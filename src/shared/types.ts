@@ -481,4 +481,8 @@ export interface Settings {
   recentCorpora: string[];
   /** The offset unit File › Export writes. */
   exportOffsets: OffsetUnit;
+  /** Who annotates here: the name recorded on every span and link they make (their layer). */
+  annotator: string;
+  /** Whether the user chose `annotator` (else it is the computer's user name, and the app asks once). */
+  annotatorChosen: boolean;
 }

@@ -28,7 +28,7 @@ const summary = (id: number): DocumentSummary => ({ id, title: `doc ${id}`, span
 const opened = (id: number): OpenedDocument =>
   ({ id, title: `doc ${id}`, text: `text ${id}`, meta: {}, status: 'new', note: '', spans: [], links: [], revision: 1, createdAt: '', updatedAt: '' }) as unknown as OpenedDocument;
 
-const SETTINGS: Settings = { locale: null, recentCorpora: [], exportOffsets: 'codepoint' };
+const SETTINGS: Settings = { locale: null, recentCorpora: [], exportOffsets: 'codepoint', annotator: 'tester', annotatorChosen: true };
 
 /** A fake API over one corpus at a time, with two documents. */
 function fakeApi(start: CorpusInfo = corpus('A')) {

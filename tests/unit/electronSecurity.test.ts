@@ -172,7 +172,7 @@ vi.mock('../../src/main/services/loupeService', () => ({
 function spyService(): Spies {
   const spies: Partial<Spies> = {
     corpusInfo: vi.fn(async () => ({ name: 'Test' })),
-    getSettings: vi.fn(async () => ({ locale: null, recentCorpora: [], exportOffsets: 'codepoint' })),
+    getSettings: vi.fn(async () => ({ locale: null, recentCorpora: [], exportOffsets: 'codepoint', annotator: 'tester', annotatorChosen: true })),
     close: vi.fn(),
   };
   for (const method of API_METHODS) spies[method] ??= vi.fn(async () => []);

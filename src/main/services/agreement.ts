@@ -1,7 +1,8 @@
 /**
  * Agreement between a corpus's annotators, read from its SQLite file one document at a time (texts
  * are not read: only their lengths, in code points, which SQLite's length() counts). An annotator's
- * layer of a document is their spans there, and the links between them; a span with no annotator
+ * layer of a document is their spans there, and the links between them; a layer is there when the
+ * corpus records it (see store/migrations/m004Layers.ts), with no span too. A span with no annotator
  * belongs to nobody's layer and is left out (the report says how many).
  */
 import type { AgreementDocument, AgreementLink, AgreementSpan, Layer } from '../../shared/agreement/layers';
@@ -33,12 +34,25 @@ export interface CorpusAgreement {
   unattributedSpans: number;
 }
 
-/** The corpus's annotators, with how many documents and spans each has. */
+/** Whether the corpus records layers (schema 4; an older corpus opened read-only does not). */
+const hasLayers = (store: CorpusStore): boolean =>
+  store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'layers'").get()!.n > 0;
+
+/** The corpus's annotators, with how many documents they have a layer of and how many spans. */
 export function annotatorsOf(store: CorpusStore): AnnotatorSummary[] {
+  if (!hasLayers(store)) {
+    return store.db
+      .prepare<[], AnnotatorSummary>(
+        `SELECT annotator AS name, count(DISTINCT document_id) AS documents, count(*) AS spans
+         FROM spans WHERE annotator IS NOT NULL GROUP BY annotator ORDER BY annotator`,
+      )
+      .all();
+  }
   return store.db
     .prepare<[], AnnotatorSummary>(
-      `SELECT annotator AS name, count(DISTINCT document_id) AS documents, count(*) AS spans
-       FROM spans WHERE annotator IS NOT NULL GROUP BY annotator ORDER BY annotator`,
+      `SELECT a.name, (SELECT count(*) FROM layers y WHERE y.annotator = a.name) AS documents,
+         (SELECT count(*) FROM spans s WHERE s.annotator = a.name) AS spans
+       FROM (SELECT annotator AS name FROM layers UNION SELECT annotator FROM spans WHERE annotator IS NOT NULL) a ORDER BY a.name`,
     )
     .all();
 }
@@ -72,11 +86,17 @@ export function corpusAgreement(store: CorpusStore, request: AgreementRequest = 
     `SELECT l.id, l.type, l.from_span, l.to_span, f.annotator FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
      WHERE l.document_id = ? AND f.annotator IN (${placeholders}) AND t.annotator IS f.annotator ORDER BY l.id`,
   );
+  // An annotator has a layer of a document when it is recorded (also one with no span: read, nothing
+  // to tag) or when they have spans there.
+  const layersOf = hasLayers(store)
+    ? store.db.prepare<unknown[], { annotator: string }>(`SELECT annotator FROM layers WHERE document_id = ? AND annotator IN (${placeholders})`)
+    : null;
   const documents = store.db.prepare<[], { id: number; title: string; length: number }>('SELECT id, title, length(text) AS length FROM documents ORDER BY id');
   const builder = new AgreementBuilder(annotators, labels);
   for (const d of documents.all()) {
     const layers: (MutableLayer | null)[] = annotators.map(() => null);
     const open = (who: number): MutableLayer => (layers[who] ??= { spans: [], links: [] });
+    for (const row of layersOf?.all(d.id, ...annotators) ?? []) open(index.get(row.annotator)!);
     for (const row of spansOf.all(d.id, ...annotators)) {
       open(index.get(row.annotator)!).spans.push({
         id: row.id,

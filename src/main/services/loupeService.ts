@@ -244,7 +244,15 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     return store;
   };
 
-  let store = openInitial();
+  /** The user's layer opens: their name goes on what they make, and spans of nobody's become theirs. */
+  const openLayer = (opened: CorpusStore): CorpusStore => {
+    const { annotator } = settings.get();
+    opened.annotator = annotator;
+    if (!opened.readOnly) opened.adoptUnattributed(annotator);
+    return opened;
+  };
+
+  let store = openLayer(openInitial());
   settings.addRecent(store.path);
 
   // Backups: one when a corpus opens that changed since its newest, then one every interval while
@@ -332,7 +340,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     // An import into the corpus being closed stops before its next batch; what it stored stays.
     cancelImports();
     store.close();
-    store = next;
+    store = openLayer(next);
     changed = false;
     settings.addRecent(store.path);
     backup(true);
@@ -367,7 +375,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     listDocuments: async () => store.listDocuments(),
     getDocument: async ({ id }) => {
       const problems: string[] = [];
-      return openedDocument({ ...store.getDocument(id, problems), problems });
+      return openedDocument({ ...store.getDocument(id, problems, store.annotator), problems });
     },
     saveDocument: async ({ corpusId, ...req }) => {
       if (corpusId !== store.id) {
@@ -478,7 +486,11 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     startupProblems: async () => problems,
     getSettings: async () => settings.get(),
-    updateSettings: async (changes) => settings.update(changes),
+    updateSettings: async (changes) => {
+      const updated = settings.update(changes);
+      if (changes.annotator !== undefined) openLayer(store);
+      return updated;
+    },
     close: () => {
       cancelImports();
       if (timer) clearInterval(timer);

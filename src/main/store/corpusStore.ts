@@ -103,6 +103,12 @@ export interface NewDocument {
 
 const now = (): string => new Date().toISOString();
 
+/** `make()`'s value, made on the first call. */
+function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 /**
  * A JSON column's value, or `fallback` (and a problem told to `problem`) when the stored text is not
  * JSON of the expected shape: a corpus another program wrote into must still open.
@@ -243,6 +249,10 @@ export class CorpusStore {
         `SELECT d.id, d.title, d.status, d.updated_at, (SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count
          FROM documents d ORDER BY d.id`,
       ),
+      layerSummaries: db.prepare<[string], { id: number; title: string; status: DocumentStatus; updated_at: string; span_count: number }>(
+        `SELECT d.id, d.title, d.status, d.updated_at, (SELECT count(*) FROM spans s WHERE s.document_id = d.id AND s.annotator = ?) AS span_count
+         FROM documents d ORDER BY d.id`,
+      ),
       documentCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM documents'),
       document: db.prepare<[number], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       nextDocument: db.prepare<[number], DocumentRow>('SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT 1'),
@@ -251,11 +261,20 @@ export class CorpusStore {
         `SELECT id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at
          FROM spans WHERE document_id = ? ORDER BY start_cp, end_cp`,
       ),
+      // One annotator's layer (spans_by_annotator), ordered as spansOf.
+      layerSpansOf: db.prepare<[number, string], SpanRow>(
+        `SELECT id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at
+         FROM spans WHERE document_id = ? AND annotator = ? ORDER BY start_cp, end_cp`,
+      ),
+      layerLinksOf: db.prepare<[number, string], LinkRow>(
+        `SELECT l.id, l.type, l.from_span, l.to_span FROM links l JOIN spans f ON f.id = l.from_span
+         WHERE l.document_id = ? AND f.annotator = ? ORDER BY l.id`,
+      ),
       linksOf: db.prepare<[number], LinkRow>(
         'SELECT id, type, from_span, to_span FROM links WHERE document_id = ? ORDER BY id',
       ),
-      spanRow: db.prepare<[string], { document_id: number; label: string; attrs: string }>(
-        'SELECT document_id, label, attrs FROM spans WHERE id = ?',
+      spanRow: db.prepare<[string], { document_id: number; label: string; attrs: string; annotator: string | null }>(
+        'SELECT document_id, label, attrs, annotator FROM spans WHERE id = ?',
       ),
       linkOwner: db.prepare<[string], { document_id: number }>('SELECT document_id FROM links WHERE id = ?'),
       spanPlace: db.prepare<[string], { label: string; start_cp: number; end_cp: number; fragments: string | null }>(
@@ -267,7 +286,8 @@ export class CorpusStore {
         { id: string }
       >(
         `SELECT id FROM spans WHERE document_id = @documentId AND start_cp = @start AND end_cp = @end
-         AND label = @label AND fragments IS @fragments AND id <> @id LIMIT 1`,
+         AND label = @label AND fragments IS @fragments AND id <> @id
+         AND annotator IS (SELECT annotator FROM spans WHERE id = @id) LIMIT 1`,
       ),
       // Through documents_by_fingerprint (length and first 64 characters), then the whole text.
       documentWithText: db.prepare<{ text: string }, { id: number }>(
@@ -281,17 +301,17 @@ export class CorpusStore {
       maxDocumentId: db.prepare<[], { n: number }>('SELECT coalesce(max(id), 0) AS n FROM documents'),
       upsertSpan: db.prepare(
         `INSERT INTO spans (id, document_id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at)
-         VALUES (@id, @documentId, @label, @start, @end, @fragments, coalesce(@attrs, '{}'), coalesce(@note, ''), NULL, @now, @now)
+         VALUES (@id, @documentId, @label, @start, @end, @fragments, coalesce(@attrs, '{}'), coalesce(@note, ''), @annotator, @now, @now)
          ON CONFLICT (id) DO UPDATE SET label = excluded.label, start_cp = excluded.start_cp,
            end_cp = excluded.end_cp, fragments = excluded.fragments,
            attrs = coalesce(@attrs, spans.attrs), note = coalesce(@note, spans.note), updated_at = excluded.updated_at`,
       ),
       deleteSpan: db.prepare('DELETE FROM spans WHERE id = ? AND document_id = ?'),
-      upsertLink: db.prepare(
-        `INSERT INTO links (id, document_id, type, from_span, to_span, created_at) VALUES (@id, @documentId, @type, @from, @to, @now)
-         ON CONFLICT (id) DO UPDATE SET type = excluded.type, from_span = excluded.from_span, to_span = excluded.to_span`,
-      ),
+      deleteLayerSpan: db.prepare('DELETE FROM spans WHERE id = ? AND document_id = ? AND annotator = ?'),
       deleteLink: db.prepare('DELETE FROM links WHERE id = ? AND document_id = ?'),
+      deleteLayerLink: db.prepare(
+        'DELETE FROM links WHERE id = ? AND document_id = ? AND from_span IN (SELECT id FROM spans WHERE document_id = links.document_id AND annotator = ?)',
+      ),
       linksTouching: db.prepare<[string, string], { id: string; type: string; from_label: string; to_label: string }>(
         `SELECT l.id, l.type, f.label AS from_label, t.label AS to_label
          FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
@@ -327,6 +347,31 @@ export class CorpusStore {
     };
   }
 
+  /**
+   * Statements on what schema 4 added (layers, links' annotator), prepared when first used: a corpus
+   * of an older schema opened read-only (it cannot be upgraded) never writes, and reads without them.
+   */
+  private readonly later = {
+    touchLayer: lazy(() =>
+      this.db.prepare<[number, string, string, string]>(
+        `INSERT INTO layers (document_id, annotator, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (document_id, annotator) DO UPDATE SET updated_at = excluded.updated_at`,
+      ),
+    ),
+    layersOf: lazy(() =>
+      this.db.prepare<[number], { annotator: string; spans: number }>(
+        `SELECT y.annotator, (SELECT count(*) FROM spans s WHERE s.document_id = y.document_id AND s.annotator = y.annotator) AS spans
+         FROM layers y WHERE y.document_id = ? ORDER BY y.annotator`,
+      ),
+    ),
+    upsertLink: lazy(() =>
+      this.db.prepare(
+        `INSERT INTO links (id, document_id, type, from_span, to_span, created_at, annotator) VALUES (@id, @documentId, @type, @from, @to, @now, @annotator)
+         ON CONFLICT (id) DO UPDATE SET type = excluded.type, from_span = excluded.from_span, to_span = excluded.to_span`,
+      ),
+    ),
+  };
+
   /** Opens or creates the corpus file at `file`. */
   static open(file: string, options: OpenOptions): CorpusStore {
     return new CorpusStore(openDatabase(file, options), path.resolve(file));
@@ -337,6 +382,14 @@ export class CorpusStore {
    * another corpus, a copy of this file, or this file before it was reopened — is refused.
    */
   readonly id: string = randomUUID();
+
+  /**
+   * Whose layer reads and saves see (the app's user; see layers in migrations/m004Layers.ts): set, a
+   * document opens with that annotator's spans and links only, a save writes into that layer and
+   * cannot touch another's (the text is shared: a text change moves every layer's spans). Null (the
+   * command line, tools): every layer is read, and spans are saved with no annotator.
+   */
+  annotator: string | null = null;
 
   /** Opened read-only (a file Loupe may not write, or asked for): every write is refused by SQLite. */
   get readOnly(): boolean {
@@ -454,8 +507,10 @@ export class CorpusStore {
     return this.statements.documentCount.get()?.n ?? 0;
   }
 
+  /** The documents, with the spans of the current annotator's layer counted (of every layer when none is set). */
   listDocuments(): DocumentSummary[] {
-    return this.statements.summaries.all().map((r) => ({
+    const rows = this.annotator === null ? this.statements.summaries.all() : this.statements.layerSummaries.all(this.annotator);
+    return rows.map((r) => ({
       id: r.id,
       title: r.title,
       spanCount: r.span_count,
@@ -465,19 +520,48 @@ export class CorpusStore {
   }
 
   /** A document row with its spans and links; `problem` hears of span data that could not be read. */
-  private readDocument(row: DocumentRow, problem?: (what: string) => void): LoupeDocument {
+  private readDocument(row: DocumentRow, problem?: (what: string) => void, layer: string | null = null): LoupeDocument {
+    const spans = layer === null ? this.statements.spansOf.all(row.id) : this.statements.layerSpansOf.all(row.id, layer);
+    const links = layer === null ? this.statements.linksOf.all(row.id) : this.statements.layerLinksOf.all(row.id, layer);
     return toDocument(
       row,
-      orderTiesById(this.statements.spansOf.all(row.id)).map((span) => toSpan(span, problem)),
-      this.statements.linksOf.all(row.id).map(toLink),
+      orderTiesById(spans).map((span) => toSpan(span, problem)),
+      links.map(toLink),
     );
   }
 
-  /** A document with its spans and links; `problems`, when given, gets what of it could not be read. */
-  getDocument(id: number, problems?: string[]): LoupeDocument {
+  /**
+   * A document with its spans and links (of `layer`'s annotator only, when given; every layer's when
+   * null); `problems`, when given, gets what of it could not be read.
+   */
+  getDocument(id: number, problems?: string[], layer: string | null = null): LoupeDocument {
     const row = this.statements.document.get(id);
     if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found', { key: 'error.documentGone' });
-    return this.readDocument(row, problems && ((what) => problems.push(what)));
+    return this.readDocument(row, problems && ((what) => problems.push(what)), layer);
+  }
+
+  /** The annotators with a layer of document `id`, with how many spans each has there. */
+  layersOf(id: number): { annotator: string; spans: number }[] {
+    return this.later.layersOf().all(id);
+  }
+
+  /**
+   * Gives every span and link with no annotator (made before annotators were recorded) to
+   * `annotator`, with a layer of each document they are in; returns how many spans it gave.
+   */
+  adoptUnattributed(annotator: string): number {
+    return this.db.transaction(() => {
+      const stamp = now();
+      const spans = this.db.prepare('UPDATE spans SET annotator = ? WHERE annotator IS NULL').run(annotator).changes;
+      this.db.prepare('UPDATE links SET annotator = ? WHERE annotator IS NULL').run(annotator);
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO layers (document_id, annotator, created_at, updated_at)
+           SELECT DISTINCT document_id, ?, ?, ? FROM spans WHERE annotator = ?`,
+        )
+        .run(annotator, stamp, stamp, annotator);
+      return spans;
+    }).immediate();
   }
 
   /**
@@ -519,6 +603,7 @@ export class CorpusStore {
         }
       }
       if (doc.links?.length) this.writeLinks(id, doc.links, stamp);
+      if (this.annotator !== null && doc.spans?.length) this.later.touchLayer().run(id, this.annotator, stamp, stamp);
       return id;
     }).immediate();
   }
@@ -551,8 +636,15 @@ export class CorpusStore {
       if (req.title !== undefined) this.statements.updateTitle.run(req.title, req.id);
       if (req.status !== undefined) this.statements.updateStatus.run(req.status, req.id);
       if (req.note !== undefined) this.statements.updateNote.run(req.note, req.id);
-      for (const id of req.removeLinks ?? []) this.statements.deleteLink.run(id, req.id);
-      for (const id of req.remove) this.statements.deleteSpan.run(id, req.id);
+      const layer = this.annotator;
+      for (const id of req.removeLinks ?? []) {
+        if (layer === null) this.statements.deleteLink.run(id, req.id);
+        else this.statements.deleteLayerLink.run(id, req.id, layer);
+      }
+      for (const id of req.remove) {
+        if (layer === null) this.statements.deleteSpan.run(id, req.id);
+        else this.statements.deleteLayerSpan.run(id, req.id, layer);
+      }
       if (req.edit) text = this.applyEdit(req.id, row.text, req.edit);
       const length = codePointLength(text);
       const labels = this.labelMap();
@@ -565,6 +657,9 @@ export class CorpusStore {
         const existing = this.statements.spanRow.get(s.id);
         if (existing && existing.document_id !== req.id) {
           throw new StoreError(`span ${s.id} belongs to another document`, 'conflict');
+        }
+        if (existing && layer !== null && existing.annotator !== layer) {
+          throw new StoreError(`span ${s.id} is in ${existing.annotator ?? 'nobody'}’s layer, not ${layer}’s: only they change it`, 'conflict');
         }
         if (!textChanged && !this.samePlace(s)) placed.push(s);
         this.writeSpan(req.id, s, stamp);
@@ -602,6 +697,9 @@ export class CorpusStore {
       const touched = contentChanged
         ? this.statements.touch.get(stamp, req.id)!
         : this.statements.touchInfo.get(stamp, req.id)!;
+      if (layer !== null && (req.upsert.length > 0 || req.remove.length > 0 || (req.upsertLinks?.length ?? 0) > 0 || (req.removeLinks?.length ?? 0) > 0)) {
+        this.later.touchLayer().run(req.id, layer, stamp, stamp);
+      }
       return { revision: touched.revision, status: touched.status, updatedAt: stamp };
     }).immediate();
   }
@@ -845,8 +943,9 @@ export class CorpusStore {
     if (problems.length) throw new StoreError(`span ${spanId}: ${problems.join('; ')}`);
   }
 
-  private writeSpan(documentId: number, s: SpanInput, stamp: string): void {
+  private writeSpan(documentId: number, s: SpanInput, stamp: string, annotator: string | null = this.annotator): void {
     this.statements.upsertSpan.run({
+      annotator,
       id: s.id,
       documentId,
       label: s.label,
@@ -881,7 +980,12 @@ export class CorpusStore {
       }
       const owner = this.statements.linkOwner.get(l.id);
       if (owner && owner.document_id !== documentId) throw new StoreError(`link ${l.id} belongs to another document`, 'conflict');
-      this.statements.upsertLink.run({ id: l.id, documentId, type: l.type, from: l.from, to: l.to, now: stamp });
+      // A link belongs to the layer of its spans, which must be one layer (and, in a save, the saver's).
+      if (from.annotator !== to.annotator) throw new StoreError(`link ${l.id} joins spans of two annotators’ layers (${from.annotator ?? 'nobody'}, ${to.annotator ?? 'nobody'})`);
+      if (this.annotator !== null && from.annotator !== this.annotator) {
+        throw new StoreError(`link ${l.id} joins spans of ${from.annotator ?? 'nobody'}’s layer, not ${this.annotator}’s`, 'conflict');
+      }
+      this.later.upsertLink().run({ id: l.id, documentId, type: l.type, from: l.from, to: l.to, now: stamp, annotator: from.annotator });
     }
   }
 }
