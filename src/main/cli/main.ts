@@ -36,6 +36,7 @@ import { type AgreementReport } from '../../shared/agreement/report';
 import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvRow } from '../formats/export/csv';
 import { type CorpusAgreement, corpusAgreement } from '../services/agreement';
+import { handout, type MergeReport, mergeCopy } from '../services/teamwork';
 
 /** Excel reads a CSV as UTF-8 only when it starts with a byte order mark. */
 const BOM = '\uFEFF';
@@ -55,6 +56,14 @@ const USAGE = `Usage:
                                        xlsx is one workbook: spans, links and documents sheets;
                                        --out - writes text formats to stdout (not csv, xlsx or brat)
   loupe stats CORPUS                   documents per status, spans per label, links per type
+  loupe handout CORPUS --annotator NAME --out COPY.loupe [--documents ID,...] [--blind] [--owner NAME]
+                                       a copy of the corpus for one annotator to work in (all documents or
+                                       those named; --blind leaves out every other layer; --owner names
+                                       whose the spans with no annotator are)
+  loupe merge CORPUS COPY.loupe... [--annotator NAME] [--all-layers] [--dry-run]
+                                       merges annotators' copies back: documents matched by id and text
+                                       (an edited text is aligned and its spans moved); nothing of the
+                                       corpus's is overwritten; prints what was merged and what was not
   loupe agreement CORPUS [--annotators A,B,...] [--label NAME,...] [--format text|json|csv] [--out PATH|-]
                                        agreement between annotators (default: all): Cohen's, Fleiss' and
                                        Davies-Fleiss κ and Krippendorff's α on characters, unitizing α,
@@ -357,6 +366,89 @@ export function agreementText(report: AgreementReport, unattributed: number): st
   return `${lines.join('\n')}\n`;
 }
 
+async function handoutCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      annotator: { type: 'string' },
+      out: { type: 'string' },
+      documents: { type: 'string', multiple: true },
+      blind: { type: 'boolean', default: false },
+      owner: { type: 'string' },
+    },
+  });
+  if (!values.annotator) throw new UsageError('--annotator NAME is required: whom the copy is for');
+  if (!values.out) throw new UsageError('--out COPY.loupe is required: where the copy goes');
+  const documentIds = (values.documents ?? []).flatMap((d) => d.split(',')).map(Number);
+  if (documentIds.some((id) => !(Number.isInteger(id) && id > 0))) throw new UsageError('--documents takes document ids (positive whole numbers, comma-separated)');
+  const target = path.resolve(values.out);
+  if (fs.existsSync(target)) throw new UsageError(`${target} already exists; choose another name (a copy never replaces a file)`);
+  const store = openCorpusStore(requireCorpus(positionals[0]), { create: false });
+  try {
+    const result = await handout(store, {
+      annotator: values.annotator,
+      out: target,
+      ...(documentIds.length ? { documentIds } : {}),
+      blind: values.blind,
+      ...(values.owner !== undefined ? { owner: values.owner } : {}),
+    }).catch((error: unknown) => {
+      throw new UsageError((error as Error).message);
+    });
+    out.write(
+      `wrote a copy for ${values.annotator.trim()} to ${result.path}: ${plural(result.documents, 'document')}, ${plural(result.spans, 'span')}` +
+        `${result.layers.length ? ` (layers: ${result.layers.join(', ')})` : ''}${values.blind ? ', blind' : ''}\n`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      annotator: { type: 'string' },
+      'all-layers': { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  const [corpus, ...copies] = positionals;
+  if (!copies.length) throw new UsageError('name the copies to merge (loupe merge CORPUS COPY.loupe...)');
+  const store = openCorpusStore(requireCorpus(corpus), { create: false });
+  let failed = false;
+  try {
+    for (const copy of copies) {
+      let report: MergeReport;
+      try {
+        report = mergeCopy(store, copy, {
+          ...(values.annotator !== undefined ? { annotator: values.annotator } : {}),
+          allLayers: values['all-layers'],
+          dryRun: values['dry-run'],
+        });
+      } catch (error) {
+        failed = true;
+        process.stderr.write(`loupe: ${copy}: ${(error as Error).message}; nothing of it was merged\n`);
+        continue;
+      }
+      const d = report.documents;
+      out.write(
+        `${report.dryRun ? 'would merge' : 'merged'} ${copy}${report.handedOutTo ? ` (handed out to ${report.handedOutTo})` : ''}: ` +
+          `${plural(d.inCopy, 'document')} (${d.byId} by id, ${d.byText} by text, ${d.aligned} with an edited text aligned, ${d.notFound} not found)\n`,
+      );
+      for (const l of report.layers) {
+        out.write(`  ${l.annotator}: ${plural(l.spansAdded, 'span')} and ${plural(l.linksAdded, 'link')} added to ${plural(l.documents, 'document')}; ${l.unchanged} unchanged, ${l.conflicts} kept as the corpus has them${l.removedSince ? `; ${plural(l.removedSince, 'span')} removed in the corpus since the last merge, not brought back` : ''}\n`);
+      }
+      for (const p of report.problems) out.write(`  document ${p.document} (${p.title})${p.annotator ? `, ${p.annotator}` : ''}: ${p.what}\n`);
+    }
+    return failed ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
 function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
   const { values, positionals } = parseArgs({
     args,
@@ -516,6 +608,10 @@ export async function runCli(
         return statsCommand(rest, out);
       case 'agreement':
         return agreementCommand(rest, out);
+      case 'handout':
+        return await handoutCommand(rest, out);
+      case 'merge':
+        return mergeCommand(rest, out);
       case 'schema':
         return schemaCommand(rest, out);
       case 'web':

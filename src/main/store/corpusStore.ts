@@ -540,6 +540,29 @@ export class CorpusStore {
     return this.readDocument(row, problems && ((what) => problems.push(what)), layer);
   }
 
+  /**
+   * Adds spans and links to `annotator`'s layer of document `id` (a merge), checked as a save checks
+   * them, in one transaction: all or nothing. Records the layer, also when `spans` is empty.
+   */
+  addToLayer(id: number, annotator: string, spans: readonly SpanInput[], links: readonly Link[]): void {
+    this.db.transaction(() => {
+      const row = this.statements.document.get(id);
+      if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found');
+      const stamp = now();
+      const labels = this.labelMap();
+      this.checkSpans(spans, codePointLength(row.text), labels);
+      for (const s of spans) {
+        if (this.statements.spanRow.get(s.id)) throw new StoreError(`span id ${s.id} is already used in this corpus`, 'conflict');
+        this.writeSpan(id, s, stamp, annotator);
+        this.checkAttrs(s.id, labels.get(s.label)!, s.attrs ?? {});
+      }
+      this.refuseTwins(id, spans);
+      if (links.length) this.writeLinks(id, links, stamp);
+      this.later.touchLayer().run(id, annotator, stamp, stamp);
+      if (spans.length || links.length) this.statements.touch.get(stamp, id);
+    })();
+  }
+
   /** The annotators with a layer of document `id`, with how many spans each has there. */
   layersOf(id: number): { annotator: string; spans: number }[] {
     return this.later.layersOf().all(id);

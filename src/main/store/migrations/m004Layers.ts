@@ -4,7 +4,8 @@ import type { Migration } from './index';
  * Annotators' layers (issue 15): several people's annotations of the same document side by side.
  * A span's `annotator` names the layer it belongs to (null: made before annotators were recorded,
  * nobody's yet); links now say theirs too (their spans' annotator). `layers` records who has a layer
- * of which document, so a layer with no span (read, and nothing to tag) is not taken for a missing one.
+ * of which document, so a layer with no span (read, and nothing to tag) is not taken for a missing one;
+ * `merged_spans` which spans came from which annotator's copy.
  */
 export const m004Layers: Migration = {
   version: 4,
@@ -25,6 +26,14 @@ export const m004Layers: Migration = {
       WHERE annotator IS NOT NULL AND length(annotator) > 0 GROUP BY document_id, annotator;
 
     CREATE INDEX spans_by_annotator ON spans (document_id, annotator);
+
+    -- Spans merged from annotators' copies (services/teamwork.ts), by copy: a span the corpus removed
+    -- after merging it is not brought back by merging the same copy again.
+    CREATE TABLE merged_spans (
+      copy TEXT NOT NULL,
+      span_id TEXT NOT NULL,
+      PRIMARY KEY (copy, span_id)
+    ) STRICT;
   `,
   // Reads need none of it (a layer's links are found through their spans' annotator), and the
   // statements that use it are prepared when first used: an older corpus opened read-only still opens.

@@ -1,0 +1,320 @@
+/**
+ * Team annotation the offline way (issue 15): the lead hands each annotator a copy of the corpus (a
+ * corpus file of its own: all documents or some, with or without the other layers), each annotates
+ * in their copy, and the lead merges the copies back. A copy keeps the documents' ids, so documents
+ * are matched by id and text; one whose text was edited in the copy is matched by aligning the two
+ * texts (textAlign.ts) and its spans moved, those that cannot be placed reported. Nothing of the
+ * lead's is overwritten: a layer the corpus already has and the copy changed otherwise is reported,
+ * not merged.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { edgeMapper, sharedRuns } from '../../shared/textAlign';
+import type { Fragment, Link, LoupeDocument, Span, SpanInput } from '../../shared/types';
+import { newId } from '../../shared/ids';
+import { replaceFile } from '../files/atomicFile';
+import { checkFile } from './backups';
+import type { CorpusStore } from '../store/corpusStore';
+import { openCorpusStore, replacesCorpus } from './loupeService';
+import { annotatorName } from './settingsStore';
+
+export interface HandoutRequest {
+  annotator: string;
+  out: string;
+  /** Default: every document. */
+  documentIds?: readonly number[];
+  /** Leave out every layer but the annotator's own (blind annotation). */
+  blind?: boolean;
+  /** Whose spans with no annotator are, in the copy (else a handout with any is refused, unless blind). */
+  owner?: string;
+}
+
+export interface HandoutResult {
+  path: string;
+  documents: number;
+  spans: number;
+  /** The layers the copy carries. */
+  layers: string[];
+}
+
+/** Corpus metadata of a copy: for whom, of which corpus, when. */
+const HANDOUT_FOR = 'handout_for';
+/** Names one copy, so that merging it again knows what it merged before. */
+const HANDOUT_ID = 'handout_id';
+
+/** Writes a copy of the corpus for one annotator (atomically: the file appears whole or not at all). */
+export async function handout(store: CorpusStore, request: HandoutRequest): Promise<HandoutResult> {
+  const annotator = annotatorName(request.annotator);
+  if (!annotator) throw new Error('name the annotator the copy is for (--annotator NAME)');
+  const target = path.resolve(request.out);
+  if (replacesCorpus(store.path, target)) throw new Error('the copy cannot replace the corpus it is made of; choose another file');
+  const all = store.listDocuments().map((d) => d.id);
+  const ids = request.documentIds?.length ? [...new Set(request.documentIds)] : all;
+  const missing = ids.filter((id) => !all.includes(id));
+  if (missing.length) throw new Error(`no document ${missing.join(', ')} in this corpus`);
+  const owner = request.owner === undefined ? null : annotatorName(request.owner);
+  if (request.owner !== undefined && !owner) throw new Error('--owner takes an annotator name');
+  const placeholders = ids.map(() => '?').join(',') || 'NULL';
+  const unattributed = store.db.prepare<number[], { n: number }>(`SELECT count(*) AS n FROM spans WHERE annotator IS NULL AND document_id IN (${placeholders})`).get(...ids)!.n;
+  if (unattributed && !request.blind && !owner) {
+    throw new Error(
+      `${unattributed} span${unattributed === 1 ? ' has' : 's have'} no annotator (made before annotators were recorded): name whose they are with --owner NAME, or hand out blind`,
+    );
+  }
+  let result: HandoutResult | undefined;
+  await replaceFile(target, async (tmp) => {
+    await store.db.backup(tmp);
+    const db = new Database(tmp);
+    try {
+      db.pragma('foreign_keys = ON');
+      db.transaction(() => {
+        db.prepare(`DELETE FROM documents WHERE id NOT IN (${placeholders})`).run(...ids);
+        if (request.blind) {
+          db.prepare('DELETE FROM spans WHERE annotator IS NOT ?').run(annotator);
+          db.prepare('DELETE FROM layers WHERE annotator <> ?').run(annotator);
+        } else if (owner) {
+          db.prepare('UPDATE spans SET annotator = ? WHERE annotator IS NULL').run(owner);
+          db.prepare('UPDATE links SET annotator = ? WHERE annotator IS NULL').run(owner);
+          const stamp = new Date().toISOString();
+          db.prepare('INSERT OR IGNORE INTO layers (document_id, annotator, created_at, updated_at) SELECT DISTINCT document_id, ?, ?, ? FROM spans WHERE annotator = ?').run(owner, stamp, stamp, owner);
+        }
+        const setMeta = db.prepare('INSERT INTO corpus_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+        setMeta.run(HANDOUT_FOR, annotator);
+        setMeta.run(HANDOUT_ID, randomUUID());
+        setMeta.run('handout_of', store.name);
+        setMeta.run('handout_at', new Date().toISOString());
+        setMeta.run('name', `${store.name} – ${annotator}`);
+      })();
+      db.exec('VACUUM');
+      const layers = db.prepare<[], { annotator: string }>('SELECT DISTINCT annotator FROM layers ORDER BY annotator').all().map((r) => r.annotator);
+      result = {
+        path: target,
+        documents: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM documents').get()!.n,
+        spans: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spans').get()!.n,
+        layers,
+      };
+    } finally {
+      db.close();
+    }
+    const problem = checkFile(tmp);
+    if (problem) throw new Error(`the copy failed its check (${problem})`);
+  });
+  return result!;
+}
+
+export interface MergeRequest {
+  /** Whose the copy's spans with no annotator are (default: the annotator it was handed out to). */
+  annotator?: string;
+  /** Merge every layer of the copy, not only its annotator's (a copy not handed out: always). */
+  allLayers?: boolean;
+  /** Report what would be merged, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface LayerMerge {
+  annotator: string;
+  /** Documents whose layer was added to. */
+  documents: number;
+  spansAdded: number;
+  linksAdded: number;
+  /** Documents whose layer the corpus already had as the copy has it. */
+  unchanged: number;
+  /** Documents whose layer differs from the corpus's in what the copy does not carry (kept as the corpus has it). */
+  conflicts: number;
+  /** Spans merged from this copy before and removed in the corpus since: not brought back. */
+  removedSince: number;
+}
+
+export interface MergeProblem {
+  document: number;
+  title: string;
+  annotator: string | null;
+  what: string;
+}
+
+export interface MergeReport {
+  copy: string;
+  /** The annotator the copy was handed out to, if it says. */
+  handedOutTo: string | null;
+  documents: { inCopy: number; byId: number; byText: number; aligned: number; notFound: number };
+  layers: LayerMerge[];
+  /** What could not be merged, one line each (spans not placed, conflicts, documents not found). */
+  problems: MergeProblem[];
+  dryRun: boolean;
+}
+
+/** What makes two spans the same annotation (ids aside). */
+const spanKey = (s: Pick<Span, 'label' | 'fragments' | 'attrs' | 'note'>): string => JSON.stringify([s.label, s.fragments, s.attrs, s.note]);
+
+const textOf = (text: string, s: Pick<Span, 'fragments'>): string => {
+  const cps = Array.from(text);
+  return s.fragments.map(([a, b]) => cps.slice(a, b).join('')).join('…');
+};
+
+/** Merges a copy of the corpus (see handout) back into `store`. */
+export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRequest = {}): MergeReport {
+  const file = path.resolve(copyPath);
+  if (replacesCorpus(store.path, file)) throw new Error('a corpus cannot be merged into itself');
+  const copy = openCorpusStore(file, { create: false, readOnly: true });
+  try {
+    const handedOutTo = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?').get(HANDOUT_FOR)?.value ?? null;
+    const fallback = request.annotator === undefined ? handedOutTo : annotatorName(request.annotator);
+    if (request.annotator !== undefined && !fallback) throw new Error('--annotator takes an annotator name');
+    const report: MergeReport = {
+      copy: file,
+      handedOutTo,
+      documents: { inCopy: 0, byId: 0, byText: 0, aligned: 0, notFound: 0 },
+      layers: [],
+      problems: [],
+      dryRun: Boolean(request.dryRun),
+    };
+    const layerReport = (annotator: string): LayerMerge => {
+      let r = report.layers.find((l) => l.annotator === annotator);
+      if (!r) report.layers.push((r = { annotator, documents: 0, spansAdded: 0, linksAdded: 0, unchanged: 0, conflicts: 0, removedSince: 0 }));
+      return r;
+    };
+    const leadText = store.db.prepare<[number], { text: string }>('SELECT text FROM documents WHERE id = ?');
+    // This copy's name in merged_spans: its handout id, else the file's name.
+    const copyKey = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?').get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`;
+    const mergedBefore = store.db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM merged_spans WHERE copy = ? AND span_id = ?');
+    const recordMerged = store.db.prepare('INSERT OR IGNORE INTO merged_spans (copy, span_id) VALUES (?, ?)');
+    const layersOfCopy = copy.db.prepare<[number], { annotator: string }>('SELECT annotator FROM layers WHERE document_id = ?');
+    const write = store.db.transaction(() => {
+      for (const doc of copy.documents()) {
+        report.documents.inCopy++;
+        const problem = (annotator: string | null, what: string) => report.problems.push({ document: doc.id, title: doc.title, annotator, what });
+        // The corpus's document: the same id with the same text, else the same text, else the same id (aligned).
+        let leadId: number | undefined;
+        let move: ((s: Span) => Fragment[] | null) | null = null;
+        const sameId = leadText.get(doc.id);
+        if (sameId && sameId.text === doc.text) {
+          leadId = doc.id;
+          report.documents.byId++;
+        } else {
+          const byText = store.documentWithText(doc.text);
+          if (byText !== undefined) {
+            leadId = byText;
+            report.documents.byText++;
+          } else if (sameId) {
+            leadId = doc.id;
+            report.documents.aligned++;
+            const map = edgeMapper(sharedRuns(doc.text, sameId.text));
+            move = (s) => {
+              const out: Fragment[] = [];
+              for (const [a, b] of s.fragments) {
+                const start = map.start(a);
+                const end = map.end(b);
+                if (start === null || end === null || end <= start) return null;
+                out.push([start, end]);
+              }
+              return out;
+            };
+          }
+        }
+        if (leadId === undefined) {
+          report.documents.notFound++;
+          problem(null, 'not in the corpus (neither its id nor its text): not merged');
+          continue;
+        }
+        const target = leadId;
+
+        // The copy's layers of this document: recorded ones and those its spans carry.
+        const byAnnotator = new Map<string, LoupeDocument>();
+        const names = new Set(layersOfCopy.all(doc.id).map((r) => r.annotator));
+        for (const s of doc.spans) if (s.annotator !== null) names.add(s.annotator);
+        const nobody = doc.spans.filter((s) => s.annotator === null);
+        if (nobody.length && !fallback) problem(null, `${nobody.length} span(s) with no annotator: name whose they are (--annotator NAME); not merged`);
+        for (const name of names) byAnnotator.set(name, copy.getDocument(doc.id, [], name));
+        if (nobody.length && fallback) {
+          const mine = byAnnotator.get(fallback) ?? { ...doc, spans: [], links: [] };
+          const nobodyIds = new Set(nobody.map((s) => s.id));
+          byAnnotator.set(fallback, { ...mine, spans: [...mine.spans, ...nobody], links: [...mine.links, ...doc.links.filter((l) => nobodyIds.has(l.from))] });
+        }
+
+        for (const [annotator, layer] of byAnnotator) {
+          if (handedOutTo && !request.allLayers && annotator !== handedOutTo && annotator !== fallback) continue;
+          const stats = layerReport(annotator);
+          // The copy's spans moved onto the corpus's text.
+          const placed: Span[] = [];
+          const dropped = new Set<string>();
+          for (const s of layer.spans) {
+            const fragments = move ? move(s) : s.fragments;
+            if (!fragments) {
+              dropped.add(s.id);
+              problem(annotator, `span ${s.id} (${s.label}, “${textOf(doc.text, s)}”) could not be placed: its text was changed in the copy`);
+              continue;
+            }
+            placed.push({ ...s, fragments, start: fragments[0]![0], end: fragments[fragments.length - 1]![1] });
+          }
+          const existing = store.getDocument(target, [], annotator);
+          const have = new Map<string, number>();
+          for (const s of existing.spans) have.set(spanKey(s), (have.get(spanKey(s)) ?? 0) + 1);
+          const fresh: Span[] = [];
+          const sameAs = new Map<string, string>(); // copy span id -> the corpus's identical span id
+          const existingByKey = new Map<string, string[]>();
+          for (const s of existing.spans) existingByKey.set(spanKey(s), [...(existingByKey.get(spanKey(s)) ?? []), s.id]);
+          let removedSince = 0;
+          for (const s of placed) {
+            const k = spanKey(s);
+            const left = have.get(k) ?? 0;
+            if (left > 0) {
+              have.set(k, left - 1);
+              sameAs.set(s.id, existingByKey.get(k)![existingByKey.get(k)!.length - left]!);
+            } else if (!store.hasSpanId(s.id) && mergedBefore.get(copyKey, s.id)!.n > 0) {
+              removedSince++; // merged from this copy before, removed in the corpus since
+              dropped.add(s.id);
+            } else fresh.push(s);
+          }
+          if (removedSince) {
+            stats.removedSince += removedSince;
+            problem(annotator, `${removedSince} span(s) merged from this copy before were removed in the corpus since: not brought back`);
+          }
+          const onlyInCorpus = [...have.values()].reduce((n, c) => n + c, 0);
+          if (onlyInCorpus > 0) {
+            // The corpus's layer has spans the copy does not: the copy is not simply further work on it.
+            stats.conflicts++;
+            problem(annotator, `the corpus's layer has ${onlyInCorpus} span(s) the copy has not (changed since the copy was made?): kept as the corpus has it, nothing merged`);
+            continue;
+          }
+          // New ids where the corpus already uses the copy's (a span made in both).
+          const ids = new Map<string, string>(sameAs);
+          const spans: SpanInput[] = fresh.map((s) => {
+            const id = store.hasSpanId(s.id) ? newId() : s.id;
+            ids.set(s.id, id);
+            return { id, label: s.label, start: s.start, end: s.end, fragments: s.fragments, attrs: s.attrs, note: s.note };
+          });
+          const existingLinks = new Set(existing.links.map((l) => JSON.stringify([l.type, l.from, l.to])));
+          const links: Link[] = [];
+          for (const l of layer.links) {
+            if (dropped.has(l.from) || dropped.has(l.to)) {
+              problem(annotator, `link ${l.id} (${l.type}) not merged: a span it joins could not be placed`);
+              continue;
+            }
+            const from = ids.get(l.from);
+            const to = ids.get(l.to);
+            if (!from || !to || existingLinks.has(JSON.stringify([l.type, from, to]))) continue;
+            links.push({ id: store.hasLinkId(l.id) ? newId() : l.id, type: l.type, from, to });
+          }
+          if (!spans.length && !links.length) {
+            stats.unchanged++;
+            if (!request.dryRun && existing.spans.length === 0) store.addToLayer(target, annotator, [], []); // an empty layer is a layer
+            continue;
+          }
+          if (!request.dryRun) {
+            store.addToLayer(target, annotator, spans, links);
+            for (const s of fresh) recordMerged.run(copyKey, s.id);
+          }
+          stats.documents++;
+          stats.spansAdded += spans.length;
+          stats.linksAdded += links.length;
+        }
+      }
+    });
+    write.immediate();
+    report.layers.sort((a, b) => a.annotator.localeCompare(b.annotator));
+    return report;
+  } finally {
+    copy.close();
+  }
+}
