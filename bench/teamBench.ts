@@ -1,6 +1,6 @@
 /**
  * Team annotation at scale (issue 15): agreement for 2,000 documents × 3 annotators × 100 spans each
- * under 5 s, without loading all documents at once. Builds the corpus (news-like Chinese texts of
+ * under 5 s, without loading all documents at once; a merge of a 2,000-document copy under 10 s. Builds the corpus (news-like Chinese texts of
  * about 600 characters; each annotator departs from a shared reading: missed, relabelled, widened,
  * extra spans), then times `loupe agreement` as a user runs it (a separate process, JSON to a file;
  * its peak memory too) and the in-process computation, BENCH_TEAM_RUNS times each (default 3), median.
@@ -108,6 +108,43 @@ function main(): void {
     store.close();
   }
 
+  // Merge: a blind copy for a fourth annotator, 100 spans of theirs in every document, merged back.
+  const copy = path.join(dir, 'zoe.loupe');
+  const handed = spawnSync(process.execPath, [path.join(ROOT, 'bin/loupe.cjs'), 'handout', corpus, '--annotator', 'zoe', '--out', copy, '--blind'], { encoding: 'utf8' });
+  if (handed.status !== 0) throw new Error(`loupe handout failed: ${handed.stdout}${handed.stderr}`);
+  const copyStore = openCorpusStore(copy, { create: false });
+  let zoeSpans = 0;
+  try {
+    copyStore.annotator = 'zoe';
+    const rnd = random(7);
+    copyStore.db.transaction(() => {
+      for (const d of copyStore.listDocuments()) {
+        const length = [...copyStore.getDocument(d.id).text].length;
+        const shift = Math.floor(rnd() * 5);
+        const spans = Array.from({ length: SPANS }, (_, k) => {
+          const start = (k * 5 + shift) % (length - 30); // distinct starts: no two alike
+          return { id: `z${d.id}-${k}`, label: LABELS[k % 4]!, start, end: start + 3 + (k % 20) };
+        });
+        copyStore.addToLayer(d.id, 'zoe', spans, []);
+        zoeSpans += spans.length;
+      }
+    })();
+  } finally {
+    copyStore.close();
+  }
+  const mergeTimes: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const target = path.join(dir, `merge-${r}.loupe`);
+    fs.copyFileSync(corpus, target);
+    const start = process.hrtime.bigint();
+    const merged = spawnSync(process.execPath, [path.join(ROOT, 'bin/loupe.cjs'), 'merge', target, copy], { encoding: 'utf8' });
+    mergeTimes.push(Number(process.hrtime.bigint() - start) / 1e9);
+    if (merged.status !== 0 || !new RegExp(`zoe: ${zoeSpans.toLocaleString('en').replace(/,/g, '')} spans`).test(merged.stdout.replace(/,/g, ''))) {
+      throw new Error(`loupe merge did not merge ${zoeSpans} spans: ${merged.stdout}${merged.stderr}`);
+    }
+    fs.rmSync(target);
+  }
+
   const s = (x: number) => `${x.toFixed(2)} s`;
   const lines = [
     '# Team annotation benchmarks',
@@ -123,6 +160,12 @@ function main(): void {
     `| \`loupe agreement CORPUS --format json --out FILE\`, a separate process, spawn to exit | ${s(median(processTimes))} | ${processTimes.map((t) => t.toFixed(2)).join(', ')} | < ${TARGET_S} s ${median(processTimes) < TARGET_S ? 'met' : '**not met**'} |`,
     `| the computation in process (corpusAgreement: SQLite reads and every figure) | ${s(median(inProcess))} | ${inProcess.map((t) => t.toFixed(2)).join(', ')} | |`,
     `| peak memory (RSS) of the command | ${Math.round(median(rss))} MB | ${rss.map((m) => Math.round(m)).join(', ')} | |`,
+    '',
+    '## Merge (issue 15: a 2,000-document copy under 10 s)',
+    '',
+    '| | median | runs | target |',
+    '| --- | --- | --- | --- |',
+    `| \`loupe merge CORPUS COPY\`: a blind copy of all ${DOCUMENTS.toLocaleString('en')} documents with ${zoeSpans.toLocaleString('en')} spans of a fourth annotator, merged into the corpus above (a fresh copy of it each run) | ${s(median(mergeTimes))} | ${mergeTimes.map((t) => t.toFixed(2)).join(', ')} | < 10 s ${median(mergeTimes) < 10 ? 'met' : '**not met**'} |`,
     '',
     `The command reads each document's spans and its text's length (SQLite's length(), not the text), adds the`,
     `document to the report's running sums and lets it go; what it keeps grows with the figures per document`,
