@@ -17,8 +17,8 @@ import pandas as pd
 
 CONTEXT = 30
 SPAN_COLUMNS = ["doc_id", "doc_title", "doc_status", "span_id", "label", "start", "end", "text", "fragments",
-                "left_context", "right_context", "note", "offset_unit"]
-LINK_COLUMNS = ["link_id", "type", "from_span_id", "from_text", "to_span_id", "to_text", "doc_id"]
+                "left_context", "right_context", "note", "offset_unit", "annotator"]
+LINK_COLUMNS = ["link_id", "type", "from_span_id", "from_text", "to_span_id", "to_text", "doc_id", "annotator"]
 DOCUMENT_COLUMNS = ["doc_id", "doc_title", "doc_status", "doc_note", "spans", "links", "length", "offset_unit", "meta",
                     "text"]
 
@@ -74,7 +74,7 @@ def expected_spans(unit):
                 "fragment_texts": [text[a:b] for a, b in s["fragments"]],
                 "left_context": text[max(0, s["start"] - CONTEXT):s["start"]],
                 "right_context": text[s["end"]:s["end"] + CONTEXT],
-                "note": s["note"], "offset_unit": unit, "attrs": attrs,
+                "note": s["note"], "offset_unit": unit, "attrs": attrs, "annotator": s["annotator"] or "",
             })
     return rows
 
@@ -85,7 +85,8 @@ def expected_links():
         texts = {s["id"]: doc["text"][s["start"]:s["end"]] for s in doc["spans"]}
         for l in doc["links"]:
             rows.append({"link_id": l["id"], "type": l["type"], "from_span_id": l["from"], "from_text": texts[l["from"]],
-                         "to_span_id": l["to"], "to_text": texts[l["to"]], "doc_id": doc["id"]})
+                         "to_span_id": l["to"], "to_text": texts[l["to"]], "doc_id": doc["id"],
+                         "annotator": l["annotator"] or ""})
     return rows
 
 
@@ -168,7 +169,7 @@ def check_spans_csv(path, unit):
         w = "%s row %d (span %s)" % (path, i + 2, e["span_id"])
         figures["rows"] += 1
         for key in ("doc_title", "doc_status", "span_id", "label", "text", "fragments", "left_context",
-                    "right_context", "note", "offset_unit"):
+                    "right_context", "note", "offset_unit", "annotator"):
             same(w, key, row[key], e[key])
         same(w, "doc_id", row["doc_id"], str(e["doc_id"]))
         same(w, "start", row["start"], str(e["start"]))
@@ -196,14 +197,15 @@ def typed_span_rows(unit):
     rows = []
     for e in expected_spans(unit):
         cells = [e["doc_id"], e["doc_title"], e["doc_status"], e["span_id"], e["label"], e["start"], e["end"],
-                 e["text"], e["fragments"], e["left_context"], e["right_context"], e["note"] or None, unit]
+                 e["text"], e["fragments"], e["left_context"], e["right_context"], e["note"] or None, unit,
+                 e["annotator"] or None]
         cells += [e["attrs"][c["header"]] for c in attr_columns]
         rows.append([None if c == "" else c for c in cells])
     return rows
 
 
 def typed_link_rows():
-    return [[e[k] for k in LINK_COLUMNS] for e in expected_links()]
+    return [[e[k] or None if k == "annotator" else e[k] for k in LINK_COLUMNS] for e in expected_links()]
 
 
 def typed_document_rows(unit):

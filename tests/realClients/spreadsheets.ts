@@ -138,8 +138,12 @@ export function buildSpreadsheetCorpus(dir: string): CorpusStore {
   const report = importFilesInto(store, files);
   if (report.imported.length !== 2) throw new Error(`the samples did not import: ${JSON.stringify(report)}`);
   const [tricky, jinzhong] = report.imported.map((d) => d.documentId) as [number, number];
+  // Two annotators' layers (a name a spreadsheet could take for a formula among them), and the traps of nobody.
+  store.annotator = '=王芳';
   tag(store, tricky, TRICKY, [{ id: 'tl1', type: 'speaker', from: 'yoshi-quoted', to: 'head' }], { note: '𠮷 twice', status: 'in_progress' });
+  store.annotator = 'li, "lee"';
   tag(store, jinzhong, JINZHONG, [{ id: 'jl1', type: 'speaker', from: 'motto', to: 'zhang' }], { status: 'done' });
+  store.annotator = null;
   // The traps go in as a corpus from an older Loupe holds them: ids that start like a formula included.
   const traps = makeDoc(0, '=1+1 “陷阱” 1989', TRAPS_TEXT, TRAPS, { links: TRAPS_LINKS });
   store.insertDocument({ title: traps.title, text: traps.text, meta: { source: '@desk', year: 1989 }, status: 'done', note: '-note, "quoted"', spans: traps.spans, links: traps.links });
@@ -155,8 +159,9 @@ function manifestDocuments(store: CorpusStore) {
     status: d.status,
     note: d.note,
     meta: d.meta,
-    spans: d.spans.map((s) => ({ id: s.id, label: s.label, start: s.start, end: s.end, fragments: s.fragments, attrs: s.attrs, note: s.note })),
-    links: d.links.map((l) => ({ id: l.id, type: l.type, from: l.from, to: l.to })),
+    spans: d.spans.map((s) => ({ id: s.id, label: s.label, start: s.start, end: s.end, fragments: s.fragments, attrs: s.attrs, note: s.note, annotator: s.annotator })),
+    // A link is in its spans' layer.
+    links: d.links.map((l) => ({ id: l.id, type: l.type, from: l.from, to: l.to, annotator: d.spans.find((s) => s.id === l.from)?.annotator ?? null })),
   }));
 }
 

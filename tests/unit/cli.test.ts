@@ -155,11 +155,11 @@ describe('loupe export, stats and schema with attribution', () => {
         'not carried by csv: documents without spans (a row is a span: their titles and statuses are not in the file): 1\n',
     );
     expect(fs.readFileSync(path.join(dir, 'out.links.csv'), 'utf8')).toBe(
-      '\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id\r\n' +
-        'l1,speaker,q,“𠮷好”,o,赵书记,1\r\nl2,pledged_by,p,2030年完成,o,赵书记,1\r\n',
+      '\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id,annotator\r\n' +
+        'l1,speaker,q,“𠮷好”,o,赵书记,1,\r\nl2,pledged_by,p,2030年完成,o,赵书记,1,\r\n',
     );
     // UTF-8 bytes: 赵书记说 12, ":" 1; “ 3, 𠮷 4, 好 3, ” 3.
-    expect(fs.readFileSync(csv, 'utf8')).toContain('\r\n1,Q,done,q,quote,13,26,“𠮷好”,13-26,赵书记说:,。他承诺2030年完成。,,utf8,direct,,,,\r\n');
+    expect(fs.readFileSync(csv, 'utf8')).toContain('\r\n1,Q,done,q,quote,13,26,“𠮷好”,13-26,赵书记说:,。他承诺2030年完成。,,utf8,,direct,,,,\r\n');
 
     const only = path.join(dir, 'only.csv');
     const links = loupe('export', corpus, '--format', 'csv-links', '--out', only);

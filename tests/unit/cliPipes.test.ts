@@ -74,7 +74,7 @@ describe('loupe export --out -', () => {
     const links = loupe(['export', corpus, '--format', 'csv-links', '--out', '-']);
     expect(links.status).toBe(0);
     expect(links.stdout).toMatch(/^\ufefflink_id,type,from_span_id/);
-    expect(links.stdout).toMatch(/l,speaker,q,𠮷好,o,赵书记,1\r\n$/);
+    expect(links.stdout).toMatch(/l,speaker,q,𠮷好,o,赵书记,1,\r\n$/);
     const doccano = loupe(['export', corpus, '--format', 'doccano', '--out', '-']);
     expect(doccano.status).toBe(0);
     expect(JSON.parse(doccano.stdout.trim())).toMatchObject({ text: '赵书记说:“𠮷好”。' });

@@ -112,7 +112,7 @@ interface ExportedDoc {
   note: string;
   offset_unit: string;
   spans: ExportedSpan[];
-  links: { id: string; type: string; from: string; to: string }[];
+  links: { id: string; type: string; from: string; to: string; annotator: string | null }[];
 }
 
 function checkDocuments(docs: ExportedDoc[], unit: OffsetUnit): void {
@@ -127,11 +127,12 @@ function checkDocuments(docs: ExportedDoc[], unit: OffsetUnit): void {
     expect(doc.status).toBe(original.status);
     expect(doc.note).toBe(original.note);
     expect(doc.offset_unit).toBe(unit);
-    expect(doc.links).toEqual(original.links);
+    // Each link says its annotator: that of its spans (none here).
+    expect(doc.links).toEqual(original.links.map((l) => ({ ...l, annotator: null })));
     expect(doc.spans.map((s) => s.id)).toEqual(original.spans.map((s) => s.id));
     doc.spans.forEach((s, k) => {
       const o = original.spans[k]!;
-      expect(Object.keys(s)).toEqual(['id', 'label', 'start', 'end', 'text', 'fragments', 'attrs', 'note']);
+      expect(Object.keys(s)).toEqual(['id', 'label', 'start', 'end', 'text', 'fragments', 'attrs', 'note', 'annotator']);
       expect(s.text, s.id).toBe(Array.from(original.text).slice(o.start, o.end).join(''));
       expect(sliceIn(unit, doc.text, s.start, s.end), `${unit} ${s.id}`).toBe(s.text);
       expect(s.label).toBe(o.label);
@@ -213,11 +214,11 @@ describe('JSONL and JSON exports', () => {
     expect([...exportChunks('jsonl', empty, 'codepoint')].join('')).toBe('');
     expect((JSON.parse([...exportChunks('json', empty, 'codepoint')].join('')) as { documents: unknown[] }).documents).toEqual([]);
     expect([...exportChunks('csv', empty, 'codepoint')].join('')).toBe(
-      '\uFEFFdoc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,' +
+      '\uFEFFdoc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,annotator,' +
         'quote.kind,official.name,official.role,pledge.measurable,pledge.target_year\r\n',
     );
     expect([...exportChunks('csv-links', empty, 'codepoint')].join('')).toBe(
-      '\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id\r\n',
+      '\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id,annotator\r\n',
     );
   });
 
@@ -287,6 +288,7 @@ const CSV_COLUMNS = [
   'right_context',
   'note',
   'offset_unit',
+  'annotator',
   'quote.kind',
   'official.name',
   'official.role',
@@ -330,6 +332,7 @@ describe('CSV export', () => {
       '',
       '',
       '',
+      '',
     ]);
     const tail = byId('tail');
     expect(tail.right_context).toBe('');
@@ -363,13 +366,13 @@ describe('links CSV export', () => {
   const content = [...exportChunks('csv-links', source, 'utf8')].join('');
 
   it('has one row per link with the text at both ends, whatever the offset unit', () => {
-    expect(content.startsWith('\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id\r\n')).toBe(true);
+    expect(content.startsWith('\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id,annotator\r\n')).toBe(true);
     expect(parseRfc4180(content.slice(1))).toEqual([
-      ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id'],
-      ['l1', 'speaker', 'yoshi-quoted', '“𠮷”', 'head', '吉野家', '7'],
-      ['l2', 'speaker', 'mayor-quote', '市長', 'mayor-official', '市長', '7'],
-      ['m1', 'speaker', 'comma-quote', '"好,我们走"', 'jz', '晋中市', '8'],
-      ['m2', 'pledged_by', 'sep', '第二段\u2028同一行', 'jz', '晋中市', '8'],
+      ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id', 'annotator'],
+      ['l1', 'speaker', 'yoshi-quoted', '“𠮷”', 'head', '吉野家', '7', ''],
+      ['l2', 'speaker', 'mayor-quote', '市長', 'mayor-official', '市長', '7', ''],
+      ['m1', 'speaker', 'comma-quote', '"好,我们走"', 'jz', '晋中市', '8', ''],
+      ['m2', 'pledged_by', 'sep', '第二段\u2028同一行', 'jz', '晋中市', '8', ''],
     ]);
     for (const unit of OFFSET_UNITS) expect([...exportChunks('csv-links', source, unit)].join('')).toBe(content);
   });
@@ -445,7 +448,7 @@ with open(csv_path, encoding="utf-8-sig", newline="") as f:
     reader = csv.DictReader(f)
     rows = list(reader)
 assert reader.fieldnames == ["doc_id", "doc_title", "doc_status", "span_id", "label", "start", "end", "text",
-    "fragments", "left_context", "right_context", "note", "offset_unit"] + attr_columns, reader.fieldnames
+    "fragments", "left_context", "right_context", "note", "offset_unit", "annotator"] + attr_columns, reader.fieldnames
 assert len(rows) == expected_rows == len(spans), (len(rows), expected_rows, len(spans))
 for r in rows:
     doc, s = spans[(r["doc_id"], r["span_id"])]
@@ -465,7 +468,7 @@ for r in rows:
 with open(links_path, encoding="utf-8-sig", newline="") as f:
     reader = csv.DictReader(f)
     links = list(reader)
-assert reader.fieldnames == ["link_id", "type", "from_span_id", "from_text", "to_span_id", "to_text", "doc_id"], reader.fieldnames
+assert reader.fieldnames == ["link_id", "type", "from_span_id", "from_text", "to_span_id", "to_text", "doc_id", "annotator"], reader.fieldnames
 assert len(links) == expected_links == sum(len(d["links"]) for d in docs)
 for l in links:
     doc = next(d for d in docs if str(d["id"]) == l["doc_id"])

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, parseArgs } from '../../src/shared/contract';
 import { createLoupeService, DEFAULT_CORPUS_NAME, type LoupeService } from '../../src/main/services/loupeService';
+import { systemAnnotator } from '../../src/main/services/settingsStore';
+import { csvField } from '../../src/main/formats/export/csv';
 import { CORPUS_FIXTURES } from '../fixturePaths';
 
 const CORPUS = CORPUS_FIXTURES;
@@ -187,6 +189,7 @@ describe('export of attribution', () => {
       fragments: [[5, 11], [15, 21]],
       attrs: { kind: 'direct' },
       note: 'one quote, two pieces',
+      annotator: systemAnnotator(), // the app's user: no name chosen in this data folder
     });
 
     const json = path.join(dir, 'out.json');
@@ -199,14 +202,15 @@ describe('export of attribution', () => {
     const both = await service.exportCorpus({ format: 'csv', path: csv, offsets: 'codepoint', documentId });
     expect(both).toMatchObject({ path: csv, files: [csv, path.join(dir, 'out.links.csv')], documents: 1, spans: 2, links: 1 });
     const rows = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+    const me = csvField(systemAnnotator());
     expect(rows[0]).toBe(
-      'doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,' +
+      'doc_id,doc_title,doc_status,span_id,label,start,end,text,fragments,left_context,right_context,note,offset_unit,annotator,' +
         'quote.kind,official.name,official.role,pledge.measurable,pledge.target_year',
     );
-    expect(rows[2]).toBe(`${documentId},"${doc.title}",done,q,quote,5,18,"“𠮷好,”他又说,“👍🏽”",5-10;14-18,赵书记说:,。,"one quote, two pieces",codepoint,direct,,,,`);
-    expect(rows[1]!.endsWith(',codepoint,,赵,书记,,')).toBe(true);
+    expect(rows[2]).toBe(`${documentId},"${doc.title}",done,q,quote,5,18,"“𠮷好,”他又说,“👍🏽”",5-10;14-18,赵书记说:,。,"one quote, two pieces",codepoint,${me},direct,,,,`);
+    expect(rows[1]!.endsWith(`,codepoint,${me},,赵,书记,,`)).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'out.links.csv'), 'utf8')).toBe(
-      `\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id\r\nl,speaker,q,"“𠮷好,”他又说,“👍🏽”",o,赵书记,${documentId}\r\n`,
+      `\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id,annotator\r\nl,speaker,q,"“𠮷好,”他又说,“👍🏽”",o,赵书记,${documentId},${me}\r\n`,
     );
   });
 });

@@ -91,10 +91,11 @@ describe('XLSX export', () => {
       ['=SUM(A1:A2)', 's'], ['utf8', 's'],
     ]);
     expect(spans.find((row) => row[3]![0] === 'year')![7]).toEqual(['1989', 's']);
-    expect(spans.find((row) => row[3]![0] === 'q')![13]).toEqual(['direct', 's']); // quote.kind
+    expect(spans.find((row) => row[3]![0] === 'q')![13]).toEqual([null, null]); // annotator: none (made outside the app)
+    expect(spans.find((row) => row[3]![0] === 'q')![14]).toEqual(['direct', 's']); // quote.kind
     expect(book.links!.map((row) => row.map(([v]) => v))).toEqual([
-      ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id'],
-      ['l1', 'speaker', 'q', '“好,我们走。”', 'mayor', '市长', 1],
+      ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id', 'annotator'],
+      ['l1', 'speaker', 'q', '“好,我们走。”', 'mayor', '市长', 1, null],
     ]);
     expect(book.documents!.map((row) => row.map(([v]) => v))).toEqual([
       ['doc_id', 'doc_title', 'doc_status', 'doc_note', 'spans', 'links', 'length', 'offset_unit', 'meta', 'text'],

@@ -27,10 +27,11 @@ export const CSV_HEADER = [
   'right_context',
   'note',
   'offset_unit',
+  'annotator',
 ] as const;
 
 /** The links CSV: one row per link, with the text of both ends. */
-export const LINKS_CSV_HEADER = ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id'] as const;
+export const LINKS_CSV_HEADER = ['link_id', 'type', 'from_span_id', 'from_text', 'to_span_id', 'to_text', 'doc_id', 'annotator'] as const;
 
 /** The column of one label's attribute in the spans table. */
 export interface AttributeColumn {
@@ -93,7 +94,7 @@ export function* spanRows(
           .join(';');
     const left = index.slice(Math.max(0, span.start - CSV_CONTEXT), span.start);
     const right = index.slice(span.end, Math.min(index.length, span.end + CSV_CONTEXT));
-    const row: TableCell[] = [doc.id, doc.title, doc.status, span.id, span.label, start, end, text, fragments, left, right, span.note, unit];
+    const row: TableCell[] = [doc.id, doc.title, doc.status, span.id, span.label, start, end, text, fragments, left, right, span.note, unit, span.annotator];
     for (const c of columns) row.push(c.label === span.label ? attrCell(span.attrs[c.name]) : null);
     yield row;
   }
@@ -103,8 +104,10 @@ export function* spanRows(
 export function* linkRows(doc: LoupeDocument, index: OffsetIndex): Generator<TableCell[]> {
   if (doc.links.length === 0) return;
   const texts = new Map(doc.spans.map((s) => [s.id, index.slice(s.start, s.end)]));
+  const annotators = new Map(doc.spans.map((s) => [s.id, s.annotator]));
   for (const link of doc.links) {
-    yield [link.id, link.type, link.from, texts.get(link.from) ?? '', link.to, texts.get(link.to) ?? '', doc.id];
+    // A link is in the layer of its spans.
+    yield [link.id, link.type, link.from, texts.get(link.from) ?? '', link.to, texts.get(link.to) ?? '', doc.id, annotators.get(link.from) ?? null];
   }
 }
 

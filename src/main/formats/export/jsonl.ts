@@ -17,8 +17,9 @@ export function serializeDocument(doc: LoupeDocument, unit: OffsetUnit): string 
   const spans = doc.spans.map((span) => {
     const { start, end, text } = locateSpan(doc, index, span, unit);
     const fragments = locateFragments(doc, index, span, unit).map((f) => [f.start, f.end]);
-    return { id: span.id, label: span.label, start, end, text, fragments, attrs: span.attrs, note: span.note };
+    return { id: span.id, label: span.label, start, end, text, fragments, attrs: span.attrs, note: span.note, annotator: span.annotator };
   });
+  const annotators = new Map(doc.spans.map((s) => [s.id, s.annotator]));
   return jsonLine({
     id: doc.id,
     title: doc.title,
@@ -28,7 +29,8 @@ export function serializeDocument(doc: LoupeDocument, unit: OffsetUnit): string 
     note: doc.note,
     offset_unit: unit,
     spans,
-    links: doc.links.map((l) => ({ id: l.id, type: l.type, from: l.from, to: l.to })),
+    // A link is in the layer of its spans.
+    links: doc.links.map((l) => ({ id: l.id, type: l.type, from: l.from, to: l.to, annotator: annotators.get(l.from) ?? null })),
   });
 }
 
