@@ -200,7 +200,13 @@ export function App() {
           <SpanPanel list={spans} live={app.spanList} labels={labels} selectedId={state.selectedSpanId} onSelect={(id) => app.editor?.selectSpan(id)} />
         </div>
       </main>
-      <StatusBar status={app.saveStatus} corpusName={corpus?.name ?? ''} mode={mode} />
+      <StatusBar
+        status={app.saveStatus}
+        corpusName={corpus?.name ?? ''}
+        mode={mode}
+        annotator={state.settings ? { name: state.settings.annotator, chosen: state.settings.annotatorChosen } : null}
+        onChooseAnnotator={() => void app.runCommand({ type: 'set-annotator' })}
+      />
       <Overlays app={app} state={state} api={api} host={host} />
       <DialogHost />
     </div>

@@ -20,6 +20,7 @@ export type MenuCommand =
   | { type: 'redo' }
   | { type: 'toggle-mode' }
   | { type: 'edit-schema' }
+  | { type: 'set-annotator' }
   | { type: 'set-locale'; locale: Locale | null }
   | { type: 'set-export-offsets'; offsets: OffsetUnit }
   | { type: 'about' };

@@ -168,6 +168,7 @@ export function menuModel(state: MenuState): MenuSubmenu[] {
       item('toggle-mode', 'menu.toggleMode', { type: 'toggle-mode' }, { accelerator: 'CmdOrCtrl+E', pageKeys: 'E / Esc' }),
       SEPARATOR,
       item('edit-schema', 'schema.menu', { type: 'edit-schema' }),
+      item('set-annotator', 'annotator.menu', { type: 'set-annotator' }),
     ],
   };
 

@@ -105,15 +105,18 @@ test('tag a quote (kind = direct) and its speaker, and link them, from the keybo
   // The JSONL export carries the attribute and the link, and every offset slices back to its text.
   const [doc] = parseJsonl(await exportVia(page, 'document', 'JSONL')) as unknown as {
     text: string;
-    spans: { id: string; label: string; start: number; end: number; text: string; fragments: number[][]; attrs: Record<string, unknown> }[];
-    links: { id: string; type: string; from: string; to: string }[];
+    spans: { id: string; label: string; start: number; end: number; text: string; fragments: number[][]; attrs: Record<string, unknown>; annotator: string | null }[];
+    links: { id: string; type: string; from: string; to: string; annotator: string | null }[];
   }[];
   const quote = doc!.spans.find((s) => s.label === 'quote')!;
   const official = doc!.spans.find((s) => s.label === 'official')!;
   expect(quote.attrs).toEqual({ kind: 'direct' });
   expect(sliceCp(doc!.text, quote.start, quote.end)).toBe(QUOTE);
   expect(quote.fragments).toEqual([[quote.start, quote.end]]);
-  expect(doc!.links).toEqual([{ id: expect.any(String), type: 'speaker', from: quote.id, to: official.id }]);
+  // Both in the layer of the app's user (the computer's user name here), the link with its spans.
+  expect(doc!.links).toEqual([{ id: expect.any(String), type: 'speaker', from: quote.id, to: official.id, annotator: quote.annotator }]);
+  expect(quote.annotator).toEqual(expect.any(String));
+  expect(official.annotator).toBe(quote.annotator);
 
   // Deleting the official takes the link with it; Undo brings both back.
   await page.keyboard.press('Delete');
@@ -165,7 +168,7 @@ test('a quote interrupted by its speaker is one span of two fragments, in the ed
 
   const [spansCsv, linksCsv] = await exportFiles(page, 'document', 'CSV');
   expect(spansCsv).toContain('quote.kind');
-  expect(linksCsv!.split('\r\n')[0]).toBe('\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id');
+  expect(linksCsv!.split('\r\n')[0]).toBe('\uFEFFlink_id,type,from_span_id,from_text,to_span_id,to_text,doc_id,annotator');
   expect(linksCsv).toContain(',speaker,');
   expect(linksCsv).toContain('县委书记周振华');
 });

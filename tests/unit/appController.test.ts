@@ -285,6 +285,21 @@ describe('AppController', () => {
     expect(downloadExport.mock.calls.map((c) => (c as unknown as [string, { format: string }])[1].format)).toEqual(['csv', 'csv-links']);
   });
 
+  it('asks for the annotator’s name, offering the current one; a new name opens the open document again, in that layer', async () => {
+    const { app, api, dialogs } = setup();
+    await app.start();
+    const reads = api.getDocument.mock.calls.length;
+    await app.runCommand({ type: 'set-annotator' }); // cancelled
+    expect(dialogs.promptText).toHaveBeenLastCalledWith('annotator.title', 'annotator.label', 'tester');
+    expect(api.updateSettings).not.toHaveBeenCalled();
+    dialogs.promptText.mockResolvedValueOnce('  王芳 ');
+    await app.runCommand({ type: 'set-annotator' });
+    expect(api.updateSettings).toHaveBeenCalledWith({ annotator: '王芳' });
+    expect(app.getState().settings?.annotator).toBe('王芳');
+    expect(api.getDocument.mock.calls.length).toBe(reads + 1);
+    expect(app.getState().openDoc?.id).toBe(1);
+  });
+
   it('opens the schema editor and the backups dialog only after saving, and a new corpus drops them', async () => {
     const { app, api } = setup();
     await app.start();

@@ -8,13 +8,16 @@ interface Props {
   status: SaveStatusStore;
   corpusName: string;
   mode: EditorMode;
+  /** Who annotates (null before settings load), and whether they chose that name. */
+  annotator: { name: string; chosen: boolean } | null;
+  onChooseAnnotator: () => void;
 }
 
 /**
  * Save state (Saving… / Saved), corpus name and the current mode's keys. The save state is drawn
  * without a React render (see SaveStatusStore): it changes while the user types.
  */
-export function StatusBar({ status, corpusName, mode }: Props) {
+export function StatusBar({ status, corpusName, mode, annotator, onChooseAnnotator }: Props) {
   const { t } = useTranslation();
   const saveRef = useRef<HTMLSpanElement>(null);
   useEffect(() => {
@@ -40,6 +43,11 @@ export function StatusBar({ status, corpusName, mode }: Props) {
     <footer className="status-bar">
       <span role="status" ref={saveRef} className="save-status" />
       <span>{t('status.corpus', { name: corpusName })}</span>
+      {annotator && (
+        <button type="button" className={`status-annotator${annotator.chosen ? '' : ' is-unchosen'}`} onClick={onChooseAnnotator}>
+          {t(annotator.chosen ? 'status.annotator' : 'status.annotatorUnchosen', { name: annotator.name })}
+        </button>
+      )}
       <span className="mode-help">{mode === 'annotate' ? t('toolbar.modeHelpAnnotate') : t('toolbar.modeHelpEdit')}</span>
     </footer>
   );

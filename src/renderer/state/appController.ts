@@ -412,6 +412,23 @@ export class AppController {
     }
   }
 
+  /**
+   * Asks for the user's name as annotator (the computer's user name is offered until one is chosen);
+   * the open document is saved first and opens again in the named annotator's layer.
+   */
+  async chooseAnnotator(): Promise<void> {
+    const { api, t, dialogs } = this.deps;
+    const current = this.state.settings?.annotator ?? '';
+    const name = await dialogs.promptText(t('annotator.title'), t('annotator.label'), current);
+    if (name === null || !name.trim()) return;
+    if (!(await this.saveBeforeLeaving())) return;
+    const settings = await api.updateSettings({ annotator: name.trim() });
+    this.set({ settings });
+    await this.refreshDocuments();
+    const open = this.state.openDoc;
+    if (open) await this.openDocument(open.id, { reload: true });
+  }
+
   /** After a schema change: the corpus's new labels, and the open document read again under them. */
   async schemaApplied(info: CorpusInfo): Promise<void> {
     this.set({ corpus: info });
@@ -554,6 +571,9 @@ export class AppController {
           break;
         case 'edit-schema':
           if (await this.saveBeforeLeaving()) this.set({ overlay: 'schema' });
+          break;
+        case 'set-annotator':
+          await this.chooseAnnotator();
           break;
         case 'undo':
         case 'redo':

@@ -1,0 +1,46 @@
+import Database from 'better-sqlite3';
+import { answerPath, editor, expect, selectText, test, waitSaved } from './fixtures';
+
+/** Each span of the corpus file with its annotator, as another tool reads it. */
+function spansByAnnotator(file: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT label || ':' || coalesce(annotator, '-') AS s FROM spans ORDER BY label, annotator").all() as { s: string }[]).map((r) => r.s);
+  } finally {
+    db.close();
+  }
+}
+
+test('the status bar asks for the annotator’s name; another name opens that person’s layer, and switching back brings one’s own', async ({ page, loupe }) => {
+  await expect(editor(page)).toContainText('县委书记周振华');
+  const status = page.locator('.status-annotator');
+  await expect(status).toHaveText(/^Annotator: .+ \(set your name\)$/);
+  const defaultName = /^Annotator: (.+) \(set your name\)$/.exec((await status.textContent())!)![1]!;
+
+  // Tagged under the computer's user name until another is chosen.
+  await selectText(page, '县委书记周振华');
+  await page.keyboard.press('4');
+  await waitSaved(page);
+  await expect(editor(page).locator('.lp-span')).not.toHaveCount(0);
+
+  await status.click();
+  await answerPath(page, 'Your name as annotator', '王芳');
+  await expect(status).toHaveText('Annotator: 王芳');
+  // 王芳's layer of this document is empty: the text is the same, the spans are hers.
+  await expect(editor(page)).toContainText('县委书记周振华');
+  await expect(editor(page).locator('.lp-span')).toHaveCount(0);
+  await selectText(page, '周振华');
+  await page.keyboard.press('2');
+  await waitSaved(page);
+
+  // Edit › Your name as annotator… offers the name in use.
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  await page.getByRole('menuitem', { name: 'Your name as annotator…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Your name as annotator' }).getByRole('textbox')).toHaveValue('王芳');
+  await answerPath(page, 'Your name as annotator', defaultName);
+  await expect(status).toHaveText(`Annotator: ${defaultName}`);
+  await expect(editor(page).locator('.lp-span[data-label="official"]')).toHaveCount(0);
+  await expect(editor(page).locator('.lp-span[data-label="slogan"]')).not.toHaveCount(0);
+
+  expect(spansByAnnotator(loupe.corpusPath)).toEqual(expect.arrayContaining(['official:王芳', `slogan:${defaultName}`]));
+});
