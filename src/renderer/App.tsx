@@ -56,7 +56,10 @@ export function App() {
   const { api, host } = platform;
   const state = useSyncExternalStore(app.subscribe, app.getState);
   const { corpus, openDoc, settings, mode, spans, error } = state;
-  const readOnly = corpus?.readOnly ?? false;
+  const readOnly = (corpus?.readOnly ?? false) || state.layer !== null;
+  // Other annotators with a layer of the open document: the switcher shows only when there are some.
+  const own = settings?.annotator ?? '';
+  const otherLayers = (openDoc?.layers ?? []).filter((l) => l.annotator !== own);
   const labels = corpus?.labels ?? NO_LABELS;
   const linkTypes = corpus?.linkTypes ?? NO_LINK_TYPES;
 
@@ -123,10 +126,31 @@ export function App() {
           onRedo={() => app.editor?.redo()}
         />
       </header>
-      {readOnly && (
-        <div className="read-only-banner" role="status">
-          {t('readOnly.banner')}
+      {(otherLayers.length > 0 || state.layer !== null) && (
+        <div className="layer-bar">
+          <label>
+            {t('layer.label')}{' '}
+            <select value={state.layer ?? own} onChange={(e) => void app.viewLayer(e.target.value)}>
+              <option value={own}>{t('layer.own', { name: own })}</option>
+              {otherLayers.map((l) => (
+                <option key={l.annotator} value={l.annotator}>
+                  {t('layer.other', { name: l.annotator, count: l.spans })}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
+      )}
+      {state.layer !== null ? (
+        <div className="read-only-banner" role="status">
+          {t('layer.banner', { name: state.layer })}
+        </div>
+      ) : (
+        readOnly && (
+          <div className="read-only-banner" role="status">
+            {t('readOnly.banner')}
+          </div>
+        )
       )}
       {corpus && corpus.problems.length > 0 && (
         <div className="problems-banner" role="status">

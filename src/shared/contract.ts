@@ -41,7 +41,8 @@ import type { ErrorReason } from './errors';
 export interface LoupeApi {
   corpusInfo(args: Record<string, never>): Promise<CorpusInfo>;
   listDocuments(args: Record<string, never>): Promise<DocumentSummary[]>;
-  getDocument(args: { id: number }): Promise<OpenedDocument>;
+  /** A document with the user's layer of spans and links, or `layer`'s (another annotator's, to read). */
+  getDocument(args: { id: number; layer?: string }): Promise<OpenedDocument>;
   saveDocument(args: SaveDocumentRequest): Promise<SaveResult>;
   deleteDocument(args: { id: number }): Promise<void>;
   /**
@@ -213,7 +214,7 @@ const importOptions = {
 export const apiSchemas = {
   corpusInfo: none,
   listDocuments: none,
-  getDocument: z.object({ id: docId }).strict(),
+  getDocument: z.object({ id: docId, layer: z.string().min(1).max(NAME_MAX).optional() }).strict(),
   saveDocument: z
     .object({
       corpusId: z.string().min(1).max(100),

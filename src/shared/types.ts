@@ -176,6 +176,10 @@ export interface OpenedDocument extends Omit<LoupeDocument, 'spans'> {
    * data), in words; absent when nothing. What is left out stays in the corpus file as it is.
    */
   problems?: string[];
+  /** Whose layer the spans are (the user's unless another was asked for); null when layers are not told apart. */
+  layer?: string | null;
+  /** The annotators with a layer of the document, with their span counts (for a layer switcher). */
+  layers?: { annotator: string; spans: number }[];
 }
 
 /** The open corpus. */

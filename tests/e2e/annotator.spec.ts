@@ -43,4 +43,22 @@ test('the status bar asks for the annotator’s name; another name opens that pe
   await expect(editor(page).locator('.lp-span[data-label="slogan"]')).not.toHaveCount(0);
 
   expect(spansByAnnotator(loupe.corpusPath)).toEqual(expect.arrayContaining(['official:王芳', `slogan:${defaultName}`]));
+
+  // 王芳's layer can be read, not changed: the text is locked and the label keys do nothing.
+  const layer = page.getByRole('combobox', { name: 'Layer' });
+  await expect(layer).toHaveValue(defaultName);
+  await layer.selectOption('王芳');
+  await expect(page.getByRole('status').filter({ hasText: 'You are reading 王芳’s layer: read-only' })).toBeVisible();
+  await expect(editor(page).locator('.lp-span[data-label="official"]')).not.toHaveCount(0);
+  await expect(editor(page).locator('.lp-span[data-label="slogan"]')).toHaveCount(0);
+  await selectText(page, '会上');
+  await page.keyboard.press('3');
+  await page.keyboard.press('e'); // edit mode: refused while reading another's layer
+  await page.keyboard.type('x');
+  await expect(editor(page).locator('.lp-span[data-label="pledge"]')).toHaveCount(0);
+  await expect(editor(page)).not.toContainText('x');
+  await layer.selectOption(defaultName);
+  await expect(page.getByText('You are reading')).toHaveCount(0);
+  await expect(editor(page).locator('.lp-span[data-label="slogan"]')).not.toHaveCount(0);
+  expect(spansByAnnotator(loupe.corpusPath)).toHaveLength(2);
 });

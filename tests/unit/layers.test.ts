@@ -152,6 +152,11 @@ describe('the app user’s layer', () => {
       const info = await service.corpusInfo({});
       await service.saveDocument({ corpusId: info.id, id: doc!.id, baseRevision: revision, upsert: [{ id: 'w1', label: 'quote', start: 9, end: 26 }], remove: [] });
       expect((await service.getDocument({ id: doc!.id })).spans.map((s) => s.id)).toEqual(['w1']);
+      // Another annotator's layer, to read; and who has a layer of the document.
+      const theirs = await service.getDocument({ id: doc!.id, layer: systemAnnotator() });
+      expect(theirs.spans.map((s) => s.id)).toEqual(['old1']);
+      expect(theirs.layer).toBe(systemAnnotator());
+      expect(theirs.layers).toEqual(expect.arrayContaining([{ annotator: systemAnnotator(), spans: 1 }, { annotator: '王芳', spans: 1 }]));
     } finally {
       service.close();
     }

@@ -373,9 +373,17 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
   const api: LoupeService = {
     corpusInfo: async () => info(),
     listDocuments: async () => store.listDocuments(),
-    getDocument: async ({ id }) => {
+    getDocument: async ({ id, layer }) => {
       const problems: string[] = [];
-      return openedDocument({ ...store.getDocument(id, problems, store.annotator), problems });
+      const whose = layer ?? store.annotator;
+      const opened = openedDocument({ ...store.getDocument(id, problems, whose), problems });
+      let layers: { annotator: string; spans: number }[] = [];
+      try {
+        layers = store.layersOf(id);
+      } catch {
+        // an older corpus opened read-only records no layers
+      }
+      return { ...opened, layer: whose, layers };
     },
     saveDocument: async ({ corpusId, ...req }) => {
       if (corpusId !== store.id) {

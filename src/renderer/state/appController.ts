@@ -46,6 +46,8 @@ export interface AppState {
   inspected: { span: SpanDetails | null; linking: LinkingView | null };
   mode: EditorMode;
   settings: Settings | null;
+  /** Another annotator's layer being read (read-only); null: the user's own. */
+  layer: string | null;
   error: string | null;
   overlay: Overlay;
   importing: ImportProgressState | null;
@@ -89,6 +91,7 @@ const INITIAL: AppState = {
   documents: [],
   openDoc: null,
   loadSeq: 0,
+  layer: null,
   spans: NO_SPANS,
   selectedSpanId: null,
   inspected: { span: null, linking: null },
@@ -137,14 +140,28 @@ export class AppController {
 
   private set(change: Partial<AppState>): void {
     const next = { ...this.state, ...change };
-    // A read-only corpus opens in annotate mode, where the text is not editable.
-    if (next.corpus?.readOnly) next.mode = 'annotate';
+    // A read-only corpus, or another annotator's layer, opens in annotate mode, where the text is not editable.
+    if (next.corpus?.readOnly || next.layer !== null) next.mode = 'annotate';
     this.state = next;
     for (const listener of this.listeners) listener();
   }
 
   private get readOnly(): boolean {
-    return this.state.corpus?.readOnly ?? false;
+    return (this.state.corpus?.readOnly ?? false) || this.state.layer !== null;
+  }
+
+  /**
+   * Shows another annotator's layer of the documents, read-only (null or the user's own name: back to
+   * the user's own layer, editable). The open document is saved first and opens again in that layer.
+   */
+  async viewLayer(layer: string | null): Promise<void> {
+    const own = this.state.settings?.annotator ?? null;
+    const next = layer === own ? null : layer;
+    if (next === this.state.layer) return;
+    if (!(await this.saveBeforeLeaving())) return;
+    this.set({ layer: next });
+    const open = this.state.openDoc;
+    if (open) await this.openDocument(open.id, { reload: true });
   }
 
   /** Shows an error in the banner: a refusal reads as what it is, only the unexpected as something gone wrong. */
@@ -226,7 +243,7 @@ export class AppController {
         await this.loadCorpus(info);
         return;
       }
-      const doc = await api.getDocument({ id });
+      const doc = await api.getDocument({ id, ...(this.state.layer !== null ? { layer: this.state.layer } : {}) });
       this.dropSaver();
       this.set({ openDoc: doc, loadSeq: this.state.loadSeq + 1, selectedSpanId: null, inspected: { span: null, linking: null } });
     } catch (e) {
@@ -238,7 +255,7 @@ export class AppController {
   async loadCorpus(info: CorpusInfo): Promise<void> {
     this.dropSaver();
     // A dialog drawn for the previous corpus (the schema editor above all) must not act on this one.
-    this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS });
+    this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS, layer: null });
     const list = await this.deps.api.listDocuments({});
     this.set({ documents: list });
     if (list[0]) await this.openDocument(list[0].id, { reload: true });
@@ -423,7 +440,7 @@ export class AppController {
     if (name === null || !name.trim()) return;
     if (!(await this.saveBeforeLeaving())) return;
     const settings = await api.updateSettings({ annotator: name.trim() });
-    this.set({ settings });
+    this.set({ settings, layer: null });
     await this.refreshDocuments();
     const open = this.state.openDoc;
     if (open) await this.openDocument(open.id, { reload: true });
