@@ -56,7 +56,7 @@ export function App() {
   const { api, host } = platform;
   const state = useSyncExternalStore(app.subscribe, app.getState);
   const { corpus, openDoc, settings, mode, spans, error } = state;
-  const readOnly = (corpus?.readOnly ?? false) || state.layer !== null;
+  const readOnly = (corpus?.readOnly ?? false) || state.layer !== null || state.switching;
   // Other annotators with a layer of the open document: the switcher shows only when there are some.
   const own = settings?.annotator ?? '';
   const otherLayers = (openDoc?.layers ?? []).filter((l) => l.annotator !== own);
@@ -146,7 +146,7 @@ export function App() {
           {t('layer.banner', { name: state.layer })}
         </div>
       ) : (
-        readOnly && (
+        corpus?.readOnly && (
           <div className="read-only-banner" role="status">
             {t('readOnly.banner')}
           </div>

@@ -26,6 +26,7 @@ export const API_METHOD_NAMES = [
   'startupProblems',
   'getSettings',
   'updateSettings',
+  'agreement',
 ] as const satisfies readonly (keyof LoupeApi)[];
 
 type Listed = (typeof API_METHOD_NAMES)[number];

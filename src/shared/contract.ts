@@ -36,6 +36,22 @@ import { hasLoneSurrogate } from './offsets';
 import { DESCRIPTION_MAX, HEX_COLOR, NAME_MAX, NOTE_MAX, TEXT_VALUE_MAX } from './schema';
 import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
+import { MAX_ANNOTATORS } from './agreement/report';
+import type { AgreementReport } from './agreement/report';
+
+/** How many disagreements `agreement` sends (the CSV and the command line have them all). */
+export const AGREEMENT_DISAGREEMENTS_SHOWN = 1000;
+
+/** What `agreement` answers. */
+export interface AgreementSummary {
+  /** Every annotator of the corpus, with the documents they have a layer of and their spans. */
+  annotators: { name: string; documents: number; spans: number }[];
+  report: AgreementReport | null;
+  /** Spans with no annotator, left out. */
+  unattributedSpans: number;
+  /** All the disagreements, of which the report carries the first AGREEMENT_DISAGREEMENTS_SHOWN. */
+  disagreements: number;
+}
 
 /** Every method takes one argument object and returns a promise. */
 export interface LoupeApi {
@@ -95,6 +111,11 @@ export interface LoupeApi {
   getSettings(args: Record<string, never>): Promise<Settings>;
   /** `annotator`: who annotates here from now on (their layer opens; see Settings). */
   updateSettings(args: { locale?: Locale | null; exportOffsets?: OffsetUnit; annotator?: string }): Promise<Settings>;
+  /**
+   * The corpus's annotators, and the agreement report between `annotators` (default: all of them;
+   * null with fewer than two), its disagreements cut to the first AGREEMENT_DISAGREEMENTS_SHOWN.
+   */
+  agreement(args: { annotators?: string[]; labels?: string[] }): Promise<AgreementSummary>;
 }
 
 export type ApiMethod = keyof LoupeApi;
@@ -292,6 +313,12 @@ export const apiSchemas = {
         .max(NAME_MAX, `an annotator's name is at most ${NAME_MAX} characters`)
         .refine((n) => n.trim().length > 0, "an annotator's name cannot be empty")
         .optional(),
+    })
+    .strict(),
+  agreement: z
+    .object({
+      annotators: z.array(z.string().min(1).max(NAME_MAX)).max(MAX_ANNOTATORS).optional(),
+      labels: z.array(z.string().min(1).max(NAME_MAX)).max(1000).optional(),
     })
     .strict(),
 } satisfies { [K in ApiMethod]: z.ZodType<ApiArgs<K>, unknown> };

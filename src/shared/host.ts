@@ -21,6 +21,7 @@ export type MenuCommand =
   | { type: 'toggle-mode' }
   | { type: 'edit-schema' }
   | { type: 'set-annotator' }
+  | { type: 'agreement' }
   | { type: 'set-locale'; locale: Locale | null }
   | { type: 'set-export-offsets'; offsets: OffsetUnit }
   | { type: 'about' };

@@ -196,6 +196,8 @@ export function menuModel(state: MenuState): MenuSubmenu[] {
     id: 'view',
     label: { key: 'menu.view' },
     items: [
+      item('agreement', 'agreement.menu', { type: 'agreement' }),
+      SEPARATOR,
       language,
       SEPARATOR,
       ...(state.developer ? [role('reload'), role('forceReload'), role('toggleDevTools'), SEPARATOR] : []),

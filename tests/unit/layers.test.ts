@@ -157,6 +157,14 @@ describe('the app user’s layer', () => {
       expect(theirs.spans.map((s) => s.id)).toEqual(['old1']);
       expect(theirs.layer).toBe(systemAnnotator());
       expect(theirs.layers).toEqual(expect.arrayContaining([{ annotator: systemAnnotator(), spans: 1 }, { annotator: '王芳', spans: 1 }]));
+      // Agreement between them, as View › Agreement asks for it; one annotator alone has none.
+      const summary = await service.agreement({});
+      expect(summary.annotators.map((a) => a.name).sort()).toEqual([systemAnnotator(), '王芳'].sort());
+      expect(summary.report?.documents).toBe(1);
+      expect(summary.disagreements).toBe(0); // both tagged the same quote
+      expect(summary.report?.spans.pairs[0]?.exact.f1).toBe(1);
+      expect((await service.agreement({ annotators: ['王芳'] })).report).toBeNull();
+      await expect(service.agreement({ annotators: ['王芳', 'nobody'] })).rejects.toThrow(/no spans by "nobody"/);
     } finally {
       service.close();
     }

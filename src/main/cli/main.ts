@@ -34,12 +34,10 @@ import type { WorkerFile } from '../services/importWorker';
 import { startWeb } from '../web';
 import { type AgreementReport } from '../../shared/agreement/report';
 import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
-import { csvRow } from '../formats/export/csv';
+import { csvFile } from '../../shared/csv';
 import { type CorpusAgreement, corpusAgreement } from '../services/agreement';
 import { handout, type MergeReport, mergeCopy } from '../services/teamwork';
 
-/** Excel reads a CSV as UTF-8 only when it starts with a byte order mark. */
-const BOM = '\uFEFF';
 
 const USAGE = `Usage:
   loupe import CORPUS FILE|FOLDER|-... [--format auto|text|markdown|html|docx|loupe-jsonl|doccano|brat|label-studio|conll]
@@ -483,8 +481,8 @@ function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
   if (format === 'csv') {
     const file = path.resolve(values.out);
     const beside = file.replace(/(\.csv)?$/i, '.disagreements.csv');
-    writeFileAtomicSync(file, BOM + [FIGURE_HEADER, ...figureRows(report)].map((r) => csvRow(r)).join(''));
-    writeFileAtomicSync(beside, BOM + [DISAGREEMENT_HEADER, ...disagreementRows(report)].map((r) => csvRow(r)).join(''));
+    writeFileAtomicSync(file, csvFile(FIGURE_HEADER, figureRows(report)));
+    writeFileAtomicSync(beside, csvFile(DISAGREEMENT_HEADER, disagreementRows(report)));
     out.write(`wrote the agreement figures to ${file} and ${plural(report.disagreements.length, 'disagreement')} to ${beside}\n`);
     return 0;
   }

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ApiError, type LoupeApi } from '../../shared/contract';
+import { AGREEMENT_DISAGREEMENTS_SHOWN, ApiError, type LoupeApi } from '../../shared/contract';
+import { annotatorsOf, corpusAgreement } from './agreement';
 import { defaultSchema } from '../../shared/labels';
 import type { BackupInfo, StartupProblem } from '../../shared/types';
 import { usableSpans } from '../../shared/spanCheck';
@@ -494,6 +495,23 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     startupProblems: async () => problems,
     getSettings: async () => settings.get(),
+    agreement: async ({ annotators, labels }) => {
+      const all = annotatorsOf(store);
+      const chosen = annotators ?? all.map((a) => a.name);
+      if (chosen.length < 2) return { annotators: all, report: null, unattributedSpans: 0, disagreements: 0 };
+      try {
+        const { report, unattributedSpans } = corpusAgreement(store, { annotators: chosen, ...(labels ? { labels } : {}) });
+        const disagreements = report.disagreements.length;
+        return {
+          annotators: all,
+          report: { ...report, disagreements: report.disagreements.slice(0, AGREEMENT_DISAGREEMENTS_SHOWN) },
+          unattributedSpans,
+          disagreements,
+        };
+      } catch (error) {
+        throw new ApiError(error instanceof Error ? error.message : String(error), 'invalid-argument');
+      }
+    },
     updateSettings: async (changes) => {
       const updated = settings.update(changes);
       if (changes.annotator !== undefined) openLayer(store);

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
 import type { AppController, AppState } from '../state/appController';
+import { AgreementDialog } from './AgreementDialog';
 import { BackupsDialog } from './BackupsDialog';
 import { ExportDialog } from './ExportDialog';
 import { FindBar } from './FindBar';
@@ -49,6 +50,15 @@ export function Overlays({ app, state, api, host }: Props) {
             close();
             void app.exportAs(scope, format, filter).catch(app.report);
           }}
+        />
+      )}
+      {overlay === 'agreement' && corpus && (
+        <AgreementDialog
+          api={api}
+          host={host}
+          corpusName={corpus.name}
+          onClose={close}
+          onShow={(documentId, annotator, spanId) => void app.showSpan(documentId, annotator, spanId).catch(app.report)}
         />
       )}
       {overlay === 'backups' && (

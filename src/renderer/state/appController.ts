@@ -32,7 +32,7 @@ import { runImport, type ImportProgressState } from './importFlow';
 import { SaveStatusStore } from './saveStatus';
 
 /** What covers the window besides the in-page dialogs. */
-export type Overlay = 'help' | 'find' | 'schema' | 'export' | 'backups' | null;
+export type Overlay = 'help' | 'find' | 'schema' | 'export' | 'backups' | 'agreement' | null;
 
 /** Everything the window draws from; a new object on every change. */
 export interface AppState {
@@ -48,6 +48,8 @@ export interface AppState {
   settings: Settings | null;
   /** Another annotator's layer being read (read-only); null: the user's own. */
   layer: string | null;
+  /** The document is opening in another layer: nothing may be tagged or typed until it has. */
+  switching: boolean;
   error: string | null;
   overlay: Overlay;
   importing: ImportProgressState | null;
@@ -92,6 +94,7 @@ const INITIAL: AppState = {
   openDoc: null,
   loadSeq: 0,
   layer: null,
+  switching: false,
   spans: NO_SPANS,
   selectedSpanId: null,
   inspected: { span: null, linking: null },
@@ -147,7 +150,17 @@ export class AppController {
   }
 
   private get readOnly(): boolean {
-    return (this.state.corpus?.readOnly ?? false) || this.state.layer !== null;
+    return (this.state.corpus?.readOnly ?? false) || this.state.layer !== null || this.state.switching;
+  }
+
+  /** Runs `f` with the editor read-only: a key pressed while a document reopens in another layer is not lost in the old one. */
+  private async switching<T>(f: () => Promise<T>): Promise<T> {
+    this.set({ switching: true });
+    try {
+      return await f();
+    } finally {
+      this.set({ switching: false });
+    }
   }
 
   /**
@@ -159,9 +172,11 @@ export class AppController {
     const next = layer === own ? null : layer;
     if (next === this.state.layer) return;
     if (!(await this.saveBeforeLeaving())) return;
-    this.set({ layer: next });
-    const open = this.state.openDoc;
-    if (open) await this.openDocument(open.id, { reload: true });
+    await this.switching(async () => {
+      this.set({ layer: next });
+      const open = this.state.openDoc;
+      if (open) await this.openDocument(open.id, { reload: true });
+    });
   }
 
   /** Shows an error in the banner: a refusal reads as what it is, only the unexpected as something gone wrong. */
@@ -321,8 +336,34 @@ export class AppController {
     return true;
   }
 
+  /**
+   * Shows a span of an annotator's layer (a disagreement of the agreement report): that layer (read-only
+   * unless it is the user's), the document, the span selected.
+   */
+  async showSpan(documentId: number, annotator: string, spanId: string): Promise<void> {
+    this.set({ overlay: null });
+    this.pendingSelection = { documentId, spanId };
+    const loaded = this.state.loadSeq;
+    await this.viewLayer(annotator);
+    await this.openDocument(documentId);
+    // Nothing was loaded (the document was open in that layer already): select now; else the new
+    // editor selects it when it is ready (editorReady).
+    if (this.state.loadSeq === loaded && this.editor && this.state.openDoc?.id === documentId) this.selectPending(this.editor, documentId);
+  }
+
+  /** A span to select once its document is in the editor (see showSpan). */
+  private pendingSelection: { documentId: number; spanId: string } | null = null;
+
+  private selectPending(editor: EditorHandle, documentId: number): void {
+    const pending = this.pendingSelection;
+    if (!pending || pending.documentId !== documentId) return;
+    this.pendingSelection = null;
+    editor.selectSpan(pending.spanId);
+  }
+
   /** Called by the editor once it has the document: a saver for it. */
   editorReady = (editor: EditorHandle, doc: OpenedDocument): void => {
+    this.selectPending(editor, doc.id);
     this.dropSaver();
     this.saver = new DocumentSaver(
       this.deps.api,
@@ -439,11 +480,13 @@ export class AppController {
     const name = await dialogs.promptText(t('annotator.title'), t('annotator.label'), current);
     if (name === null || !name.trim()) return;
     if (!(await this.saveBeforeLeaving())) return;
-    const settings = await api.updateSettings({ annotator: name.trim() });
-    this.set({ settings, layer: null });
-    await this.refreshDocuments();
-    const open = this.state.openDoc;
-    if (open) await this.openDocument(open.id, { reload: true });
+    await this.switching(async () => {
+      const settings = await api.updateSettings({ annotator: name.trim() });
+      this.set({ settings, layer: null });
+      await this.refreshDocuments();
+      const open = this.state.openDoc;
+      if (open) await this.openDocument(open.id, { reload: true });
+    });
   }
 
   /** After a schema change: the corpus's new labels, and the open document read again under them. */
@@ -591,6 +634,9 @@ export class AppController {
           break;
         case 'set-annotator':
           await this.chooseAnnotator();
+          break;
+        case 'agreement':
+          if (await this.saveBeforeLeaving()) this.set({ overlay: 'agreement' });
           break;
         case 'undo':
         case 'redo':

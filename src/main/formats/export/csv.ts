@@ -8,6 +8,7 @@
 import { OffsetIndex } from '../../../shared/offsets';
 import type { LoupeDocument, OffsetUnit } from '../../../shared/types';
 import type { ExportSource } from './types';
+import { CSV_BOM, csvField, csvRow, type TableCell } from '../../../shared/csv';
 import { isContiguous, locateFragments, locateSpan } from './helpers';
 
 /** Code points of context written on each side of a span. */
@@ -45,34 +46,14 @@ export function attributeColumns(labels: ExportSource['labels']): AttributeColum
   return labels.flatMap((l) => l.attributes.map((a) => ({ label: l.name, name: a.name, header: `${l.name}.${a.name}` })));
 }
 
-/**
- * A cell of the spans or links table: text, a number, a flag, or nothing. The CSV writes a flag as
- * `true`/`false` and nothing as an empty field; the XLSX export keeps each type.
- */
-export type TableCell = string | number | boolean | null;
-
+export type { TableCell } from '../../../shared/csv';
 /** An attribute value as a cell: text, number and flag as they are, an absent value empty. */
 const attrCell = (value: unknown): TableCell =>
   value === undefined || value === null ? null : typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
 
-const BOM = '\uFEFF';
-const EOL = '\r\n';
+const BOM = CSV_BOM;
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** One field, quoted when it holds a quote, comma, CR or LF, with inner quotes doubled. */
-export function csvField(value: TableCell): string {
-  if (typeof value === 'string') return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-  return value === null ? '' : String(value);
-}
-
-/** One CSV record with its CRLF. */
-export function csvRow(values: readonly TableCell[]): string {
-  // A loop, not map/join: the spans CSV makes one row per span, and this is its hot path.
-  let row = values.length > 0 ? csvField(values[0]!) : '';
-  for (let i = 1; i < values.length; i++) row += `,${csvField(values[i]!)}`;
-  return row + EOL;
-}
+export { csvField, csvRow };
 
 /**
  * The spans table's rows of one document (`index` is over its text): CSV_HEADER's columns, then one

@@ -1,0 +1,295 @@
+/**
+ * View › Agreement: how far the corpus's annotators agree (docs/agreement.md), between those ticked:
+ * a table by label (κ, α, unitizing α, span F1), the pairs, a plot of α by label and of the documents
+ * that agree least, the label confusion of a pair and the disagreements, each one click from its text.
+ * The report saves as CSV (the figures, as `loupe agreement --format csv` writes them) or JSON.
+ */
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AgreementSummary, LoupeApi } from '../../shared/contract';
+import type { HostBridge } from '../../shared/host';
+import type { AgreementReport, Disagreement, PairScores } from '../../shared/agreement/report';
+import { disagreementRows, DISAGREEMENT_HEADER, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
+import { csvFile } from '../../shared/csv';
+import { describeError } from '../i18n';
+
+interface Props {
+  api: LoupeApi;
+  host: HostBridge;
+  corpusName: string;
+  onShow(documentId: number, annotator: string, spanId: string): void;
+  onClose(): void;
+}
+
+/** How many disagreements are listed (the CSV has them all). */
+const LISTED = 200;
+
+const fig = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(3));
+
+const meanF1 = (pairs: readonly PairScores[] | undefined, kind: 'exact' | 'overlap'): number | null => {
+  const values = (pairs ?? []).map((p) => p[kind].f1);
+  return values.length === 0 || values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+};
+
+/** `name` cut to about `width` half-width characters (a Chinese character counts two), with an ellipsis. */
+function clip(name: string, width: number): string {
+  let used = 0;
+  let out = '';
+  for (const c of name) {
+    used += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(c) ? 2 : 1;
+    if (used > width) return `${out}…`;
+    out += c;
+  }
+  return out;
+}
+
+/** Horizontal bars of values in [-1, 1] (α, κ), with their names; a missing value is drawn as such. */
+function Bars({ title, rows }: { title: string; rows: { name: string; value: number | null }[] }) {
+  const width = 240;
+  const row = 20;
+  const zero = width / 2;
+  return (
+    <figure className="agreement-plot">
+      <figcaption>{title}</figcaption>
+      <svg role="img" aria-label={title} width={width + 210} height={rows.length * row + 6}>
+        <line x1={160 + zero} x2={160 + zero} y1={0} y2={rows.length * row} stroke="#888" />
+        {rows.map((r, i) => {
+          const v = r.value === null ? 0 : Math.max(-1, Math.min(1, r.value));
+          const x = 160 + (v < 0 ? zero + v * zero : zero);
+          return (
+            <g key={`${r.name}-${i}`} transform={`translate(0 ${i * row})`}>
+              <text x={155} y={14} textAnchor="end" fontSize={12}>
+                {clip(r.name, 24)}
+              </text>
+              <rect x={x} y={4} width={Math.abs(v) * zero} height={12} fill={v < 0 ? '#c92a2a' : '#1c7ed6'} />
+              <text x={160 + width + 4} y={14} fontSize={12}>
+                {fig(r.value)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
+export function AgreementDialog({ api, host, corpusName, onShow, onClose }: Props) {
+  const { t } = useTranslation();
+  const [summary, setSummary] = useState<AgreementSummary | null>(null);
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [pair, setPair] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const close = useEffectEvent(() => onClose());
+
+  useEffect(() => {
+    closeRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        close();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  // The report between the annotators ticked (all of them at first).
+  useEffect(() => {
+    let live = true;
+    api.agreement(chosen ? { annotators: chosen } : {}).then(
+      (s) => {
+        if (!live) return;
+        setError(null);
+        setSummary(s);
+        setPair(0);
+        if (!chosen) setChosen(s.annotators.map((a) => a.name));
+      },
+      (e: unknown) => live && setError(describeError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, chosen]);
+
+  const report: AgreementReport | null = summary?.report ?? null;
+  const toggle = (name: string) => setChosen((c) => (c?.includes(name) ? c.filter((n) => n !== name) : [...(c ?? []), name]));
+
+  const save = async (kind: 'csv' | 'json') => {
+    if (!report || !summary) return;
+    // The dialog's report lists the first disagreements only: the files need them all.
+    const full = await api.agreement({ annotators: report.annotators });
+    const whole = full.report!;
+    let ok: boolean;
+    if (kind === 'json') ok = await host.saveTextFile(`${corpusName}.agreement.json`, `${JSON.stringify({ ...whole, unattributedSpans: full.unattributedSpans })}\n`);
+    else {
+      ok = await host.saveTextFile(`${corpusName}.agreement.csv`, csvFile(FIGURE_HEADER, figureRows(whole)));
+      if (ok) ok = await host.saveTextFile(`${corpusName}.agreement.disagreements.csv`, csvFile(DISAGREEMENT_HEADER, disagreementRows(whole)));
+    }
+    if (ok) setSaved(t('agreement.saved'));
+  };
+
+  const labelRows = report
+    ? [
+        { name: t('agreement.allLabels'), c: report.characters.corpus, u: report.unitizing.corpus, spans: report.spans.pairs },
+        ...report.labels.map((l) => ({ name: l, c: report.characters.byLabel[l]!, u: report.unitizing.byLabel[l], spans: report.spans.byLabel[l] })),
+      ]
+    : [];
+  const worstDocs = report
+    ? [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2)).slice(0, 15)
+    : [];
+  const confusion = report?.confusion[pair];
+  const showDisagreement = (d: Disagreement) => {
+    const span = d.spanA ?? d.spanB!;
+    onShow(d.document, d.spanA ? d.a : d.b, span.id);
+  };
+
+  return (
+    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="dialog agreement-dialog" role="dialog" aria-modal="true" aria-label={t('agreement.title')}>
+      <h2>{t('agreement.title')}</h2>
+      {error && <p className="dialog-error">{error}</p>}
+      {summary && summary.annotators.length < 2 && <p>{t('agreement.needTwo', { count: summary.annotators.length })}</p>}
+      {summary && summary.annotators.length >= 2 && (
+        <fieldset className="agreement-annotators">
+          <legend>{t('agreement.annotators')}</legend>
+          {summary.annotators.map((a) => (
+            <label key={a.name}>
+              <input type="checkbox" checked={chosen?.includes(a.name) ?? false} onChange={() => toggle(a.name)} />{' '}
+              {t('agreement.annotator', { name: a.name, documents: a.documents, spans: a.spans })}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {summary && !report && summary.annotators.length >= 2 && <p>{t('agreement.tickTwo')}</p>}
+      {report && (
+        <>
+          <p>
+            {t('agreement.compared', { documents: report.documents, unitized: report.unitizing.documents })}
+            {summary!.unattributedSpans > 0 && ` ${t('agreement.unattributed', { count: summary!.unattributedSpans })}`}
+          </p>
+          <table className="agreement-table">
+            <caption>{t('agreement.byLabel')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('agreement.label')}</th>
+                <th scope="col">{t('agreement.meanCohen')}</th>
+                <th scope="col">{t('agreement.fleiss')}</th>
+                <th scope="col">{t('agreement.alpha')}</th>
+                <th scope="col">{t('agreement.alphaU')}</th>
+                <th scope="col">{t('agreement.exactF1')}</th>
+                <th scope="col">{t('agreement.overlapF1')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {labelRows.map((r) => (
+                <tr key={r.name}>
+                  <th scope="row">{r.name}</th>
+                  <td>{fig(r.c.meanCohen.value)}</td>
+                  <td>{fig(r.c.fleiss.value)}</td>
+                  <td>{fig(r.c.alpha.value)}</td>
+                  <td>{fig(r.u?.value)}</td>
+                  <td>{fig(meanF1(r.spans, 'exact'))}</td>
+                  <td>{fig(meanF1(r.spans, 'overlap'))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table className="agreement-table">
+            <caption>{t('agreement.pairs')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('agreement.pair')}</th>
+                <th scope="col">{t('agreement.cohen')}</th>
+                <th scope="col">{t('agreement.exactPRF')}</th>
+                <th scope="col">{t('agreement.overlapF1')}</th>
+                <th scope="col">{t('agreement.linksF1')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.spans.pairs.map((p, i) => (
+                <tr key={`${p.a}|${p.b}`}>
+                  <th scope="row">
+                    {p.a} – {p.b}
+                  </th>
+                  <td>{fig(report.characters.corpus.cohen[i]?.kappa.value)}</td>
+                  <td>
+                    {fig(p.exact.f1)} ({fig(p.exact.precision)} / {fig(p.exact.recall)})
+                  </td>
+                  <td>{fig(p.overlap.f1)}</td>
+                  <td>{fig(report.links[i]?.f1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="agreement-plots">
+            <Bars title={t('agreement.plotLabels')} rows={labelRows.map((r) => ({ name: r.name, value: r.c.alpha.value }))} />
+            <Bars title={t('agreement.plotDocuments')} rows={worstDocs.map((d) => ({ name: d.name, value: d.characters.alpha.value }))} />
+          </div>
+          {confusion && (
+            <section>
+              <h3>
+                {t('agreement.confusion')}{' '}
+                {report.confusion.length > 1 && (
+                  <select aria-label={t('agreement.pair')} value={pair} onChange={(e) => setPair(Number(e.target.value))}>
+                    {report.confusion.map((c, i) => (
+                      <option key={`${c.a}|${c.b}`} value={i}>
+                        {c.a} – {c.b}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </h3>
+              <table className="agreement-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{confusion.a}</th>
+                    <th scope="col">{confusion.b}</th>
+                    <th scope="col">{t('agreement.spans')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {confusion.cells.map((c) => (
+                    <tr key={`${c.a}|${c.b}`}>
+                      <td>{c.a ?? t('agreement.none')}</td>
+                      <td>{c.b ?? t('agreement.none')}</td>
+                      <td>{c.count}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+          <section>
+            <h3>{t('agreement.disagreements', { count: summary!.disagreements })}</h3>
+            <ul className="agreement-disagreements">
+              {report.disagreements.slice(0, LISTED).map((d, i) => (
+                <li key={i}>
+                  <button type="button" onClick={() => showDisagreement(d)}>
+                    {t(`agreement.kind.${d.kind}`)} · {d.documentName} · {d.a}: {d.spanA ? `${d.spanA.label} ${d.spanA.start}–${d.spanA.end}` : '–'} · {d.b}:{' '}
+                    {d.spanB ? `${d.spanB.label} ${d.spanB.start}–${d.spanB.end}` : '–'}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
+      {saved && <p role="status">{saved}</p>}
+      <div className="dialog-buttons">
+        <button type="button" disabled={!report} onClick={() => void save('csv').catch((e: unknown) => setError(describeError(e)))}>
+          {t('agreement.saveCsv')}
+        </button>
+        <button type="button" disabled={!report} onClick={() => void save('json').catch((e: unknown) => setError(describeError(e)))}>
+          {t('agreement.saveJson')}
+        </button>
+        <button type="button" ref={closeRef} onClick={onClose}>
+          {t('dialog.close')}
+        </button>
+      </div>
+    </div>
+    </div>
+  );
+}
