@@ -287,6 +287,7 @@ export const apiSchemas = {
           statuses: z.array(z.enum(DOCUMENT_STATUSES as [DocumentStatus, ...DocumentStatus[]])).optional(),
           labels: z.array(name).max(1000).optional(),
           documentIds: z.array(docId).max(1_000_000).optional(),
+          annotators: z.array(name).max(1000).optional(),
         })
         .strict()
         .optional(),

@@ -441,6 +441,8 @@ export interface ExportFilter {
   labels?: string[];
   /** Only these documents. */
   documentIds?: number[];
+  /** Only the spans (and links) of these annotators' layers, e.g. the gold layer alone. */
+  annotators?: string[];
 }
 
 /** The formats File › Export offers (the CSV export brings its links CSV along). */

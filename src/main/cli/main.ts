@@ -37,6 +37,7 @@ import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from
 import { csvFile } from '../../shared/csv';
 import { type CorpusAgreement, corpusAgreement } from '../services/agreement';
 import { handout, type MergeReport, mergeCopy } from '../services/teamwork';
+import { type AcceptAgreedReport, acceptAgreed } from '../services/curation';
 
 
 const USAGE = `Usage:
@@ -49,7 +50,8 @@ const USAGE = `Usage:
                                        --text-field/--label-field name a doccano file's text and annotation fields
   loupe export CORPUS --format jsonl|json|csv|csv-links|xlsx|conll|brat|doccano|label-studio|w3c --out PATH|-
                [--offsets codepoint|utf16|utf8] [--document ID] [--documents ID,...] [--status new,in_progress,done]
-               [--label NAME,...]
+               [--label NAME,...] [--annotators NAME,...]
+                                       --annotators: only those annotators' layers (the gold layer alone, say);
                                        csv also writes the links CSV next to PATH (x.csv -> x.links.csv);
                                        xlsx is one workbook: spans, links and documents sheets;
                                        --out - writes text formats to stdout (not csv, xlsx or brat)
@@ -62,6 +64,10 @@ const USAGE = `Usage:
                                        merges annotators' copies back: documents matched by id and text
                                        (an edited text is aligned and its spans moved); nothing of the
                                        corpus's is overwritten; prints what was merged and what was not
+  loupe curate CORPUS --gold NAME [--annotators A,B,...] [--threshold all|majority] [--dry-run]
+                                       adds to the gold layer NAME every span (and link) that all (or a
+                                       majority) of the annotators of a document drew alike; keeps what
+                                       the gold layer has; export it alone with export --annotators NAME
   loupe agreement CORPUS [--annotators A,B,...] [--label NAME,...] [--format text|json|csv] [--out PATH|-]
                                        agreement between annotators (default: all): Cohen's, Fleiss' and
                                        Davies-Fleiss κ and Krippendorff's α on characters, unitizing α,
@@ -241,6 +247,7 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream, stdout:
       status: { type: 'string', multiple: true },
       label: { type: 'string', multiple: true },
       documents: { type: 'string', multiple: true },
+      annotators: { type: 'string', multiple: true },
     },
   });
   const corpusPath = requireCorpus(positionals[0]);
@@ -262,10 +269,12 @@ async function exportCommand(args: string[], out: NodeJS.WritableStream, stdout:
   if (documentIds.some((id) => !(Number.isInteger(id) && id > 0))) {
     throw new UsageError('--documents takes document ids (positive whole numbers, comma-separated)');
   }
+  const annotators = (values.annotators ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
   const filter = {
     ...(statuses.length ? { statuses: statuses as DocumentStatus[] } : {}),
     ...(labels.length ? { labels } : {}),
     ...(documentIds.length ? { documentIds } : {}),
+    ...(annotators.length ? { annotators } : {}),
   };
   const toStdout = values.out === '-';
   if (toStdout && format === 'csv') {
@@ -447,6 +456,44 @@ function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
   }
 }
 
+function curateCommand(args: string[], out: NodeJS.WritableStream): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      gold: { type: 'string' },
+      annotators: { type: 'string', multiple: true },
+      threshold: { type: 'string', default: 'all' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  });
+  if (!values.gold) throw new UsageError('--gold NAME is required: the layer the agreed spans go to');
+  if (values.threshold !== 'all' && values.threshold !== 'majority') throw new UsageError('--threshold must be all or majority');
+  const annotators = (values.annotators ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
+  const store = openCorpusStore(requireCorpus(positionals[0]), { create: false });
+  try {
+    let report: AcceptAgreedReport;
+    try {
+      report = acceptAgreed(store, {
+        gold: values.gold,
+        ...(annotators.length ? { annotators } : {}),
+        threshold: values.threshold,
+        dryRun: values['dry-run'],
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    out.write(
+      `${report.dryRun ? 'would add' : 'added'} to ${report.gold}: ${plural(report.spansAccepted, 'span')} and ${plural(report.linksAccepted, 'link')} ` +
+        `that ${report.threshold === 'all' ? 'all' : 'a majority'} of ${report.annotators.join(', ')} drew alike, over ${plural(report.documents, 'document')}` +
+        `${report.alreadyGold ? ` (${plural(report.alreadyGold, 'agreed span')} already there)` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
 function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
   const { values, positionals } = parseArgs({
     args,
@@ -610,6 +657,8 @@ export async function runCli(
         return await handoutCommand(rest, out);
       case 'merge':
         return mergeCommand(rest, out);
+      case 'curate':
+        return curateCommand(rest, out);
       case 'schema':
         return schemaCommand(rest, out);
       case 'web':

@@ -144,20 +144,21 @@ export function linksCsvPath(spansCsv: string): string {
 
 /**
  * The documents an export takes under `filter`: by status and id, and with only the spans of the
- * chosen labels (a link stays only when both its ends do).
+ * chosen labels and annotators' layers (a link stays only when both its ends do).
  */
 export function* filtered(documents: Iterable<LoupeDocument>, filter: ExportFilter | undefined): Generator<LoupeDocument> {
   const statuses = filter?.statuses ? new Set(filter.statuses) : null;
   const ids = filter?.documentIds ? new Set(filter.documentIds) : null;
   const labels = filter?.labels ? new Set(filter.labels) : null;
+  const annotators = filter?.annotators ? new Set(filter.annotators) : null;
   for (const doc of documents) {
     if (statuses && !statuses.has(doc.status)) continue;
     if (ids && !ids.has(doc.id)) continue;
-    if (!labels) {
+    if (!labels && !annotators) {
       yield doc;
       continue;
     }
-    const spans = doc.spans.filter((s) => labels.has(s.label));
+    const spans = doc.spans.filter((s) => (!labels || labels.has(s.label)) && (!annotators || (s.annotator !== null && annotators.has(s.annotator))));
     const kept = new Set(spans.map((s) => s.id));
     yield { ...doc, spans, links: doc.links.filter((l) => kept.has(l.from) && kept.has(l.to)) };
   }
