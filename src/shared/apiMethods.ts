@@ -27,6 +27,9 @@ export const API_METHOD_NAMES = [
   'getSettings',
   'updateSettings',
   'agreement',
+  'handout',
+  'mergeCopy',
+  'acceptAgreed',
 ] as const satisfies readonly (keyof LoupeApi)[];
 
 type Listed = (typeof API_METHOD_NAMES)[number];

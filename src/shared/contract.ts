@@ -38,6 +38,7 @@ import { API_METHOD_NAMES } from './apiMethods';
 import type { ErrorReason } from './errors';
 import { MAX_ANNOTATORS } from './agreement/report';
 import type { AgreementReport } from './agreement/report';
+import type { AcceptAgreedReport, AgreementThreshold, HandoutResult, MergeReport } from './teamwork';
 
 /** How many disagreements `agreement` sends (the CSV and the command line have them all). */
 export const AGREEMENT_DISAGREEMENTS_SHOWN = 1000;
@@ -116,6 +117,15 @@ export interface LoupeApi {
    * null with fewer than two), its disagreements cut to the first AGREEMENT_DISAGREEMENTS_SHOWN.
    */
   agreement(args: { annotators?: string[]; labels?: string[] }): Promise<AgreementSummary>;
+  /**
+   * File › Export for annotator…: a copy of the corpus for one annotator at `path` (see `loupe handout`);
+   * an existing file is never replaced.
+   */
+  handout(args: { annotator: string; path: string; documentIds?: number[]; blind?: boolean; owner?: string }): Promise<HandoutResult>;
+  /** File › Merge annotations from…: an annotator's copy merged into the open corpus (see `loupe merge`). */
+  mergeCopy(args: { path: string; annotator?: string; allLayers?: boolean; dryRun?: boolean }): Promise<MergeReport>;
+  /** Accept all agreed: the gold layer `gold` gains what all (or a majority) of the annotators drew alike (see `loupe curate`). */
+  acceptAgreed(args: { gold: string; annotators?: string[]; threshold?: AgreementThreshold }): Promise<AcceptAgreedReport>;
 }
 
 export type ApiMethod = keyof LoupeApi;
@@ -314,6 +324,25 @@ export const apiSchemas = {
         .max(NAME_MAX, `an annotator's name is at most ${NAME_MAX} characters`)
         .refine((n) => n.trim().length > 0, "an annotator's name cannot be empty")
         .optional(),
+    })
+    .strict(),
+  handout: z
+    .object({
+      annotator: z.string().min(1).max(NAME_MAX),
+      path,
+      documentIds: z.array(docId).max(1_000_000).optional(),
+      blind: z.boolean().optional(),
+      owner: z.string().min(1).max(NAME_MAX).optional(),
+    })
+    .strict(),
+  mergeCopy: z
+    .object({ path, annotator: z.string().min(1).max(NAME_MAX).optional(), allLayers: z.boolean().optional(), dryRun: z.boolean().optional() })
+    .strict(),
+  acceptAgreed: z
+    .object({
+      gold: z.string().min(1).max(NAME_MAX),
+      annotators: z.array(z.string().min(1).max(NAME_MAX)).max(MAX_ANNOTATORS).optional(),
+      threshold: z.enum(['all', 'majority']).optional(),
     })
     .strict(),
   agreement: z

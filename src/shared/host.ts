@@ -22,6 +22,8 @@ export type MenuCommand =
   | { type: 'edit-schema' }
   | { type: 'set-annotator' }
   | { type: 'agreement' }
+  | { type: 'handout' }
+  | { type: 'merge' }
   | { type: 'set-locale'; locale: Locale | null }
   | { type: 'set-export-offsets'; offsets: OffsetUnit }
   | { type: 'about' };

@@ -112,6 +112,9 @@ export function menuModel(state: MenuState): MenuSubmenu[] {
       item('save-copy', 'menu.saveCopy', { type: 'save-copy' }),
       item('restore-backup', 'menu.restoreBackup', { type: 'restore-backup' }),
       SEPARATOR,
+      item('handout', 'handout.menu', { type: 'handout' }),
+      item('merge', 'merge.menu', { type: 'merge' }),
+      SEPARATOR,
       item('import', 'menu.import', { type: 'import' }, { accelerator: 'CmdOrCtrl+I' }),
       item('import-folder', 'menu.importFolder', { type: 'import', folder: true }),
       {

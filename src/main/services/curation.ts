@@ -9,9 +9,11 @@
 import { newId } from '../../shared/ids';
 import type { Link, Span, SpanAttrs, SpanInput } from '../../shared/types';
 import type { CorpusStore } from '../store/corpusStore';
+import type { AcceptAgreedReport, AgreementThreshold } from '../../shared/teamwork';
+
+export type { AcceptAgreedReport, AgreementThreshold } from '../../shared/teamwork';
 import { annotatorName } from './settingsStore';
 
-export type AgreementThreshold = 'all' | 'majority';
 
 export interface AcceptAgreedRequest {
   /** The gold layer's name. */
@@ -22,18 +24,6 @@ export interface AcceptAgreedRequest {
   dryRun?: boolean;
 }
 
-export interface AcceptAgreedReport {
-  gold: string;
-  annotators: string[];
-  threshold: AgreementThreshold;
-  /** Documents two or more of the annotators annotated (the others are left alone). */
-  documents: number;
-  spansAccepted: number;
-  linksAccepted: number;
-  /** Agreed spans the gold layer had already. */
-  alreadyGold: number;
-  dryRun: boolean;
-}
 
 const spanKey = (s: Pick<Span, 'label' | 'fragments'>): string => JSON.stringify([s.label, s.fragments]);
 

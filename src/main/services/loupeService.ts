@@ -7,7 +7,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AGREEMENT_DISAGREEMENTS_SHOWN, ApiError, type LoupeApi } from '../../shared/contract';
 import { annotatorsOf, corpusAgreement } from './agreement';
-import { defaultSchema } from '../../shared/labels';
+import { openCorpusStore, replacesCorpus } from './corpusFiles';
+
+export { openCorpusStore, replacesCorpus } from './corpusFiles';
+import { acceptAgreed } from './curation';
+import { handout, mergeCopy } from './teamwork';
 import type { BackupInfo, StartupProblem } from '../../shared/types';
 import { usableSpans } from '../../shared/spanCheck';
 import type { CorpusInfo, ExportFilter, ExportFormat, ExportRequest, ExportResult, ImportFile, ImportReport, LoupeDocument, OpenedDocument } from '../../shared/types';
@@ -96,35 +100,12 @@ export function openedDocument({ problems: readProblems = [], ...doc }: LoupeDoc
   return { ...doc, spans: usable.spans, links: usable.links, ...(problems.length ? { problems } : {}) };
 }
 
-/** Opens a corpus store, creating the file (with the default labels) when asked to. */
-export function openCorpusStore(file: string, options: { create: boolean; readOnly?: boolean }): CorpusStore {
-  const store = CorpusStore.open(file, options);
-  if (store.labels().length === 0 && !store.readOnly) store.addToSchema(defaultSchema());
-  return store;
-}
-
 /**
  * Imports a batch of files already in memory, on this thread (see services/importer.ts): a bad file
  * is reported, the rest still import.
  */
 export function importFilesInto(store: CorpusStore, files: readonly (ImportFile | BatchFile)[], options: ImportOptions = {}): ImportReport {
   return importBatch(store, files, options);
-}
-
-/**
- * True when writing `target` would replace the corpus file at `corpus`, or its journal files: the
- * same path, a `-wal`/`-shm`/`-journal` beside it, or the same file under another name (a link).
- */
-export function replacesCorpus(corpus: string, target: string): boolean {
-  const resolved = path.resolve(target);
-  if (['', '-wal', '-shm', '-journal'].some((suffix) => resolved === `${corpus}${suffix}`)) return true;
-  try {
-    const a = fs.statSync(resolved);
-    const b = fs.statSync(corpus);
-    return a.ino === b.ino && a.dev === b.dev;
-  } catch {
-    return false;
-  }
 }
 
 /** Refuses a target that would replace the open corpus (see replacesCorpus). */
@@ -496,6 +477,35 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     startupProblems: async () => problems,
     getSettings: async () => settings.get(),
+    handout: async ({ annotator, path: file, documentIds, blind, owner }) => {
+      const target = resolved(file);
+      refuseExisting([target], false);
+      try {
+        return await handout(store, { annotator, out: target, ...(documentIds ? { documentIds } : {}), ...(blind ? { blind } : {}), ...(owner ? { owner } : {}) });
+      } catch (error) {
+        throw error instanceof ApiError ? error : new ApiError(error instanceof Error ? error.message : String(error), 'invalid-argument');
+      }
+    },
+    mergeCopy: async ({ path: file, annotator, allLayers, dryRun }) => {
+      if (store.readOnly) throw new ApiError('this corpus is open read-only: nothing can be merged into it', 'invalid-argument');
+      try {
+        const report = mergeCopy(store, resolved(file), { ...(annotator ? { annotator } : {}), ...(allLayers ? { allLayers } : {}), ...(dryRun ? { dryRun } : {}) });
+        if (!dryRun) changed = true;
+        return report;
+      } catch (error) {
+        throw new ApiError(error instanceof Error ? error.message : String(error), 'invalid-argument');
+      }
+    },
+    acceptAgreed: async ({ gold, annotators, threshold }) => {
+      if (store.readOnly) throw new ApiError('this corpus is open read-only', 'invalid-argument');
+      try {
+        const report = acceptAgreed(store, { gold, ...(annotators ? { annotators } : {}), ...(threshold ? { threshold } : {}) });
+        changed = true;
+        return report;
+      } catch (error) {
+        throw new ApiError(error instanceof Error ? error.message : String(error), 'invalid-argument');
+      }
+    },
     agreement: async ({ annotators, labels }) => {
       const all = annotatorsOf(store);
       const chosen = annotators ?? all.map((a) => a.name);

@@ -16,7 +16,10 @@ import { newId } from '../../shared/ids';
 import { replaceFile } from '../files/atomicFile';
 import { checkFile } from './backups';
 import type { CorpusStore } from '../store/corpusStore';
-import { openCorpusStore, replacesCorpus } from './loupeService';
+import type { HandoutResult, LayerMerge, MergeReport } from '../../shared/teamwork';
+
+export type { HandoutResult, LayerMerge, MergeProblem, MergeReport } from '../../shared/teamwork';
+import { openCorpusStore, replacesCorpus } from './corpusFiles';
 import { annotatorName } from './settingsStore';
 
 export interface HandoutRequest {
@@ -30,13 +33,6 @@ export interface HandoutRequest {
   owner?: string;
 }
 
-export interface HandoutResult {
-  path: string;
-  documents: number;
-  spans: number;
-  /** The layers the copy carries. */
-  layers: string[];
-}
 
 /** Corpus metadata of a copy: for whom, of which corpus, when. */
 const HANDOUT_FOR = 'handout_for';
@@ -112,37 +108,8 @@ export interface MergeRequest {
   dryRun?: boolean;
 }
 
-export interface LayerMerge {
-  annotator: string;
-  /** Documents whose layer was added to. */
-  documents: number;
-  spansAdded: number;
-  linksAdded: number;
-  /** Documents whose layer the corpus already had as the copy has it. */
-  unchanged: number;
-  /** Documents whose layer differs from the corpus's in what the copy does not carry (kept as the corpus has it). */
-  conflicts: number;
-  /** Spans merged from this copy before and removed in the corpus since: not brought back. */
-  removedSince: number;
-}
 
-export interface MergeProblem {
-  document: number;
-  title: string;
-  annotator: string | null;
-  what: string;
-}
 
-export interface MergeReport {
-  copy: string;
-  /** The annotator the copy was handed out to, if it says. */
-  handedOutTo: string | null;
-  documents: { inCopy: number; byId: number; byText: number; aligned: number; notFound: number };
-  layers: LayerMerge[];
-  /** What could not be merged, one line each (spans not placed, conflicts, documents not found). */
-  problems: MergeProblem[];
-  dryRun: boolean;
-}
 
 /** What makes two spans the same annotation (ids aside). */
 const spanKey = (s: Pick<Span, 'label' | 'fragments' | 'attrs' | 'note'>): string => JSON.stringify([s.label, s.fragments, s.attrs, s.note]);

@@ -18,6 +18,8 @@ interface Props {
   host: HostBridge;
   corpusName: string;
   onShow(documentId: number, annotator: string, spanId: string): void;
+  /** Accept all agreed (into a gold layer) between these annotators; true when something was done. */
+  onAcceptAgreed(annotators: string[]): Promise<boolean>;
   onClose(): void;
 }
 
@@ -73,13 +75,15 @@ function Bars({ title, rows }: { title: string; rows: { name: string; value: num
   );
 }
 
-export function AgreementDialog({ api, host, corpusName, onShow, onClose }: Props) {
+export function AgreementDialog({ api, host, corpusName, onShow, onAcceptAgreed, onClose }: Props) {
   const { t } = useTranslation();
   const [summary, setSummary] = useState<AgreementSummary | null>(null);
   const [chosen, setChosen] = useState<string[] | null>(null);
   const [pair, setPair] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  /** Bumped to read the report again (after a gold layer changed). */
+  const [round, setRound] = useState(0);
   const closeRef = useRef<HTMLButtonElement>(null);
   const close = useEffectEvent(() => onClose());
 
@@ -112,7 +116,7 @@ export function AgreementDialog({ api, host, corpusName, onShow, onClose }: Prop
     return () => {
       live = false;
     };
-  }, [api, chosen]);
+  }, [api, chosen, round]);
 
   const report: AgreementReport | null = summary?.report ?? null;
   const toggle = (name: string) => setChosen((c) => (c?.includes(name) ? c.filter((n) => n !== name) : [...(c ?? []), name]));
@@ -279,6 +283,18 @@ export function AgreementDialog({ api, host, corpusName, onShow, onClose }: Prop
       )}
       {saved && <p role="status">{saved}</p>}
       <div className="dialog-buttons">
+        <button
+          type="button"
+          disabled={!report}
+          onClick={() =>
+            void onAcceptAgreed(report?.annotators ?? []).then(
+              (done) => done && setRound((r) => r + 1),
+              (e: unknown) => setError(describeError(e)),
+            )
+          }
+        >
+          {t('agreement.acceptAgreed')}
+        </button>
         <button type="button" disabled={!report} onClick={() => void save('csv').catch((e: unknown) => setError(describeError(e)))}>
           {t('agreement.saveCsv')}
         </button>

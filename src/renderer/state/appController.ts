@@ -489,6 +489,68 @@ export class AppController {
     });
   }
 
+  /** File › Export for annotator…: a copy of the corpus for one person, with or without the other layers. */
+  private async handOut(): Promise<void> {
+    const { api, host, t, dialogs } = this.deps;
+    const corpus = this.state.corpus;
+    if (!corpus) return;
+    const name = (await dialogs.promptText(t('handout.title'), t('handout.name'), ''))?.trim();
+    if (!name) return;
+    const blind = await dialogs.confirmAction(t('handout.title'), [t('handout.blindQuestion', { name })], t('handout.blind', { name }), t('handout.withLayers'));
+    const path = await host.chooseCopyPath(`${corpus.name} – ${name}.loupe`);
+    if (!path) return;
+    await this.flush();
+    const result = await api.handout({ annotator: name, path, ...(blind ? { blind } : {}) });
+    await dialogs.showMessage(t('handout.title'), [
+      t('handout.done', { name, path: result.path, documents: result.documents, spans: result.spans }),
+      t('handout.next', { name }),
+    ]);
+  }
+
+  /** File › Merge annotations from…: an annotator's copy back into this corpus, and what came of it. */
+  private async mergeCopy(): Promise<void> {
+    const { api, host, t, dialogs } = this.deps;
+    if (this.state.corpus?.readOnly) {
+      await dialogs.showMessage(t('merge.title'), [t('readOnly.noImport')]);
+      return;
+    }
+    const path = await host.chooseCorpusToOpen();
+    if (!path || !(await this.saveBeforeLeaving())) return;
+    const report = await api.mergeCopy({ path });
+    const d = report.documents;
+    const lines = [t('merge.documents', { inCopy: d.inCopy, byId: d.byId, byText: d.byText, aligned: d.aligned, notFound: d.notFound })];
+    for (const l of report.layers) lines.push(t('merge.layer', { ...l }));
+    const problems = report.problems.slice(0, 20).map((p) => `${p.title}${p.annotator ? ` (${p.annotator})` : ''}: ${p.what}`);
+    lines.push(...problems);
+    if (report.problems.length > problems.length) lines.push(t('merge.more', { count: report.problems.length - problems.length }));
+    await this.refreshDocuments();
+    const open = this.state.openDoc;
+    if (open) await this.openDocument(open.id, { reload: true });
+    await dialogs.showMessage(t('merge.title'), lines);
+  }
+
+  /**
+   * Accept all agreed: asks for the gold layer's name and the threshold, then adds to it what
+   * `annotators` agree on (see `loupe curate`); true when it did.
+   */
+  async acceptAgreed(annotators: string[]): Promise<boolean> {
+    const { api, t, dialogs } = this.deps;
+    const gold = (await dialogs.promptText(t('curate.title'), t('curate.gold'), 'gold'))?.trim();
+    if (!gold) return false;
+    const choice = await dialogs.chooseEach(
+      t('curate.title'),
+      [t('curate.explain')],
+      [{ name: 'threshold', label: t('curate.threshold'), options: [{ value: 'all', label: t('curate.all') }, { value: 'majority', label: t('curate.majority') }] }],
+      t('curate.accept'),
+    );
+    if (!choice) return false;
+    if (!(await this.saveBeforeLeaving())) return false;
+    const report = await api.acceptAgreed({ gold, annotators: annotators.filter((a) => a !== gold), threshold: choice.threshold === 'majority' ? 'majority' : 'all' });
+    await this.refreshDocuments();
+    await dialogs.showMessage(t('curate.title'), [t('curate.done', { ...report })]);
+    return true;
+  }
+
   /** After a schema change: the corpus's new labels, and the open document read again under them. */
   async schemaApplied(info: CorpusInfo): Promise<void> {
     this.set({ corpus: info });
@@ -609,6 +671,12 @@ export class AppController {
         }
         case 'restore-backup':
           if (await this.saveBeforeLeaving()) this.set({ overlay: 'backups' });
+          break;
+        case 'handout':
+          await this.handOut();
+          break;
+        case 'merge':
+          await this.mergeCopy();
           break;
         case 'import': {
           // Said before any file is chosen and read: nothing can be imported into a read-only corpus.

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import type { AgreementReport } from '../../src/shared/agreement/report';
+import { answerPath, editor, expect, fileMenu, REPO, selectText, test, waitSaved } from './fixtures';
+
+/** Answers the open message dialog titled `title` and returns its text. */
+async function closeMessage(page: Page, title: string): Promise<string> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await expect(dialog).toBeVisible();
+  const text = (await dialog.textContent()) ?? '';
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+  return text;
+}
+
+/** File › Export for annotator…, blind, to `file`. */
+async function handOut(page: Page, name: string, file: string): Promise<void> {
+  await fileMenu(page, 'Export for annotator…');
+  await answerPath(page, 'Export for annotator', name);
+  await page.getByRole('alertdialog', { name: 'Export for annotator' }).getByRole('button', { name: `Blind: ${name}’s layer only` }).click();
+  await answerPath(page, 'Save a copy of the corpus', file);
+  expect(await closeMessage(page, 'Export for annotator')).toContain(`Wrote a copy for ${name}`);
+}
+
+/** Opens the corpus at `file` and annotates as `name`: the official and the quote, as `official` words say. */
+async function annotateCopy(page: Page, file: string, name: string, official: string): Promise<void> {
+  await fileMenu(page, 'Open corpus…');
+  await answerPath(page, 'Open corpus', file);
+  await expect(editor(page)).toContainText('县委书记周振华');
+  await page.locator('.status-annotator').click();
+  await answerPath(page, 'Your name as annotator', name);
+  await expect(page.locator('.status-annotator')).toHaveText(`Annotator: ${name}`);
+  await expect(editor(page).locator('.lp-span')).toHaveCount(0);
+  await selectText(page, official);
+  await page.keyboard.press('2');
+  await selectText(page, '河道干不干净');
+  await page.keyboard.press('1');
+  await waitSaved(page);
+}
+
+test('the whole round: hand out two blind copies, tag in each, merge both back, measure agreement, accept what agrees into gold, export it', async ({ page, loupe }) => {
+  test.setTimeout(120_000);
+  await expect(editor(page)).toContainText('县委书记周振华');
+  const lead = loupe.corpusPath;
+  const wang = path.join(loupe.dataDir, 'copy-wang.loupe');
+  const li = path.join(loupe.dataDir, 'copy-li.loupe');
+  await handOut(page, '王芳', wang);
+  await handOut(page, 'li', li);
+
+  await annotateCopy(page, wang, '王芳', '县委书记周振华');
+  await annotateCopy(page, li, 'li', '周振华');
+
+  // Back in the lead's corpus: merge both copies.
+  await fileMenu(page, 'Open corpus…');
+  await answerPath(page, 'Open corpus', lead);
+  await expect(editor(page)).toContainText('县委书记周振华');
+  for (const [file, name] of [[wang, '王芳'], [li, 'li']] as const) {
+    await fileMenu(page, 'Merge annotations from…');
+    await answerPath(page, 'Open corpus', file);
+    const said = await closeMessage(page, 'Merge annotations');
+    expect(said).toContain(`${name}: spans added: 2`);
+  }
+
+  // Agreement, as the command line computes it.
+  await page.getByRole('menuitem', { name: 'View' }).click();
+  await page.getByRole('menuitem', { name: 'Agreement…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Agreement between annotators' });
+  await expect(dialog.getByRole('checkbox')).toHaveCount(2);
+  const cli = spawnSync(process.execPath, [path.join(REPO, 'bin/loupe.cjs'), 'agreement', lead, '--format', 'json'], { encoding: 'utf8' });
+  const report = JSON.parse(cli.stdout) as AgreementReport;
+  expect(report.annotators).toEqual(['li', '王芳']);
+  await expect(dialog.getByRole('table', { name: /Pairs/ }).getByRole('row', { name: /^li – 王芳/ }).getByRole('cell').first()).toHaveText(
+    report.characters.corpus.cohen[0]!.kappa.value!.toFixed(3),
+  );
+
+  // Accept all agreed (all of them): the quote both drew alike goes to gold, the official they bounded differently does not.
+  await dialog.getByRole('button', { name: 'Accept all agreed…' }).click();
+  await answerPath(page, 'Accept all agreed', 'gold');
+  const choose = page.getByRole('dialog', { name: 'Accept all agreed' });
+  await choose.getByRole('combobox', { name: 'Agreed by' }).selectOption('all');
+  await choose.getByRole('button', { name: 'Accept' }).click();
+  expect(await closeMessage(page, 'Accept all agreed')).toContain('Added to gold: spans: 1, links: 0');
+  await expect(dialog.getByRole('checkbox')).toHaveCount(3); // gold is a layer too
+
+  // The gold layer alone, exported as a data scientist would take it.
+  const out = path.join(loupe.dataDir, 'gold.jsonl');
+  const exported = spawnSync(process.execPath, [path.join(REPO, 'bin/loupe.cjs'), 'export', lead, '--format', 'jsonl', '--annotators', 'gold', '--out', out], { encoding: 'utf8' });
+  expect(exported.status).toBe(0);
+  const docs = (await import('node:fs')).readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { spans: { label: string; text: string; annotator: string }[] });
+  expect(docs.flatMap((d) => d.spans.map((s) => [s.label, s.text, s.annotator]))).toEqual([['quote', '河道干不干净', 'gold']]);
+});
