@@ -201,10 +201,15 @@ const OPTIONAL: Partial<Record<ApiMethod, string[]>> = {
   saveDocument: ['text', 'edit', 'title', 'status', 'note', 'upsertLinks', 'removeLinks', 'upsert.*.fragments', 'upsert.*.attrs', 'upsert.*.attrs.**', 'upsert.*.note'],
   importFiles: ['format', 'files.*.error', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
   importPaths: ['format', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
-  exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds', 'overwrite'],
+  exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds', 'filter.annotators', 'overwrite'],
+  getDocument: ['layer'],
+  agreement: ['annotators', 'labels'],
+  handout: ['documentIds', 'blind', 'owner'],
+  mergeCopy: ['annotator', 'allLayers', 'dryRun'],
+  acceptAgreed: ['annotators', 'threshold'],
   saveCopy: ['overwrite'],
   updateSchema: ['confirmDeletes', 'schema.labels.*.was', 'schema.labels.*.attributes.*.was', 'schema.linkTypes.*.was'],
-  updateSettings: ['locale', 'exportOffsets'],
+  updateSettings: ['locale', 'exportOffsets', 'annotator'],
   openCorpus: ['readOnly'],
   listBackups: ['corpusPath'],
   restoreBackup: ['corpusPath'],
@@ -389,6 +394,14 @@ function template(method: ApiMethod, ctx: Ctx, rng: Rng): unknown {
       return rng.chance(0.5) ? {} : { corpusPath: ctx.mainPath };
     case 'restoreBackup':
       return { backup: ctx.backups[0] ?? path.join(ctx.root, 'data', 'backups', 'none.loupe'), ...(rng.chance(0.5) ? { corpusPath: ctx.mainPath } : {}) };
+    case 'agreement':
+      return rng.chance(0.5) ? {} : { annotators: [`a${n}`, `b${n}`] };
+    case 'handout':
+      return { annotator: rng.pick(['王芳', `a${n}`]), path: path.join(ctx.root, 'copies', `h${n}.loupe`), ...(rng.chance(0.5) ? { blind: true } : {}) };
+    case 'mergeCopy':
+      return { path: rng.pick([ctx.mainPath, path.join(ctx.root, 'copies', `h${n - 1}.loupe`), path.join(ctx.root, 'nothing.loupe')]), ...(rng.chance(0.5) ? { dryRun: true } : {}) };
+    case 'acceptAgreed':
+      return { gold: 'gold', threshold: rng.pick(['all', 'majority'] as const) };
     default:
       // A method this fuzzer has no template for yet still gets every generic input.
       return {};
@@ -413,7 +426,7 @@ const GENERIC_WEIGHT: Record<(typeof GENERIC_KINDS)[number], number> = {
   surrogate: 1,
 };
 /** Methods whose every field is optional: null or undefined (read as `{}`) is a valid argument. */
-const ALL_OPTIONAL: readonly string[] = ['corpusInfo', 'listDocuments', 'getSettings', 'updateSettings', 'listBackups', 'startupProblems', 'importProgress', 'cancelImport'];
+const ALL_OPTIONAL: readonly string[] = ['corpusInfo', 'listDocuments', 'getSettings', 'updateSettings', 'listBackups', 'startupProblems', 'importProgress', 'cancelImport', 'agreement'];
 
 /** A generic mutation of a valid argument, or null when the method has nothing it applies to. */
 function genericCase(method: ApiMethod, kind: (typeof GENERIC_KINDS)[number], ctx: Ctx, rng: Rng): Case | null {
