@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/main';
+import { cli } from './cliRun';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 
 const TEXT = '县委书记在会上说：“今年我们要把问题找准，把责任压实。”';
@@ -19,19 +18,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  const errors: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await runCli(args, out), out: text, err: errors.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 /** Three annotators: all draw the official (one names him otherwise), two the quote and the link; a second document only a has. */
 function teamCorpus(): string {

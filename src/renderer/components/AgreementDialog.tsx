@@ -4,7 +4,7 @@
  * that agree least, the label confusion of a pair and the disagreements, each one click from its text.
  * The report saves as CSV (the figures, as `loupe agreement --format csv` writes them) or JSON.
  */
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgreementSummary, LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
@@ -12,6 +12,7 @@ import type { AgreementReport, Disagreement, PairScores } from '../../shared/agr
 import { disagreementRows, DISAGREEMENT_HEADER, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvFile } from '../../shared/csv';
 import { describeError } from '../i18n';
+import { useEscape } from './useEscape';
 
 interface Props {
   api: LoupeApi;
@@ -85,20 +86,8 @@ export function AgreementDialog({ api, host, corpusName, onShow, onAcceptAgreed,
   /** Bumped to read the report again (after a gold layer changed). */
   const [round, setRound] = useState(0);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const close = useEffectEvent(() => onClose());
-
-  useEffect(() => {
-    closeRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        close();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
+  useEscape(onClose);
+  useEffect(() => closeRef.current?.focus(), []);
 
   // The report between the annotators ticked (all of them at first).
   useEffect(() => {

@@ -2,11 +2,12 @@
  * File › Restore from backup: the open corpus's backups, newest first; restoring one opens it as a
  * new corpus file beside the corpus (the service never writes over the corpus itself).
  */
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoupeApi } from '../../shared/contract';
 import type { BackupInfo } from '../../shared/types';
 import { describeError } from '../i18n';
+import { useEscape } from './useEscape';
 
 /** How many backups the service keeps (BACKUPS_KEPT in src/main/services/backups.ts). */
 const KEPT = 10;
@@ -23,22 +24,12 @@ export function BackupsDialog({ api, onRestore, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
 
-  // The parent's onClose is a new function at each render; Esc calls the latest one.
-  const close = useEffectEvent(() => onClose());
+  useEscape(onClose);
 
   // Once per opening.
   useEffect(() => {
     closeRef.current?.focus();
     api.listBackups({}).then(setBackups, (e: unknown) => setError(describeError(e)));
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        close();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
   }, [api]);
 
   const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
