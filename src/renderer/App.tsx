@@ -165,7 +165,8 @@ export function App() {
           </button>
         </div>
       )}
-      <main className="workspace">
+      {/* Busy while the document reopens in another layer: keys pressed then are not taken. */}
+      <main className="workspace" aria-busy={state.switching}>
         <DocumentList
           documents={state.documents}
           openId={openDoc?.id ?? null}

@@ -16,6 +16,7 @@ test('View › Agreement shows the figures the command line prints, and a disagr
   await status.click();
   await answerPath(page, 'Your name as annotator', '王芳');
   await expect(status).toHaveText('Annotator: 王芳');
+  await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0);
   await expect(editor(page).locator('.lp-span')).toHaveCount(0); // 王芳's layer is open
   await selectText(page, '周振华');
   await page.keyboard.press('2');

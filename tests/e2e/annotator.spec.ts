@@ -26,6 +26,7 @@ test('the status bar asks for the annotator’s name; another name opens that pe
   await status.click();
   await answerPath(page, 'Your name as annotator', '王芳');
   await expect(status).toHaveText('Annotator: 王芳');
+  await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0);
   // 王芳's layer of this document is empty: the text is the same, the spans are hers.
   await expect(editor(page)).toContainText('县委书记周振华');
   await expect(editor(page).locator('.lp-span')).toHaveCount(0);

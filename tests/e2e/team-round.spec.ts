@@ -31,6 +31,7 @@ async function annotateCopy(page: Page, file: string, name: string, official: st
   await page.locator('.status-annotator').click();
   await answerPath(page, 'Your name as annotator', name);
   await expect(page.locator('.status-annotator')).toHaveText(`Annotator: ${name}`);
+  await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0); // reopened in their layer
   await expect(editor(page).locator('.lp-span')).toHaveCount(0);
   await selectText(page, official);
   await page.keyboard.press('2');
