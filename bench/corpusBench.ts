@@ -83,9 +83,10 @@ const SQL_JSONL = `SELECT json_object('id', d.id, 'title', d.title, 'text', d.te
     'spans', (SELECT json_group_array(json(o)) FROM (SELECT json_object('id', s.id, 'label', s.label, 'start', s.start_cp,
         'end', s.end_cp, 'text', substr(d.text, s.start_cp + 1, s.end_cp - s.start_cp),
         'fragments', CASE WHEN s.fragments IS NULL THEN json_array(json_array(s.start_cp, s.end_cp)) ELSE json(s.fragments) END,
-        'attrs', json(s.attrs), 'note', s.note) AS o
+        'attrs', json(s.attrs), 'note', s.note, 'annotator', s.annotator) AS o
       FROM spans s WHERE s.document_id = d.id ORDER BY s.start_cp, s.end_cp, s.id)),
-    'links', (SELECT json_group_array(json(o)) FROM (SELECT json_object('id', l.id, 'type', l.type, 'from', l.from_span, 'to', l.to_span) AS o
+    'links', (SELECT json_group_array(json(o)) FROM (SELECT json_object('id', l.id, 'type', l.type, 'from', l.from_span, 'to', l.to_span,
+        'annotator', (SELECT f.annotator FROM spans f WHERE f.id = l.from_span)) AS o
       FROM links l WHERE l.document_id = d.id ORDER BY l.id)))
   FROM documents d ORDER BY d.id;`;
 
@@ -112,9 +113,9 @@ ${header([...CSV_HEADER, ...attributeColumns(labels).map((c) => c.header)])}
 SELECT doc_id, title, status, id, label, start_cp, end_cp, substr(w, a + 1, n),
     CASE WHEN fragments IS NULL THEN start_cp || '-' || end_cp
       ELSE (SELECT group_concat((value ->> 0) || '-' || (value ->> 1), ';') FROM json_each(fragments)) END,
-    substr(w, 1, a), substr(w, a + n + 1, 30), note, 'codepoint'${attrs.map((a) => `,\n    ${a}`).join('')}
+    substr(w, 1, a), substr(w, a + n + 1, 30), note, 'codepoint', coalesce(annotator, '')${attrs.map((a) => `,\n    ${a}`).join('')}
   FROM (SELECT d.id AS doc_id, d.title AS title, d.status AS status, s.id AS id, s.label AS label, s.start_cp AS start_cp,
-      s.end_cp AS end_cp, s.fragments AS fragments, s.note AS note, s.attrs AS attrs,
+      s.end_cp AS end_cp, s.fragments AS fragments, s.note AS note, s.attrs AS attrs, s.annotator AS annotator,
       min(s.start_cp, 30) AS a, s.end_cp - s.start_cp AS n,
       substr(d.text, max(s.start_cp - 29, 1), min(s.start_cp, 30) + s.end_cp - s.start_cp + 30) AS w
     FROM spans s JOIN documents d ON d.id = s.document_id ORDER BY s.document_id, s.start_cp, s.end_cp, s.id LIMIT -1);
@@ -124,7 +125,7 @@ SELECT doc_id, title, status, id, label, start_cp, end_cp, substr(w, a + 1, n),
 ${header(LINKS_CSV_HEADER)}
 .mode csv
 SELECT l.id, l.type, l.from_span, substr(d.text, f.start_cp + 1, f.end_cp - f.start_cp),
-    l.to_span, substr(d.text, t.start_cp + 1, t.end_cp - t.start_cp), l.document_id
+    l.to_span, substr(d.text, t.start_cp + 1, t.end_cp - t.start_cp), l.document_id, coalesce(f.annotator, '')
   FROM links l JOIN documents d ON d.id = l.document_id JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
   ORDER BY l.document_id, l.id;
 `;
