@@ -104,14 +104,16 @@ test('typing 20 characters in a tagged document makes no React commit while the 
   await selectText(page, '5。县委书记在会上说', { part: { start: 7, end: 10 } });
   await page.waitForTimeout(800);
   const beforeTag = await commits(page);
-  const atFrame = page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        window.addEventListener('keydown', () => requestAnimationFrame(() => resolve(window.__loupeCommits)), { once: true });
-      }),
-  );
+  // The listener is in place before the key is sent (an evaluate still running when the key arrives
+  // would miss it, as it did once under load in CI).
+  await page.evaluate(() => {
+    const w = window as unknown as { __afterKey: Promise<number> };
+    w.__afterKey = new Promise<number>((resolve) => {
+      window.addEventListener('keydown', () => requestAnimationFrame(() => resolve(window.__loupeCommits)), { once: true });
+    });
+  });
   await page.keyboard.press('1');
-  expect(await atFrame).toBe(beforeTag);
+  expect(await page.evaluate(() => (window as unknown as { __afterKey: Promise<number> }).__afterKey)).toBe(beforeTag);
   await expect(panel.locator('h2 .count')).toHaveText('600');
   await expect(inspector.locator('.inspector-text')).toHaveText('会上说');
   await expect(panel.getByRole('button', { name: /会上说/ })).toHaveAttribute('aria-current', 'true');
