@@ -12,6 +12,7 @@ import type { CorpusStore } from '../store/corpusStore';
 import type { AcceptAgreedReport, AgreementThreshold } from '../../shared/teamwork';
 
 export type { AcceptAgreedReport, AgreementThreshold } from '../../shared/teamwork';
+import { annotatorsOf } from './agreement';
 import { annotatorName } from './settingsStore';
 
 
@@ -32,10 +33,7 @@ export function acceptAgreed(store: CorpusStore, request: AcceptAgreedRequest): 
   const gold = annotatorName(request.gold);
   if (!gold) throw new Error('name the gold layer (--gold NAME)');
   const threshold = request.threshold ?? 'all';
-  const known = store.db
-    .prepare<[], { name: string }>('SELECT annotator AS name FROM layers UNION SELECT annotator FROM spans WHERE annotator IS NOT NULL ORDER BY 1')
-    .all()
-    .map((r) => r.name);
+  const known = annotatorsOf(store).map((a) => a.name);
   const annotators = [...(request.annotators ?? known.filter((a) => a !== gold))];
   if (annotators.includes(gold)) throw new Error(`the gold layer (${gold}) cannot be one of the layers it is made from`);
   const unknown = annotators.filter((a) => !known.includes(a));

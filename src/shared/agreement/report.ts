@@ -196,22 +196,8 @@ export class AgreementBuilder {
       const lb = doc.layers[ib];
       if (!la || !lb) return;
       const { exact, overlap } = matchCounts(la.spans, lb.spans, doc.length);
-      let docExact = NO_MATCHES;
-      let docLenient = NO_MATCHES;
-      for (const [label, c] of exact) {
-        docExact = addCounts(docExact, c);
-        this.exact[p] = addCounts(this.exact[p]!, c);
-        const list = this.exactByLabel.get(label) ?? this.pairs.map(() => NO_MATCHES);
-        list[p] = addCounts(list[p]!, c);
-        this.exactByLabel.set(label, list);
-      }
-      for (const [label, c] of overlap) {
-        docLenient = addCounts(docLenient, c);
-        this.lenient[p] = addCounts(this.lenient[p]!, c);
-        const list = this.lenientByLabel.get(label) ?? this.pairs.map(() => NO_MATCHES);
-        list[p] = addCounts(list[p]!, c);
-        this.lenientByLabel.set(label, list);
-      }
+      const docExact = this.tally(p, exact, this.exact, this.exactByLabel);
+      const docLenient = this.tally(p, overlap, this.lenient, this.lenientByLabel);
       docPairs.push({ a: names[ia]!, b: names[ib]!, exact: withScores(docExact), overlap: withScores(docLenient) });
 
       const aligned = alignSpans(la.spans, lb.spans, doc.length);
@@ -234,6 +220,19 @@ export class AgreementBuilder {
       unitizing: unitizingAlpha({ raters: present.length, begin: 0, length: doc.length, units: docUnits }).overall,
       spans: docPairs,
     });
+  }
+
+  /** Adds pair `p`'s counts of one document (by label) to the corpus's and the labels'; returns the document's. */
+  private tally(p: number, counts: Map<string, MatchCounts>, corpus: MatchCounts[], byLabel: Map<string, MatchCounts[]>): MatchCounts {
+    let doc = NO_MATCHES;
+    for (const [label, c] of counts) {
+      doc = addCounts(doc, c);
+      corpus[p] = addCounts(corpus[p]!, c);
+      const list = byLabel.get(label) ?? this.pairs.map(() => NO_MATCHES);
+      list[p] = addCounts(list[p]!, c);
+      byLabel.set(label, list);
+    }
+    return doc;
   }
 
   private addAlignment(p: number, aligned: readonly Aligned[], doc: AgreementDocument): void {
