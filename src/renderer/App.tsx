@@ -10,6 +10,7 @@ import { DialogHost } from './components/DialogHost';
 import { DocumentList } from './components/DocumentList';
 import { EditorPane } from './components/EditorPane';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { LanesView } from './components/LanesView';
 import { Inspector } from './components/Inspector';
 import { MenuBar } from './components/MenuBar';
 import { Overlays } from './components/Overlays';
@@ -20,7 +21,7 @@ import { isTextField } from './editor/keys';
 import { systemLocale } from './i18n';
 import { createPlatform, readDropTransfer, type Platform } from './platform';
 import { downloadExport } from './platform/httpApi';
-import { AppController } from './state/appController';
+import { AppController, isGoldLayer, isReadOnly } from './state/appController';
 import { chooseEach, confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
 import { listenToWindowKeys } from './windowKeys';
 
@@ -56,7 +57,8 @@ export function App() {
   const { api, host } = platform;
   const state = useSyncExternalStore(app.subscribe, app.getState);
   const { corpus, openDoc, settings, mode, spans, error } = state;
-  const readOnly = (corpus?.readOnly ?? false) || state.layer !== null || state.switching;
+  const readOnly = isReadOnly(state);
+  const editingGold = isGoldLayer(state.documents, state.layer);
   // Other annotators with a layer of the open document: the switcher shows only when there are some.
   const own = settings?.annotator ?? '';
   const otherLayers = (openDoc?.layers ?? []).filter((l) => l.annotator !== own);
@@ -130,20 +132,24 @@ export function App() {
         <div className="layer-bar">
           <label>
             {t('layer.label')}{' '}
-            <select value={state.layer ?? own} onChange={(e) => void app.viewLayer(e.target.value)}>
+            <select
+              value={state.lanes?.mode === 'all' ? LANES : (state.layer ?? own)}
+              onChange={(e) => void (e.target.value === LANES ? app.openLanes('all') : app.showLayer(e.target.value)).catch(app.report)}
+            >
               <option value={own}>{t('layer.own', { name: own })}</option>
               {otherLayers.map((l) => (
                 <option key={l.annotator} value={l.annotator}>
-                  {t('layer.other', { name: l.annotator, count: l.spans })}
+                  {isGoldLayer(state.documents, l.annotator) ? t('layer.gold', { name: l.annotator, count: l.spans }) : t('layer.other', { name: l.annotator, count: l.spans })}
                 </option>
               ))}
+              <option value={LANES}>{t('layer.lanes')}</option>
             </select>
           </label>
         </div>
       )}
       {state.layer !== null ? (
         <div className="read-only-banner" role="status">
-          {t('layer.banner', { name: state.layer })}
+          {editingGold ? t('layer.goldBanner', { name: state.layer }) : t('layer.banner', { name: state.layer })}
         </div>
       ) : (
         corpus?.readOnly && (
@@ -181,7 +187,22 @@ export function App() {
               {t('problems.document', { problems: openDoc.problems.join('; ') })}
             </div>
           ) : null}
-          {openDoc ? (
+          {openDoc && state.lanes ? (
+            <ErrorBoundary what={t('editor.label')}>
+              <LanesView
+                key={`${state.lanes.mode}-${state.lanes.view.documentId}`}
+                lanes={state.lanes}
+                labels={labels}
+                readOnly={corpus?.readOnly ?? false}
+                onClose={() => void app.closeLanes().catch(app.report)}
+                onCurate={(spans, accept) => void app.curate(spans, accept)}
+                onStatus={(status) => void app.setCurationStatus(status)}
+                onAcceptAgreed={() => void app.acceptAgreedHere()}
+                onEdit={(range, spanId) => void app.editGold(range, spanId).catch(app.report)}
+                onStartCuration={() => void app.openLanes('curate').catch(app.report)}
+              />
+            </ErrorBoundary>
+          ) : openDoc ? (
             <ErrorBoundary key={state.loadSeq} what={t('editor.label')}>
               <EditorPane
                 key={state.loadSeq}
@@ -237,6 +258,9 @@ export function App() {
     </div>
   );
 }
+
+/** The layer switcher's choice for every layer side by side. */
+const LANES = '\u0000lanes';
 
 // Stable empty lists, so components memoised on them do not redraw for nothing.
 const NO_LABELS: never[] = [];

@@ -27,6 +27,8 @@ export function listenToWindowKeys(app: AppController): () => void {
       void app.flush().catch(() => undefined); // the status bar shows why it failed
       return;
     }
+    // The lanes view (LanesView.tsx) takes its own keys.
+    if (app.getState().lanes) return;
     const editor = app.editor;
     if (!editor) return;
     if (mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'f') {

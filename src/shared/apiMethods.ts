@@ -30,6 +30,9 @@ export const API_METHOD_NAMES = [
   'handout',
   'mergeCopy',
   'acceptAgreed',
+  'curationView',
+  'curate',
+  'setCurationStatus',
 ] as const satisfies readonly (keyof LoupeApi)[];
 
 type Listed = (typeof API_METHOD_NAMES)[number];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type {
+  CurationStatus,
   AttributeKind,
   CorpusInfo,
   DocumentStatus,
@@ -39,6 +40,7 @@ import type { ErrorReason } from './errors';
 import { MAX_ANNOTATORS } from './agreement/report';
 import type { AgreementReport } from './agreement/report';
 import type { AcceptAgreedReport, AgreementThreshold, HandoutResult, MergeReport } from './teamwork';
+import type { CurationView } from './curation';
 
 /** How many disagreements `agreement` sends (the CSV and the command line have them all). */
 export const AGREEMENT_DISAGREEMENTS_SHOWN = 1000;
@@ -125,7 +127,16 @@ export interface LoupeApi {
   /** File › Merge annotations from…: an annotator's copy merged into the open corpus (see `loupe merge`). */
   mergeCopy(args: { path: string; annotator?: string; allLayers?: boolean; dryRun?: boolean }): Promise<MergeReport>;
   /** Accept all agreed: the gold layer `gold` gains what all (or a majority) of the annotators drew alike (see `loupe curate`). */
-  acceptAgreed(args: { gold: string; annotators?: string[]; threshold?: AgreementThreshold }): Promise<AcceptAgreedReport>;
+  acceptAgreed(args: { gold: string; annotators?: string[]; threshold?: AgreementThreshold; documentIds?: number[] }): Promise<AcceptAgreedReport>;
+  /** A document's annotators' layers and its gold layer `gold`, grouped for the curator (see shared/curation.ts). */
+  curationView(args: { id: number; gold: string }): Promise<CurationView>;
+  /**
+   * Settles a cluster of document `id`: of the annotators' `spans`, the gold layer takes `accept`
+   * (none: rejected); answers the view as it is now.
+   */
+  curate(args: { id: number; gold: string; spans: string[]; accept: string[] }): Promise<CurationView>;
+  /** Sets a document's curation status (curation begins when first set); answers the view. */
+  setCurationStatus(args: { id: number; gold: string; status: CurationStatus }): Promise<CurationView>;
 }
 
 export type ApiMethod = keyof LoupeApi;
@@ -260,6 +271,7 @@ export const apiSchemas = {
       remove: z.array(spanId),
       upsertLinks: z.array(link).optional(),
       removeLinks: z.array(spanId).optional(),
+      layer: z.string().min(1).max(NAME_MAX).optional(),
     })
     .strict(),
   deleteDocument: z.object({ id: docId }).strict(),
@@ -343,8 +355,14 @@ export const apiSchemas = {
       gold: z.string().min(1).max(NAME_MAX),
       annotators: z.array(z.string().min(1).max(NAME_MAX)).max(MAX_ANNOTATORS).optional(),
       threshold: z.enum(['all', 'majority']).optional(),
+      documentIds: z.array(docId).max(1_000_000).optional(),
     })
     .strict(),
+  curationView: z.object({ id: docId, gold: z.string().min(1).max(NAME_MAX) }).strict(),
+  curate: z
+    .object({ id: docId, gold: z.string().min(1).max(NAME_MAX), spans: z.array(spanId).min(1).max(10_000), accept: z.array(spanId).max(10_000) })
+    .strict(),
+  setCurationStatus: z.object({ id: docId, gold: z.string().min(1).max(NAME_MAX), status: z.enum(['in_progress', 'done']) }).strict(),
   agreement: z
     .object({
       annotators: z.array(z.string().min(1).max(NAME_MAX)).max(MAX_ANNOTATORS).optional(),

@@ -22,6 +22,8 @@ export type MenuCommand =
   | { type: 'edit-schema' }
   | { type: 'set-annotator' }
   | { type: 'agreement' }
+  | { type: 'curate' }
+  | { type: 'all-layers' }
   | { type: 'handout' }
   | { type: 'merge' }
   | { type: 'set-locale'; locale: Locale | null }

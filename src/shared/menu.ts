@@ -200,6 +200,8 @@ export function menuModel(state: MenuState): MenuSubmenu[] {
     label: { key: 'menu.view' },
     items: [
       item('agreement', 'agreement.menu', { type: 'agreement' }),
+      item('curate', 'curate.menu', { type: 'curate' }, { enabledWhen: 'document' }),
+      item('all-layers', 'lanes.menu', { type: 'all-layers' }, { enabledWhen: 'document' }),
       SEPARATOR,
       language,
       SEPARATOR,

@@ -146,7 +146,14 @@ export interface DocumentSummary {
   spanCount: number;
   status: DocumentStatus;
   updatedAt: string;
+  /** Its curation into a gold layer, once begun (see CorpusStore.curate). */
+  curation?: { gold: string; status: CurationStatus };
 }
+
+/** Where a document's curation stands once begun: being curated, or done. */
+export type CurationStatus = 'in_progress' | 'done';
+/** A curator's decision on an annotator's span. */
+export type CurationDecision = 'accepted' | 'rejected';
 
 /** A whole document with its spans, in text order. */
 export interface LoupeDocument {
@@ -404,6 +411,11 @@ export interface SaveDocumentRequest {
   upsertLinks?: Link[];
   /** Ids of links that are gone. */
   removeLinks?: string[];
+  /**
+   * The layer the save writes when not the user's own: a gold layer being curated (see
+   * `CorpusStore.saveDocument`); any other annotator's layer is refused.
+   */
+  layer?: string;
 }
 
 export interface SaveResult {

@@ -83,11 +83,51 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   await choose.getByRole('button', { name: 'Accept' }).click();
   expect(await closeMessage(page, 'Accept all agreed')).toContain('Added to gold: spans: 1, links: 0');
   await expect(dialog.getByRole('checkbox')).toHaveCount(3); // gold is a layer too
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+
+  // The curation view, from the keyboard: the official's boundaries are the open disagreement.
+  await page.getByRole('menuitem', { name: 'View' }).click();
+  await page.getByRole('menuitem', { name: 'Curate document…' }).click();
+  const lanes = page.getByRole('region', { name: /^Curation of .* into gold$/ });
+  await expect(lanes).toBeFocused();
+  await expect(lanes.getByRole('status')).toHaveText('Places to decide: 2; agreed by all: 1; open: 1 · curation in progress');
+  const place = lanes.getByRole('complementary', { name: 'The place being decided' });
+  await expect(place.getByRole('heading')).toContainText('disagreement open');
+  await expect(place.getByRole('listitem').filter({ hasText: 'li' })).toContainText('«周振华»');
+  await expect(place.getByRole('listitem').filter({ hasText: '王芳' })).toContainText('«县委书记周振华»');
+  if (process.env.LOUPE_SHOT) await page.screenshot({ path: process.env.LOUPE_SHOT.replace(/\.png$/, '-curate.png') });
+  await page.keyboard.press('2'); // 王芳's version
+  await expect(lanes.getByRole('status')).toHaveText('Places to decide: 2; agreed by all: 1; open: 0 · curation in progress');
+  await expect(place.getByRole('listitem').filter({ hasText: '王芳' })).toContainText('★ gold');
+  await expect(place.getByRole('listitem').filter({ hasText: 'li' })).toContainText('rejected');
+  // E: edit in the gold layer: the editor opens it, editable, with the official selected; the curator adds a slogan of their own.
+  await page.keyboard.press('e');
+  await expect(page.getByRole('status').filter({ hasText: 'You are editing the gold layer gold' })).toBeVisible();
+  await expect(editor(page).locator('.lp-span')).toHaveCount(2);
+  await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0); // reopened in the gold layer
+  await selectText(page, '一河一策');
+  await page.keyboard.press('4');
+  await waitSaved(page);
+  await expect(editor(page).locator('.lp-span')).toHaveCount(3);
+  // Back in the curation view: D marks the document curated; the document list says so.
+  await page.getByRole('menuitem', { name: 'View' }).click();
+  await page.getByRole('menuitem', { name: 'Curate document…' }).click();
+  await expect(lanes).toBeFocused();
+  await page.keyboard.press('d');
+  await expect(lanes.getByRole('status')).toContainText('curation done');
+  await expect(page.locator('.doc-curation').first()).toHaveText('★ curated');
+  await page.keyboard.press('Escape');
+  await expect(lanes).toHaveCount(0);
 
   // The gold layer alone, exported as a data scientist would take it.
   const out = path.join(loupe.dataDir, 'gold.jsonl');
   const exported = spawnSync(process.execPath, [path.join(REPO, 'bin/loupe.cjs'), 'export', lead, '--format', 'jsonl', '--annotators', 'gold', '--out', out], { encoding: 'utf8' });
   expect(exported.status).toBe(0);
   const docs = (await import('node:fs')).readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { spans: { label: string; text: string; annotator: string }[] });
-  expect(docs.flatMap((d) => d.spans.map((s) => [s.label, s.text, s.annotator]))).toEqual([['quote', '河道干不干净', 'gold']]);
+  expect(docs.flatMap((d) => d.spans.map((s) => [s.label, s.text, s.annotator]))).toEqual([
+    ['slogan', '一河一策', 'gold'],
+    ['quote', '河道干不干净', 'gold'],
+    ['official', '县委书记周振华', 'gold'],
+  ]);
 });

@@ -198,7 +198,7 @@ const matches = (p: Path, patterns: readonly string[]): boolean => {
 
 /** Fields a method may go without. */
 const OPTIONAL: Partial<Record<ApiMethod, string[]>> = {
-  saveDocument: ['text', 'edit', 'title', 'status', 'note', 'upsertLinks', 'removeLinks', 'upsert.*.fragments', 'upsert.*.attrs', 'upsert.*.attrs.**', 'upsert.*.note'],
+  saveDocument: ['text', 'edit', 'title', 'status', 'note', 'upsertLinks', 'removeLinks', 'layer', 'upsert.*.fragments', 'upsert.*.attrs', 'upsert.*.attrs.**', 'upsert.*.note'],
   importFiles: ['format', 'files.*.error', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
   importPaths: ['format', 'duplicates', 'labelMap', 'only', 'dryRun', 'fields'],
   exportCorpus: ['documentId', 'filter', 'filter.statuses', 'filter.labels', 'filter.documentIds', 'filter.annotators', 'overwrite'],
@@ -206,7 +206,7 @@ const OPTIONAL: Partial<Record<ApiMethod, string[]>> = {
   agreement: ['annotators', 'labels'],
   handout: ['documentIds', 'blind', 'owner'],
   mergeCopy: ['annotator', 'allLayers', 'dryRun'],
-  acceptAgreed: ['annotators', 'threshold'],
+  acceptAgreed: ['annotators', 'threshold', 'documentIds'],
   saveCopy: ['overwrite'],
   updateSchema: ['confirmDeletes', 'schema.labels.*.was', 'schema.labels.*.attributes.*.was', 'schema.linkTypes.*.was'],
   updateSettings: ['locale', 'exportOffsets', 'annotator'],
@@ -402,6 +402,12 @@ function template(method: ApiMethod, ctx: Ctx, rng: Rng): unknown {
       return { path: rng.pick([ctx.mainPath, path.join(ctx.root, 'copies', `h${n - 1}.loupe`), path.join(ctx.root, 'nothing.loupe')]), ...(rng.chance(0.5) ? { dryRun: true } : {}) };
     case 'acceptAgreed':
       return { gold: 'gold', threshold: rng.pick(['all', 'majority'] as const) };
+    case 'curationView':
+      return { id: 1 + rng.int(3), gold: rng.pick(['gold', '金标准', `g${n}`]) };
+    case 'curate':
+      return { id: 1 + rng.int(3), gold: 'gold', spans: [`s${n}`], accept: rng.chance(0.5) ? [`s${n}`] : [] };
+    case 'setCurationStatus':
+      return { id: 1 + rng.int(3), gold: 'gold', status: rng.pick(['in_progress', 'done'] as const) };
     default:
       // A method this fuzzer has no template for yet still gets every generic input.
       return {};

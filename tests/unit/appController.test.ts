@@ -86,6 +86,7 @@ function fakeEditor(read: () => Snapshot): EditorHandle {
     undo: vi.fn(),
     redo: vi.fn(),
     selectSpan: vi.fn(),
+    selectRange: vi.fn(),
     handleAnnotateKey: vi.fn(() => false),
     setAttr: vi.fn(),
     setNote: vi.fn(),

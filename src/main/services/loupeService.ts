@@ -10,7 +10,7 @@ import { annotatorsOf, corpusAgreement } from './agreement';
 import { openCorpusStore, replacesCorpus } from './corpusFiles';
 
 export { openCorpusStore, replacesCorpus } from './corpusFiles';
-import { acceptAgreed } from './curation';
+import { acceptAgreed, curateSpans, curationView, setCurationStatus } from './curation';
 import { handout, mergeCopy } from './teamwork';
 import type { BackupInfo, StartupProblem } from '../../shared/types';
 import { usableSpans } from '../../shared/spanCheck';
@@ -496,10 +496,27 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
         throw new ApiError(error instanceof Error ? error.message : String(error), 'invalid-argument');
       }
     },
-    acceptAgreed: async ({ gold, annotators, threshold }) => {
+    curationView: async ({ id, gold }) => curationView(store, id, gold),
+    curate: async ({ id, gold, spans, accept }) =>
+      changes(() => {
+        curateSpans(store, { documentId: id, gold, spans, accept, curator: store.annotator });
+        return curationView(store, id, gold);
+      }),
+    setCurationStatus: async ({ id, gold, status }) =>
+      changes(() => {
+        setCurationStatus(store, id, gold, status, store.annotator);
+        return curationView(store, id, gold);
+      }),
+    acceptAgreed: async ({ gold, annotators, threshold, documentIds }) => {
       if (store.readOnly) throw new ApiError('this corpus is open read-only', 'invalid-argument');
       try {
-        const report = acceptAgreed(store, { gold, ...(annotators ? { annotators } : {}), ...(threshold ? { threshold } : {}) });
+        const report = acceptAgreed(store, {
+          gold,
+          ...(annotators ? { annotators } : {}),
+          ...(threshold ? { threshold } : {}),
+          ...(documentIds ? { documentIds } : {}),
+          ...(store.annotator ? { curator: store.annotator } : {}),
+        });
         changed = true;
         return report;
       } catch (error) {

@@ -12,6 +12,8 @@ import { attrProblems, linkAllowed, plainSchemaOf, schemaProblems } from '../../
 import { applyTextEdit, shiftSpan, type TextEdit } from '../../shared/textEdit';
 import type {
   CorpusSchema,
+  CurationDecision,
+  CurationStatus,
   DocumentMeta,
   DocumentStatus,
   DocumentSummary,
@@ -29,6 +31,13 @@ import type {
   SpanInput,
 } from '../../shared/types';
 import { openDatabase, type OpenOptions } from './database';
+
+interface CurationRow {
+  gold: string;
+  status: CurationStatus;
+  curator: string | null;
+  updated_at: string;
+}
 
 interface DocumentRow {
   id: number;
@@ -364,6 +373,24 @@ export class CorpusStore {
          FROM layers y WHERE y.document_id = ? ORDER BY y.annotator`,
       ),
     ),
+    curation: lazy(() => this.db.prepare<[number, string], CurationRow>('SELECT gold, status, curator, updated_at FROM curation WHERE document_id = ? AND gold = ?')),
+    curationAll: lazy(() => this.db.prepare<[], CurationRow & { document_id: number }>('SELECT document_id, gold, status, curator, updated_at FROM curation ORDER BY document_id, updated_at')),
+    isGold: lazy(() => this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM curation WHERE gold = ?')),
+    setCuration: lazy(() =>
+      this.db.prepare<[number, string, string, string | null, string]>(
+        `INSERT INTO curation (document_id, gold, status, curator, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (document_id, gold) DO UPDATE SET status = excluded.status, curator = excluded.curator, updated_at = excluded.updated_at`,
+      ),
+    ),
+    decisions: lazy(() =>
+      this.db.prepare<[number, string], { span_id: string; decision: CurationDecision }>('SELECT span_id, decision FROM curation_decisions WHERE document_id = ? AND gold = ?'),
+    ),
+    decide: lazy(() =>
+      this.db.prepare<[number, string, string, string]>(
+        `INSERT INTO curation_decisions (document_id, gold, span_id, decision) VALUES (?, ?, ?, ?)
+         ON CONFLICT (document_id, gold, span_id) DO UPDATE SET decision = excluded.decision`,
+      ),
+    ),
     upsertLink: lazy(() =>
       this.db.prepare(
         `INSERT INTO links (id, document_id, type, from_span, to_span, created_at, annotator) VALUES (@id, @documentId, @type, @from, @to, @now, @annotator)
@@ -510,13 +537,18 @@ export class CorpusStore {
   /** The documents, with the spans of the current annotator's layer counted (of every layer when none is set). */
   listDocuments(): DocumentSummary[] {
     const rows = this.annotator === null ? this.statements.summaries.all() : this.statements.layerSummaries.all(this.annotator);
-    return rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      spanCount: r.span_count,
-      status: r.status,
-      updatedAt: r.updated_at,
-    }));
+    const curation = this.curationStatuses();
+    return rows.map((r) => {
+      const curated = curation.get(r.id);
+      return {
+        id: r.id,
+        title: r.title,
+        spanCount: r.span_count,
+        status: r.status,
+        updatedAt: r.updated_at,
+        ...(curated ? { curation: curated } : {}),
+      };
+    });
   }
 
   /** A document row with its spans and links; `problem` hears of span data that could not be read. */
@@ -557,10 +589,85 @@ export class CorpusStore {
         this.checkAttrs(s.id, labels.get(s.label)!, s.attrs ?? {});
       }
       this.refuseTwins(id, spans);
-      if (links.length) this.writeLinks(id, links, stamp);
+      if (links.length) this.asLayer(annotator, () => this.writeLinks(id, links, stamp));
       this.later.touchLayer().run(id, annotator, stamp, stamp);
       if (spans.length || links.length) this.statements.touch.get(stamp, id);
     })();
+  }
+
+  /**
+   * Runs `f` as `annotator` (their layer read, written and checked), then goes back: the app's store
+   * writes the gold layer this way (curation, and the curator's edits of it).
+   */
+  private asLayer<T>(annotator: string, f: () => T): T {
+    const own = this.annotator;
+    this.annotator = annotator;
+    try {
+      return f();
+    } finally {
+      this.annotator = own;
+    }
+  }
+
+  /** Whether `name` is a gold layer: one some document of the corpus is curated into. */
+  isGoldLayer(name: string): boolean {
+    try {
+      return this.later.isGold().get(name)!.n > 0;
+    } catch {
+      return false; // an older corpus opened read-only curates nothing
+    }
+  }
+
+  /** Document `id`'s curation into `gold` (null: not begun), with the curator's decisions by span id. */
+  curationOf(id: number, gold: string): { status: CurationStatus; curator: string | null; updatedAt: string; decisions: Map<string, CurationDecision> } | null {
+    let row: CurationRow | undefined;
+    try {
+      row = this.later.curation().get(id, gold);
+    } catch {
+      return null; // an older corpus opened read-only
+    }
+    if (!row) return null;
+    const decisions = new Map(this.later.decisions().all(id, gold).map((r) => [r.span_id, r.decision]));
+    return { status: row.status, curator: row.curator, updatedAt: row.updated_at, decisions };
+  }
+
+  /** Every document's curation (by document id; of several gold layers, the one changed last). */
+  curationStatuses(): Map<number, { gold: string; status: CurationStatus }> {
+    const out = new Map<number, { gold: string; status: CurationStatus }>();
+    try {
+      for (const r of this.later.curationAll().all()) out.set(r.document_id, { gold: r.gold, status: r.status });
+    } catch {
+      // an older corpus opened read-only: nothing curated
+    }
+    return out;
+  }
+
+  /**
+   * One curation step on document `id`, in one transaction: removes `remove` (spans of the gold layer)
+   * and adds `add` and `links` to it, records `decisions` on annotators' spans and the curation's
+   * status (`status`, else in progress) and curator.
+   */
+  curate(
+    id: number,
+    gold: string,
+    step: { remove?: readonly string[]; add?: readonly SpanInput[]; links?: readonly Link[]; decisions?: readonly [string, CurationDecision][]; status?: CurationStatus; curator: string | null },
+  ): void {
+    this.db.transaction(() => {
+      const row = this.statements.document.get(id);
+      if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found', { key: 'error.documentGone' });
+      const stamp = now();
+      let changed = false;
+      for (const spanId of step.remove ?? []) changed = this.statements.deleteLayerSpan.run(spanId, id, gold).changes > 0 || changed;
+      if (step.add?.length || step.links?.length) {
+        this.addToLayer(id, gold, step.add ?? [], step.links ?? []);
+        changed = true;
+      } else {
+        this.later.touchLayer().run(id, gold, stamp, stamp);
+      }
+      for (const [spanId, decision] of step.decisions ?? []) this.later.decide().run(id, gold, spanId, decision);
+      this.later.setCuration().run(id, gold, step.status ?? this.curationOf(id, gold)?.status ?? 'in_progress', step.curator, stamp);
+      if (changed) this.statements.touch.get(stamp, id);
+    }).immediate();
   }
 
   /** The annotators with a layer of document `id`, with how many spans each has there. */
@@ -639,6 +746,14 @@ export class CorpusStore {
    * it out to write without the check.
    */
   saveDocument(req: Omit<SaveDocumentRequest, 'corpusId' | 'baseRevision'> & { baseRevision?: number }): SaveResult {
+    // A save into a gold layer (the curator's edits): written, checked and owned as that layer.
+    if (req.layer !== undefined && req.layer !== this.annotator) {
+      const { layer, ...rest } = req;
+      if (this.annotator !== null && !this.isGoldLayer(layer)) {
+        throw new StoreError(`${layer}’s layer is not yours to change (only your own layer, or a gold layer being curated)`, 'conflict');
+      }
+      return this.asLayer(layer, () => this.saveDocument(rest));
+    }
     return this.db.transaction(() => {
       const row = this.statements.document.get(req.id);
       if (!row) throw new StoreError(`document ${req.id} does not exist`, 'not-found', { key: 'error.documentGone' });

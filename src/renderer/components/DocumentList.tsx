@@ -81,6 +81,11 @@ export function DocumentList({ documents, openId, liveSpanCount, onOpen, onRenam
                     <span className="document-meta">
                       <span className={`document-status is-${d.status}`}>{t(`status.doc.${d.status}`)}</span>
                       <span className="document-count">{t('docs.spanCount', { count })}</span>
+                      {d.curation && (
+                        <span className={`doc-curation is-${d.curation.status}`} title={d.curation.gold}>
+                          {d.curation.status === 'done' ? `★ ${t('docs.curated')}` : `☆ ${t('docs.curating')}`}
+                        </span>
+                      )}
                     </span>
                   </button>
                 </li>

@@ -20,6 +20,7 @@ import {
   startLinking,
 } from '../editor/commands';
 import { findNext } from '../editor/find';
+import { cpToPos } from '../editor/positions';
 import { editorVersion } from '../editor/saveChanges';
 import { labelStyleRules } from '../editor/labelStyles';
 import { handleAnnotateKey } from '../editor/keys';
@@ -79,6 +80,8 @@ export interface EditorHandle {
   undo(): void;
   redo(): void;
   selectSpan(id: string | null): void;
+  /** Selects the text from code point `start` to `end` (and scrolls it into view). */
+  selectRange(start: number, end: number): void;
   handleAnnotateKey(event: KeyboardEvent): boolean;
   setAttr(spanId: string, name: string, value: AttrValue | null): void;
   setNote(spanId: string, note: string): void;
@@ -438,6 +441,12 @@ export const EditorPane = forwardRef<EditorHandle, Props>(function EditorPane(pr
     undo: () => editorRef.current?.undo(),
     redo: () => editorRef.current?.redo(),
     selectSpan: (id) => editorRef.current?.selectSpan(id),
+    selectRange: (start, end) => {
+      const editor = editorRef.current;
+      if (!editor) return;
+      const { doc } = editor.view.state;
+      editor.run(selectText(cpToPos(doc, start), cpToPos(doc, end)));
+    },
     handleAnnotateKey: (event) =>
       editorRef.current ? handleAnnotateKey(editorRef.current, event, propsRef.current.labels) : false,
     setAttr: (spanId, name, value) => editorRef.current?.run(setSpanAttr(spanId, name, value)),

@@ -5,10 +5,12 @@
  * and drops call the commands here. Nothing in this file touches the DOM, so vitest runs it in Node.
  */
 import type { LoupeApi } from '../../shared/contract';
+import type { CurationView } from '../../shared/curation';
 import { exportFileName } from '../../shared/formats';
 import type { HostBridge, MenuCommand } from '../../shared/host';
 import type {
   CorpusInfo,
+  CurationStatus,
   DocumentStatus,
   DocumentSummary,
   ExportFilter,
@@ -46,8 +48,10 @@ export interface AppState {
   inspected: { span: SpanDetails | null; linking: LinkingView | null };
   mode: EditorMode;
   settings: Settings | null;
-  /** Another annotator's layer being read (read-only); null: the user's own. */
+  /** Another annotator's layer being read (read-only, but for a gold layer the user curates); null: the user's own. */
   layer: string | null;
+  /** The open document's layers side by side instead of the editor: every layer (all), or the curation view. */
+  lanes: LanesState | null;
   /** The document is opening in another layer: nothing may be tagged or typed until it has. */
   switching: boolean;
   error: string | null;
@@ -94,6 +98,7 @@ const INITIAL: AppState = {
   openDoc: null,
   loadSeq: 0,
   layer: null,
+  lanes: null,
   switching: false,
   spans: NO_SPANS,
   selectedSpanId: null,
@@ -105,6 +110,22 @@ const INITIAL: AppState = {
   importing: null,
   dragging: false,
 };
+
+/** The lanes view's state (see LanesView.tsx). */
+export interface LanesState {
+  mode: 'all' | 'curate';
+  gold: string;
+  view: CurationView;
+  /** A curation step is being stored: keys wait. */
+  busy: boolean;
+}
+
+/** Whether `layer` is a gold layer of the corpus (some document is curated into it): the curator edits it. */
+export const isGoldLayer = (documents: readonly DocumentSummary[], layer: string | null): boolean => layer !== null && documents.some((d) => d.curation?.gold === layer);
+
+/** Whether the open document cannot be changed here: a read-only corpus, another annotator's layer (not a gold layer), or a layer switch under way. */
+export const isReadOnly = (state: AppState): boolean =>
+  (state.corpus?.readOnly ?? false) || (state.layer !== null && !isGoldLayer(state.documents, state.layer)) || state.switching;
 
 const reasonKey = (e: unknown): string | undefined => (e as { reason?: { key?: string } } | null)?.reason?.key;
 
@@ -150,7 +171,7 @@ export class AppController {
   }
 
   private get readOnly(): boolean {
-    return (this.state.corpus?.readOnly ?? false) || this.state.layer !== null || this.state.switching;
+    return isReadOnly(this.state);
   }
 
   /** Runs `f` with the editor read-only: a key pressed while a document reopens in another layer is not lost in the old one. */
@@ -261,6 +282,9 @@ export class AppController {
       const doc = await api.getDocument({ id, ...(this.state.layer !== null ? { layer: this.state.layer } : {}) });
       this.dropSaver();
       this.set({ openDoc: doc, loadSeq: this.state.loadSeq + 1, selectedSpanId: null, inspected: { span: null, linking: null } });
+      // The lanes follow the curator from document to document.
+      const lanes = this.state.lanes;
+      if (lanes && lanes.view.documentId !== id) this.set({ lanes: { ...lanes, view: await api.curationView({ id, gold: lanes.gold }) } });
     } catch (e) {
       this.report(e);
     }
@@ -270,7 +294,7 @@ export class AppController {
   async loadCorpus(info: CorpusInfo): Promise<void> {
     this.dropSaver();
     // A dialog drawn for the previous corpus (the schema editor above all) must not act on this one.
-    this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS, layer: null });
+    this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS, layer: null, lanes: null });
     const list = await this.deps.api.listDocuments({});
     this.set({ documents: list });
     if (list[0]) await this.openDocument(list[0].id, { reload: true });
@@ -351,14 +375,110 @@ export class AppController {
     if (this.state.loadSeq === loaded && this.editor && this.state.openDoc?.id === documentId) this.selectPending(this.editor, documentId);
   }
 
-  /** A span to select once its document is in the editor (see showSpan). */
-  private pendingSelection: { documentId: number; spanId: string } | null = null;
+  /** A span (or text) to select once its document is in the editor (see showSpan). */
+  private pendingSelection: { documentId: number; spanId: string } | { documentId: number; range: [number, number] } | null = null;
 
   private selectPending(editor: EditorHandle, documentId: number): void {
     const pending = this.pendingSelection;
     if (!pending || pending.documentId !== documentId) return;
     this.pendingSelection = null;
-    editor.selectSpan(pending.spanId);
+    if ('spanId' in pending) editor.selectSpan(pending.spanId);
+    else editor.selectRange(pending.range[0], pending.range[1]);
+  }
+
+  /** The gold layer curation writes: the one named last, else the corpus's (a document curated into it), else asked. */
+  private goldName: string | null = null;
+
+  private async chooseGold(ask: boolean): Promise<string | null> {
+    const known = this.goldName ?? this.state.documents.find((d) => d.curation)?.curation?.gold ?? null;
+    if (known || !ask) return known ?? 'gold';
+    const { t, dialogs } = this.deps;
+    const gold = (await dialogs.promptText(t('curate.title'), t('curate.gold'), 'gold'))?.trim();
+    if (gold) this.goldName = gold;
+    return gold || null;
+  }
+
+  /**
+   * Shows the open document's layers side by side (View › All layers, or the layer switcher), or its
+   * curation view (View › Curate document…) for the gold layer.
+   */
+  async openLanes(mode: 'all' | 'curate'): Promise<void> {
+    const open = this.state.openDoc;
+    if (!open) return;
+    const gold = await this.chooseGold(mode === 'curate');
+    if (!gold) return;
+    if (!(await this.saveBeforeLeaving())) return;
+    const view = await this.deps.api.curationView({ id: open.id, gold });
+    this.set({ lanes: { mode, gold, view, busy: false }, overlay: null });
+  }
+
+  /** The layer switcher's choice: a layer in the editor (the lanes closed first). */
+  async showLayer(layer: string): Promise<void> {
+    if (this.state.lanes) await this.closeLanes();
+    await this.viewLayer(layer);
+  }
+
+  /** Back to the editor from the lanes; the document opens again when the gold layer was changed. */
+  async closeLanes(): Promise<void> {
+    const lanes = this.state.lanes;
+    this.set({ lanes: null });
+    const open = this.state.openDoc;
+    if (lanes?.mode === 'curate' && open) await this.openDocument(open.id, { reload: true });
+    else this.editor?.focus();
+  }
+
+  /** Runs a curation step on the lanes' document, and shows the view it answers. */
+  private async curationStep(step: (gold: string, id: number) => Promise<CurationView>): Promise<void> {
+    const lanes = this.state.lanes;
+    if (!lanes || lanes.busy) return;
+    this.set({ lanes: { ...lanes, busy: true } });
+    try {
+      const view = await step(lanes.gold, lanes.view.documentId);
+      this.set({ lanes: { ...lanes, view, busy: false } });
+      await this.refreshDocuments();
+    } catch (e) {
+      this.set({ lanes: { ...lanes, busy: false } });
+      this.report(e);
+    }
+  }
+
+  /** Settles a cluster: of the annotators' `spans`, the gold layer takes `accept` (none: all rejected). */
+  curate(spans: string[], accept: string[]): Promise<void> {
+    return this.curationStep((gold, id) => this.deps.api.curate({ id, gold, spans, accept }));
+  }
+
+  setCurationStatus(status: CurationStatus): Promise<void> {
+    return this.curationStep((gold, id) => this.deps.api.setCurationStatus({ id, gold, status }));
+  }
+
+  /** Accept all agreed, in the lanes' document only, into its gold layer (every annotator alike). */
+  acceptAgreedHere(): Promise<void> {
+    return this.curationStep(async (gold, id) => {
+      await this.deps.api.acceptAgreed({ gold, documentIds: [id], threshold: 'all' });
+      return this.deps.api.curationView({ id, gold });
+    });
+  }
+
+  /**
+   * Edits the gold layer in the editor at `range` (the curator's own span, or one accepted and to be
+   * changed): `spanId` selected when given, else the text.
+   */
+  async editGold(range: [number, number], spanId: string | null): Promise<void> {
+    const lanes = this.state.lanes;
+    if (!lanes) return;
+    const { api } = this.deps;
+    const id = lanes.view.documentId;
+    // Curation begins (the store lets a gold layer be edited once some document is curated into it).
+    if (lanes.view.status === null) await api.setCurationStatus({ id, gold: lanes.gold, status: 'in_progress' });
+    await this.refreshDocuments();
+    this.set({ lanes: null });
+    this.pendingSelection = spanId ? { documentId: id, spanId } : { documentId: id, range };
+    const loaded = this.state.loadSeq;
+    await this.switching(async () => {
+      this.set({ layer: lanes.gold });
+      await this.openDocument(id, { reload: true });
+    });
+    if (this.state.loadSeq === loaded && this.editor && this.state.openDoc?.id === id) this.selectPending(this.editor, id);
   }
 
   /** Called by the editor once it has the document: a saver for it. */
@@ -386,6 +506,7 @@ export class AppController {
         });
       },
     );
+    if (isGoldLayer(this.state.documents, this.state.layer)) this.saver.layer = this.state.layer!;
     this.saveStatus.set({ state: 'saved' });
   };
 
@@ -705,6 +826,12 @@ export class AppController {
           break;
         case 'agreement':
           if (await this.saveBeforeLeaving()) this.set({ overlay: 'agreement' });
+          break;
+        case 'curate':
+          await this.openLanes('curate');
+          break;
+        case 'all-layers':
+          await this.openLanes('all');
           break;
         case 'undo':
         case 'redo':

@@ -25,6 +25,8 @@ export class DocumentSaver {
   private inFlight: Promise<void> | null = null;
   private lastError: string | null = null;
   private shown: SaveStatus | null = null;
+  /** The layer saves write when not the user's own (a gold layer the user curates). */
+  layer: string | undefined;
 
   constructor(
     private readonly api: LoupeApi,
@@ -118,6 +120,7 @@ export class DocumentSaver {
         id: this.documentId,
         baseRevision: this.revision,
         ...diff,
+        ...(this.layer !== undefined ? { layer: this.layer } : {}),
       });
       this.revision = result.revision;
       this.saved = current;

@@ -7,6 +7,7 @@ import { m001Initial } from './m001Initial';
 import { m002Attribution } from './m002Attribution';
 import { m003DocumentFingerprint } from './m003DocumentFingerprint';
 import { m004Layers } from './m004Layers';
+import { m005Curation } from './m005Curation';
 
 export interface Migration {
   version: number;
@@ -19,7 +20,7 @@ export interface Migration {
   readCompatible?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Attribution, m003DocumentFingerprint, m004Layers];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Attribution, m003DocumentFingerprint, m004Layers, m005Curation];
 
 /** The oldest schema version this Loupe reads without upgrading: from there on, every step is readCompatible. */
 export const OLDEST_READABLE_VERSION = (() => {
