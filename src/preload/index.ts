@@ -40,6 +40,7 @@ const host = {
   chooseCorpusToOpen: () => invoke(HOST_CHANNELS.chooseCorpusToOpen),
   chooseCorpusToCreate: () => invoke(HOST_CHANNELS.chooseCorpusToCreate),
   chooseCopyPath: (defaultName) => invoke(HOST_CHANNELS.chooseCopyPath, defaultName),
+  chooseCopyToMerge: () => invoke(HOST_CHANNELS.chooseCopyToMerge),
   chooseFilesToImport: () => invoke(HOST_CHANNELS.chooseFilesToImport),
   chooseFolderToImport: () => invoke(HOST_CHANNELS.chooseFolderToImport),
   // A dropped file's path is known only here (webUtils); the page gets the selection, not the paths' source.

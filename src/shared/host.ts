@@ -39,6 +39,11 @@ export interface HostBridge {
   readonly kind: 'electron' | 'web';
   /** Asks for an existing corpus file; null when cancelled. */
   chooseCorpusToOpen(): Promise<string | null>;
+  /**
+   * Asks for an annotator's work to merge (File › Merge annotations from…): a corpus file, or another
+   * tool's export (Loupe JSONL/JSON, Label Studio JSON, a brat zip, doccano JSONL); null when cancelled.
+   */
+  chooseCopyToMerge(): Promise<string | null>;
   /** Asks where to create a new corpus file; null when cancelled. */
   chooseCorpusToCreate(): Promise<string | null>;
   /** Asks where to save a copy of the corpus (File › Save a copy); null when cancelled. */

@@ -13,6 +13,7 @@ export const HOST_CHANNELS = {
   chooseCorpusToOpen: 'loupe:host:chooseCorpusToOpen',
   chooseCorpusToCreate: 'loupe:host:chooseCorpusToCreate',
   chooseCopyPath: 'loupe:host:chooseCopyPath',
+  chooseCopyToMerge: 'loupe:host:chooseCopyToMerge',
   chooseFilesToImport: 'loupe:host:chooseFilesToImport',
   chooseFolderToImport: 'loupe:host:chooseFolderToImport',
   /** The paths of files and folders dropped on the window (an array of absolute paths). */

@@ -40,6 +40,8 @@ export interface MergeReport {
   layers: LayerMerge[];
   /** What could not be merged, one line each (spans not placed, conflicts, documents not found). */
   problems: MergeProblem[];
+  /** Spans the copy says are nobody's (a brat or doccano file names no annotator), when no annotator was named for them: not merged. */
+  unattributedSpans: number;
   dryRun: boolean;
 }
 

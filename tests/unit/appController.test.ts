@@ -62,6 +62,7 @@ function fakeHost(): HostBridge & { [K in keyof HostBridge]: HostBridge[K] } {
   return {
     kind: 'electron',
     chooseCorpusToOpen: vi.fn(async () => '/elsewhere/B.loupe'),
+    chooseCopyToMerge: vi.fn(async () => '/elsewhere/copy.loupe'),
     chooseCorpusToCreate: vi.fn(async () => null),
     chooseCopyPath: vi.fn(async () => null),
     chooseFilesToImport: vi.fn(async () => null),

@@ -383,6 +383,7 @@ describe('the preload', () => {
     'chooseCorpusToOpen',
     'chooseCorpusToCreate',
     'chooseCopyPath',
+    'chooseCopyToMerge',
     'chooseFilesToImport',
     'chooseFolderToImport',
     'importDropped',

@@ -60,10 +60,14 @@ const USAGE = `Usage:
                                        a copy of the corpus for one annotator to work in (all documents or
                                        those named; --blind leaves out every other layer; --owner names
                                        whose the spans with no annotator are)
-  loupe merge CORPUS COPY.loupe... [--annotator NAME] [--all-layers] [--dry-run]
+  loupe merge CORPUS COPY... [--annotator NAME] [--all-layers] [--format F] [--dry-run]
                                        merges annotators' copies back: documents matched by id and text
                                        (an edited text is aligned and its spans moved); nothing of the
-                                       corpus's is overwritten; prints what was merged and what was not
+                                       corpus's is overwritten; prints what was merged and what was not.
+                                       A copy is a Loupe corpus file, or another tool's export: Loupe
+                                       JSONL/JSON (spans name their annotator), Label Studio JSON (each
+                                       annotation its completed_by), brat/doccano/CoNLL files or folders
+                                       (no annotator in them: --annotator NAME says whose they are)
   loupe curate CORPUS --gold NAME [--annotators A,B,...] [--threshold all|majority] [--dry-run]
                                        adds to the gold layer NAME every span (and link) that all (or a
                                        majority) of the annotators of a document drew alike; keeps what
@@ -420,10 +424,13 @@ function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
       annotator: { type: 'string' },
       'all-layers': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'auto' },
     },
   });
   const [corpus, ...copies] = positionals;
   if (!copies.length) throw new UsageError('name the copies to merge (loupe merge CORPUS COPY.loupe...)');
+  const format = values.format as ImportFormat | 'auto';
+  if (format !== 'auto' && !IMPORT_FORMATS.includes(format)) throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
   const store = openCorpusStore(requireCorpus(corpus), { create: false });
   let failed = false;
   try {
@@ -434,6 +441,7 @@ function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
           ...(values.annotator !== undefined ? { annotator: values.annotator } : {}),
           allLayers: values['all-layers'],
           dryRun: values['dry-run'],
+          format,
         });
       } catch (error) {
         failed = true;

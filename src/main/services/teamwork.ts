@@ -8,10 +8,14 @@
  * not merged.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { edgeMapper, sharedRuns } from '../../shared/textAlign';
-import type { Fragment, Link, LoupeDocument, Span, SpanInput } from '../../shared/types';
+import type { Fragment, ImportFormat, Link, Span, SpanInput } from '../../shared/types';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
+import { readRegularFileSync } from '../files/regularFiles';
+import { parseBatch, type BatchFile } from '../formats/import';
 import { newId } from '../../shared/ids';
 import { replaceFile } from '../files/atomicFile';
 import { checkFile } from './backups';
@@ -106,6 +110,8 @@ export interface MergeRequest {
   allLayers?: boolean;
   /** Report what would be merged, write nothing. */
   dryRun?: boolean;
+  /** The copy's format (default: a Loupe corpus file, else detected as an import detects it). */
+  format?: ImportFormat | 'auto';
 }
 
 
@@ -119,13 +125,157 @@ const textOf = (text: string, s: Pick<Span, 'fragments'>): string => {
   return s.fragments.map(([a, b]) => cps.slice(a, b).join('')).join('…');
 };
 
-/** Merges a copy of the corpus (see handout) back into `store`. */
+/** An annotator's spans and links of a document in a copy. */
+interface CopyLayer {
+  spans: Span[];
+  links: Link[];
+}
+
+/** A document of a copy: its id in the lead's corpus when the copy knows it, its layers, and its spans of nobody. */
+interface CopyDocument {
+  id: number | null;
+  title: string;
+  text: string;
+  layers: Map<string, CopyLayer>;
+  nobody: CopyLayer;
+}
+
+/** What is merged: a Loupe corpus file (a handed-out copy), or another tool's export. */
+interface CopySource {
+  /** The annotator the copy was handed out to, if it says. */
+  handedOutTo: string | null;
+  /** Names the copy in merged_spans, so merging it again knows what it merged before. */
+  key: string;
+  documents(): Iterable<CopyDocument>;
+  close(): void;
+}
+
+/** A Loupe corpus file as a copy (see handout). */
+function loupeCopy(file: string): CopySource {
+  const copy = openCorpusStore(file, { create: false, readOnly: true });
+  const meta = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?');
+  let layersOfCopy: ((id: number) => string[]) | null = null;
+  try {
+    const statement = copy.db.prepare<[number], { annotator: string }>('SELECT annotator FROM layers WHERE document_id = ?');
+    layersOfCopy = (id) => statement.all(id).map((r) => r.annotator);
+  } catch {
+    // a copy from before layers: its spans' annotators are all there is
+  }
+  return {
+    handedOutTo: meta.get(HANDOUT_FOR)?.value ?? null,
+    key: meta.get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`,
+    *documents() {
+      for (const doc of copy.documents()) {
+        const names = new Set(layersOfCopy?.(doc.id) ?? []);
+        for (const s of doc.spans) if (s.annotator !== null) names.add(s.annotator);
+        const layers = new Map<string, CopyLayer>();
+        for (const name of names) {
+          const layer = copy.getDocument(doc.id, [], name);
+          layers.set(name, { spans: layer.spans, links: layer.links });
+        }
+        const nobody = doc.spans.filter((s) => s.annotator === null);
+        const nobodyIds = new Set(nobody.map((s) => s.id));
+        yield { id: doc.id, title: doc.title, text: doc.text, layers, nobody: { spans: nobody, links: doc.links.filter((l) => nobodyIds.has(l.from)) } };
+      }
+    },
+    close: () => copy.close(),
+  };
+}
+
+/** The formats that carry annotations (a merge reads nothing else). */
+const ANNOTATED_FORMATS: readonly ImportFormat[] = ['loupe-jsonl', 'label-studio', 'brat', 'doccano', 'conll'];
+
+/** Files a foreign copy may have, at most (a folder of brat files, say). */
+const MAX_COPY_FILES = 100_000;
+
+/**
+ * Another tool's export as a copy: Loupe JSONL/JSON (spans say their `annotator`), Label Studio JSON
+ * (each annotation its `completed_by`'s), or a file or folder of a format that names no annotator
+ * (brat, doccano, CoNLL…: its spans are nobody's, and the merge asks whose). Read with the importers.
+ */
+function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySource {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new Error(`${file} does not exist`);
+  if (stat.isFile() && path.extname(file).toLowerCase() === '.loupe') throw new Error(`${file} is not a Loupe corpus (not an SQLite database)`);
+  const names = stat.isDirectory()
+    ? (fs.readdirSync(file, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) => path.join(e.parentPath, e.name))
+        .sort()
+    : [file];
+  if (names.length > MAX_COPY_FILES) throw new Error(`the folder holds more than ${MAX_COPY_FILES} files`);
+  const base = stat.isDirectory() ? file : path.dirname(file);
+  const batch: BatchFile[] = names.map((full) => ({
+    name: path.relative(base, full).split(path.sep).join('/'),
+    get data() {
+      return readRegularFileSync(full, { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' });
+    },
+  }));
+  const documents: CopyDocument[] = [];
+  const failures: string[] = [];
+  for (const event of parseBatch(batch, { format }, { layers: true })) {
+    if (event.kind === 'failed') failures.push(`${event.name}: ${event.error}`);
+    if (event.kind !== 'parsed') continue;
+    if (!ANNOTATED_FORMATS.includes(event.parsed.format)) {
+      failures.push(`${event.name}: read as ${event.parsed.format}, a format with no annotations to merge (an annotator's work comes as ${ANNOTATED_FORMATS.join(', ')}, or a Loupe corpus)`);
+      continue;
+    }
+    for (const doc of event.parsed.documents) {
+      const owner = doc.annotators ?? {};
+      const layers = new Map<string, CopyLayer>();
+      const nobody: CopyLayer = { spans: [], links: [] };
+      const whose = new Map<string, CopyLayer>();
+      for (const s of doc.spans) {
+        const fragments = s.fragments && s.fragments.length > 1 ? s.fragments : ([[s.start, s.end]] as Fragment[]);
+        const span: Span = { id: s.id, label: s.label, start: s.start, end: s.end, fragments, attrs: s.attrs ?? {}, note: s.note ?? '', annotator: owner[s.id] ?? null, createdAt: '', updatedAt: '' };
+        const name = owner[s.id];
+        let layer = nobody;
+        if (name) {
+          layer = layers.get(name) ?? { spans: [], links: [] };
+          layers.set(name, layer);
+        }
+        layer.spans.push(span);
+        whose.set(s.id, layer);
+      }
+      for (const l of doc.links) {
+        const layer = whose.get(l.from);
+        if (layer && layer === whose.get(l.to)) layer.links.push(l);
+      }
+      documents.push({ id: doc.loupeId ?? null, title: doc.title, text: doc.text, layers, nobody });
+    }
+  }
+  if (failures.length) throw new Error(`could not read ${failures.length === 1 ? 'a file' : `${failures.length} files`} of ${file}: ${failures.slice(0, 3).join('; ')}`);
+  if (documents.length === 0) throw new Error(`${file} holds no documents to merge`);
+  return { handedOutTo: null, key: `file:${path.basename(file)}`, documents: () => documents, close: () => undefined };
+}
+
+/** Whether `file` is a SQLite database (a Loupe corpus), by its header. */
+function isCorpusFile(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(16);
+      fs.readSync(fd, head, 0, 16, 0);
+      return head.toString('latin1') === 'SQLite format 3\0';
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Merges a copy back into `store`: a Loupe corpus file (see handout), or another tool's export of the
+ * annotators' work (Loupe JSONL/JSON, Label Studio, brat, doccano…; see foreignCopy).
+ */
 export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRequest = {}): MergeReport {
   const file = path.resolve(copyPath);
   if (replacesCorpus(store.path, file)) throw new Error('a corpus cannot be merged into itself');
-  const copy = openCorpusStore(file, { create: false, readOnly: true });
+  const format = request.format ?? 'auto';
+  const copy = format === 'auto' && isCorpusFile(file) ? loupeCopy(file) : foreignCopy(file, format);
   try {
-    const handedOutTo = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?').get(HANDOUT_FOR)?.value ?? null;
+    const { handedOutTo } = copy;
     const fallback = request.annotator === undefined ? handedOutTo : annotatorName(request.annotator);
     if (request.annotator !== undefined && !fallback) throw new Error('--annotator takes an annotator name');
     const report: MergeReport = {
@@ -134,6 +284,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
       documents: { inCopy: 0, byId: 0, byText: 0, aligned: 0, notFound: 0 },
       layers: [],
       problems: [],
+      unattributedSpans: 0,
       dryRun: Boolean(request.dryRun),
     };
     const layerReport = (annotator: string): LayerMerge => {
@@ -142,21 +293,21 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
       return r;
     };
     const leadText = store.db.prepare<[number], { text: string }>('SELECT text FROM documents WHERE id = ?');
-    // This copy's name in merged_spans: its handout id, else the file's name.
-    const copyKey = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?').get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`;
+    const copyKey = copy.key;
     const mergedBefore = store.db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM merged_spans WHERE copy = ? AND span_id = ?');
     const recordMerged = store.db.prepare('INSERT OR IGNORE INTO merged_spans (copy, span_id) VALUES (?, ?)');
-    const layersOfCopy = copy.db.prepare<[number], { annotator: string }>('SELECT annotator FROM layers WHERE document_id = ?');
     const write = store.db.transaction(() => {
+      let position = 0;
       for (const doc of copy.documents()) {
         report.documents.inCopy++;
-        const problem = (annotator: string | null, what: string) => report.problems.push({ document: doc.id, title: doc.title, annotator, what });
+        position++;
+        const problem = (annotator: string | null, what: string) => report.problems.push({ document: doc.id ?? position, title: doc.title, annotator, what });
         // The corpus's document: the same id with the same text, else the same text, else the same id (aligned).
         let leadId: number | undefined;
         let move: ((s: Span) => Fragment[] | null) | null = null;
-        const sameId = leadText.get(doc.id);
+        const sameId = doc.id === null ? undefined : leadText.get(doc.id);
         if (sameId && sameId.text === doc.text) {
-          leadId = doc.id;
+          leadId = doc.id!;
           report.documents.byId++;
         } else {
           const byText = store.documentWithText(doc.text);
@@ -164,7 +315,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
             leadId = byText;
             report.documents.byText++;
           } else if (sameId) {
-            leadId = doc.id;
+            leadId = doc.id!;
             report.documents.aligned++;
             const map = edgeMapper(sharedRuns(doc.text, sameId.text));
             move = (s) => {
@@ -186,17 +337,16 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
         }
         const target = leadId;
 
-        // The copy's layers of this document: recorded ones and those its spans carry.
-        const byAnnotator = new Map<string, LoupeDocument>();
-        const names = new Set(layersOfCopy.all(doc.id).map((r) => r.annotator));
-        for (const s of doc.spans) if (s.annotator !== null) names.add(s.annotator);
-        const nobody = doc.spans.filter((s) => s.annotator === null);
-        if (nobody.length && !fallback) problem(null, `${nobody.length} span(s) with no annotator: name whose they are (--annotator NAME); not merged`);
-        for (const name of names) byAnnotator.set(name, copy.getDocument(doc.id, [], name));
-        if (nobody.length && fallback) {
-          const mine = byAnnotator.get(fallback) ?? { ...doc, spans: [], links: [] };
-          const nobodyIds = new Set(nobody.map((s) => s.id));
-          byAnnotator.set(fallback, { ...mine, spans: [...mine.spans, ...nobody], links: [...mine.links, ...doc.links.filter((l) => nobodyIds.has(l.from))] });
+        // The copy's layers of this document, and its spans of nobody as the fallback annotator's.
+        const byAnnotator = new Map(doc.layers);
+        const { nobody } = doc;
+        if (nobody.spans.length && !fallback) {
+          report.unattributedSpans += nobody.spans.length;
+          problem(null, `${nobody.spans.length} span(s) with no annotator: name whose they are (--annotator NAME); not merged`);
+        }
+        if (nobody.spans.length && fallback) {
+          const mine = byAnnotator.get(fallback) ?? { spans: [], links: [] };
+          byAnnotator.set(fallback, { spans: [...mine.spans, ...nobody.spans], links: [...mine.links, ...nobody.links] });
         }
 
         for (const [annotator, layer] of byAnnotator) {

@@ -182,6 +182,15 @@ export function registerDialogHandlers(isTrusted: SenderCheck, locale: () => Loc
     return result.canceled ? null : (result.filePaths[0] ?? null);
   });
 
+  handleTrusted(HOST_CHANNELS.chooseCopyToMerge, isTrusted, async (event) => {
+    const result = await showOpen(event, {
+      title: t('merge.chooseTitle'),
+      properties: ['openFile'],
+      filters: [...corpusFilters(), { name: t('merge.exportsFilter'), extensions: ['jsonl', 'json', 'zip'] }, { name: t('dialog.allFiles'), extensions: ['*'] }],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+
   handleTrusted(HOST_CHANNELS.chooseCorpusToCreate, isTrusted, async (event) => {
     const result = await showSave(event, {
       title: t('dialog.newTitle'),

@@ -137,6 +137,7 @@ export function createWebHost(t: Translate, api: LoupeApi): HostBridge & { emit(
   return {
     kind: 'web',
     chooseCorpusToOpen: () => askCorpus(t('dialog.openTitle')),
+    chooseCopyToMerge: () => askCorpus(t('merge.chooseTitle')),
     chooseCorpusToCreate: () => askCorpus(t('dialog.newTitle'), 'New corpus.loupe'),
     chooseCopyPath: (defaultName) => askTarget(t('dialog.copyTitle'), t('dialog.pathLabel'), defaultName),
     chooseFilesToImport: async () => {

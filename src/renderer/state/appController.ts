@@ -635,9 +635,16 @@ export class AppController {
       await dialogs.showMessage(t('merge.title'), [t('readOnly.noImport')]);
       return;
     }
-    const path = await host.chooseCorpusToOpen();
+    const path = await host.chooseCopyToMerge();
     if (!path || !(await this.saveBeforeLeaving())) return;
-    const report = await api.mergeCopy({ path });
+    // A file that names no annotator (brat, doccano): whose its spans are is asked before anything is merged.
+    const dry = await api.mergeCopy({ path, dryRun: true });
+    let annotator: string | undefined;
+    if (dry.unattributedSpans > 0) {
+      annotator = (await dialogs.promptText(t('merge.title'), t('merge.whose', { count: dry.unattributedSpans }), ''))?.trim();
+      if (!annotator) return;
+    }
+    const report = await api.mergeCopy({ path, ...(annotator ? { annotator } : {}) });
     const d = report.documents;
     const lines = [t('merge.documents', { inCopy: d.inCopy, byId: d.byId, byText: d.byText, aligned: d.aligned, notFound: d.notFound })];
     for (const l of report.layers) lines.push(t('merge.layer', { ...l }));

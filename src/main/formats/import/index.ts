@@ -210,7 +210,7 @@ function withZipsOpened(files: readonly BatchFile[], events: BatchEvent[]): Batc
  * (files skipped, files that could not be read, zips that do not open), then each article in turn.
  * A file whose bytes cannot be read, or that its format refuses, is a `failed` event; the rest go on.
  */
-export function* parseBatch(input: readonly BatchFile[], options: ImportOptions = {}): Generator<BatchEvent, void, undefined> {
+export function* parseBatch(input: readonly BatchFile[], options: ImportOptions = {}, reading: { layers?: boolean } = {}): Generator<BatchEvent, void, undefined> {
   const early: BatchEvent[] = [];
   const files = withZipsOpened(input, early);
   // With `only`, the other files are read only as companions of those named.
@@ -276,7 +276,7 @@ export function* parseBatch(input: readonly BatchFile[], options: ImportOptions 
       const chosen = format ?? detectFormat(file, options.fields);
       const importer = importers.get(chosen);
       if (!importer) throw new ImportError(`this version of Loupe cannot read ${chosen} files yet`);
-      const parsed = importer.parse(file, companions, options.fields ? { fields: options.fields } : {});
+      const parsed = importer.parse(file, companions, { ...(options.fields ? { fields: options.fields } : {}), ...(reading.layers ? { layers: true } : {}) });
       if (parsed.documents.length === 0) throw new ImportError('the file holds no documents');
       const indexes = only?.get(file.name);
       event = { kind: 'parsed', name: file.name, parsed, ...(indexes ? { only: indexes } : {}) };

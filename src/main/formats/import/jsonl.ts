@@ -94,6 +94,7 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
   for (const key of ['spans', 'links'] as const) {
     if (raw[key] !== undefined && !Array.isArray(raw[key])) throw new ImportError(`${where}: "${key}" must be a list`);
   }
+  const annotators: Record<string, string> = {};
   const spans: SpanInput[] = (Array.isArray(raw.spans) ? raw.spans : []).map((s: unknown, i: number) => {
     const at = `${where}, span ${i + 1}`;
     if (!isObject(s) || typeof s.label !== 'string' || s.label === '') throw new ImportError(`${at}: a span needs a "label"`);
@@ -117,8 +118,10 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
     }
     const attrs: Record<string, AttrValue> = {};
     if (isObject(s.attrs)) for (const [k, v] of Object.entries(s.attrs)) if (isAttrValue(v)) attrs[k] = v;
+    const id = typeof s.id === 'string' && s.id ? s.id : `span-${i + 1}`;
+    if (typeof s.annotator === 'string' && s.annotator.trim()) annotators[id] = s.annotator.trim();
     return {
-      id: typeof s.id === 'string' && s.id ? s.id : `span-${i + 1}`,
+      id,
       label: s.label,
       start,
       end,
@@ -141,6 +144,8 @@ function loupeDocument(raw: unknown, where: string, fileName: string, fallbackUn
     ...(typeof raw.note === 'string' ? { note: raw.note } : {}),
     spans,
     links,
+    ...(Object.keys(annotators).length ? { annotators } : {}),
+    ...(typeof raw.id === 'number' && Number.isSafeInteger(raw.id) && raw.id > 0 ? { loupeId: raw.id } : {}),
   };
 }
 

@@ -92,8 +92,41 @@ function chosenResult(task: Record<string, unknown>, where: string): { source: '
   return { source: kind, id: chosen.id, result: (chosen.result as unknown[] | undefined) ?? [] };
 }
 
-/** One task as one document. */
-function labelStudioTask(task: unknown, position: number, fileName: string): ParsedDocument {
+/**
+ * Who made an annotation, from its `completed_by`: Loupe's own export names the annotator
+ * (`{loupe_annotator}`); Label Studio's gives a user id, or a user object with an email.
+ */
+export function completedByName(completedBy: unknown): string | null {
+  if (typeof completedBy === 'number' && Number.isFinite(completedBy)) return `user ${completedBy}`;
+  if (typeof completedBy === 'string' && completedBy.trim()) return completedBy.trim();
+  if (!isObject(completedBy)) return null;
+  for (const key of ['loupe_annotator', 'email', 'username']) {
+    const v = completedBy[key];
+    if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  const name = [completedBy.first_name, completedBy.last_name].filter((v): v is string => typeof v === 'string' && v.trim() !== '').join(' ');
+  if (name) return name;
+  return typeof completedBy.id === 'number' ? `user ${completedBy.id}` : null;
+}
+
+/**
+ * The results to read: the last annotation not cancelled (else the first prediction); with
+ * `layers`, every annotation not cancelled, each with who made it (predictions when there is none).
+ */
+function resultsOf(task: Record<string, unknown>, where: string, layers: boolean): { source: 'annotation' | 'prediction' | 'none'; id?: unknown; result: unknown[]; annotator: string | null }[] {
+  if (!layers) return [{ ...chosenResult(task, where), annotator: null }];
+  const annotations = (Array.isArray(task.annotations) ? task.annotations : []).filter(
+    (a): a is Record<string, unknown> => isObject(a) && a.was_cancelled !== true,
+  );
+  if (annotations.length === 0) return [{ ...chosenResult(task, where), annotator: null }];
+  return annotations.map((a, k) => {
+    if (a.result !== undefined && !Array.isArray(a.result)) throw new ImportError(`${where}: annotation ${k + 1}'s "result" is not a list`);
+    return { source: 'annotation' as const, id: a.id, result: (a.result as unknown[] | undefined) ?? [], annotator: completedByName(a.completed_by) };
+  });
+}
+
+/** One task as one document (with `layers`, every annotation's regions, each span said whose it is). */
+function labelStudioTask(task: unknown, position: number, fileName: string, layers = false): ParsedDocument {
   let where = `task ${position + 1}`;
   if (!isObject(task)) throw new ImportError(`${where}: a task must be an object`);
   if (idOf(task.id) !== undefined) where += ` (id ${idOf(task.id)})`;
@@ -109,15 +142,17 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
   // Loupe's earlier exports state their unit (UTF-16 units); Label Studio's own tasks do not.
   const declared = data.loupe_offset_unit === 'utf16' ? 'utf16' : 'codepoint';
 
-  const { source, id: resultId, result } = chosenResult(task, where);
+  const results = resultsOf(task, where, layers);
+  const { source, id: resultId } = results[0]!;
   const spans: SpanInput[] = [];
+  const annotators: Record<string, string> = {};
   const links: Link[] = [];
   // Region id → the id of its (first) span; relations attach there. Skipped regions are remembered
   // so that a relation to one is skipped too rather than failing the file.
   const regionSpan = new Map<string, string>();
   const skippedRegions = new Set<string>();
   const spanIds = new Set<string>();
-  const relations: { raw: Record<string, unknown>; n: number }[] = [];
+  const relations: { raw: Record<string, unknown>; n: number; prefix: string }[] = [];
   let skipped = 0;
   let bidirectional = 0;
   let inUtf16 = 0;
@@ -130,41 +165,48 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
     return id;
   };
 
-  result.forEach((r, i) => {
-    if (!isObject(r)) throw new ImportError(`${where}, result item ${i + 1}: not an object`);
-    const regionId = idOf(r.id) ?? `region-${i + 1}`;
-    if (r.type === 'relation') {
-      relations.push({ raw: r, n: i + 1 });
-      return;
-    }
-    if (r.type !== 'labels') {
-      skipped++;
-      if (!regionSpan.has(regionId)) skippedRegions.add(regionId);
-      return;
-    }
-    const at = `${where}, region ${regionId}`;
-    const value = r.value;
-    if (!isObject(value)) throw new ImportError(`${at}: a region needs a "value" with start, end and labels`);
-    const labels = strings(value.labels).filter((l) => l !== '');
-    if (labels.length === 0) throw new ImportError(`${at}: the region has no labels`);
-    const { start, end, unit } = placeRegion(index, at, value, declared);
-    if (unit === 'utf16') inUtf16++;
-    const meta = isObject(r.meta) ? r.meta : {};
-    const note = typeof meta.text === 'string' ? meta.text : strings(meta.text).join('\n');
-    // Several labels on one region: one span per label; relations attach to the first.
-    labels.forEach((label, k) => {
-      const id = freshId(k === 0 ? regionId : `${regionId}_${label}`);
-      if (k === 0 && !regionSpan.has(regionId)) regionSpan.set(regionId, id);
-      spans.push({ id, label, start, end, attrs: {}, note });
+  for (const [k, { result, annotator }] of results.entries()) {
+    // Region ids are an annotation's own: several annotations' are told apart by a prefix.
+    const prefix = results.length > 1 ? `a${k + 1}:` : '';
+    result.forEach((r, i) => {
+      if (!isObject(r)) throw new ImportError(`${where}, result item ${i + 1}: not an object`);
+      const regionId = prefix + (idOf(r.id) ?? `region-${i + 1}`);
+      if (r.type === 'relation') {
+        relations.push({ raw: r, n: i + 1, prefix });
+        return;
+      }
+      if (r.type !== 'labels') {
+        skipped++;
+        if (!regionSpan.has(regionId)) skippedRegions.add(regionId);
+        return;
+      }
+      const at = `${where}, region ${regionId}`;
+      const value = r.value;
+      if (!isObject(value)) throw new ImportError(`${at}: a region needs a "value" with start, end and labels`);
+      const labels = strings(value.labels).filter((l) => l !== '');
+      if (labels.length === 0) throw new ImportError(`${at}: the region has no labels`);
+      const { start, end, unit } = placeRegion(index, at, value, declared);
+      if (unit === 'utf16') inUtf16++;
+      const meta = isObject(r.meta) ? r.meta : {};
+      const note = typeof meta.text === 'string' ? meta.text : strings(meta.text).join('\n');
+      // Several labels on one region: one span per label; relations attach to the first.
+      labels.forEach((label, k) => {
+        const id = freshId(k === 0 ? regionId : `${regionId}_${label}`);
+        if (k === 0 && !regionSpan.has(regionId)) regionSpan.set(regionId, id);
+        spans.push({ id, label, start, end, attrs: {}, note });
+        if (annotator) annotators[id] = annotator;
+      });
+      skippedRegions.delete(regionId);
     });
-    skippedRegions.delete(regionId);
-  });
+  }
 
-  for (const { raw, n } of relations) {
+  for (const { raw, n, prefix } of relations) {
     const at = `${where}, relation ${n}`;
-    const fromId = idOf(raw.from_id);
-    const toId = idOf(raw.to_id);
-    if (fromId === undefined || toId === undefined) throw new ImportError(`${at}: a relation needs "from_id" and "to_id" (region ids)`);
+    const rawFrom = idOf(raw.from_id);
+    const rawTo = idOf(raw.to_id);
+    if (rawFrom === undefined || rawTo === undefined) throw new ImportError(`${at}: a relation needs "from_id" and "to_id" (region ids)`);
+    const fromId = prefix + rawFrom;
+    const toId = prefix + rawTo;
     let from = regionSpan.get(fromId);
     let to = regionSpan.get(toId);
     if (from === undefined || to === undefined) {
@@ -198,6 +240,8 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
     },
     spans,
     links,
+    ...(layers && Object.keys(annotators).length ? { annotators } : {}),
+    ...(typeof data.loupe_document_id === 'number' && Number.isSafeInteger(data.loupe_document_id) && data.loupe_document_id > 0 ? { loupeId: data.loupe_document_id } : {}),
     notes:
       inUtf16 > 0
         ? [`Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: ${inUtf16}`]
@@ -209,7 +253,7 @@ function labelStudioTask(task: unknown, position: number, fileName: string): Par
 export const labelStudioImporter: Importer = {
   format: 'label-studio',
   extensions: ['.json'],
-  parse(file) {
+  parse(file, _companions, options) {
     const { text, encoding } = jsonText(file);
     checkJsonNesting(text, 'the file');
     let tasks: unknown;
@@ -221,6 +265,6 @@ export const labelStudioImporter: Importer = {
     if (looksLikeLabelStudioTask(tasks)) tasks = [tasks];
     if (!Array.isArray(tasks)) throw new ImportError('a Label Studio file is a JSON array of tasks, or one task object with its "data"');
     if (tasks.length === 0) throw new ImportError('the file holds no tasks');
-    return { format: 'label-studio', encoding, documents: tasks.map((t, i) => labelStudioTask(t, i, file.name)) };
+    return { format: 'label-studio', encoding, documents: tasks.map((t, i) => labelStudioTask(t, i, file.name, options?.layers ?? false)) };
   },
 };

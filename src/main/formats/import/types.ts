@@ -35,6 +35,10 @@ export interface ParsedDocument {
    * counts (“brat events skipped: 2”); goes to the import report's `notes`.
    */
   notes?: string[];
+  /** Whose each span is (span id → annotator), where the file says: a Loupe export's `annotator`, Label Studio's `completed_by`. */
+  annotators?: Record<string, string>;
+  /** The document's id in the Loupe corpus the file was exported from, where it says (a merge matches by it). */
+  loupeId?: number;
 }
 
 /** What one file (or one brat pair) holds. */
@@ -69,6 +73,8 @@ export class ImportError extends Error {
 /** What the user told the import about the files (the fields of a doccano layout). */
 export interface ParseOptions {
   fields?: ImportFields;
+  /** Read every annotator's annotations, each span said whose it is (a merge); else the one result an import takes. */
+  layers?: boolean;
 }
 
 /** A reader of one format. */
