@@ -367,6 +367,54 @@ export async function checkLabelStudio(options: { log?: (line: string) => void }
       regions += doc.spans.length;
     }
 
+    // Several annotators (issue 15): one document's spans split between two layers, exported as an
+    // annotation each; Label Studio lists both, and each shows its annotator's regions where they are.
+    {
+      const doc = [...store.documents()].find((d) => d.spans.length >= 4)!;
+      const whose = (i: number) => (i % 2 === 0 ? 'li' : '王芳');
+      const spans = doc.spans.map((s, i) => ({ ...s, annotator: whose(i) }));
+      const annotatorOf = new Map(spans.map((s) => [s.id, s.annotator]));
+      const layered = { ...doc, spans, links: doc.links.filter((l) => annotatorOf.get(l.from) === annotatorOf.get(l.to)) };
+      const file = path.join(dir, 'layers.label-studio.json');
+      const source: ExportSource = { labels: store.labels(), linkTypes: store.linkTypes(), corpusName: store.name, documents: () => [layered] };
+      await writeExportFile(file, 'label-studio', source, 'codepoint');
+      files++;
+      const [task] = JSON.parse(fs.readFileSync(file, 'utf8')) as Task[];
+      const page = await labelStudioPage(browser, dir);
+      try {
+        await mount(page, task, config, false);
+        const listed = await page.evaluate(() =>
+          ((window as unknown as Record<string, any>).Htx.annotationStore.annotations as any[]).map((a) => ({ id: a.id as string, pk: String(a.pk), regions: a.regions.length as number })),
+        );
+        if (listed.length !== 2) mismatches.push(`layers: Label Studio lists ${listed.length} annotations, not 2 (li, 王芳)`);
+        // Label Studio lists them newest first; each keeps the id it was exported with (its pk).
+        for (const [k, annotator] of ['li', '王芳'].entries()) {
+          const mine = spans.filter((s) => s.annotator === annotator);
+          const exported = task!.annotations?.[k] as { id?: unknown; completed_by?: { loupe_annotator?: string } } | undefined;
+          if (exported?.completed_by?.loupe_annotator !== annotator) mismatches.push(`layers: annotation ${k + 1} is not ${annotator}’s`);
+          const listedAs = listed.find((a) => a.pk === String(exported?.id));
+          if (!listedAs) {
+            mismatches.push(`layers: Label Studio does not list ${annotator}’s annotation`);
+            continue;
+          }
+          await page.evaluate((id) => (window as unknown as Record<string, any>).Htx.annotationStore.selectAnnotation(id), listedAs.id);
+          const shown = await shownRegions(page, mine.reduce((n, s) => n + s.fragments.length, 0));
+          const check = compare(`layers.label-studio.json (${annotator})`, { ...doc, spans: mine }, shown);
+          mismatches.push(...check.mismatches);
+          // A highlight drawn too wide among overlapping ones is looked at again with its region alone.
+          for (const { id, why } of check.recheck) {
+            const alone = { ...task!, annotations: [{ ...task!.annotations![k]!, result: task!.annotations![k]!.result.filter((r) => r.id === id) }], predictions: [] };
+            const again = compare(`layers.label-studio.json (${annotator})`, { ...doc, spans: mine }, await showTask(browser, dir, alone, config, 1), id);
+            mismatches.push(...again.mismatches);
+            if (again.mismatches.length === 0) tooWideAmongOthers.push(why);
+          }
+          regions += mine.length;
+        }
+      } finally {
+        await page.close();
+      }
+    }
+
     // Label Studio → Loupe: regions drawn with the mouse, serialised as Label Studio does, imported.
     const tricky = [...store.documents()].find((d) => d.meta.fileName === 'tricky-offsets.txt')!;
     const page = await labelStudioPage(browser, dir);
@@ -410,6 +458,7 @@ export async function checkLabelStudio(options: { log?: (line: string) => void }
 interface Task {
   id: number;
   data: Record<string, unknown>;
+  annotations?: { completed_by: unknown; result: { id?: string; type: string }[] }[];
   predictions: { model_version: string; result: { id?: string; type: string }[] }[];
 }
 

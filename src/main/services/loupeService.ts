@@ -148,11 +148,17 @@ export function* filtered(documents: Iterable<LoupeDocument>, filter: ExportFilt
 /** What an export of `request` reads from the store; a missing document is refused before any file. */
 function exportSource(store: CorpusStore, request: Omit<ExportRequest, 'path'>): ExportSource {
   if (request.documentId !== undefined) store.getDocument(request.documentId);
+  const golds = [...new Set([...store.curationStatuses().values()].map((c) => c.gold))];
+  const present = store.spanAnnotators(request.documentId);
+  const annotators = request.filter?.annotators ? present.filter((a) => a !== null && request.filter!.annotators!.includes(a)) : present;
   return {
     labels: store.labels(),
     linkTypes: store.linkTypes(),
     corpusName: store.name,
     documents: () => filtered(store.documents(request.documentId), request.filter),
+    ...(golds.length ? { goldLayers: golds } : {}),
+    ...(request.filter?.annotators ? { layersChosen: true } : {}),
+    annotators,
   };
 }
 

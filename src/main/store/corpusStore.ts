@@ -670,6 +670,15 @@ export class CorpusStore {
     }).immediate();
   }
 
+  /** Whose spans the corpus (or document `id`) has: annotators by name, null for spans of nobody; in name order, null first. */
+  spanAnnotators(id?: number): (string | null)[] {
+    const rows =
+      id === undefined
+        ? this.db.prepare<[], { annotator: string | null }>('SELECT DISTINCT annotator FROM spans ORDER BY annotator').all()
+        : this.db.prepare<[number], { annotator: string | null }>('SELECT DISTINCT annotator FROM spans WHERE document_id = ? ORDER BY annotator').all(id);
+    return rows.map((r) => r.annotator);
+  }
+
   /** The annotators with a layer of document `id`, with how many spans each has there. */
   layersOf(id: number): { annotator: string; spans: number }[] {
     return this.later.layersOf().all(id);

@@ -176,6 +176,15 @@ function renamedNames(source: ExportSource): number {
   return names.filter((n) => bratName(n) !== n).length;
 }
 
+/**
+ * An annotator's folder in the zip: their name, with what bratFileStem replaces replaced (and never
+ * empty, hidden or a Windows device name).
+ */
+export function bratFolderName(annotator: string): string {
+  const cleaned = codePointPrefix(annotator.replace(/[\\/:*?"<>|#%&{}\s\p{Cc}\p{Cf}\p{Cs}]+/gu, '_').replace(/^[_.]+/, ''), 60).replace(/[_.]+$/, '');
+  return /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(cleaned) || !cleaned ? `annotator_${cleaned}` : cleaned;
+}
+
 /** Two entries per document, README.txt and annotation.conf: the most a zip without ZIP64 holds. */
 export const MAX_BRAT_DOCUMENTS = Math.floor((65_535 - 2) / 2);
 
@@ -213,15 +222,37 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
   const documentLosses = new DocumentLosses(['title', 'status', 'note', 'meta']);
   add('README.txt', readme(source));
   yield take();
-  let documents = 0;
-  for (const doc of source.documents()) {
-    // fflate writes no ZIP64 records: past 65,535 entries the archive's directory would be wrong.
-    if (++documents > MAX_BRAT_DOCUMENTS) {
-      throw new Error(`a brat zip holds at most ${MAX_BRAT_DOCUMENTS} documents; export fewer (filter by status, or per document)`);
+  let entries = 2;
+  // Several annotators' layers: a folder each (brat shows one .ann per document); one layer: no folder.
+  const folders = new Map<string | null, string>();
+  const folderOf = (annotator: string | null): string => {
+    let folder = folders.get(annotator);
+    if (folder === undefined) {
+      const base = annotator === null ? 'unattributed' : bratFolderName(annotator);
+      folder = base;
+      for (let k = 2; [...folders.values()].includes(folder); k++) folder = `${base}_${k}`;
+      folders.set(annotator, folder);
     }
+    return folder;
+  };
+  const layerNames = source.annotators && source.annotators.length > 1 ? source.annotators : null;
+  for (const doc of source.documents()) {
     const stem = bratFileStem(doc);
-    add(`${stem}.txt`, doc.text);
-    add(`${stem}.ann`, annOf(doc, labels, used, losses));
+    // Each annotator's folder has every document, with that annotator's spans (maybe none).
+    const parts: (readonly [string, LoupeDocument])[] = layerNames
+      ? layerNames.map((annotator) => {
+          const spans = doc.spans.filter((s) => s.annotator === annotator);
+          const ids = new Set(spans.map((s) => s.id));
+          return [`${folderOf(annotator)}/`, { ...doc, spans, links: doc.links.filter((l) => ids.has(l.from) && ids.has(l.to)) }] as const;
+        })
+      : [['', doc] as const];
+    for (const [folder, layer] of parts) {
+      // fflate writes no ZIP64 records: past 65,535 entries the archive's directory would be wrong.
+      entries += 2;
+      if (entries > 65_535) throw new Error(`a brat zip holds at most ${MAX_BRAT_DOCUMENTS} documents (of one layer each); export fewer (filter by status, or per document)`);
+      add(`${folder}${stem}.txt`, doc.text);
+      add(`${folder}${stem}.ann`, annOf(layer, labels, used, losses));
+    }
     documentLosses.add(doc);
     yield take();
   }

@@ -97,6 +97,30 @@ export async function exportBytes(format: ExportFormat, source: ExportSource, un
   return Buffer.concat(parts);
 }
 
+/** Formats with room for one annotator's layer only (one tag column). */
+const ONE_LAYER_FORMATS: readonly ExportFormat[] = ['conll'];
+
+/**
+ * What an export in `format` takes of `source`: a format that holds one layer, not told which layers
+ * to take, takes the corpus's gold layer alone (when it has one), and says what it left out.
+ */
+function narrowed(format: ExportFormat, source: ExportSource, ctx: ExportContext): ExportSource {
+  if (!ONE_LAYER_FORMATS.includes(format) || source.layersChosen || !source.goldLayers?.length) return source;
+  const gold = new Set(source.goldLayers);
+  const what = `spans of the annotators' layers left out (${format} holds one layer: the gold layer ${[...gold].join(', ')}; choose the layers to export others)`;
+  return {
+    ...source,
+    *documents() {
+      for (const doc of source.documents()) {
+        const spans = doc.spans.filter((s) => s.annotator !== null && gold.has(s.annotator));
+        if (spans.length < doc.spans.length) ctx.lost(what, doc.spans.length - spans.length);
+        const kept = new Set(spans.map((s) => s.id));
+        yield { ...doc, spans, links: doc.links.filter((l) => kept.has(l.from) && kept.has(l.to)) };
+      }
+    },
+  };
+}
+
 /**
  * Counts documents, spans and links as they pass through to the exporter. An exporter may read the
  * documents twice (XLSX: the spans, then the links); only the first pass counts.
@@ -198,7 +222,7 @@ export async function writeExportFile(
   const ctx = collectingContext(unit);
   // Called as the file is written, so that an unknown format fails as an export error too.
   await writeExportFiles([path.resolve(file)], () => {
-    const chunks = exportChunks(format, counting(source, counts), ctx);
+    const chunks = exportChunks(format, counting(narrowed(format, source, ctx), counts), ctx);
     return isAsync(chunks) ? tagAsync(chunks) : tagSync(chunks);
   });
   counts.losses = [...ctx.losses].map(([what, n]) => `${what}: ${n}`);
@@ -243,7 +267,7 @@ export async function writeExportStream(
   try {
     let pending: string[] = [];
     let size = 0;
-    for await (const chunk of exportChunks(format, counting(source, counts), ctx)) {
+    for await (const chunk of exportChunks(format, counting(narrowed(format, source, ctx), counts), ctx)) {
       if (failure) break;
       if (typeof chunk === 'string') {
         pending.push(chunk);

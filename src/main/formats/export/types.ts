@@ -11,6 +11,12 @@ export interface ExportSource {
   corpusName: string;
   /** Each document with its spans sorted by start, then end. May page through a store. */
   documents(): Iterable<LoupeDocument>;
+  /** The corpus's gold layers (annotators' layers some document is curated into). */
+  goldLayers?: readonly string[];
+  /** The export was told which annotators' layers to take; else a format that holds one layer (CoNLL) takes the gold layer alone. */
+  layersChosen?: boolean;
+  /** The annotators' layers the export's spans belong to (null: spans of nobody), when known before the documents are read. */
+  annotators?: readonly (string | null)[];
 }
 
 /** A chunk of an export: text (written as UTF-8) or bytes (a zip). */
