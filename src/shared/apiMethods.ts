@@ -31,6 +31,7 @@ export const API_METHOD_NAMES = [
   'mergeCopy',
   'acceptAgreed',
   'curationView',
+  'annotators',
   'curate',
   'setCurationStatus',
 ] as const satisfies readonly (keyof LoupeApi)[];

@@ -119,6 +119,8 @@ export interface LoupeApi {
    * null with fewer than two), its disagreements cut to the first AGREEMENT_DISAGREEMENTS_SHOWN.
    */
   agreement(args: { annotators?: string[]; labels?: string[] }): Promise<AgreementSummary>;
+  /** The corpus's annotators' layers (a gold layer says so), for choosing which to export or compare. */
+  annotators(args: Record<string, never>): Promise<{ name: string; documents: number; spans: number; gold: boolean }[]>;
   /**
    * File › Export for annotator…: a copy of the corpus for one annotator at `path` (see `loupe handout`);
    * an existing file is never replaced.
@@ -359,6 +361,7 @@ export const apiSchemas = {
     })
     .strict(),
   curationView: z.object({ id: docId, gold: z.string().min(1).max(NAME_MAX) }).strict(),
+  annotators: none,
   curate: z
     .object({ id: docId, gold: z.string().min(1).max(NAME_MAX), spans: z.array(spanId).min(1).max(10_000), accept: z.array(spanId).max(10_000) })
     .strict(),

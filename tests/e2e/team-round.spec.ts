@@ -14,13 +14,16 @@ async function closeMessage(page: Page, title: string): Promise<string> {
   return text;
 }
 
-/** File › Export for annotator…, blind, to `file`. */
-async function handOut(page: Page, name: string, file: string): Promise<void> {
+/** File › Export for annotator…, blind, to `file`: every document, or (`openOnly`) the open one. */
+async function handOut(page: Page, name: string, file: string, openOnly = false): Promise<void> {
   await fileMenu(page, 'Export for annotator…');
   await answerPath(page, 'Export for annotator', name);
   await page.getByRole('alertdialog', { name: 'Export for annotator' }).getByRole('button', { name: `Blind: ${name}’s layer only` }).click();
+  const which = page.getByRole('dialog', { name: 'Export for annotator' });
+  await which.getByRole('combobox', { name: 'Documents' }).selectOption(openOnly ? 'open' : 'all');
+  await which.getByRole('button', { name: 'Continue' }).click();
   await answerPath(page, 'Save a copy of the corpus', file);
-  expect(await closeMessage(page, 'Export for annotator')).toContain(`Wrote a copy for ${name}`);
+  expect(await closeMessage(page, 'Export for annotator')).toContain(`Wrote a copy for ${name} to ${file}: documents: ${openOnly ? 1 : 2}`);
 }
 
 /** Opens the corpus at `file` and annotates as `name`: the official and the quote, as `official` words say. */
@@ -47,7 +50,7 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   const wang = path.join(loupe.dataDir, 'copy-wang.loupe');
   const li = path.join(loupe.dataDir, 'copy-li.loupe');
   await handOut(page, '王芳', wang);
-  await handOut(page, 'li', li);
+  await handOut(page, 'li', li, true);
 
   await annotateCopy(page, wang, '王芳', '县委书记周振华');
   await annotateCopy(page, li, 'li', '周振华');
@@ -58,7 +61,7 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   await expect(editor(page)).toContainText('县委书记周振华');
   for (const [file, name] of [[wang, '王芳'], [li, 'li']] as const) {
     await fileMenu(page, 'Merge annotations from…');
-    await answerPath(page, 'Open corpus', file);
+    await answerPath(page, 'Merge annotations from', file);
     const said = await closeMessage(page, 'Merge annotations');
     expect(said).toContain(`${name}: spans added: 2`);
   }
@@ -120,10 +123,20 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   await page.keyboard.press('Escape');
   await expect(lanes).toHaveCount(0);
 
-  // The gold layer alone, exported as a data scientist would take it.
+  // The gold layer alone, from File › Export…, as a data scientist would take it.
+  await page.getByRole('menuitem', { name: 'File' }).click();
+  await page.getByRole('menuitem', { name: 'Export…' }).click();
+  const exportDialog = page.getByRole('dialog', { name: 'Export' });
+  await exportDialog.getByRole('combobox', { name: 'Format' }).selectOption({ label: 'JSONL' });
+  const layers = exportDialog.getByRole('group', { name: 'Annotators’ layers' });
+  await expect(layers.getByRole('checkbox')).toHaveCount(3);
+  await layers.getByRole('button', { name: 'The gold layer only' }).click();
+  await expect(layers.getByRole('checkbox', { name: 'gold: gold layer (3 spans)' })).toBeChecked();
+  await expect(layers.getByRole('checkbox', { name: 'li (2 spans)' })).not.toBeChecked();
+  const download = page.waitForEvent('download');
+  await exportDialog.getByRole('button', { name: 'Export' }).click();
   const out = path.join(loupe.dataDir, 'gold.jsonl');
-  const exported = spawnSync(process.execPath, [path.join(REPO, 'bin/loupe.cjs'), 'export', lead, '--format', 'jsonl', '--annotators', 'gold', '--out', out], { encoding: 'utf8' });
-  expect(exported.status).toBe(0);
+  await (await download).saveAs(out);
   const docs = (await import('node:fs')).readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { spans: { label: string; text: string; annotator: string }[] });
   expect(docs.flatMap((d) => d.spans.map((s) => [s.label, s.text, s.annotator]))).toEqual([
     ['slogan', '一河一策', 'gold'],

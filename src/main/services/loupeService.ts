@@ -503,6 +503,10 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
       }
     },
     curationView: async ({ id, gold }) => curationView(store, id, gold),
+    annotators: async () => {
+      const golds = new Set([...store.curationStatuses().values()].map((c) => c.gold));
+      return annotatorsOf(store).map((a) => ({ ...a, gold: golds.has(a.name) }));
+    },
     curate: async ({ id, gold, spans, accept }) =>
       changes(() => {
         curateSpans(store, { documentId: id, gold, spans, accept, curator: store.annotator });

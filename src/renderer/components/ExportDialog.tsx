@@ -1,6 +1,6 @@
 /**
- * File › Export…: a format, the corpus or the open document, and filters by document status and
- * label. The offset unit is the one chosen under File › Export offsets; formats with a unit of their
+ * File › Export…: a format, the corpus or the open document, and filters by document status, label
+ * and annotator's layer (the gold layer alone, say). The offset unit is the one chosen under File › Export offsets; formats with a unit of their
  * own say which.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -11,27 +11,47 @@ import type { CorpusInfo, DocumentStatus, ExportFilter, ExportFormat } from '../
 
 interface Props {
   corpus: CorpusInfo;
+  /** The corpus's annotators' layers (asked for when the dialog opens). */
+  layers: () => Promise<{ name: string; spans: number; gold: boolean }[]>;
   hasDocument: boolean;
   onClose(): void;
   onExport(scope: 'corpus' | 'document', format: ExportFormat, filter: ExportFilter | undefined): void;
 }
 
-export function ExportDialog({ corpus, hasDocument, onClose, onExport }: Props) {
+export function ExportDialog({ corpus, layers: listLayers, hasDocument, onClose, onExport }: Props) {
   const { t } = useTranslation();
   const [format, setFormat] = useState<ExportFormat>('jsonl');
   const [scope, setScope] = useState<'corpus' | 'document'>('corpus');
   const [statuses, setStatuses] = useState<DocumentStatus[]>([...DOCUMENT_STATUSES]);
   const [labels, setLabels] = useState<string[]>(corpus.labels.map((l) => l.name));
+  const [layers, setLayers] = useState<{ name: string; spans: number; gold: boolean }[]>([]);
+  const [chosenLayers, setChosenLayers] = useState<string[] | null>(null);
   const firstRef = useRef<HTMLSelectElement>(null);
   useEffect(() => firstRef.current?.focus(), []);
+  useEffect(() => {
+    let live = true;
+    listLayers().then(
+      (list) => {
+        if (!live) return;
+        setLayers(list);
+        setChosenLayers(list.map((l) => l.name));
+      },
+      () => undefined, // no layer choice then: every span is exported
+    );
+    return () => {
+      live = false;
+    };
+  }, [listLayers]);
   const toggle = <T,>(list: T[], item: T, on: boolean): T[] => (on ? [...list, item] : list.filter((x) => x !== item));
   const info = EXPORT_FORMAT_INFO[format];
   const allStatuses = statuses.length === DOCUMENT_STATUSES.length;
   const allLabels = labels.length === corpus.labels.length;
+  const allLayers = chosenLayers === null || chosenLayers.length === layers.length;
   const filter: ExportFilter | undefined =
-    allStatuses && allLabels
+    allStatuses && allLabels && allLayers
       ? undefined
-      : { ...(allStatuses ? {} : { statuses }), ...(allLabels ? {} : { labels }) };
+      : { ...(allStatuses ? {} : { statuses }), ...(allLabels ? {} : { labels }), ...(allLayers ? {} : { annotators: chosenLayers }) };
+  const golds = layers.filter((l) => l.gold).map((l) => l.name);
   return (
     <div className="dialog-backdrop">
       <div className="dialog export-dialog" role="dialog" aria-modal="true" aria-labelledby="export-title">
@@ -94,11 +114,29 @@ export function ExportDialog({ corpus, hasDocument, onClose, onExport }: Props) 
             </label>
           ))}
         </fieldset>
+        {layers.length > 1 && chosenLayers && (
+          <fieldset>
+            <legend>{t('exportDialog.layers')}</legend>
+            {layers.map((l) => (
+              <label key={l.name} className="inline">
+                <input type="checkbox" checked={chosenLayers.includes(l.name)} onChange={(e) => setChosenLayers(toggle(chosenLayers, l.name, e.target.checked))} />
+                {l.gold ? t('exportDialog.goldLayer', { name: l.name, count: l.spans }) : t('exportDialog.layer', { name: l.name, count: l.spans })}
+              </label>
+            ))}
+            {golds.length > 0 && (
+              <button type="button" onClick={() => setChosenLayers(golds)}>
+                {t('exportDialog.goldOnly')}
+              </button>
+            )}
+            {format === 'conll' && allLayers && golds.length > 0 && <p className="hint">{t('exportDialog.conllGold', { names: golds.join(', ') })}</p>}
+            {format === 'brat' && <p className="hint">{t('exportDialog.bratFolders')}</p>}
+          </fieldset>
+        )}
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
             {t('dialog.cancel')}
           </button>
-          <button type="submit" disabled={statuses.length === 0}>
+          <button type="submit" disabled={statuses.length === 0 || chosenLayers?.length === 0}>
             {t('exportDialog.export')}
           </button>
         </div>

@@ -2,6 +2,7 @@
  * What the controller shows over the window: find bar, key help, schema editor, export and backups
  * dialogs, the drop hint and import progress.
  */
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
@@ -25,6 +26,7 @@ export function Overlays({ app, state, api, host }: Props) {
   const { t } = useTranslation();
   const { overlay, corpus, importing } = state;
   const close = () => app.setOverlay(null);
+  const listLayers = useCallback(() => api.annotators({}), [api]);
   return (
     <>
       {overlay === 'find' && <FindBar onFind={(query) => app.editor?.find(query) ?? false} onClose={() => app.closeOverlay()} />}
@@ -44,6 +46,7 @@ export function Overlays({ app, state, api, host }: Props) {
       {overlay === 'export' && corpus && (
         <ExportDialog
           corpus={corpus}
+          layers={listLayers}
           hasDocument={state.openDoc !== null}
           onClose={close}
           onExport={(scope, format, filter) => {

@@ -618,10 +618,27 @@ export class AppController {
     const name = (await dialogs.promptText(t('handout.title'), t('handout.name'), ''))?.trim();
     if (!name) return;
     const blind = await dialogs.confirmAction(t('handout.title'), [t('handout.blindQuestion', { name })], t('handout.blind', { name }), t('handout.withLayers'));
+    // Which documents: all, the open one, or those not done yet.
+    const { documents, openDoc } = this.state;
+    let documentIds: number[] | undefined;
+    if (documents.length > 1) {
+      const notDone = documents.filter((d) => d.status !== 'done');
+      const options = [
+        { value: 'all', label: t('handout.allDocuments', { count: documents.length }) },
+        ...(openDoc ? [{ value: 'open', label: t('handout.openDocument', { title: openDoc.title }) }] : []),
+        ...(notDone.length && notDone.length < documents.length ? [{ value: 'notDone', label: t('handout.notDone', { count: notDone.length }) }] : []),
+      ];
+      if (options.length > 1) {
+        const choice = await dialogs.chooseEach(t('handout.title'), [t('handout.whichDocuments', { name })], [{ name: 'documents', label: t('handout.documents'), options }], t('handout.continue'));
+        if (!choice) return;
+        if (choice.documents === 'open' && openDoc) documentIds = [openDoc.id];
+        if (choice.documents === 'notDone') documentIds = notDone.map((d) => d.id);
+      }
+    }
     const path = await host.chooseCopyPath(`${corpus.name} – ${name}.loupe`);
     if (!path) return;
     await this.flush();
-    const result = await api.handout({ annotator: name, path, ...(blind ? { blind } : {}) });
+    const result = await api.handout({ annotator: name, path, ...(blind ? { blind } : {}), ...(documentIds ? { documentIds } : {}) });
     await dialogs.showMessage(t('handout.title'), [
       t('handout.done', { name, path: result.path, documents: result.documents, spans: result.spans }),
       t('handout.next', { name }),
