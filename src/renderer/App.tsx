@@ -147,7 +147,7 @@ export function App() {
           </label>
         </div>
       )}
-      {state.layer !== null ? (
+      {state.lanes ? null : state.layer !== null ? (
         <div className="read-only-banner" role="status">
           {editingGold ? t('layer.goldBanner', { name: state.layer }) : t('layer.banner', { name: state.layer })}
         </div>

@@ -136,7 +136,7 @@ export function ExportDialog({ corpus, layers: listLayers, hasDocument, onClose,
           <button type="button" onClick={onClose}>
             {t('dialog.cancel')}
           </button>
-          <button type="submit" disabled={statuses.length === 0 || chosenLayers?.length === 0}>
+          <button type="submit" disabled={statuses.length === 0 || (layers.length > 0 && chosenLayers?.length === 0)}>
             {t('exportDialog.export')}
           </button>
         </div>

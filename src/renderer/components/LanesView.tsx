@@ -42,9 +42,9 @@ const BAR = 3;
 const STEP = 5;
 
 /** Lanes (rows) of every layer, and the text cut at every span and cluster edge. */
-function layout(view: CurationView): { rows: Row[]; paragraphs: Segment[][] } {
+function layout(view: CurationView, withGold: boolean): { rows: Row[]; paragraphs: Segment[][] } {
   const chars = Array.from(view.text);
-  const layers = [...view.layers.map((l) => ({ layer: l, gold: false })), { layer: view.goldLayer, gold: true }];
+  const layers = [...view.layers.map((l) => ({ layer: l, gold: false })), ...(withGold ? [{ layer: view.goldLayer, gold: true }] : [])];
   const rows: Row[] = [];
   const placed: { row: number; label: string; fragments: [number, number][] }[] = [];
   for (const { layer, gold } of layers) {
@@ -93,7 +93,9 @@ export function LanesView(props: Props) {
   const { lanes, labels, readOnly } = props;
   const { view, mode, busy } = lanes;
   const curating = mode === 'curate';
-  const { rows, paragraphs } = useMemo(() => layout(view), [view]);
+  // Viewing every layer, a gold layer shows only where there is one.
+  const withGold = curating || view.goldLayer.spans.length > 0;
+  const { rows, paragraphs } = useMemo(() => layout(view, withGold), [view, withGold]);
   const chars = useMemo(() => Array.from(view.text), [view.text]);
   const colours = useMemo(() => new Map(labels.map((l) => [l.name, l.color])), [labels]);
   const [current, setCurrent] = useState(() => indices(view.clusters, true)[0] ?? (view.clusters.length ? 0 : -1));
@@ -190,7 +192,7 @@ export function LanesView(props: Props) {
   const segmentClass = (seg: Segment): string => {
     const classes = ['lanes-seg'];
     if (seg.clusters.includes(current)) classes.push('is-current');
-    else if (seg.clusters.some((c) => !view.clusters[c]!.resolved && !view.clusters[c]!.agreed)) classes.push('is-disputed');
+    else if (view.layers.length > 1 && seg.clusters.some((c) => !view.clusters[c]!.resolved && !view.clusters[c]!.agreed)) classes.push('is-disputed');
     else if (curating && seg.clusters.some((c) => !view.clusters[c]!.resolved)) classes.push('is-agreed-open');
     return classes.join(' ');
   };
@@ -222,9 +224,11 @@ export function LanesView(props: Props) {
               <kbd>{i + 1}</kbd> {l.annotator} <span className="lanes-count">({l.spans.length})</span>
             </li>
           ))}
-          <li className="is-gold">
-            ★ {view.gold} <span className="lanes-count">({view.goldLayer.spans.length})</span>
-          </li>
+          {withGold && (
+            <li className="is-gold">
+              ★ {view.gold} <span className="lanes-count">({view.goldLayer.spans.length})</span>
+            </li>
+          )}
         </ol>
         <p className="lanes-summary" role="status">
           {t('lanes.summary', { ...view.counts })}
@@ -279,8 +283,12 @@ export function LanesView(props: Props) {
           <aside className="lanes-cluster" aria-label={t('lanes.clusterLabel')}>
             <h3>
               {t('lanes.cluster', { n: current + 1, total: view.clusters.length })}{' '}
-              <span className={`lanes-badge ${cluster.agreed ? 'is-agreed' : 'is-disputed'}`}>{cluster.agreed ? t('lanes.agreed') : t('lanes.disputed')}</span>{' '}
-              <span className={`lanes-badge ${cluster.resolved ? 'is-resolved' : 'is-open'}`}>{cluster.resolved ? t('lanes.resolved') : t('lanes.open')}</span>
+              {view.layers.length < 2 ? (
+                <span className="lanes-badge">{t('lanes.oneLayer')}</span>
+              ) : (
+                <span className={`lanes-badge ${cluster.agreed ? 'is-agreed' : 'is-disputed'}`}>{cluster.agreed ? t('lanes.agreed') : t('lanes.disputed')}</span>
+              )}{' '}
+              {curating && <span className={`lanes-badge ${cluster.resolved ? 'is-resolved' : 'is-open'}`}>{cluster.resolved ? t('lanes.resolved') : t('lanes.open')}</span>}
             </h3>
             <ul>
               {view.layers.map((l, i) => {

@@ -339,6 +339,7 @@ export const en = {
   'lanes.close': 'Back to the editor',
   'lanes.clusterLabel': 'The place being decided',
   'lanes.cluster': 'Place {{n}} of {{total}}',
+  'lanes.oneLayer': 'one annotator',
   'lanes.agreed': 'agreed',
   'lanes.disputed': 'disagreement',
   'lanes.resolved': 'settled',

@@ -341,6 +341,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lanes.close': '回到编辑器',
   'lanes.clusterLabel': '当前待定之处',
   'lanes.cluster': '第 {{n}} 处，共 {{total}} 处',
+  'lanes.oneLayer': '仅一位标注人',
   'lanes.agreed': '一致',
   'lanes.disputed': '分歧',
   'lanes.resolved': '已定',
