@@ -10,9 +10,9 @@ import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './cliRun';
+import { layersOf, tag } from './layerHelpers';
 import { curateSpans } from '../../src/main/services/curation';
 import { openCorpusStore } from '../../src/main/services/loupeService';
-import type { CorpusStore } from '../../src/main/store/corpusStore';
 
 const DOCS = ['县委书记周振华在会上说：“今年我们要把问题找准，把责任压实。”', '市长表示，明年将新建学校十所，确保群众满意。'];
 
@@ -22,15 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const at = (text: string, words: string): [number, number] => {
-  const i = [...text.slice(0, text.indexOf(words))].length;
-  return [i, i + [...words].length];
-};
 
-function tag(store: CorpusStore, id: number, spanId: string, label: string, words: string): void {
-  const [start, end] = at(store.getDocument(id).text, words);
-  store.saveDocument({ id, upsert: [{ id: spanId, label, start, end }], remove: [] });
-}
 
 function emptyCorpus(name: string): string {
   const file = path.join(dir, name);
@@ -60,25 +52,6 @@ function teamCorpus(): string {
   return file;
 }
 
-const layersOf = (file: string): Record<string, string[]> => {
-  const store = openCorpusStore(file, { create: false });
-  try {
-    const out: Record<string, string[]> = {};
-    for (const { id } of store.listDocuments()) {
-      for (const { annotator } of store.layersOf(id)) {
-        const doc = store.getDocument(id, [], annotator);
-        const cps = [...doc.text];
-        const spans = doc.spans.map((s) => `${id}:${s.label}:${cps.slice(s.start, s.end).join('')}`);
-        const links = doc.links.map((l) => `${id}:${l.type}`);
-        out[annotator] = [...(out[annotator] ?? []), ...spans, ...links];
-      }
-    }
-    for (const k of Object.keys(out)) if (out[k]!.length === 0) delete out[k];
-    return out;
-  } finally {
-    store.close();
-  }
-};
 
 const LAYERS = {
   gold: ['1:official:县委书记周振华'],

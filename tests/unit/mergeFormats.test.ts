@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './cliRun';
+import { at, layersOf, tag } from './layerHelpers';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 
@@ -20,10 +21,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const at = (text: string, words: string): [number, number] => {
-  const i = [...text.slice(0, text.indexOf(words))].length;
-  return [i, i + [...words].length];
-};
 
 function corpus(name: string, fill?: (store: CorpusStore) => void): string {
   const file = path.join(dir, name);
@@ -37,27 +34,7 @@ function corpus(name: string, fill?: (store: CorpusStore) => void): string {
   return file;
 }
 
-function tag(store: CorpusStore, id: number, spanId: string, label: string, words: string): void {
-  const [start, end] = at(store.getDocument(id).text, words);
-  store.saveDocument({ id, upsert: [{ id: spanId, label, start, end }], remove: [] });
-}
 
-const layersOf = (file: string): Record<string, string[]> => {
-  const store = openCorpusStore(file, { create: false });
-  try {
-    const out: Record<string, string[]> = {};
-    for (const { id } of store.listDocuments()) {
-      for (const { annotator } of store.layersOf(id)) {
-        const doc = store.getDocument(id, [], annotator);
-        const cps = [...doc.text];
-        out[annotator] = [...(out[annotator] ?? []), ...doc.spans.map((s) => `${id}:${s.label}:${cps.slice(s.start, s.end).join('')}`)];
-      }
-    }
-    return out;
-  } finally {
-    store.close();
-  }
-};
 
 describe('loupe merge from other formats', () => {
   it('takes a Loupe JSONL export: each span into its annotator’s layer, a link with its spans, an edited text aligned', async () => {
@@ -87,7 +64,7 @@ describe('loupe merge from other formats', () => {
     expect(merged.out).toContain('王芳: 2 spans and 1 link added to 1 document');
     expect(merged.out).toContain('li: 2 spans and 0 links added to 1 document');
     expect(layersOf(lead)).toEqual({
-      王芳: ['1:official:周振华', '1:quote:今年我们要把问题找准'],
+      王芳: ['1:official:周振华', '1:quote:今年我们要把问题找准', '1:speaker'],
       li: ['2:official:市长', '2:pledge:新建学校十所'],
     });
     // Again: nothing new.
@@ -126,7 +103,7 @@ describe('loupe merge from other formats', () => {
     expect(merged.out).toContain('wang@example.org: 2 spans and 1 link added');
     expect(layersOf(lead)).toEqual({
       'user 7': ['1:official:周振华'],
-      'wang@example.org': ['1:official:县委书记周振华', '1:quote:今年我们要把问题找准'],
+      'wang@example.org': ['1:official:县委书记周振华', '1:quote:今年我们要把问题找准', '1:speaker'],
     });
   });
 
