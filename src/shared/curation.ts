@@ -11,8 +11,9 @@
  *
  * A cluster is *agreed* when it is one candidate every compared annotator drew; it is *resolved* when
  * each of its candidates is in the gold layer (a span of the same label and pieces) or was decided on
- * by the curator, or when the gold layer has a span of its own there (one of the cluster's labels,
- * overlapping it: the curator drew it themselves).
+ * by the curator (on the span as it is now: one moved or relabelled since is to be decided again), or
+ * when the gold layer has a span of its own there (one of the cluster's labels, overlapping it: the
+ * curator drew it themselves).
  */
 import type { CurationDecision, CurationStatus, Fragment, Link, SpanAttrs } from './types';
 
@@ -71,7 +72,11 @@ export const candidateKey = (label: string, fragments: readonly Fragment[]): str
 const overlaps = (a: readonly Fragment[], b: readonly Fragment[]): boolean => a.some(([s1, e1]) => b.some(([s2, e2]) => Math.min(e1, e2) > Math.max(s1, s2)));
 
 /** Groups the layers' spans into candidates and clusters, and says which the gold layer and decisions settle. */
-export function curationClusters(layers: readonly CurationLayer[], gold: readonly CurationSpan[], decisions: ReadonlyMap<string, CurationDecision>): CurationCluster[] {
+export function curationClusters(
+  layers: readonly CurationLayer[],
+  gold: readonly CurationSpan[],
+  decisions: ReadonlyMap<string, { decision: CurationDecision; candidate: string }>,
+): CurationCluster[] {
   const byKey = new Map<string, CurationCandidate>();
   const goldByKey = new Map<string, string>();
   for (const s of gold) if (!goldByKey.has(candidateKey(s.label, s.fragments))) goldByKey.set(candidateKey(s.label, s.fragments), s.id);
@@ -85,8 +90,9 @@ export function curationClusters(layers: readonly CurationLayer[], gold: readonl
       }
       // Two copies of a span in one layer are one candidate for that annotator.
       if (!c.spans.some((x) => x.annotator === layer.annotator)) c.spans.push({ annotator: layer.annotator, id: s.id });
+      // A decision holds for the span as it was then: moved or relabelled since, it is open again.
       const decided = decisions.get(s.id);
-      if (decided && c.decision !== 'accepted') c.decision = decided;
+      if (decided && decided.candidate === key && c.decision !== 'accepted') c.decision = decided.decision;
     }
   }
   const candidates = [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));

@@ -146,6 +146,35 @@ describe('curating a document', () => {
     expect(store.getDocument(1, [], 'lead').spans).toEqual([]);
   });
 
+  it('never makes an annotator’s layer a gold layer, so nothing writes it through curation', () => {
+    expect(() => setCurationStatus(store, 1, 'b', 'in_progress', 'a')).toThrow(/b is an annotator’s layer, not a gold layer/);
+    expect(() => curateSpans(store, { documentId: 1, gold: 'b', spans: ['a-o'], accept: [], curator: 'a' })).toThrow(/not a gold layer/);
+    expect(() => curationView(store, 1, 'a')).toThrow(/not a gold layer/);
+    expect(() => acceptAgreed(store, { gold: 'b', annotators: ['a', 'lead'] })).toThrow();
+    expect(() => store.saveDocument({ id: 1, layer: 'b', upsert: [], remove: ['b-q'] })).toThrow(/not yours to change/);
+    expect(store.getDocument(1, [], 'b').spans).toHaveLength(4);
+    expect(store.isGoldLayer('b')).toBe(false);
+  });
+
+  it('takes a decision back when the span is moved or relabelled since', () => {
+    curateSpans(store, { documentId: 1, gold: 'gold', spans: ['b-s'], accept: [], curator: 'lead' });
+    expect(curationView(store, 1, 'gold').clusters[2]).toMatchObject({ resolved: true });
+    store.annotator = 'b';
+    store.saveDocument({ id: 1, upsert: [{ id: 'b-s', label: 'slogan', start: 13, end: 16 }], remove: [] });
+    store.annotator = 'lead';
+    const again = curationView(store, 1, 'gold').clusters.find((c) => c.candidates.some((x) => x.label === 'slogan'))!;
+    expect(again).toMatchObject({ start: 13, end: 16, resolved: false });
+    expect(again.candidates[0]!.decision).toBeNull();
+  });
+
+  it('accept all agreed gives a document a curation only when something went into its gold layer, and keeps who curated', () => {
+    store.insertDocument({ title: '空', text: '无人标注的文档。' });
+    setCurationStatus(store, 1, 'gold', 'in_progress', 'lead');
+    acceptAgreed(store, { gold: 'gold' });
+    expect(store.listDocuments().map((d) => d.curation?.status ?? null)).toEqual(['in_progress', null]);
+    expect(store.curationOf(1, 'gold')!.curator).toBe('lead');
+  });
+
   it('refuses a save into another annotator’s layer, and bad requests, writing nothing', () => {
     expect(() => store.saveDocument({ id: 1, layer: 'a', upsert: [{ id: 'x', label: 'quote', start: 0, end: 2 }], remove: [] })).toThrow(/not yours to change/);
     expect(() => store.saveDocument({ id: 1, layer: 'gold', upsert: [{ id: 'x', label: 'quote', start: 0, end: 2 }], remove: [] })).toThrow(/not yours to change/);

@@ -45,6 +45,7 @@ export function acceptAgreed(store: CorpusStore, request: AcceptAgreedRequest): 
   const unknown = annotators.filter((a) => !known.includes(a));
   if (unknown.length) throw new Error(`no layer of ${unknown.join(', ')} in this corpus`);
   if (annotators.length < 2) throw new Error('curation compares two or more annotators’ layers');
+  if (!store.mayBeGold(gold)) throw new Error(`${gold} is an annotator’s layer, not a gold layer: name the gold layer otherwise`);
 
   const report: AcceptAgreedReport = { gold, annotators, threshold, documents: 0, spansAccepted: 0, linksAccepted: 0, alreadyGold: 0, dryRun: Boolean(request.dryRun) };
   const layerOf = store.db.prepare<{ d: number; a: string }, { n: number }>(
@@ -115,17 +116,22 @@ export function acceptAgreed(store: CorpusStore, request: AcceptAgreedRequest): 
       }
       report.spansAccepted += accepted.length;
       report.linksAccepted += links.length;
-      if (!request.dryRun) store.curate(id, gold, { add: accepted, links, curator: request.curator ?? null });
+      // A document gains a curation (and shows as being curated) only when something went into its gold layer.
+      if (!request.dryRun && (accepted.length || links.length)) store.curate(id, gold, { add: accepted, links, curator: request.curator ?? null });
     }
   }).immediate();
   return report;
 }
 
 
-/** The gold layer's name, checked: a name an annotator could have, and not one of the compared layers'. */
-function goldName(gold: string): string {
+/**
+ * The gold layer's name, checked: a name an annotator could have, and a gold layer already or a name
+ * no annotator's layer has (an annotator's layer is never curated into, nor written through it).
+ */
+function goldName(store: CorpusStore, gold: string): string {
   const name = annotatorName(gold);
   if (!name) throw new StoreError('name the gold layer', 'invalid-argument');
+  if (!store.mayBeGold(name)) throw new StoreError(`${name} is an annotator’s layer, not a gold layer: name the gold layer otherwise`, 'conflict');
   return name;
 }
 
@@ -140,7 +146,7 @@ const curationLayer = (annotator: string, doc: LoupeDocument): CurationLayer => 
  * gold layer), or of `annotators`, side by side with the gold layer, grouped into clusters.
  */
 export function curationView(store: CorpusStore, documentId: number, goldLayer: string, annotators?: readonly string[]): CurationView {
-  const gold = goldName(goldLayer);
+  const gold = goldName(store, goldLayer);
   const present = store.layersOf(documentId).map((l) => l.annotator);
   const compared = (annotators ?? present).filter((a) => a !== gold);
   const missing = compared.filter((a) => !present.includes(a));
@@ -180,7 +186,12 @@ export interface CurateRequest {
  * rejected one is; the decisions are recorded. One transaction.
  */
 export function curateSpans(store: CorpusStore, request: CurateRequest): void {
-  const gold = goldName(request.gold);
+  // Read and written in one transaction: what is decided on is what is stored.
+  store.db.transaction(() => curateIn(store, request)).immediate();
+}
+
+function curateIn(store: CorpusStore, request: CurateRequest): void {
+  const gold = goldName(store, request.gold);
   const { documentId } = request;
   const layers = store.layersOf(documentId).map((l) => l.annotator).filter((a) => a !== gold);
   const docs = new Map(layers.map((a) => [a, store.getDocument(documentId, [], a)]));
@@ -239,11 +250,14 @@ export function curateSpans(store: CorpusStore, request: CurateRequest): void {
       links.push({ id: newId(), type: l.type, from, to });
     }
   }
-  const decisions: [string, CurationDecision][] = request.spans.map((id) => [id, chosen.has(id) ? 'accepted' : 'rejected']);
+  const decisions: [string, string, CurationDecision][] = request.spans.map((id) => {
+    const { span } = spanById.get(id)!;
+    return [id, candidateKey(span.label, span.fragments), chosen.has(id) ? 'accepted' : 'rejected'];
+  });
   store.curate(documentId, gold, { remove, add, links, decisions, curator: request.curator });
 }
 
 /** Sets a document's curation status (curation begins when first set). */
 export function setCurationStatus(store: CorpusStore, documentId: number, goldLayer: string, status: CurationStatus, curator: string | null): void {
-  store.curate(documentId, goldName(goldLayer), { status, curator });
+  store.curate(documentId, goldName(store, goldLayer), { status, curator });
 }

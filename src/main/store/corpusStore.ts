@@ -379,16 +379,23 @@ export class CorpusStore {
     setCuration: lazy(() =>
       this.db.prepare<[number, string, string, string | null, string]>(
         `INSERT INTO curation (document_id, gold, status, curator, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (document_id, gold) DO UPDATE SET status = excluded.status, curator = excluded.curator, updated_at = excluded.updated_at`,
+         ON CONFLICT (document_id, gold) DO UPDATE SET status = excluded.status, curator = coalesce(excluded.curator, curator), updated_at = excluded.updated_at`,
       ),
     ),
     decisions: lazy(() =>
-      this.db.prepare<[number, string], { span_id: string; decision: CurationDecision }>('SELECT span_id, decision FROM curation_decisions WHERE document_id = ? AND gold = ?'),
+      this.db.prepare<[number, string], { span_id: string; candidate: string; decision: CurationDecision }>(
+        'SELECT span_id, candidate, decision FROM curation_decisions WHERE document_id = ? AND gold = ?',
+      ),
     ),
     decide: lazy(() =>
-      this.db.prepare<[number, string, string, string]>(
-        `INSERT INTO curation_decisions (document_id, gold, span_id, decision) VALUES (?, ?, ?, ?)
-         ON CONFLICT (document_id, gold, span_id) DO UPDATE SET decision = excluded.decision`,
+      this.db.prepare<[number, string, string, string, string]>(
+        `INSERT INTO curation_decisions (document_id, gold, span_id, candidate, decision) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (document_id, gold, span_id) DO UPDATE SET candidate = excluded.candidate, decision = excluded.decision`,
+      ),
+    ),
+    hasLayer: lazy(() =>
+      this.db.prepare<[string, string], { n: number }>(
+        'SELECT (SELECT count(*) FROM layers WHERE annotator = ?) + (SELECT count(*) FROM spans WHERE annotator = ?) AS n',
       ),
     ),
     upsertLink: lazy(() =>
@@ -618,8 +625,24 @@ export class CorpusStore {
     }
   }
 
-  /** Document `id`'s curation into `gold` (null: not begun), with the curator's decisions by span id. */
-  curationOf(id: number, gold: string): { status: CurationStatus; curator: string | null; updatedAt: string; decisions: Map<string, CurationDecision> } | null {
+  /**
+   * Whether `name` may be curated into: a gold layer already, or a name no annotator's layer has (a
+   * new gold layer). An annotator's layer is never made a gold layer (the app could then write it).
+   */
+  mayBeGold(name: string): boolean {
+    if (this.isGoldLayer(name)) return true;
+    try {
+      return this.later.hasLayer().get(name, name)!.n === 0;
+    } catch {
+      return this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM spans WHERE annotator = ?').get(name)!.n === 0;
+    }
+  }
+
+  /**
+   * Document `id`'s curation into `gold` (null: not begun), with the curator's decisions by span id
+   * (each with the span's label and pieces, JSON, when it was decided on).
+   */
+  curationOf(id: number, gold: string): { status: CurationStatus; curator: string | null; updatedAt: string; decisions: Map<string, { decision: CurationDecision; candidate: string }> } | null {
     let row: CurationRow | undefined;
     try {
       row = this.later.curation().get(id, gold);
@@ -627,7 +650,7 @@ export class CorpusStore {
       return null; // an older corpus opened read-only
     }
     if (!row) return null;
-    const decisions = new Map(this.later.decisions().all(id, gold).map((r) => [r.span_id, r.decision]));
+    const decisions = new Map(this.later.decisions().all(id, gold).map((r) => [r.span_id, { decision: r.decision, candidate: r.candidate }]));
     return { status: row.status, curator: row.curator, updatedAt: row.updated_at, decisions };
   }
 
@@ -650,11 +673,20 @@ export class CorpusStore {
   curate(
     id: number,
     gold: string,
-    step: { remove?: readonly string[]; add?: readonly SpanInput[]; links?: readonly Link[]; decisions?: readonly [string, CurationDecision][]; status?: CurationStatus; curator: string | null },
+    step: {
+      remove?: readonly string[];
+      add?: readonly SpanInput[];
+      links?: readonly Link[];
+      /** Span id, the span's label and pieces (JSON) as decided on, the decision. */
+      decisions?: readonly [string, string, CurationDecision][];
+      status?: CurationStatus;
+      curator: string | null;
+    },
   ): void {
     this.db.transaction(() => {
       const row = this.statements.document.get(id);
       if (!row) throw new StoreError(`document ${id} does not exist`, 'not-found', { key: 'error.documentGone' });
+      if (!this.mayBeGold(gold)) throw new StoreError(`${gold} is an annotator’s layer, not a gold layer: name the gold layer otherwise`, 'conflict');
       const stamp = now();
       let changed = false;
       for (const spanId of step.remove ?? []) changed = this.statements.deleteLayerSpan.run(spanId, id, gold).changes > 0 || changed;
@@ -664,7 +696,7 @@ export class CorpusStore {
       } else {
         this.later.touchLayer().run(id, gold, stamp, stamp);
       }
-      for (const [spanId, decision] of step.decisions ?? []) this.later.decide().run(id, gold, spanId, decision);
+      for (const [spanId, candidate, decision] of step.decisions ?? []) this.later.decide().run(id, gold, spanId, candidate, decision);
       this.later.setCuration().run(id, gold, step.status ?? this.curationOf(id, gold)?.status ?? 'in_progress', step.curator, stamp);
       if (changed) this.statements.touch.get(stamp, id);
     }).immediate();
