@@ -73,7 +73,12 @@ describe('Label Studio import', () => {
     expect(report.imported.map((r) => r.format)).toEqual(['label-studio', 'label-studio', 'label-studio']);
     expect(report.schemaAdded.labels).toEqual(['ORG']);
     const utf16 = (n: number) => `Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: ${n}`;
-    expect(report.imported.map((r) => r.notes)).toEqual([[utf16(3)], [utf16(2)], []]);
+    // The first task's earlier annotation and its prediction are not read, and the report says so.
+    const leftOut = [
+      "Label Studio annotations left out (the last was read; File › Merge annotations from… keeps each annotator's): 1",
+      'Label Studio predictions left out (an annotation was read): 1',
+    ];
+    expect(report.imported.map((r) => r.notes)).toEqual([[utf16(3), ...leftOut], [utf16(2)], []]);
     const [one, two, three] = docs(store);
 
     // Task 101: the last annotation not cancelled (id 12); not the earlier one, the cancelled one or the prediction.

@@ -92,17 +92,24 @@ describe('loupe merge from other formats', () => {
         { id: 1, completed_by: { id: 3, email: 'wang@example.org' }, result: [region('r1', 'official', '县委书记周振华'), region('r2', 'quote', '今年我们要把问题找准'), { type: 'relation', from_id: 'r2', to_id: 'r1', direction: 'right', labels: ['speaker'] }] },
         { id: 2, completed_by: 7, result: [region('r1', 'official', '周振华')] },
         { id: 3, completed_by: 9, was_cancelled: true, result: [region('r1', 'slogan', '周振华')] },
+        // user 7's second annotation draws the same official again, and a quote: kept once, and added.
+        { id: 4, completed_by: 7, result: [region('r1', 'official', '周振华'), region('r2', 'quote', '今年我们要把问题找准，把责任压实')] },
       ],
       predictions: [{ result: [region('p1', 'pledge', '问题找准')] }],
     };
     const file = path.join(dir, 'project-1.json');
     fs.writeFileSync(file, JSON.stringify([task]));
-    const merged = await cli('merge', lead, file);
+    // The prediction is nobody's: whose it is must be said.
+    const nameless = await cli('merge', lead, file);
+    expect(nameless.out).toContain('1 span(s) with no annotator: name whose they are (--annotator NAME); not merged');
+    expect(nameless.out).toContain('user 7: 1 span(s) drawn twice in one layer (the same label and text): kept once');
+    const merged = await cli('merge', lead, file, '--annotator', 'model');
     expect(merged.err).toBe('');
     expect(merged.out).toContain('1 document (0 by id, 1 by text, 0 with an edited text aligned, 0 not found)');
-    expect(merged.out).toContain('wang@example.org: 2 spans and 1 link added');
+    expect(merged.out).toContain('wang@example.org: 0 spans and 0 links added to 0 documents; 1 unchanged');
     expect(layersOf(lead)).toEqual({
-      'user 7': ['1:official:周振华'],
+      model: ['1:pledge:问题找准'],
+      'user 7': ['1:official:周振华', '1:quote:今年我们要把问题找准，把责任压实'],
       'wang@example.org': ['1:official:县委书记周振华', '1:quote:今年我们要把问题找准', '1:speaker'],
     });
   });
@@ -126,6 +133,38 @@ describe('loupe merge from other formats', () => {
     expect((await cli('export', copy, '--format', 'doccano', '--out', doccano)).code).toBe(0);
     expect((await cli('merge', lead, doccano, '--annotator', 'admin')).code).toBe(0);
     expect(layersOf(lead).admin).toEqual(['1:official:县委书记周振华', '2:pledge:新建学校十所']);
+  });
+
+  it('remembers what it merged from another tool’s file by annotator and document, not by its ids alone', async () => {
+    const lead = corpus('lead.loupe');
+    const copy = corpus('copy.loupe', (store) => {
+      store.annotator = null;
+      tag(store, 1, 'x1', 'official', '县委书记周振华');
+      tag(store, 2, 'x2', 'official', '市长');
+    });
+    const brat = path.join(dir, 'export.zip');
+    expect((await cli('export', copy, '--format', 'brat', '--out', brat)).code).toBe(0);
+    expect((await cli('merge', lead, brat, '--annotator', 'a')).code).toBe(0);
+    // a removes their first span (T1 of document 1); b's file has the same name and the same ids.
+    const store = openCorpusStore(lead, { create: false });
+    store.annotator = 'a';
+    store.saveDocument({ id: 1, upsert: [], remove: [store.getDocument(1, [], 'a').spans[0]!.id] });
+    store.close();
+    const again = await cli('merge', lead, brat, '--annotator', 'b');
+    expect(again.out).toContain('b: 2 spans and 0 links added to 2 documents');
+    expect(layersOf(lead)).toEqual({ a: ['2:official:市长'], b: ['1:official:县委书记周振华', '2:official:市长'] });
+    // a's removed span is not brought back by merging a's file again.
+    expect((await cli('merge', lead, brat, '--annotator', 'a')).out).toContain('1 span(s) merged from this copy before were removed in the corpus since: not brought back');
+    expect(layersOf(lead).a).toEqual(['2:official:市长']);
+  });
+
+  it('does not take a foreign file’s document id for the corpus’s document when the texts are unrelated', async () => {
+    const lead = corpus('lead.loupe');
+    const file = path.join(dir, 'other.jsonl');
+    fs.writeFileSync(file, `${JSON.stringify({ id: 1, text: '完全不同的另一篇文章，讲的是天气。', spans: [{ label: 'official', start: 0, end: 2, annotator: 'a' }] })}\n`);
+    const merged = await cli('merge', lead, file);
+    expect(merged.out).toContain('1 document (0 by id, 0 by text, 0 with an edited text aligned, 1 not found)');
+    expect(layersOf(lead)).toEqual({});
   });
 
   it('refuses a file it cannot read, merging nothing of it', async () => {

@@ -11,11 +11,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { codePointLength } from '../../shared/offsets';
 import { edgeMapper, sharedRuns } from '../../shared/textAlign';
 import type { Fragment, ImportFormat, Link, Span, SpanInput } from '../../shared/types';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
 import { readRegularFileSync } from '../files/regularFiles';
 import { parseBatch, type BatchFile } from '../formats/import';
+import type { ParsedDocument } from '../formats/import/types';
 import { newId } from '../../shared/ids';
 import { replaceFile } from '../files/atomicFile';
 import { checkFile } from './backups';
@@ -138,6 +140,8 @@ interface CopyDocument {
   text: string;
   layers: Map<string, CopyLayer>;
   nobody: CopyLayer;
+  /** What reading it changed (duplicates dropped), for the report. */
+  notes?: { annotator: string | null; what: string }[];
 }
 
 /** What is merged: a Loupe corpus file (a handed-out copy), or another tool's export. */
@@ -146,6 +150,11 @@ interface CopySource {
   handedOutTo: string | null;
   /** Names the copy in merged_spans, so merging it again knows what it merged before. */
   key: string;
+  /**
+   * Another tool's export: its span ids are unique within a document only (T1, span-1), and a
+   * document id it carries is a claim to check against the text.
+   */
+  foreign: boolean;
   documents(): Iterable<CopyDocument>;
   close(): void;
 }
@@ -164,6 +173,7 @@ function loupeCopy(file: string): CopySource {
   return {
     handedOutTo: meta.get(HANDOUT_FOR)?.value ?? null,
     key: meta.get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`,
+    foreign: false,
     *documents() {
       for (const doc of copy.documents()) {
         const names = new Set(layersOfCopy?.(doc.id) ?? []);
@@ -211,7 +221,7 @@ function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySource {
       return readRegularFileSync(full, { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' });
     },
   }));
-  const documents: CopyDocument[] = [];
+  const parsed: { name: string; format: ImportFormat; doc: ParsedDocument }[] = [];
   const failures: string[] = [];
   for (const event of parseBatch(batch, { format }, { layers: true })) {
     if (event.kind === 'failed') failures.push(`${event.name}: ${event.error}`);
@@ -220,34 +230,103 @@ function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySource {
       failures.push(`${event.name}: read as ${event.parsed.format}, a format with no annotations to merge (an annotator's work comes as ${ANNOTATED_FORMATS.join(', ')}, or a Loupe corpus)`);
       continue;
     }
-    for (const doc of event.parsed.documents) {
-      const owner = doc.annotators ?? {};
-      const layers = new Map<string, CopyLayer>();
-      const nobody: CopyLayer = { spans: [], links: [] };
-      const whose = new Map<string, CopyLayer>();
-      for (const s of doc.spans) {
-        const fragments = s.fragments && s.fragments.length > 1 ? s.fragments : ([[s.start, s.end]] as Fragment[]);
-        const span: Span = { id: s.id, label: s.label, start: s.start, end: s.end, fragments, attrs: s.attrs ?? {}, note: s.note ?? '', annotator: owner[s.id] ?? null, createdAt: '', updatedAt: '' };
-        const name = owner[s.id];
-        let layer = nobody;
-        if (name) {
-          layer = layers.get(name) ?? { spans: [], links: [] };
-          layers.set(name, layer);
-        }
-        layer.spans.push(span);
-        whose.set(s.id, layer);
-      }
-      for (const l of doc.links) {
-        const layer = whose.get(l.from);
-        if (layer && layer === whose.get(l.to)) layer.links.push(l);
-      }
-      documents.push({ id: doc.loupeId ?? null, title: doc.title, text: doc.text, layers, nobody });
-    }
+    for (const doc of event.parsed.documents) parsed.push({ name: event.name, format: event.parsed.format, doc });
   }
   if (failures.length) throw new Error(`could not read ${failures.length === 1 ? 'a file' : `${failures.length} files`} of ${file}: ${failures.slice(0, 3).join('; ')}`);
-  if (documents.length === 0) throw new Error(`${file} holds no documents to merge`);
-  return { handedOutTo: null, key: `file:${path.basename(file)}`, documents: () => documents, close: () => undefined };
+  if (parsed.length === 0) throw new Error(`${file} holds no documents to merge`);
+  const folderOwner = bratFolderOwners(parsed);
+  const documents = parsed.map(({ name, doc }) => copyDocument(doc, folderOwner(name)));
+  return { handedOutTo: null, key: `file:${path.basename(file)}`, foreign: true, documents: () => documents, close: () => undefined };
 }
+
+/** The top folder of a name in a folder or zip (`王芳/1-x.txt`, `export.zip/王芳/1-x.txt` → `王芳`), if it is in one. */
+const topFolder = (name: string): string | null => {
+  const parts = name.replace(/^[^/]*\.zip\//i, '').split('/');
+  return parts.length > 1 ? parts[0]! : null;
+};
+
+/**
+ * brat files laid out as Loupe exports several layers (a top folder per annotator, each with the same
+ * documents): the folder names the annotator (`unattributed`: nobody). Otherwise no folder names anyone.
+ */
+function bratFolderOwners(parsed: readonly { name: string; format: ImportFormat }[]): (name: string) => string | null | undefined {
+  const brat = parsed.filter((p) => p.format === 'brat');
+  const byFolder = new Map<string, Set<string>>();
+  for (const { name } of brat) {
+    const top = topFolder(name);
+    if (top === null) return () => undefined;
+    const rest = byFolder.get(top) ?? new Set<string>();
+    rest.add(name.replace(/^[^/]*\.zip\//i, '').slice(top.length + 1));
+    byFolder.set(top, rest);
+  }
+  const sets = [...byFolder.values()].map((s) => [...s].sort().join('\n'));
+  if (byFolder.size < 2 || sets.some((s) => s !== sets[0])) return () => undefined;
+  return (name) => {
+    const top = topFolder(name);
+    if (top === null || !byFolder.has(top)) return undefined;
+    return top === 'unattributed' ? null : (annotatorName(top) ?? null);
+  };
+}
+
+/**
+ * A document read by an importer as a copy's: its spans in their annotators' layers (`owner`, when
+ * given, is everyone's: a brat folder's annotator; null: nobody), exact duplicates in one layer (one
+ * person's two annotations of a Label Studio task, say) kept once.
+ */
+function copyDocument(doc: ParsedDocument, owner: string | null | undefined): CopyDocument {
+  const named = doc.annotators ?? {};
+  const layers = new Map<string, CopyLayer>();
+  const nobody: CopyLayer = { spans: [], links: [] };
+  const whose = new Map<string, CopyLayer>();
+  const keptAs = new Map<string, string>(); // a span id -> the id of the span it duplicates (or its own)
+  const seen = new Map<CopyLayer, Map<string, string>>();
+  const notes: { annotator: string | null; what: string }[] = [];
+  const duplicates = new Map<string | null, number>();
+  for (const s of doc.spans) {
+    const fragments = s.fragments && s.fragments.length > 1 ? s.fragments : ([[s.start, s.end]] as Fragment[]);
+    const name = owner === undefined ? (annotatorName(named[s.id]) ?? null) : owner;
+    let layer = nobody;
+    if (name) {
+      layer = layers.get(name) ?? { spans: [], links: [] };
+      layers.set(name, layer);
+    }
+    const key = JSON.stringify([s.label, fragments]);
+    const inLayer = seen.get(layer) ?? new Map<string, string>();
+    seen.set(layer, inLayer);
+    const first = inLayer.get(key);
+    if (first !== undefined) {
+      keptAs.set(s.id, first);
+      duplicates.set(name, (duplicates.get(name) ?? 0) + 1);
+      continue;
+    }
+    inLayer.set(key, s.id);
+    keptAs.set(s.id, s.id);
+    layer.spans.push({ id: s.id, label: s.label, start: s.start, end: s.end, fragments, attrs: s.attrs ?? {}, note: s.note ?? '', annotator: name, createdAt: '', updatedAt: '' });
+    whose.set(s.id, layer);
+  }
+  for (const [annotator, n] of duplicates) notes.push({ annotator, what: `${n} span(s) drawn twice in one layer (the same label and text): kept once` });
+  const linked = new Set<string>();
+  for (const l of doc.links) {
+    const from = keptAs.get(l.from);
+    const to = keptAs.get(l.to);
+    if (!from || !to || from === to) continue;
+    const layer = whose.get(from);
+    const key = JSON.stringify([l.type, from, to]);
+    if (!layer || layer !== whose.get(to) || linked.has(key)) continue;
+    linked.add(key);
+    layer.links.push({ ...l, from, to });
+  }
+  return { id: doc.loupeId ?? null, title: doc.title, text: doc.text, layers, nobody, ...(notes.length ? { notes } : {}) };
+}
+
+/** How much of two texts a shared-run alignment covers, as a share of the longer one (0–1). */
+function alignedShare(a: string, b: string): number {
+  const shared = sharedRuns(a, b).reduce((n, r) => n + r.length, 0);
+  return shared / Math.max(1, codePointLength(a), codePointLength(b));
+}
+
+/** Below this share of shared text, a foreign copy's document id is not taken to name the corpus's document. */
+const MIN_ALIGNED_SHARE = 0.5;
 
 /** Whether `file` is a SQLite database (a Loupe corpus), by its header. */
 function isCorpusFile(file: string): boolean {
@@ -314,7 +393,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
           if (byText !== undefined) {
             leadId = byText;
             report.documents.byText++;
-          } else if (sameId) {
+          } else if (sameId && (!copy.foreign || alignedShare(doc.text, sameId.text) >= MIN_ALIGNED_SHARE)) {
             leadId = doc.id!;
             report.documents.aligned++;
             const map = edgeMapper(sharedRuns(doc.text, sameId.text));
@@ -337,6 +416,10 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
         }
         const target = leadId;
 
+        for (const n of doc.notes ?? []) problem(n.annotator, n.what);
+        // What merged_spans remembers of a span: its id (a corpus copy's ids are the corpus's), or for
+        // another tool's export (ids unique within a document), the layer, the document and the id.
+        const inLayerId = (annotator: string) => (id: string) => (copy.foreign ? `${annotator}\u001f${target}\u001f${id}` : id);
         // The copy's layers of this document, and its spans of nobody as the fallback annotator's.
         const byAnnotator = new Map(doc.layers);
         const { nobody } = doc;
@@ -352,6 +435,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
         for (const [annotator, layer] of byAnnotator) {
           if (handedOutTo && !request.allLayers && annotator !== handedOutTo && annotator !== fallback) continue;
           const stats = layerReport(annotator);
+          const mergedId = inLayerId(annotator);
           // The copy's spans moved onto the corpus's text.
           const placed: Span[] = [];
           const dropped = new Set<string>();
@@ -378,7 +462,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
             if (left > 0) {
               have.set(k, left - 1);
               sameAs.set(s.id, existingByKey.get(k)![existingByKey.get(k)!.length - left]!);
-            } else if (!store.hasSpanId(s.id) && mergedBefore.get(copyKey, s.id)!.n > 0) {
+            } else if ((copy.foreign || !store.hasSpanId(s.id)) && mergedBefore.get(copyKey, mergedId(s.id))!.n > 0) {
               removedSince++; // merged from this copy before, removed in the corpus since
               dropped.add(s.id);
             } else fresh.push(s);
@@ -420,7 +504,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
           }
           if (!request.dryRun) {
             store.addToLayer(target, annotator, spans, links);
-            for (const s of fresh) recordMerged.run(copyKey, s.id);
+            for (const s of fresh) recordMerged.run(copyKey, mergedId(s.id));
           }
           stats.documents++;
           stats.spansAdded += spans.length;

@@ -119,10 +119,26 @@ function resultsOf(task: Record<string, unknown>, where: string, layers: boolean
     (a): a is Record<string, unknown> => isObject(a) && a.was_cancelled !== true,
   );
   if (annotations.length === 0) return [{ ...chosenResult(task, where), annotator: null }];
-  return annotations.map((a, k) => {
+  const read = annotations.map((a, k) => {
     if (a.result !== undefined && !Array.isArray(a.result)) throw new ImportError(`${where}: annotation ${k + 1}'s "result" is not a list`);
     return { source: 'annotation' as const, id: a.id, result: (a.result as unknown[] | undefined) ?? [], annotator: completedByName(a.completed_by) };
   });
+  // Pre-annotations beside the annotations (Loupe writes spans of nobody so): nobody's spans.
+  const prediction = Array.isArray(task.predictions) && isObject(task.predictions[0]) ? task.predictions[0] : undefined;
+  if (prediction && Array.isArray(prediction.result) && prediction.result.length > 0) {
+    read.push({ source: 'annotation' as const, id: prediction.id, result: prediction.result as unknown[], annotator: null });
+  }
+  return read;
+}
+
+/** What an import (one result per task) leaves of a task: other annotations, and predictions beside an annotation. */
+function leftOut(task: Record<string, unknown>): string[] {
+  const annotations = (Array.isArray(task.annotations) ? task.annotations : []).filter((a) => isObject(a) && a.was_cancelled !== true).length;
+  const predictions = Array.isArray(task.predictions) ? task.predictions.filter((p) => isObject(p) && Array.isArray(p.result) && p.result.length > 0).length : 0;
+  const notes: string[] = [];
+  if (annotations > 1) notes.push(`Label Studio annotations left out (the last was read; File › Merge annotations from… keeps each annotator's): ${annotations - 1}`);
+  if (annotations > 0 && predictions > 0) notes.push(`Label Studio predictions left out (an annotation was read): ${predictions}`);
+  return notes;
 }
 
 /** One task as one document (with `layers`, every annotation's regions, each span said whose it is). */
@@ -242,10 +258,10 @@ function labelStudioTask(task: unknown, position: number, fileName: string, laye
     links,
     ...(layers && Object.keys(annotators).length ? { annotators } : {}),
     ...(typeof data.loupe_document_id === 'number' && Number.isSafeInteger(data.loupe_document_id) && data.loupe_document_id > 0 ? { loupeId: data.loupe_document_id } : {}),
-    notes:
-      inUtf16 > 0
-        ? [`Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: ${inUtf16}`]
-        : [],
+    notes: [
+      ...(inUtf16 > 0 ? [`Label Studio regions whose offsets count UTF-16 code units, not code points (their text shows it), read as such: ${inUtf16}`] : []),
+      ...(layers ? [] : leftOut(task)),
+    ],
   };
 }
 
