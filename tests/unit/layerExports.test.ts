@@ -124,6 +124,20 @@ describe('exports of several layers', () => {
     expect(layersOf(other)).toEqual({ li: LAYERS.li });
   });
 
+  it('brat folder names stay apart where file names ignore case, and are never a device name or outside the zip', async () => {
+    const file = emptyCorpus('names.loupe');
+    const store = openCorpusStore(file, { create: false });
+    for (const [who, id] of [['Alice', 'a1'], ['alice', 'a2'], ['con.txt', 'a3'], ['../up', 'a4']] as const) {
+      store.annotator = who;
+      tag(store, 1, id, 'official', '周振华');
+    }
+    store.close();
+    const out = path.join(dir, 'names.zip');
+    expect((await cli('export', file, '--format', 'brat', '--out', out)).code).toBe(0);
+    const folders = [...new Set(Object.keys(unzipSync(fs.readFileSync(out))).filter((n) => n.includes('/')).map((n) => n.split('/')[0]))];
+    expect(folders).toEqual(['up', 'Alice', 'alice_2', 'annotator_con.txt']);
+  });
+
   it('CoNLL: the gold layer alone unless layers are chosen, and says so', async () => {
     const corpus = teamCorpus();
     const gold = await cli('export', corpus, '--format', 'conll', '--out', '-');

@@ -20,6 +20,7 @@ import {
   startLinking,
 } from '../editor/commands';
 import { findNext } from '../editor/find';
+import { documentLanguage } from '../editor/language';
 import { cpToPos } from '../editor/positions';
 import { editorVersion } from '../editor/saveChanges';
 import { labelStyleRules } from '../editor/labelStyles';
@@ -170,12 +171,6 @@ function afterNextPaint(f: () => void): void {
   };
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(run, 0)));
   setTimeout(run, 300);
-}
-
-/** The document's language for font and line-breaking choices: its metadata, else a guess from the text. */
-function documentLanguage(doc: OpenedDocument): string {
-  if (typeof doc.meta.language === 'string') return doc.meta.language;
-  return /[\u3400-\u9fff]/.test(doc.text.slice(0, 2000)) ? 'zh' : 'en';
 }
 
 /** One adopted style sheet for label colours: CSSOM, so the strict CSP needs no inline styles. */

@@ -10,8 +10,9 @@
  */
 import { useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CurationCandidate, CurationCluster, CurationView } from '../../shared/curation';
+import { candidateKey, type CurationCandidate, type CurationCluster, type CurationView } from '../../shared/curation';
 import type { CurationStatus, Label } from '../../shared/types';
+import { documentLanguage } from '../editor/language';
 import type { LanesState } from '../state/appController';
 
 interface Props {
@@ -149,7 +150,7 @@ export function LanesView(props: Props) {
     if (top.length === 1) decide(top);
   };
   const edit = () => {
-    if (!cluster || readOnly) return;
+    if (!cluster || readOnly || busy) return;
     const inGold = cluster.candidates.find((c) => c.gold)?.gold ?? null;
     props.onEdit([cluster.start, cluster.end], inGold);
   };
@@ -255,7 +256,7 @@ export function LanesView(props: Props) {
         </div>
       </div>
       <div className="lanes-body">
-        <div className="lanes-text" style={textStyle} lang="zh">
+        <div className="lanes-text" style={textStyle} lang={documentLanguage(view)}>
           {paragraphs.map((segments, pi) => (
             <p key={pi}>
               {segments.length === 0
@@ -302,7 +303,7 @@ export function LanesView(props: Props) {
                       <span className="lanes-none">{t('lanes.nothing')}</span>
                     ) : (
                       mine.map((c) => (
-                        <span key={`${c.label}${c.start}`} className="lanes-candidate">
+                        <span key={candidateKey(c.label, c.fragments)} className="lanes-candidate">
                           <span className="lanes-label" style={{ borderColor: colours.get(c.label) ?? '#888' }}>
                             {c.label}
                           </span>{' '}

@@ -282,9 +282,19 @@ export class AppController {
       const doc = await api.getDocument({ id, ...(this.state.layer !== null ? { layer: this.state.layer } : {}) });
       this.dropSaver();
       this.set({ openDoc: doc, loadSeq: this.state.loadSeq + 1, selectedSpanId: null, inspected: { span: null, linking: null } });
-      // The lanes follow the curator from document to document.
+      // The lanes follow the curator from document to document (busy, so no key acts on the last one's).
       const lanes = this.state.lanes;
-      if (lanes && lanes.view.documentId !== id) this.set({ lanes: { ...lanes, view: await api.curationView({ id, gold: lanes.gold }) } });
+      if (lanes && lanes.view.documentId !== id) {
+        const busy = { ...lanes, busy: true };
+        this.set({ lanes: busy });
+        try {
+          const view = await api.curationView({ id, gold: lanes.gold });
+          if (this.state.lanes === busy && this.state.openDoc?.id === id) this.set({ lanes: { ...busy, view, busy: false } });
+        } catch (e) {
+          if (this.state.lanes === busy) this.set({ lanes: { ...busy, busy: false } });
+          throw e;
+        }
+      }
     } catch (e) {
       this.report(e);
     }
@@ -294,6 +304,7 @@ export class AppController {
   async loadCorpus(info: CorpusInfo): Promise<void> {
     this.dropSaver();
     // A dialog drawn for the previous corpus (the schema editor above all) must not act on this one.
+    this.goldName = null;
     this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS, layer: null, lanes: null });
     const list = await this.deps.api.listDocuments({});
     this.set({ documents: list });
@@ -393,7 +404,7 @@ export class AppController {
     const known = this.goldName ?? this.state.documents.find((d) => d.curation)?.curation?.gold ?? null;
     if (known || !ask) return known ?? 'gold';
     const { t, dialogs } = this.deps;
-    const gold = (await dialogs.promptText(t('curate.title'), t('curate.gold'), 'gold'))?.trim();
+    const gold = (await dialogs.promptText(t('curate.goldTitle'), t('curate.gold'), 'gold'))?.trim();
     if (gold) this.goldName = gold;
     return gold || null;
   }
@@ -418,26 +429,47 @@ export class AppController {
     await this.viewLayer(layer);
   }
 
-  /** Back to the editor from the lanes; the document opens again when the gold layer was changed. */
+  /**
+   * Back to the editor from the lanes. After curating, the document opens again first (curation moves
+   * its revision on), read-only until it has, so no key lands in an editor holding the old revision.
+   */
   async closeLanes(): Promise<void> {
     const lanes = this.state.lanes;
-    this.set({ lanes: null });
+    if (!lanes) return;
     const open = this.state.openDoc;
-    if (lanes?.mode === 'curate' && open) await this.openDocument(open.id, { reload: true });
-    else this.editor?.focus();
+    if (lanes.mode === 'curate' && open) {
+      await this.switching(async () => {
+        await this.openDocument(open.id, { reload: true });
+        this.set({ lanes: null });
+      });
+    } else {
+      this.set({ lanes: null });
+      this.editor?.focus();
+    }
   }
 
-  /** Runs a curation step on the lanes' document, and shows the view it answers. */
+  /** The document list's line for a curated document, from the view a curation step answered. */
+  private curationShown(view: CurationView): void {
+    if (view.status === null) return;
+    const curation = { gold: view.gold, status: view.status };
+    this.set({ documents: this.state.documents.map((d) => (d.id === view.documentId ? { ...d, curation } : d)) });
+  }
+
+  /**
+   * Runs a curation step on the lanes' document and shows the view it answers, unless the lanes were
+   * closed or moved to another document meanwhile (the step is stored all the same).
+   */
   private async curationStep(step: (gold: string, id: number) => Promise<CurationView>): Promise<void> {
     const lanes = this.state.lanes;
     if (!lanes || lanes.busy) return;
-    this.set({ lanes: { ...lanes, busy: true } });
+    const busy = { ...lanes, busy: true };
+    this.set({ lanes: busy });
     try {
       const view = await step(lanes.gold, lanes.view.documentId);
-      this.set({ lanes: { ...lanes, view, busy: false } });
-      await this.refreshDocuments();
+      this.curationShown(view);
+      if (this.state.lanes === busy) this.set({ lanes: { ...busy, view, busy: false } });
     } catch (e) {
-      this.set({ lanes: { ...lanes, busy: false } });
+      if (this.state.lanes === busy) this.set({ lanes: { ...busy, busy: false } });
       this.report(e);
     }
   }
@@ -469,13 +501,12 @@ export class AppController {
     const { api } = this.deps;
     const id = lanes.view.documentId;
     // Curation begins (the store lets a gold layer be edited once some document is curated into it).
-    if (lanes.view.status === null) await api.setCurationStatus({ id, gold: lanes.gold, status: 'in_progress' });
-    await this.refreshDocuments();
-    this.set({ lanes: null });
+    if (lanes.view.status === null) this.curationShown(await api.setCurationStatus({ id, gold: lanes.gold, status: 'in_progress' }));
     this.pendingSelection = spanId ? { documentId: id, spanId } : { documentId: id, range };
     const loaded = this.state.loadSeq;
+    // Read-only from here until the gold layer is open: no key lands in the editor the lanes give way to.
     await this.switching(async () => {
-      this.set({ layer: lanes.gold });
+      this.set({ lanes: null, layer: lanes.gold });
       await this.openDocument(id, { reload: true });
     });
     if (this.state.loadSeq === loaded && this.editor && this.state.openDoc?.id === id) this.selectPending(this.editor, id);

@@ -275,6 +275,7 @@ export const en = {
   'merge.layer': '{{annotator}}: spans added: {{spansAdded}}, links added: {{linksAdded}}, documents added to: {{documents}}, unchanged: {{unchanged}}, kept as the corpus has them: {{conflicts}}, removed here since the last merge: {{removedSince}}.',
   'merge.more': '… and {{count}} more (loupe merge lists them all).',
   'curate.title': 'Accept all agreed',
+  'curate.goldTitle': 'The gold layer',
   'curate.gold': 'The gold layer (an annotator’s layer of that name)',
   'curate.explain': 'Adds to the gold layer every span that the annotators of a document drew alike (the same label and text), with the attribute values they agree on and the links between accepted spans. What the gold layer has is kept.',
   'curate.threshold': 'Agreed by',

@@ -277,6 +277,7 @@ export const zhCN: Record<MessageKey, string> = {
   'merge.layer': '{{annotator}}：新增标注 {{spansAdded}} 处、关系 {{linksAdded}} 条，涉及文档 {{documents}} 篇；未变 {{unchanged}}；按语料库现状保留 {{conflicts}}；上次合并后已在此删除的 {{removedSince}}。',
   'merge.more': '……另有 {{count}} 条（loupe merge 会全部列出）。',
   'curate.title': '接受全部一致标注',
+  'curate.goldTitle': '金标准层',
   'curate.gold': '金标准层（以此为名的标注层）',
   'curate.explain': '把一篇文档的标注人画得相同的每处标注（标签和文字都相同）加入金标准层，连同他们一致的属性值和已接受标注之间的关系。金标准层已有的内容保持不变。',
   'curate.threshold': '一致的范围',

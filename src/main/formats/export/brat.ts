@@ -182,7 +182,7 @@ function renamedNames(source: ExportSource): number {
  */
 export function bratFolderName(annotator: string): string {
   const cleaned = codePointPrefix(annotator.replace(/[\\/:*?"<>|#%&{}\s\p{Cc}\p{Cf}\p{Cs}]+/gu, '_').replace(/^[_.]+/, ''), 60).replace(/[_.]+$/, '');
-  return /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(cleaned) || !cleaned ? `annotator_${cleaned}` : cleaned;
+  return /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(cleaned) || !cleaned ? `annotator_${cleaned}` : cleaned;
 }
 
 /** Two entries per document, README.txt and annotation.conf: the most a zip without ZIP64 holds. */
@@ -230,7 +230,9 @@ export function* bratChunks(source: ExportSource, ctx: ExportContext): Generator
     if (folder === undefined) {
       const base = annotator === null ? 'unattributed' : bratFolderName(annotator);
       folder = base;
-      for (let k = 2; [...folders.values()].includes(folder); k++) folder = `${base}_${k}`;
+      // Alice and alice are one folder where file names ignore case (Windows, macOS): told apart.
+      const taken = (name: string) => [...folders.values()].some((f) => f.normalize('NFC').toLowerCase() === name.normalize('NFC').toLowerCase());
+      for (let k = 2; taken(folder); k++) folder = `${base}_${k}`;
       folders.set(annotator, folder);
     }
     return folder;
