@@ -200,6 +200,7 @@ export function App() {
                 onAcceptAgreed={() => void app.acceptAgreedHere()}
                 onEdit={(range, spanId) => void app.editGold(range, spanId).catch(app.report)}
                 onStartCuration={() => void app.openLanes('curate').catch(app.report)}
+                onHelp={() => app.setOverlay('help')}
               />
             </ErrorBoundary>
           ) : openDoc ? (

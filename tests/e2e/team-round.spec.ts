@@ -30,11 +30,14 @@ async function handOut(page: Page, name: string, file: string, openOnly = false)
 async function annotateCopy(page: Page, file: string, name: string, official: string): Promise<void> {
   await fileMenu(page, 'Open corpus…');
   await answerPath(page, 'Open corpus', file);
+  // The copy is open (the article shows in the last corpus too, until the copy's replaces it).
+  await expect(page.getByText(`Corpus: Default – ${name}`)).toBeVisible();
   await expect(editor(page)).toContainText('县委书记周振华');
   await page.locator('.status-annotator').click();
   await answerPath(page, 'Your name as annotator', name);
   await expect(page.locator('.status-annotator')).toHaveText(`Annotator: ${name}`);
   await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0); // reopened in their layer
+  await expect(editor(page)).toContainText('县委书记周振华'); // (a count of no spans holds while no editor is there too)
   await expect(editor(page).locator('.lp-span')).toHaveCount(0);
   await selectText(page, official);
   await page.keyboard.press('2');
@@ -107,8 +110,9 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   // E: edit in the gold layer: the editor opens it, editable, with the official selected; the curator adds a slogan of their own.
   await page.keyboard.press('e');
   await expect(page.getByRole('status').filter({ hasText: 'You are editing the gold layer gold' })).toBeVisible();
-  await expect(editor(page).locator('.lp-span')).toHaveCount(2);
   await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0); // reopened in the gold layer
+  await expect(editor(page)).toContainText('县委书记周振华');
+  await expect(editor(page).locator('.lp-span')).toHaveCount(2);
   await selectText(page, '一河一策');
   await page.keyboard.press('4');
   await waitSaved(page);

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { curationClusters, type CurationLayer } from '../../src/shared/curation';
 import { acceptAgreed, curateSpans, curationView, setCurationStatus } from '../../src/main/services/curation';
 import { openCorpusStore } from '../../src/main/services/loupeService';
+import { cli } from './cliRun';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 
 //            0123456789012345678901234567890
@@ -90,7 +91,7 @@ describe('curation clusters', () => {
 });
 
 describe('curating a document', () => {
-  it('accepts A or B, rejects, writes links whose ends the gold layer has, and remembers the decisions', () => {
+  it('accepts A or B, rejects, writes links whose ends the gold layer has, and remembers the decisions', async () => {
     curateSpans(store, { documentId: 1, gold: 'gold', spans: ['a-o', 'b-o'], accept: ['a-o', 'b-o'], curator: 'lead' });
     // Accept a's quote: its link to the official comes with it, the official being in gold.
     curateSpans(store, { documentId: 1, gold: 'gold', spans: ['a-q', 'b-q'], accept: ['a-q'], curator: 'lead' });
@@ -132,6 +133,13 @@ describe('curating a document', () => {
     expect(done.counts.open).toBe(0);
     expect(done.status).toBe('done');
     expect(store.listDocuments()[0]!.curation).toEqual({ gold: 'gold', status: 'done' });
+    // loupe stats says whose layers there are and how far curation has come.
+    const file = store.path;
+    store.close();
+    const stats = await cli('stats', file);
+    expect(stats.out).toContain('annotators: 3\n  a: 3 spans in 1 document\n  b: 4 spans in 1 document\n  gold: 3 spans in 1 document\n');
+    expect(stats.out).toContain('curated: 1 of 1 document (being curated: 0)\n');
+    store = openCorpusStore(file, { create: false });
   });
 
   it('counts a span the curator drew in the gold layer as settling the cluster it overlaps', () => {

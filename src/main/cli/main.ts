@@ -35,7 +35,7 @@ import { startWeb } from '../web';
 import { type AgreementReport } from '../../shared/agreement/report';
 import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvFile } from '../../shared/csv';
-import { type CorpusAgreement, corpusAgreement } from '../services/agreement';
+import { annotatorsOf, type CorpusAgreement, corpusAgreement } from '../services/agreement';
 import { handout, type MergeReport, mergeCopy } from '../services/teamwork';
 import { type AcceptAgreedReport, acceptAgreed } from '../services/curation';
 
@@ -55,7 +55,8 @@ const USAGE = `Usage:
                                        csv also writes the links CSV next to PATH (x.csv -> x.links.csv);
                                        xlsx is one workbook: spans, links and documents sheets;
                                        --out - writes text formats to stdout (not csv, xlsx or brat)
-  loupe stats CORPUS                   documents per status, spans per label, links per type
+  loupe stats CORPUS                   documents per status, spans per label, links per type;
+                                       annotators' layers and how far curation has come
   loupe handout CORPUS --annotator NAME --out COPY.loupe [--documents ID,...] [--blind] [--owner NAME]
                                        a copy of the corpus for one annotator to work in (all documents or
                                        those named; --blind leaves out every other layer; --owner names
@@ -334,6 +335,16 @@ function statsCommand(args: string[], out: NodeJS.WritableStream): number {
     for (const c of spans) out.write(`  ${c.label}: ${c.count}\n`);
     out.write(`links: ${links.reduce((n, c) => n + c.count, 0)}\n`);
     for (const c of links) out.write(`  ${c.type}: ${c.count}\n`);
+    // Team annotation: whose layers, and how far curation has come.
+    const annotators = annotatorsOf(store);
+    if (annotators.length) {
+      out.write(`annotators: ${annotators.length}\n`);
+      for (const a of annotators) out.write(`  ${a.name}: ${plural(a.spans, 'span')} in ${plural(a.documents, 'document')}\n`);
+    }
+    const curation = [...store.curationStatuses().values()];
+    if (curation.length) {
+      out.write(`curated: ${curation.filter((c) => c.status === 'done').length} of ${plural(store.documentCount(), 'document')} (being curated: ${curation.filter((c) => c.status === 'in_progress').length})\n`);
+    }
     return 0;
   } finally {
     store.close();

@@ -50,6 +50,20 @@ export const KEY_GROUPS: { title: MessageKey; rows: [string, MessageKey][] }[] =
       ['?', 'keys.help'],
     ],
   },
+  {
+    title: 'keys.groupCurate',
+    rows: [
+      ['N / P', 'keys.curateNext'],
+      ['←  →', 'keys.curateEvery'],
+      ['1 2 3…', 'keys.curateAccept'],
+      ['A  Enter', 'keys.curateMost'],
+      ['X  Delete', 'keys.curateReject'],
+      ['E', 'keys.curateEdit'],
+      ['G', 'keys.curateAgreed'],
+      ['D', 'keys.curateDone'],
+      ['Esc', 'keys.curateBack'],
+    ],
+  },
 ];
 
 export function KeyboardHelp({ onClose }: { onClose(): void }) {

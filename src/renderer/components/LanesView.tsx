@@ -25,6 +25,7 @@ interface Props {
   onAcceptAgreed(): void;
   onEdit(range: [number, number], spanId: string | null): void;
   onStartCuration(): void;
+  onHelp(): void;
 }
 
 interface Row {
@@ -163,6 +164,7 @@ export function LanesView(props: Props) {
     const key = event.key;
     let handled = true;
     if (key === 'Escape') props.onClose();
+    else if (key === '?') props.onHelp();
     else if (key === 'n' || key === 'ArrowDown' || key === 'j') move(1, curating);
     else if (key === 'p' || key === 'ArrowUp' || key === 'k') move(-1, curating);
     else if (key === 'ArrowRight') move(1, false);

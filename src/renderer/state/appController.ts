@@ -305,7 +305,7 @@ export class AppController {
     this.dropSaver();
     // A dialog drawn for the previous corpus (the schema editor above all) must not act on this one.
     this.goldName = null;
-    this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS, layer: null, lanes: null });
+    this.set({ overlay: null, corpus: info, openDoc: null, spans: NO_SPANS, layer: null, lanes: null, selectedSpanId: null, inspected: { span: null, linking: null } });
     const list = await this.deps.api.listDocuments({});
     this.set({ documents: list });
     if (list[0]) await this.openDocument(list[0].id, { reload: true });
