@@ -123,6 +123,11 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   await expect(lanes).toBeFocused();
   await page.keyboard.press('d');
   await expect(lanes.getByRole('status')).toContainText('curation done');
+  // The buttons do the same; after one is clicked, the keys still work.
+  await lanes.getByRole('button', { name: /^Reopen curation/ }).click();
+  await expect(lanes.getByRole('status')).toContainText('curation in progress');
+  await page.keyboard.press('d');
+  await expect(lanes.getByRole('status')).toContainText('curation done');
   await expect(page.locator('.doc-curation').first()).toHaveText('★ curated');
   await page.keyboard.press('Escape');
   await expect(lanes).toHaveCount(0);

@@ -118,6 +118,10 @@ export function LanesView(props: Props) {
   }, [view]);
 
   useEffect(() => box.current?.focus(), []);
+  // A button disabled while a step is stored lets go of the keyboard: it comes back to the view.
+  useEffect(() => {
+    if (!busy && (document.activeElement === null || document.activeElement === document.body)) box.current?.focus({ preventScroll: true });
+  }, [busy]);
   useEffect(() => {
     box.current?.querySelector('[data-first-of-current]')?.scrollIntoView({ block: 'nearest' });
   }, [current, view]);
@@ -158,9 +162,10 @@ export function LanesView(props: Props) {
 
   const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if ((event.target as HTMLElement).closest('button, select, input')) {
-      if (event.key !== 'Escape') return;
-    }
+    // On a button (one just clicked), Enter and Space are the button's; every other key is the view's.
+    const target = event.target as HTMLElement;
+    if (target.closest('select, input, textarea')) return;
+    if (target.closest('button') && (event.key === 'Enter' || event.key === ' ')) return;
     const key = event.key;
     let handled = true;
     if (key === 'Escape') props.onClose();
