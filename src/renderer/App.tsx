@@ -119,7 +119,7 @@ export function App() {
         <Toolbar
           labels={labels}
           mode={mode}
-          hasSelectedSpan={selectedSpan !== null}
+          hasSelectedSpan={selectedSpan !== null && state.lanes === null}
           onTag={(label, fragment) => app.tag(label, fragment)}
           onHelp={() => app.setOverlay('help')}
           onModeChange={(m) => app.setMode(m)}
@@ -242,7 +242,7 @@ export function App() {
             onSetStatus={(s) => void app.updateDocumentInfo({ status: s })}
             onSetDocumentNote={(note) => void app.updateDocumentInfo({ note })}
             onLeave={() => app.editor?.focus()}
-            readOnly={readOnly}
+            readOnly={readOnly || state.lanes !== null}
           />
           <SpanPanel list={spans} live={app.spanList} labels={labels} selectedId={state.selectedSpanId} onSelect={(id) => app.editor?.selectSpan(id)} />
         </div>

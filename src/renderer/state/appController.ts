@@ -420,7 +420,8 @@ export class AppController {
     if (!gold) return;
     if (!(await this.saveBeforeLeaving())) return;
     const view = await this.deps.api.curationView({ id: open.id, gold });
-    this.set({ lanes: { mode, gold, view, busy: false }, overlay: null });
+    // The editor gives way to the lanes: nothing of it stays selected for the toolbar or the inspector to act on.
+    this.set({ lanes: { mode, gold, view, busy: false }, overlay: null, selectedSpanId: null, inspected: { span: null, linking: null } });
   }
 
   /** The layer switcher's choice: a layer in the editor (the lanes closed first). */
