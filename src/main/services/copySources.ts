@@ -6,11 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
 import { codePointLength } from '../../shared/offsets';
 import { sharedRuns } from '../../shared/textAlign';
 import type { Fragment, ImportFormat, Link, Span } from '../../shared/types';
-import { readRegularFileSync } from '../files/regularFiles';
+import { lazyFile } from '../files/lazyFile';
 import { parseBatch, type BatchFile } from '../formats/import';
 import type { ParsedDocument } from '../formats/import/types';
 import { openCorpusStore } from './corpusFiles';
@@ -109,12 +108,7 @@ export function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySo
     : [file];
   if (names.length > MAX_COPY_FILES) throw new Error(`the folder holds more than ${MAX_COPY_FILES} files`);
   const base = stat.isDirectory() ? file : path.dirname(file);
-  const batch: BatchFile[] = names.map((full) => ({
-    name: path.relative(base, full).split(path.sep).join('/'),
-    get data() {
-      return readRegularFileSync(full, { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' });
-    },
-  }));
+  const batch: BatchFile[] = names.map((full) => lazyFile(path.relative(base, full).split(path.sep).join('/'), full));
   const parsed: { name: string; format: ImportFormat; doc: ParsedDocument }[] = [];
   const failures: string[] = [];
   for (const event of parseBatch(batch, { format }, { layers: true })) {

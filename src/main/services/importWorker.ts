@@ -5,9 +5,8 @@
  * the corpus. Plain Node, so the app, the CLI and the loopback bridge all run it alike.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MAX_IMPORT_BYTES, MAX_IMPORT_MB } from '../../shared/limits';
 import type { ImportFormat, ImportOptions } from '../../shared/types';
-import { readRegularFileSync } from '../files/regularFiles';
+import { lazyFile } from '../files/lazyFile';
 import { parseBatch, type BatchEvent, type BatchFile } from '../formats/import';
 import { batchFull, sizeOf } from './importer';
 
@@ -24,36 +23,6 @@ export interface WorkerInput {
 export interface WorkerPack {
   events: BatchEvent[];
   last: boolean;
-}
-
-const IMPORT_LIMIT = { bytes: MAX_IMPORT_BYTES, mb: MAX_IMPORT_MB, name: 'import' };
-
-/**
- * A batch file whose bytes are read from `file` the first time they are asked for, through the rule
- * every import read follows (regular files only, within the import limit); a file that cannot be
- * read fails when its turn comes, by name, and the rest go on.
- */
-export function lazyFile(name: string, file: string, format?: ImportFormat): BatchFile {
-  let data: Uint8Array | undefined;
-  return {
-    name,
-    ...(format ? { format } : {}),
-    get data(): Uint8Array {
-      if (data === undefined) {
-        try {
-          const buffer = readRegularFileSync(file, IMPORT_LIMIT);
-          data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('no such file or folder', { cause: error });
-          throw error;
-        }
-      }
-      return data;
-    },
-    release: () => {
-      data = undefined;
-    },
-  };
 }
 
 /** Posts the events of `events` in packs, each when the storing side asks for more. */

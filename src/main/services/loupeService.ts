@@ -148,7 +148,7 @@ export function* filtered(documents: Iterable<LoupeDocument>, filter: ExportFilt
 /** What an export of `request` reads from the store; a missing document is refused before any file. */
 function exportSource(store: CorpusStore, request: Omit<ExportRequest, 'path'>): ExportSource {
   if (request.documentId !== undefined) store.getDocument(request.documentId);
-  const golds = [...new Set([...store.curationStatuses().values()].map((c) => c.gold))];
+  const golds = store.goldLayers();
   const present = store.spanAnnotators(request.documentId);
   const annotators = request.filter?.annotators ? present.filter((a) => a !== null && request.filter!.annotators!.includes(a)) : present;
   return {
@@ -504,7 +504,7 @@ export function createLoupeService(options: ServiceOptions): LoupeService {
     },
     curationView: async ({ id, gold }) => curationView(store, id, gold),
     annotators: async () => {
-      const golds = new Set([...store.curationStatuses().values()].map((c) => c.gold));
+      const golds = new Set(store.goldLayers());
       return annotatorsOf(store).map((a) => ({ ...a, gold: golds.has(a.name) }));
     },
     curate: async ({ id, gold, spans, accept }) =>

@@ -375,6 +375,7 @@ export class CorpusStore {
     ),
     curation: lazy(() => this.db.prepare<[number, string], CurationRow>('SELECT gold, status, curator, updated_at FROM curation WHERE document_id = ? AND gold = ?')),
     curationAll: lazy(() => this.db.prepare<[], CurationRow & { document_id: number }>('SELECT document_id, gold, status, curator, updated_at FROM curation ORDER BY document_id, updated_at')),
+    goldLayers: lazy(() => this.db.prepare<[], { gold: string }>('SELECT DISTINCT gold FROM curation ORDER BY gold')),
     isGold: lazy(() => this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM curation WHERE gold = ?')),
     setCuration: lazy(() =>
       this.db.prepare<[number, string, string, string | null, string]>(
@@ -652,6 +653,15 @@ export class CorpusStore {
     if (!row) return null;
     const decisions = new Map(this.later.decisions().all(id, gold).map((r) => [r.span_id, { decision: r.decision, candidate: r.candidate }]));
     return { status: row.status, curator: row.curator, updatedAt: row.updated_at, decisions };
+  }
+
+  /** The corpus's gold layers: the names documents are curated into. */
+  goldLayers(): string[] {
+    try {
+      return this.later.goldLayers().all().map((r) => r.gold);
+    } catch {
+      return []; // an older corpus opened read-only: nothing curated
+    }
   }
 
   /** Every document's curation (by document id; of several gold layers, the one changed last). */
