@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { edgeMapper, sharedRuns } from '../../shared/textAlign';
+import { compareCodePoints } from '../../shared/offsets';
 import { alignedShare, foreignCopy, HANDOUT_FOR, HANDOUT_ID, isCorpusFile, loupeCopy, MIN_ALIGNED_SHARE } from './copySources';
 import type { Fragment, ImportFormat, Link, Span, SpanInput } from '../../shared/types';
 import { newId } from '../../shared/ids';
@@ -288,7 +289,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
       }
     });
     write.immediate();
-    report.layers.sort((a, b) => a.annotator.localeCompare(b.annotator));
+    report.layers.sort((a, b) => compareCodePoints(a.annotator, b.annotator));
     return report;
   } finally {
     copy.close();

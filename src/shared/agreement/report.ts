@@ -5,6 +5,7 @@
  * attribute values of spans that agree; the label confusion of every pair and the list of their
  * disagreements. docs/agreement.md defines every figure.
  */
+import { compareCodePoints } from '../offsets';
 import { addItems, characterItems } from './characters';
 import {
   type Coefficient,
@@ -342,7 +343,8 @@ export class AgreementBuilder {
             const [la, lb] = JSON.parse(key) as [string | null, string | null];
             return { a: la, b: lb, count };
           })
-          .sort((x, y) => String(x.a).localeCompare(String(y.a)) || String(x.b).localeCompare(String(y.b))),
+          // Code-point order: the same in every locale, so the CSV/JSON do not change with the user's.
+          .sort((x, y) => compareCodePoints(String(x.a), String(y.a)) || compareCodePoints(String(x.b), String(y.b))),
       })),
       byDocument: this.byDocument,
       disagreements: this.disagreements,
