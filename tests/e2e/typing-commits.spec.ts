@@ -16,20 +16,31 @@ import { editor, expect, importFiles, selectText, test, waitSaved } from './fixt
 declare global {
   interface Window {
     __loupeCommits: number;
+    /** performance.now() of every React commit and of every keydown. */
+    __loupeCommitTimes: number[];
+    __loupeKeyTimes: number[];
   }
 }
 
 const SENTENCE = '县委书记在会上说：“今年我们要把问题找准、把责任压实。”';
+/** The app's pause in typing after which held-back updates are drawn (EditorPane's TYPING_PAUSE_MS). */
+const TYPING_PAUSE_MS = 400;
 
-/** Counts React commits from the page's start (before React loads). */
+/** Counts React commits (and times them, and the keys) from the page's start (before React loads). */
 async function countCommits(page: Page): Promise<void> {
   await page.addInitScript(() => {
     window.__loupeCommits = 0;
+    window.__loupeCommitTimes = [];
+    window.__loupeKeyTimes = [];
+    window.addEventListener('keydown', () => void window.__loupeKeyTimes.push(performance.now()), { capture: true });
     (window as unknown as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
       supportsFiber: true,
       renderers: new Map(),
       inject: () => 1,
-      onCommitFiberRoot: () => void window.__loupeCommits++,
+      onCommitFiberRoot: () => {
+        window.__loupeCommits++;
+        window.__loupeCommitTimes.push(performance.now());
+      },
       onCommitFiberUnmount: () => undefined,
       onPostCommitFiberRoot: () => undefined,
       checkDCE: () => undefined,
@@ -40,6 +51,43 @@ async function countCommits(page: Page): Promise<void> {
 }
 
 const commits = (page: Page) => page.evaluate(() => window.__loupeCommits);
+
+/**
+ * Waits until the window has made no commit for longer than the typing pause (what placing the
+ * caret or selecting redraws, held back or not, is done); returns the page's clock then.
+ */
+async function settled(page: Page): Promise<number> {
+  return page.evaluate(async (quiet) => {
+    for (;;) {
+      const last = window.__loupeCommitTimes.at(-1) ?? 0;
+      const now = performance.now();
+      if (now - last > quiet) return now;
+      await new Promise((resolve) => setTimeout(resolve, quiet - (now - last) + 20));
+    }
+  }, TYPING_PAUSE_MS + 200);
+}
+
+/**
+ * What happened in the page since `from`: the commits that came while typing (less than the typing
+ * pause after a key; a commit after a pause is allowed), and whether the keys themselves paused that
+ * long (a loaded machine can space Playwright's keys out; then held-back work may rightly run).
+ */
+async function sinceTyping(page: Page, from: number): Promise<{ whileTyping: number[]; keys: number; paused: boolean }> {
+  return page.evaluate(
+    ([from, pause]) => {
+      const keys = window.__loupeKeyTimes.filter((t) => t >= from);
+      const whileTyping = window.__loupeCommitTimes
+        .filter((t) => t >= from)
+        .map((t) => t - (keys.filter((k) => k <= t).at(-1) ?? -Infinity))
+        // A timer of `pause` ms never fires early; 5 ms for the clock's coarsening.
+        .filter((sinceKey) => sinceKey < pause - 5)
+        .map((sinceKey) => Math.round(sinceKey));
+      const paused = keys.some((t, i) => i > 0 && t - keys[i - 1]! >= pause);
+      return { whileTyping, keys: keys.length, paused };
+    },
+    [from, TYPING_PAUSE_MS] as const,
+  );
+}
 
 test('typing 20 characters in a tagged document makes no React commit while the caret is in the text; the list and the inspector follow', async ({ page }) => {
   await countCommits(page);
@@ -68,12 +116,14 @@ test('typing 20 characters in a tagged document makes no React commit while the 
   await page.getByRole('button', { name: 'Edit text' }).click();
   await selectText(page, '1。县委书记', { part: { start: 4, end: 4 } });
   await expect(editor(page)).toBeFocused();
-  await page.waitForTimeout(800); // whatever placing the caret redraws
-  const before = await commits(page);
+  const before = await settled(page); // whatever placing the caret redraws
 
   // 20 keys, 150 ms apart: slower than the list's refresh after a pause in typing (120 ms).
   await page.keyboard.type('abcdefghijklmnopqrst', { delay: 150 });
-  expect(await commits(page)).toBe(before);
+  const typed = await sinceTyping(page, before);
+  expect(typed.keys).toBe(20);
+  // Each number is a commit's distance in ms from the key before it: none may come while typing.
+  expect(typed.whileTyping).toEqual([]);
 
   // Typing stopped: the list's row shows the new excerpt, then the inspector the span's new text.
   await expect(row.locator('.span-excerpt')).toHaveText('县委abcdefghijklmnopqrst书记');
@@ -84,12 +134,15 @@ test('typing 20 characters in a tagged document makes no React commit while the 
   // Deleting a span's whole text while typing: its row goes at the pause, not at the keys, and so does
   // the document list's new count after the save (autosave saves within 800 ms while keys go on).
   await selectText(page, '2。县委书记', { part: { start: 2, end: 6 } });
-  await page.waitForTimeout(800);
-  const beforeDelete = await commits(page);
+  const beforeDelete = await settled(page);
   await page.keyboard.press('Backspace');
   await page.keyboard.type('xyzuvwxyz', { delay: 150 });
-  expect(await commits(page)).toBe(beforeDelete);
-  expect(await panel.locator('[data-span-id="o1"]').count()).toBe(1);
+  const deleting = await sinceTyping(page, beforeDelete);
+  expect(deleting.keys).toBe(10);
+  expect(deleting.whileTyping).toEqual([]);
+  // Still there while the keys go on (unless the machine spaced them out past the pause).
+  if (deleting.paused) console.log('typing-commits: the keys paused for the typing pause under load; the row may go early');
+  else expect(await panel.locator('[data-span-id="o1"]').count()).toBe(1);
   await expect(panel.locator('h2 .count')).toHaveText('599');
   await expect(panel.locator('[data-span-id="o1"]')).toHaveCount(0);
   // The rows after it kept their excerpts and the caret is still in the text.
@@ -102,7 +155,7 @@ test('typing 20 characters in a tagged document makes no React commit while the 
   await page.keyboard.press('Escape');
   await expect(editor(page)).toHaveAttribute('contenteditable', 'false');
   await selectText(page, '5。县委书记在会上说', { part: { start: 7, end: 10 } });
-  await page.waitForTimeout(800);
+  await settled(page);
   const beforeTag = await commits(page);
   // The listener is in place before the key is sent (an evaluate still running when the key arrives
   // would miss it, as it did once under load in CI).
