@@ -338,7 +338,15 @@ async function setup(options: CrashOptions): Promise<Setup> {
  * acknowledged call, or with the call in flight applied too (then the reference takes it as well).
  */
 async function checkAfterKill(s: Setup, report: CrashReport, inFlight: Call | undefined, label: string): Promise<boolean> {
-  if (!fs.existsSync(s.childCorpus)) return true;
+  if (!fs.existsSync(s.childCorpus)) {
+    // Killed before the first child made the corpus: right only if nothing was ever acknowledged.
+    if (report.acknowledged === 0) {
+      report.atAcknowledged++;
+      return true;
+    }
+    report.failures.push(`${label}: the corpus file is gone after ${report.acknowledged} acknowledged calls`);
+    return false;
+  }
   // The child backs the corpus up when it opens: a kill during a backup must not leave a bad one.
   for (const backup of listBackups(path.join(s.childData, 'backups'), s.childCorpus)) {
     report.backupsChecked++;
