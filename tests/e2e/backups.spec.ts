@@ -54,7 +54,16 @@ test('opening a damaged corpus leaves it untouched and offers its newest backup'
   await fileMenu(page, 'Open corpus…');
   await answerPath(page, 'Open corpus', copy);
   await expect(page.getByText('Corpus: copy', { exact: true })).toBeVisible();
-  await expect.poll(() => fs.readdirSync(path.join(loupe.dataDir, 'backups')).some((d) => d.startsWith('copy-'))).toBe(true);
+  // The backup itself, not just its folder (the folder is made before the file is written and renamed in).
+  const backups = path.join(loupe.dataDir, 'backups');
+  await expect
+    .poll(() =>
+      fs
+        .readdirSync(backups)
+        .filter((d) => d.startsWith('copy-'))
+        .some((d) => fs.readdirSync(path.join(backups, d)).some((f) => f.endsWith('.loupe'))),
+    )
+    .toBe(true);
   await fileMenu(page, 'Open corpus…');
   await answerPath(page, 'Open corpus', loupe.corpusPath);
   await expect(page.getByText('Corpus: Default', { exact: true })).toBeVisible();

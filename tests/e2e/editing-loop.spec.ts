@@ -252,9 +252,16 @@ test('what the editor selects is scrolled into view: the span list, J/K, link ta
   await panel.getByRole('listitem').filter({ hasText: '政府工作报告总结成绩客观' }).click();
   await page.keyboard.press('l');
   const inspector = page.getByRole('region', { name: 'Inspector' });
+  await expect(inspector).toContainText('New link');
   for (let i = 0; i < 8; i++) {
-    if ((await inspector.textContent())?.includes('→ “市人大常委会副主任、榆次区委书记张英杰”')) break;
+    const text = (await inspector.textContent()) ?? '';
+    if (text.includes('→ “市人大常委会副主任、榆次区委书记张英杰”')) break;
     await page.keyboard.press('Tab');
+    // Read the next candidate only once the inspector shows it (with one candidate it never changes).
+    await expect
+      .poll(async () => (await inspector.textContent()) ?? '', { timeout: 2_000 })
+      .not.toBe(text)
+      .catch(() => undefined);
   }
   await expect(inspector).toContainText('→ “市人大常委会副主任、榆次区委书记张英杰”');
   await expectInView(page, '市人大常委会副主任、榆次区委书记张英杰', 'link target');

@@ -189,7 +189,7 @@ test('a Python script slicing the exported text reproduces every span (sample ar
     '        n += 1',
     '        print(s["text"])',
   ].join('\n');
-  const result = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+  const result = spawnSync('python3', ['-X', 'utf8', '-c', script, file], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
   // Python's slices are exactly what was selected in the editor (not just what the exporter wrote)
   expect(result.stdout.trimEnd().split('\n').sort()).toEqual(

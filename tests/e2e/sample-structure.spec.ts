@@ -166,7 +166,7 @@ for r in rows:
 for r in csv.DictReader(open(d + "/doc.links.csv", encoding="utf-8-sig", newline="")):
     print("csv", "link", r["type"], r["from_text"], r["to_text"], sep="|")
 `;
-  const result = spawnSync('python3', ['-c', script, dir], { encoding: 'utf8' });
+  const result = spawnSync('python3', ['-X', 'utf8', '-c', script, dir], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
   const lines = result.stdout.trimEnd().split('\n');
   for (const tag of ['jsonl', 'json', 'csv']) {

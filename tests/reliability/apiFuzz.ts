@@ -543,7 +543,7 @@ const unknownDocId = (ctx: Ctx, rng: Rng): number => {
 };
 
 const staleCorpusId = (ctx: Ctx, rng: Rng): string =>
-  ctx.staleIds.length && rng.chance(0.7) ? rng.pick(ctx.staleIds) : rng.pick(['c', '00000000-0000-0000-0000-000000000000', ctx.corpusId.toUpperCase(), ` ${ctx.corpusId}`]);
+  ctx.staleIds.length && rng.chance(0.7) ? rng.pick(ctx.staleIds) : rng.pick(['c', '00000000-0000-0000-0000-000000000000', `${ctx.corpusId.startsWith('X') ? 'Y' : 'X'}${ctx.corpusId.slice(1)}`, ` ${ctx.corpusId}`]);
 
 /** A valid save of fixture A with `change` applied to it. */
 function save(ctx: Ctx, rng: Rng, change: (args: Json, upsert: Json[]) => void, mustReject = true): Omit<Case, 'method' | 'kind'> {

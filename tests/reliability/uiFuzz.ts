@@ -540,7 +540,9 @@ async function walk(
     const checkCorpus = async (): Promise<boolean> => {
       // Autosave waits for a pause; let the page's clock run until the status bar says Saved.
       const status = page.locator('.save-status');
-      for (let i = 0; i < 40 && (await status.textContent()) !== 'Saved'; i++) {
+      // The save itself goes to the bridge in real time: give it real seconds (a loaded machine is slow), not a count of turns.
+      const deadline = Date.now() + 30_000;
+      while ((await status.textContent()) !== 'Saved' && Date.now() < deadline) {
         await page.clock.runFor(1000);
         await page.waitForTimeout(50);
       }

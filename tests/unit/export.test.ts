@@ -479,7 +479,7 @@ print("ok", len(rows), len(links))
 `;
       const py = spawnSync(
         'python3',
-        ['-c', script, jsonlPath, jsonPath, csvPath, linksPath, unit, String(allSpans), String(allLinks), JSON.stringify(pieces)],
+        ['-X', 'utf8', '-c', script, jsonlPath, jsonPath, csvPath, linksPath, unit, String(allSpans), String(allLinks), JSON.stringify(pieces)],
         { encoding: 'utf8' },
       );
       expect(py.error).toBeUndefined();

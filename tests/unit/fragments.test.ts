@@ -123,7 +123,7 @@ with open(csv_path, encoding="utf-8-sig", newline="") as f:
         seen += 1
 print("ok", seen)
 `;
-      const py = spawnSync('python3', ['-c', script, jsonl, json, csv, unit, JSON.stringify(PIECES)], { encoding: 'utf8' });
+      const py = spawnSync('python3', ['-X', 'utf8', '-c', script, jsonl, json, csv, unit, JSON.stringify(PIECES)], { encoding: 'utf8' });
       expect(py.error).toBeUndefined();
       expect(py.stderr).toBe('');
       expect(py.status).toBe(0);
