@@ -158,6 +158,18 @@ export function App() {
           </div>
         )
       )}
+      {/* Asked once: whose name goes on the tags, until the user keeps the offered one or gives another. */}
+      {settings && !settings.annotatorChosen && corpus && !corpus.readOnly && (
+        <div className="annotator-banner" role="region" aria-label={t('annotator.title')}>
+          <span>{t('annotator.ask', { name: settings.annotator })}</span>
+          <button type="button" onClick={() => void app.keepAnnotator()}>
+            {t('annotator.keep', { name: settings.annotator })}
+          </button>
+          <button type="button" onClick={() => void app.runCommand({ type: 'set-annotator' })}>
+            {t('annotator.another')}
+          </button>
+        </div>
+      )}
       {corpus && corpus.problems.length > 0 && (
         <div className="problems-banner" role="status">
           {t('problems.corpus', { problems: corpus.problems.join('; ') })}

@@ -16,6 +16,9 @@ test('the status bar asks for the annotator’s name; another name opens that pe
   const status = page.locator('.status-annotator');
   await expect(status).toHaveText(/^Annotator: .+ \(set your name\)$/);
   const defaultName = /^Annotator: (.+) \(set your name\)$/.exec((await status.textContent())!)![1]!;
+  // Asked once, above the work: the computer's user name is offered.
+  const ask = page.getByRole('region', { name: 'Your name as annotator' });
+  await expect(ask).toContainText(`Yours are recorded as “${defaultName}”`);
 
   // Tagged under the computer's user name until another is chosen.
   await selectText(page, '县委书记周振华');
@@ -26,6 +29,7 @@ test('the status bar asks for the annotator’s name; another name opens that pe
   await status.click();
   await answerPath(page, 'Your name as annotator', '王芳');
   await expect(status).toHaveText('Annotator: 王芳');
+  await expect(ask).toHaveCount(0); // answered: not asked again
   await expect(page.locator('main[aria-busy="true"]')).toHaveCount(0);
   // 王芳's layer of this document is empty: the text is the same, the spans are hers.
   await expect(editor(page)).toContainText('县委书记周振华');
@@ -62,4 +66,18 @@ test('the status bar asks for the annotator’s name; another name opens that pe
   await expect(page.getByText('You are reading')).toHaveCount(0);
   await expect(editor(page).locator('.lp-span[data-label="slogan"]')).not.toHaveCount(0);
   expect(spansByAnnotator(loupe.corpusPath)).toHaveLength(2);
+});
+
+test('the first-run question keeps the offered name: asked once, not again after a reload', async ({ page }) => {
+  await expect(editor(page)).toContainText('县委书记周振华');
+  const ask = page.getByRole('region', { name: 'Your name as annotator' });
+  const status = page.locator('.status-annotator');
+  const defaultName = /^Annotator: (.+) \(set your name\)$/.exec((await status.textContent())!)![1]!;
+  await ask.getByRole('button', { name: `Keep “${defaultName}”` }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(status).toHaveText(`Annotator: ${defaultName}`);
+  await page.reload();
+  await expect(editor(page)).toContainText('县委书记周振华');
+  await expect(status).toHaveText(`Annotator: ${defaultName}`);
+  await expect(ask).toHaveCount(0);
 });

@@ -642,6 +642,20 @@ export class AppController {
     });
   }
 
+  /**
+   * The first-run question's answer "keep this name": the computer's user name offered until now
+   * becomes the chosen one, and the question is not asked again.
+   */
+  async keepAnnotator(): Promise<void> {
+    const name = this.state.settings?.annotator;
+    if (!name) return;
+    try {
+      this.set({ settings: await this.deps.api.updateSettings({ annotator: name }) });
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
   /** File › Export for annotator…: a copy of the corpus for one person, with or without the other layers. */
   private async handOut(): Promise<void> {
     const { api, host, t, dialogs } = this.deps;
