@@ -143,6 +143,28 @@ function spanCorpus(seed: number): { annotators: string[]; labels: string[]; doc
     });
     documents.push({ id: ++id, name: `doc ${id}`, length, layers });
   }
+  // Attribute values, from a stream of their own (the spans above stay what they were): a choice
+  // (kind, on two labels: two figures), several choices (topics) and a number (level), often
+  // missing (absent, null, empty), often agreeing on the truth's value.
+  const values = random(seed + 1000);
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(values() * list.length)]!;
+  const truthValue = new Map<string, Record<string, unknown>>();
+  for (const doc of documents) {
+    for (const layer of doc.layers) {
+      for (const span of layer?.spans ?? []) {
+        const t = `${doc.id}:${span.start}:${span.label}`;
+        if (!truthValue.has(t)) truthValue.set(t, { kind: pick(['direct', 'indirect']), topics: pick([['water'], ['water', 'roads'], ['roads']]), level: pick([1, 2]) });
+        const truth = truthValue.get(t)!;
+        const attrs: Record<string, unknown> = {};
+        for (const name of span.label === 'official' ? ['level'] : span.label === 'slogan' ? [] : ['kind', 'topics']) {
+          const r = values();
+          if (r < 0.15) continue; // absent
+          attrs[name] = r < 0.2 ? null : r < 0.25 ? '' : r < 0.75 ? truth[name] : name === 'kind' ? pick(['direct', 'indirect', '间接']) : name === 'topics' ? pick([['roads', 'water'], ['water']]) : pick([1, 2, 3]);
+        }
+        (span as { attrs?: Record<string, unknown> }).attrs = attrs;
+      }
+    }
+  }
   return { annotators, labels, documents };
 }
 
@@ -151,6 +173,7 @@ interface SpanFigures {
   byLabel: Record<string, Figures>;
   byDocument: Record<string, Figures>;
   spans: Record<string, { exact: number[]; overlap: number[] }>;
+  attributes: Record<string, Figures>;
 }
 
 function expectFigures(got: Coefficients, want: Figures, report: AgreementReport, what: string): void {
@@ -198,6 +221,15 @@ describe.skipIf(skipWithout(REFERENCES))('character items and span matches, agai
           const c = pair[kind];
           expect([c.spansA, c.spansB, c.foundA, c.foundB], `${kind} ${pair.a}-${pair.b}`).toEqual(w[kind]);
         }
+      }
+      // Attribute values of spans drawn alike, per label and attribute.
+      expect(Object.keys(report.attributes).sort()).toEqual(Object.keys(want.attributes).sort());
+      expect(Object.keys(report.attributes).sort()).toEqual(['official.level', 'pledge.kind', 'pledge.topics', 'quote.kind', 'quote.topics']);
+      for (const [name, figures] of Object.entries(report.attributes)) {
+        expectFigures(figures, want.attributes[name]!, report, `attribute ${name}`);
+        // Not vacuous: each has pairable items and a figure (its values vary).
+        expect(figures.alpha.items, name).toBeGreaterThanOrEqual(4);
+        expect(figures.alpha.value, name).not.toBeNull();
       }
       // Missing layers: Fleiss' κ has fewer items (all three coded) than α (two or more).
       expect(report.characters.corpus.fleiss.items).toBeLessThan(report.characters.corpus.alpha.items);
@@ -319,8 +351,8 @@ describe('span matches, alignment, links and attributes, worked by hand', () => 
     ]);
     // b's second link ends at a span a labelled otherwise: not comparable; the first is matched.
     expect(report.links[0]).toMatchObject({ spansA: 1, spansB: 1, foundA: 1, foundB: 1, f1: 1 });
-    expect(report.attributes.tone!.cohen[0]!.kappa.items).toBe(1);
-    expect(report.attributes.rank!.cohen[0]!.kappa).toEqual({ value: null, items: 1 }); // one value, no variation
+    expect(report.attributes['quote.tone']!.cohen[0]!.kappa.items).toBe(1);
+    expect(report.attributes['official.rank']!.cohen[0]!.kappa).toEqual({ value: null, items: 1 }); // one value, no variation
     expect(report.spans.pairs[0]!.exact).toMatchObject({ spansA: 3, spansB: 3, foundA: 2, foundB: 2 });
     expect(report.spans.byLabel.pledge![0]!.exact.f1).toBe(0);
   });

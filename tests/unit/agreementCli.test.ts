@@ -54,7 +54,7 @@ function writeCorpus(): string {
       const spans = Object.values(LAYERS).flatMap((docs) => docs[d]!);
       store.insertDocument({ title: `第${d + 1}篇`, text: d === 0 ? TEXT : TEXT.slice(0, 40), spans });
     }
-    // Until spans record their annotator as they are made, the test attributes them directly.
+    // Several annotators' layers in one step: the test sets each span's annotator in the file directly.
     const attribute = store.db.prepare('UPDATE spans SET annotator = ? WHERE id = ?');
     for (const [name, docs] of Object.entries(LAYERS)) for (const s of docs.flat()) attribute.run(name, s.id);
     store.insertDocument({ title: 'unattributed', text: '无人标注', spans: [{ id: 'n1', label: 'quote', start: 0, end: 2 }] });

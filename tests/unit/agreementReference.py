@@ -10,7 +10,7 @@ Requests:
          alpha (NLTK, missing values left out), and on the items all coded: nltk_kappa, nltk_multi_kappa, nltk_pi
   {"kind": "spans", "annotators": [...], "labels": [...], "documents": [{"id", "length", "layers": [[span...] or null]}]}
       -> the same figures for the corpus, each label and each document, from character items,
-         and exact / overlap span matches per pair
+         exact / overlap span matches per pair, and per "label.attribute" from the values of spans drawn alike
 """
 import itertools
 import json
@@ -106,6 +106,47 @@ def span_matches(a_spans, b_spans, length):
     }
 
 
+def attr_value(v):
+    """An attribute value as an item value: a text as it is, anything else as its JSON; None if absent or empty."""
+    if v is None or v == "":
+        return None
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def attribute_items(docs, k, length_of):
+    """Per "label.attribute": one item per span two or more annotators drew alike (same label and
+    pieces; the n-th copy within a layer pairs with the n-th copy), each annotator's value of it."""
+    out = {}
+    for d in docs:
+        units = {}
+        order = []
+        for who, layer in enumerate(d["layers"]):
+            if layer is None:
+                continue
+            seen = {}
+            for span in layer["spans"]:
+                base = (span["label"], tuple(pieces(span, length_of(d))))
+                n = seen.get(base, 0)
+                seen[base] = n + 1
+                if (base, n) not in units:
+                    units[(base, n)] = [None] * k
+                    order.append((base, n))
+                units[(base, n)][who] = span
+        for key in order:
+            unit = units[key]
+            if sum(s is not None for s in unit) < 2:
+                continue
+            label = key[0][0]
+            names = []
+            for s in unit:
+                for name in (s or {}).get("attrs") or {}:
+                    if name not in names:
+                        names.append(name)
+            for name in names:
+                out.setdefault(f"{label}.{name}", []).append([None if s is None else attr_value((s.get("attrs") or {}).get(name)) for s in unit])
+    return out
+
+
 def spans_request(req):
     k = len(req["annotators"])
     docs = [d for d in req["documents"] if sum(l is not None for l in d["layers"]) >= 2]
@@ -133,6 +174,7 @@ def spans_request(req):
             for kind in total:
                 total[kind] = [x + y for x, y in zip(total[kind], m[kind])]
         out["spans"][f"{a}-{b}"] = total
+    out["attributes"] = {name: figures(items, k) for name, items in attribute_items(req["documents"], k, lambda d: d["length"]).items()}
     return out
 
 

@@ -100,6 +100,7 @@ export interface AgreementReport {
     meanF1: { exact: number | null; overlap: number | null };
   };
   links: (MatchCounts & Scores & { a: string; b: string })[];
+  /** By `label.attribute` (quote.kind): the values of spans drawn alike. */
   attributes: Record<string, Coefficients>;
   confusion: { a: string; b: string; cells: ConfusionCell[] }[];
   byDocument: DocumentAgreement[];
@@ -297,10 +298,13 @@ export class AgreementBuilder {
     });
     for (const unit of units.values()) {
       if (unit.filter(Boolean).length < 2) continue;
+      // Attributes belong to a label in the schema: quote.kind and pledge.kind are two figures.
+      const label = unit.find(Boolean)!.label;
       const names = new Set(unit.flatMap((s) => Object.keys(s?.attrs ?? {})));
       for (const name of names) {
-        let items = this.attributeItems.get(name);
-        if (!items) this.attributeItems.set(name, (items = new Map()));
+        const key = `${label}.${name}`;
+        let items = this.attributeItems.get(key);
+        if (!items) this.attributeItems.set(key, (items = new Map()));
         addItems(items, [{ values: unit.map((s) => (s ? attrValue(s.attrs?.[name]) : null)), weight: 1 }]);
       }
     }
