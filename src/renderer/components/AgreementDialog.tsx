@@ -19,6 +19,8 @@ interface Props {
   host: HostBridge;
   corpusName: string;
   onShow(documentId: number, annotator: string, spanId: string): void;
+  /** A document of the report, every layer side by side. */
+  onShowDocument(documentId: number): void;
   /** Accept all agreed (into a gold layer) between these annotators; true when something was done. */
   onAcceptAgreed(annotators: string[]): Promise<boolean>;
   onClose(): void;
@@ -76,7 +78,7 @@ function Bars({ title, rows }: { title: string; rows: { name: string; value: num
   );
 }
 
-export function AgreementDialog({ api, host, corpusName, onShow, onAcceptAgreed, onClose }: Props) {
+export function AgreementDialog({ api, host, corpusName, onShow, onShowDocument, onAcceptAgreed, onClose }: Props) {
   const { t } = useTranslation();
   const [summary, setSummary] = useState<AgreementSummary | null>(null);
   const [chosen, setChosen] = useState<string[] | null>(null);
@@ -133,6 +135,9 @@ export function AgreementDialog({ api, host, corpusName, onShow, onAcceptAgreed,
   const worstDocs = report
     ? [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2)).slice(0, 15)
     : [];
+  // Every document compared, least agreement first (α; those without a figure last); the files have them all.
+  const docRows = report ? [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2)) : [];
+  const attributeRows = report ? Object.entries(report.attributes) : [];
   const confusion = report?.confusion[pair];
   const showDisagreement = (d: Disagreement) => {
     const span = d.spanA ?? d.spanB!;
@@ -217,6 +222,62 @@ export function AgreementDialog({ api, host, corpusName, onShow, onAcceptAgreed,
               ))}
             </tbody>
           </table>
+          {attributeRows.length > 0 && (
+            <table className="agreement-table">
+              <caption>{t('agreement.attributes')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('agreement.attribute')}</th>
+                  <th scope="col">{t('agreement.meanCohen')}</th>
+                  <th scope="col">{t('agreement.fleiss')}</th>
+                  <th scope="col">{t('agreement.alpha')}</th>
+                  <th scope="col">{t('agreement.spans')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {attributeRows.map(([name, c]) => (
+                  <tr key={name}>
+                    <th scope="row">{name}</th>
+                    <td>{fig(c.meanCohen.value)}</td>
+                    <td>{fig(c.fleiss.value)}</td>
+                    <td>{fig(c.alpha.value)}</td>
+                    <td>{c.alpha.items}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <div className="agreement-scroll">
+            <table className="agreement-table">
+              <caption>{t('agreement.byDocument', { shown: Math.min(docRows.length, LISTED), count: docRows.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('agreement.document')}</th>
+                  <th scope="col">{t('agreement.meanCohen')}</th>
+                  <th scope="col">{t('agreement.alpha')}</th>
+                  <th scope="col">{t('agreement.alphaU')}</th>
+                  <th scope="col">{t('agreement.exactF1')}</th>
+                  <th scope="col">{t('agreement.overlapF1')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {docRows.slice(0, LISTED).map((d) => (
+                  <tr key={d.id}>
+                    <th scope="row">
+                      <button type="button" className="link-button" title={t('agreement.showDocument')} onClick={() => onShowDocument(d.id)}>
+                        {d.name}
+                      </button>
+                    </th>
+                    <td>{fig(d.characters.meanCohen.value)}</td>
+                    <td>{fig(d.characters.alpha.value)}</td>
+                    <td>{fig(d.unitizing.value)}</td>
+                    <td>{fig(meanF1(d.spans, 'exact'))}</td>
+                    <td>{fig(meanF1(d.spans, 'overlap'))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <div className="agreement-plots">
             <Bars title={t('agreement.plotLabels')} rows={labelRows.map((r) => ({ name: r.name, value: r.c.alpha.value }))} />
             <Bars title={t('agreement.plotDocuments')} rows={worstDocs.map((d) => ({ name: d.name, value: d.characters.alpha.value }))} />

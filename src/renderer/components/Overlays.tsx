@@ -62,6 +62,7 @@ export function Overlays({ app, state, api, host }: Props) {
           corpusName={corpus.name}
           onClose={close}
           onShow={(documentId, annotator, spanId) => void app.showSpan(documentId, annotator, spanId).catch(app.report)}
+          onShowDocument={(documentId) => void app.showDocumentLayers(documentId).catch(app.report)}
           onAcceptAgreed={(annotators) => app.acceptAgreed(annotators)}
         />
       )}

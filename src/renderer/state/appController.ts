@@ -386,6 +386,14 @@ export class AppController {
     if (this.state.loadSeq === loaded && this.editor && this.state.openDoc?.id === documentId) this.selectPending(this.editor, documentId);
   }
 
+  /** The agreement report's document row: that document with every layer side by side (the lanes). */
+  async showDocumentLayers(documentId: number): Promise<void> {
+    this.set({ overlay: null });
+    if (this.state.lanes) await this.closeLanes();
+    await this.openDocument(documentId);
+    if (this.state.openDoc?.id === documentId) await this.openLanes('all');
+  }
+
   /** A span (or text) to select once its document is in the editor (see showSpan). */
   private pendingSelection: { documentId: number; spanId: string } | { documentId: number; range: [number, number] } | null = null;
 
