@@ -93,6 +93,15 @@ describe('loupe agreement', () => {
     expect(text.out).toMatch(/agreement between li, 王芳: 1 document annotated by two or more of them/);
     expect(text.out).toMatch(/1 span with no annotator left out/);
     expect(text.out).toMatch(/li – 王芳: Cohen κ \d\.\d{3}; spans exact F1 0\.333/);
+    // The document's figures, the label confusion and each disagreement, as the JSON has them.
+    const hand = expected();
+    const doc = hand.byDocument[0]!;
+    expect(text.out).toContain(`by document, least agreement first (1 of 1):\n  1 第1篇: α ${doc.characters.alpha.value!.toFixed(3)}, mean Cohen κ ${doc.characters.meanCohen.value!.toFixed(3)}`);
+    expect(text.out).toContain('labels of spans drawn at the same place, li → 王芳');
+    for (const cell of hand.confusion[0]!.cells) expect(text.out).toContain(`  ${cell.a ?? 'none'} → ${cell.b ?? 'none'}: ${cell.count}\n`);
+    const listed = text.out.split('\n').filter((l) => /^ {2}1 第1篇: (label|boundary|label-boundary|only-a|only-b) · li: /.test(l));
+    expect(listed).toHaveLength(hand.disagreements.length);
+    expect(hand.disagreements.length).toBeGreaterThan(0);
     const json = await cli('agreement', corpus, '--format', 'json', '--annotators', 'li,王芳');
     expect(json.code).toBe(0);
     const report = JSON.parse(json.out) as AgreementReport & { unattributedSpans: number };

@@ -356,6 +356,9 @@ const AGREEMENT_FORMATS = ['text', 'json', 'csv'] as const;
 /** A figure to three places, or "n/a" where it is undefined. */
 const fig = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
 
+/** How many documents and disagreements the terminal report lists (the CSV and JSON have all). */
+const TEXT_LISTED = 20;
+
 /** The agreement report as the terminal shows it. */
 export function agreementText(report: AgreementReport, unattributed: number): string {
   const lines: string[] = [];
@@ -382,9 +385,32 @@ export function agreementText(report: AgreementReport, unattributed: number): st
     lines.push('', 'attributes of spans drawn alike (Krippendorff α):');
     for (const [name, a] of attributes) lines.push(`  ${name}: ${fig(a.alpha.value)} over ${plural(a.alpha.items, 'span')}`);
   }
+  const meanF1 = (pairs: AgreementReport['spans']['pairs'], kind: 'exact' | 'overlap'): number | null =>
+    pairs.length === 0 || pairs.some((p) => p[kind].f1 === null) ? null : pairs.reduce((n, p) => n + p[kind].f1!, 0) / pairs.length;
+  const docs = [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2));
+  if (docs.length) {
+    const shown = docs.slice(0, TEXT_LISTED);
+    lines.push('', `by document, least agreement first (${shown.length} of ${docs.length}${shown.length < docs.length ? '; --format csv or json for all' : ''}):`);
+    for (const d of shown) {
+      const k = d.characters;
+      lines.push(
+        `  ${d.id} ${d.name}: α ${fig(k.alpha.value)}, mean Cohen κ ${fig(k.meanCohen.value)}, unitizing α ${fig(d.unitizing.value)}; span F1 exact ${fig(meanF1(d.spans, 'exact'))}, overlap ${fig(meanF1(d.spans, 'overlap'))}`,
+      );
+    }
+  }
+  for (const pair of report.confusion) {
+    if (!pair.cells.length) continue;
+    lines.push('', `labels of spans drawn at the same place, ${pair.a} → ${pair.b} (none: no such span):`);
+    for (const cell of pair.cells) lines.push(`  ${cell.a ?? 'none'} → ${cell.b ?? 'none'}: ${cell.count}`);
+  }
   const kinds = new Map<string, number>();
   for (const d of report.disagreements) kinds.set(d.kind, (kinds.get(d.kind) ?? 0) + 1);
   lines.push('', `disagreements: ${report.disagreements.length}${kinds.size ? ` (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
+  const place = (s: { label: string; start: number; end: number } | null) => (s ? `${s.label} ${s.start}–${s.end}` : '–');
+  for (const d of report.disagreements.slice(0, TEXT_LISTED)) {
+    lines.push(`  ${d.document} ${d.documentName}: ${d.kind} · ${d.a}: ${place(d.spanA)} · ${d.b}: ${place(d.spanB)}`);
+  }
+  if (report.disagreements.length > TEXT_LISTED) lines.push(`  … and ${report.disagreements.length - TEXT_LISTED} more (--format csv writes them all)`);
   return `${lines.join('\n')}\n`;
 }
 
