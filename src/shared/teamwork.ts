@@ -42,6 +42,11 @@ export interface MergeReport {
   problems: MergeProblem[];
   /** Spans the copy says are nobody's (a brat or doccano file names no annotator), when no annotator was named for them: not merged. */
   unattributedSpans: number;
+  /**
+   * Document notes written in the copy and added to the corpus's (after what it had, under the
+   * annotator's name; a note the corpus has already is not added again).
+   */
+  documentNotes: number;
   dryRun: boolean;
 }
 

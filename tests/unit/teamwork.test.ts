@@ -155,6 +155,36 @@ describe('loupe handout and loupe merge', () => {
     });
   });
 
+  it('document notes written in a copy are added after the corpus’s, under the annotator’s name, once', async () => {
+    const lead = leadCorpus();
+    withStore(lead, 'lead', (s) => s.saveDocument({ id: 1, note: '待核实：发言时间', upsert: [], remove: [] }));
+    const wang = path.join(dir, 'wang.loupe');
+    await cli('handout', lead, '--annotator', '王芳', '--out', wang, '--blind');
+    withStore(wang, '王芳', (s) => {
+      expect(s.getDocument(1).note).toBe('待核实：发言时间'); // the copy starts with the corpus's note
+      s.saveDocument({ id: 1, note: '待核实：发言时间\n引语出处不明', upsert: [], remove: [] });
+      s.saveDocument({ id: 2, note: '标题有误', upsert: [], remove: [] });
+    });
+    const revision = withStore(lead, null, (s) => s.getDocument(1).revision);
+
+    const dry = await cli('merge', lead, wang, '--dry-run');
+    expect(dry.out).toMatch(/document notes written in the copy, added to the corpus's: 2/);
+    withStore(lead, null, (s) => expect(s.getDocument(2).note).toBe(''));
+
+    const merged = await cli('merge', lead, wang);
+    expect(merged.out).toMatch(/document notes written in the copy, added to the corpus's: 2/);
+    withStore(lead, null, (s) => {
+      expect(s.getDocument(1).note).toBe('待核实：发言时间\n\n王芳: 引语出处不明'); // the corpus's kept, hers after it
+      expect(s.getDocument(1).revision).toBeGreaterThan(revision); // an open window sees the change
+      expect(s.getDocument(2).note).toBe('王芳: 标题有误');
+      expect(s.getDocument(3).note).toBe('');
+    });
+    // Again: nothing more.
+    const again = await cli('merge', lead, wang);
+    expect(again.out).not.toMatch(/document notes/);
+    withStore(lead, null, (s) => expect(s.getDocument(1).note).toBe('待核实：发言时间\n\n王芳: 引语出处不明'));
+  });
+
   it('refuses clearly and merges nothing of a copy it cannot read', async () => {
     const lead = leadCorpus();
     const junk = path.join(dir, 'junk.loupe');

@@ -493,6 +493,7 @@ function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
       for (const l of report.layers) {
         out.write(`  ${l.annotator}: ${plural(l.spansAdded, 'span')} and ${plural(l.linksAdded, 'link')} added to ${plural(l.documents, 'document')}; ${l.unchanged} unchanged, ${l.conflicts} kept as the corpus has them${l.removedSince ? `; ${plural(l.removedSince, 'span')} removed in the corpus since the last merge, not brought back` : ''}\n`);
       }
+      if (report.documentNotes) out.write(`  document notes written in the copy, added to the corpus's: ${report.documentNotes}\n`);
       for (const p of report.problems) out.write(`  document ${p.document} (${p.title})${p.annotator ? `, ${p.annotator}` : ''}: ${p.what}\n`);
     }
     return failed ? 1 : 0;

@@ -33,6 +33,8 @@ interface CopyDocument {
   text: string;
   layers: Map<string, CopyLayer>;
   nobody: CopyLayer;
+  /** The document's note in the copy ('' when none). */
+  note: string;
   /** What reading it changed (duplicates dropped), for the report. */
   notes?: { annotator: string | null; what: string }[];
 }
@@ -78,7 +80,7 @@ export function loupeCopy(file: string): CopySource {
         }
         const nobody = doc.spans.filter((s) => s.annotator === null);
         const nobodyIds = new Set(nobody.map((s) => s.id));
-        yield { id: doc.id, title: doc.title, text: doc.text, layers, nobody: { spans: nobody, links: doc.links.filter((l) => nobodyIds.has(l.from)) } };
+        yield { id: doc.id, title: doc.title, text: doc.text, note: doc.note, layers, nobody: { spans: nobody, links: doc.links.filter((l) => nobodyIds.has(l.from)) } };
       }
     },
     close: () => copy.close(),
@@ -204,7 +206,7 @@ function copyDocument(doc: ParsedDocument, owner: string | null | undefined): Co
     linked.add(key);
     layer.links.push({ ...l, from, to });
   }
-  return { id: doc.loupeId ?? null, title: doc.title, text: doc.text, layers, nobody, ...(notes.length ? { notes } : {}) };
+  return { id: doc.loupeId ?? null, title: doc.title, text: doc.text, note: doc.note ?? '', layers, nobody, ...(notes.length ? { notes } : {}) };
 }
 
 /** How much of two texts a shared-run alignment covers, as a share of the longer one (0–1). */

@@ -120,6 +120,22 @@ const textOf = (text: string, s: Pick<Span, 'fragments'>): string => {
   return s.fragments.map(([a, b]) => cps.slice(a, b).join('')).join('…');
 };
 
+
+/**
+ * What a document's note becomes when a copy's note is merged into the corpus's, or null when
+ * nothing is added: the lines of the copy's note the corpus's does not have (a handed-out copy
+ * starts with the corpus's note; a note merged before is there already), after the corpus's note,
+ * as `who: lines`. The corpus's note is kept as it is, and merging the same copy again adds nothing.
+ */
+export function noteToAdd(lead: string, copy: string, who: string): string | null {
+  const lines = copy
+    .split(/\r\n|\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l && !lead.includes(l));
+  if (!lines.length) return null;
+  const added = `${who}: ${lines.join('\n')}`;
+  return lead.trim() ? `${lead.trimEnd()}\n\n${added}` : added;
+}
 /**
  * Merges a copy back into `store`: a Loupe corpus file (see handout), or another tool's export of the
  * annotators' work (Loupe JSONL/JSON, Label Studio, brat, doccano…; see foreignCopy).
@@ -140,6 +156,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
       layers: [],
       problems: [],
       unattributedSpans: 0,
+      documentNotes: 0,
       dryRun: Boolean(request.dryRun),
     };
     const layerReport = (annotator: string): LayerMerge => {
@@ -148,6 +165,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
       return r;
     };
     const leadText = store.db.prepare<[number], { text: string }>('SELECT text FROM documents WHERE id = ?');
+    const leadNote = store.db.prepare<[number], { note: string }>('SELECT note FROM documents WHERE id = ?');
     const copyKey = copy.key;
     const mergedBefore = store.db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM merged_spans WHERE copy = ? AND span_id = ?');
     const recordMerged = store.db.prepare('INSERT OR IGNORE INTO merged_spans (copy, span_id) VALUES (?, ?)');
@@ -193,6 +211,12 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
         const target = leadId;
 
         for (const n of doc.notes ?? []) problem(n.annotator, n.what);
+        // The document's note written in the copy: added after the corpus's, under whose it is.
+        const added = noteToAdd(leadNote.get(target)?.note ?? '', doc.note, handedOutTo ?? fallback ?? (doc.layers.size === 1 ? [...doc.layers.keys()][0]! : path.basename(file)));
+        if (added !== null) {
+          report.documentNotes++;
+          if (!request.dryRun) store.setDocumentNote(target, added);
+        }
         // What merged_spans remembers of a span: its id (a corpus copy's ids are the corpus's), or for
         // another tool's export (ids unique within a document), the layer, the document and the id.
         const inLayerId = (annotator: string) => (id: string) => (copy.foreign ? `${annotator}\u001f${target}\u001f${id}` : id);

@@ -603,6 +603,12 @@ export class CorpusStore {
     })();
   }
 
+  /** Replaces a document's note (a merge adds an annotator's to it); its revision moves on. */
+  setDocumentNote(id: number, note: string): void {
+    const changed = this.db.prepare('UPDATE documents SET note = ?, revision = revision + 1, updated_at = ? WHERE id = ?').run(note, now(), id);
+    if (changed.changes === 0) throw new StoreError(`document ${id} does not exist`, 'not-found');
+  }
+
   /**
    * Runs `f` as `annotator` (their layer read, written and checked), then goes back: the app's store
    * writes the gold layer this way (curation, and the curator's edits of it).

@@ -719,6 +719,7 @@ export class AppController {
     const d = report.documents;
     const lines = [t('merge.documents', { inCopy: d.inCopy, byId: d.byId, byText: d.byText, aligned: d.aligned, notFound: d.notFound })];
     for (const l of report.layers) lines.push(t('merge.layer', { ...l }));
+    if (report.documentNotes) lines.push(t('merge.notes', { count: report.documentNotes }));
     const problems = report.problems.slice(0, 20).map((p) => `${p.title}${p.annotator ? ` (${p.annotator})` : ''}: ${p.what}`);
     lines.push(...problems);
     if (report.problems.length > problems.length) lines.push(t('merge.more', { count: report.problems.length - problems.length }));
