@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './cliRun';
 import { at, layersOf, tag } from './layerHelpers';
@@ -133,6 +134,43 @@ describe('loupe merge from other formats', () => {
     expect((await cli('export', copy, '--format', 'doccano', '--out', doccano)).code).toBe(0);
     expect((await cli('merge', lead, doccano, '--annotator', 'admin')).code).toBe(0);
     expect(layersOf(lead).admin).toEqual(['1:official:县委书记周振华', '2:pledge:新建学校十所']);
+  });
+
+  it('takes a doccano project export (a zip, or its folder, of one JSONL file per member) as each member’s layer', async () => {
+    const copy = corpus('copy.loupe', (store) => {
+      store.annotator = null;
+      tag(store, 1, 'x1', 'official', '县委书记周振华');
+      tag(store, 2, 'x2', 'pledge', '新建学校十所');
+    });
+    const exported = path.join(dir, 'doccano.jsonl');
+    expect((await cli('export', copy, '--format', 'doccano', '--out', exported)).code).toBe(0);
+    const lines = fs.readFileSync(exported, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { label: [number, number, string][] });
+    // As doccano writes it with annotations not shared: admin's, 王芳's (she calls the official a quote), and all.jsonl with none.
+    const files: Record<string, string> = {
+      'admin.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
+      '王芳.jsonl': lines.map((l) => JSON.stringify({ ...l, label: l.label.map(([a, b, label]) => [a, b, label === 'official' ? 'quote' : label]) })).join('\n'),
+      'all.jsonl': lines.map((l) => JSON.stringify({ ...l, label: [] })).join('\n'),
+    };
+    const zip = path.join(dir, 'project.zip');
+    fs.writeFileSync(zip, zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(`${text}\n`)]))));
+    const lead = corpus('lead.loupe');
+    const merged = await cli('merge', lead, zip);
+    expect(merged.err).toBe('');
+    expect(merged.out).not.toContain('no annotator');
+    expect(layersOf(lead)).toEqual({
+      admin: ['1:official:县委书记周振华', '2:pledge:新建学校十所'],
+      王芳: ['1:quote:县委书记周振华', '2:pledge:新建学校十所'],
+    });
+    // The same files unzipped into a folder.
+    const folder = path.join(dir, 'project');
+    fs.mkdirSync(folder);
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), `${text}\n`);
+    const again = corpus('again.loupe');
+    expect((await cli('merge', again, folder)).code).toBe(0);
+    expect(layersOf(again)).toEqual(layersOf(lead));
+    // One file alone names no one (its name may be anything): whose it is must be said.
+    const alone = await cli('merge', corpus('alone.loupe'), path.join(folder, 'admin.jsonl'));
+    expect(alone.out).toContain('span(s) with no annotator: name whose they are (--annotator NAME); not merged');
   });
 
   it('remembers what it merged from another tool’s file by annotator and document, not by its ids alone', async () => {

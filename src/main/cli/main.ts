@@ -67,7 +67,8 @@ const USAGE = `Usage:
                                        corpus's is overwritten; prints what was merged and what was not.
                                        A copy is a Loupe corpus file, or another tool's export: Loupe
                                        JSONL/JSON (spans name their annotator), Label Studio JSON (each
-                                       annotation its completed_by), brat/doccano/CoNLL files or folders
+                                       annotation its completed_by), a doccano project zip or folder
+                                       (NAME.jsonl per member), brat/doccano/CoNLL files or folders
                                        (no annotator in them: --annotator NAME says whose they are)
   loupe curate CORPUS --gold NAME [--annotators A,B,...] [--threshold all|majority] [--dry-run]
                                        adds to the gold layer NAME every span (and link) that all (or a

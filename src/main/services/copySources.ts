@@ -125,7 +125,11 @@ export function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySo
   if (failures.length) throw new Error(`could not read ${failures.length === 1 ? 'a file' : `${failures.length} files`} of ${file}: ${failures.slice(0, 3).join('; ')}`);
   if (parsed.length === 0) throw new Error(`${file} holds no documents to merge`);
   const folderOwner = bratFolderOwners(parsed);
-  const documents = parsed.map(({ name, doc }) => copyDocument(doc, folderOwner(name)));
+  const fileOwner = doccanoFileOwner(stat.isDirectory());
+  const documents = parsed.map(({ name, format, doc }) => {
+    const byFolder = folderOwner(name);
+    return copyDocument(doc, byFolder !== undefined ? byFolder : format === 'doccano' ? fileOwner(name) : undefined);
+  });
   return { handedOutTo: null, key: `file:${path.basename(file)}`, foreign: true, documents: () => documents, close: () => undefined };
 }
 
@@ -155,6 +159,20 @@ function bratFolderOwners(parsed: readonly { name: string; format: ImportFormat 
     const top = topFolder(name);
     if (top === null || !byFolder.has(top)) return undefined;
     return top === 'unattributed' ? null : (annotatorName(top) ?? null);
+  };
+}
+
+/**
+ * doccano's export of a project whose members annotate apart is a zip of one JSONL file per member,
+ * named after them (`admin.jsonl`, `wang.jsonl`), beside `all.jsonl` / `unknown.jsonl` (no one's).
+ * In such a zip, or a folder (one unzipped), the file's name is its annotator; a lone file names no one.
+ */
+function doccanoFileOwner(folder: boolean): (name: string) => string | undefined {
+  return (name) => {
+    if (!folder && !/\.zip\//i.test(name)) return undefined;
+    const stem = path.basename(name).replace(/\.jsonl?$/i, '');
+    if (/^(all|unknown)$/i.test(stem)) return undefined;
+    return annotatorName(stem) ?? undefined;
   };
 }
 
