@@ -2,7 +2,41 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AgreementReport } from '../../src/shared/agreement/report';
-import { answerPath, editor, expect, fileMenu, REPO, selectText, test, waitSaved } from './fixtures';
+import { DEBIAN_PYTHON, python, requireTool, skipWithout } from '../externalTools';
+import { answerPath, editor, expect, fileMenu, type LoupeServer, REPO, selectText, test, waitSaved } from './fixtures';
+
+const REFERENCES = python(['sklearn', 'statsmodels', 'nltk'], ['python3-sklearn', 'python3-statsmodels', 'python3-nltk']);
+
+interface ReferenceFigures {
+  corpus: { cohen: Record<string, number | null>; fleiss: number | null; alpha: number | null };
+  spans: Record<string, { exact: number[]; overlap: number[] }>;
+}
+
+/**
+ * scikit-learn's, statsmodels' and NLTK's figures on the corpus file's layers, with the character
+ * items built again in Python from the spans (tests/unit/agreementReference.py; docs/agreement.md).
+ */
+function referenceFigures(loupe: LoupeServer, annotators: string[], labels: string[]): ReferenceFigures {
+  requireTool(REFERENCES);
+  const docs = loupe.query<{ id: number; length: number }>('SELECT id, length(text) AS length FROM documents ORDER BY id');
+  const layers = loupe.query<{ document_id: number; annotator: string }>('SELECT document_id, annotator FROM layers');
+  const spans = loupe.query<{ document_id: number; annotator: string; label: string; start: number; end: number; fragments: string | null }>(
+    'SELECT document_id, annotator, label, start_cp AS start, end_cp AS "end", fragments FROM spans WHERE annotator IS NOT NULL',
+  );
+  const documents = docs.map((d) => ({
+    id: d.id,
+    length: d.length,
+    layers: annotators.map((a) =>
+      layers.some((l) => l.document_id === d.id && l.annotator === a)
+        ? { spans: spans.filter((s) => s.document_id === d.id && s.annotator === a).map((s) => ({ ...s, fragments: s.fragments ? (JSON.parse(s.fragments) as number[][]) : null })) }
+        : null,
+    ),
+  }));
+  const script = path.join(REPO, 'tests/unit/agreementReference.py');
+  const r = spawnSync(DEBIAN_PYTHON, ['-I', script], { input: JSON.stringify({ kind: 'spans', annotators, labels, documents }), encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as ReferenceFigures;
+}
 
 /** Answers the open message dialog titled `title` and returns its text. */
 async function closeMessage(page: Page, title: string): Promise<string> {
@@ -80,6 +114,29 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
   await expect(dialog.getByRole('table', { name: /Pairs/ }).getByRole('row', { name: /^li – 王芳/ }).getByRole('cell').first()).toHaveText(
     report.characters.corpus.cohen[0]!.kappa.value!.toFixed(3),
   );
+  // And as the references compute them on the same items: Cohen's κ (scikit-learn), Fleiss' κ
+  // (statsmodels), Krippendorff's α (NLTK), span matches; the app shows them to three places.
+  if (!skipWithout(REFERENCES)) {
+    const want = referenceFigures(loupe, report.annotators, report.labels);
+    const c = report.characters.corpus;
+    for (const [got, expected] of [
+      [c.cohen[0]!.kappa.value, want.corpus.cohen['0-1']],
+      [c.fleiss.value, want.corpus.fleiss],
+      [c.alpha.value, want.corpus.alpha],
+    ] as const) {
+      expect(expected).not.toBeNull();
+      expect(Math.abs(got! - expected!)).toBeLessThanOrEqual(1e-9);
+    }
+    const pair = report.spans.pairs[0]!;
+    expect([pair.exact.spansA, pair.exact.spansB, pair.exact.foundA, pair.exact.foundB]).toEqual(want.spans['0-1']!.exact);
+    expect([pair.overlap.spansA, pair.overlap.spansB, pair.overlap.foundA, pair.overlap.foundB]).toEqual(want.spans['0-1']!.overlap);
+    const allLabels = dialog.getByRole('table', { name: 'By label' }).getByRole('row', { name: /^All labels/ }).getByRole('cell');
+    await expect(allLabels.nth(1)).toHaveText(want.corpus.fleiss!.toFixed(3));
+    await expect(allLabels.nth(2)).toHaveText(want.corpus.alpha!.toFixed(3));
+    await expect(dialog.getByRole('table', { name: /Pairs/ }).getByRole('row', { name: /^li – 王芳/ }).getByRole('cell').first()).toHaveText(
+      want.corpus.cohen['0-1']!.toFixed(3),
+    );
+  }
 
   // Accept all agreed (all of them): the quote both drew alike goes to gold, the official they bounded differently does not.
   await dialog.getByRole('button', { name: 'Accept all agreed…' }).click();
