@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AgreementReport } from '../../src/shared/agreement/report';
+import type { Download } from '@playwright/test';
+import { DEBIAN_PYTHON, python, requireTool, skipWithout } from '../externalTools';
 import { answerPath, editor, expect, fileMenu, REPO, selectText, test, waitSaved } from './fixtures';
+
+const PANDAS = python(['pandas'], ['python3-pandas']);
 
 /** `loupe agreement --format json` on the corpus file. */
 function cliReport(corpus: string): AgreementReport {
@@ -116,6 +120,43 @@ test('the agreement dialog shows attribute agreement and every document, least a
   await expect(rows.nth(1).getByRole('cell').nth(1)).toHaveText(worst[0]!.characters.alpha.value!.toFixed(3));
   await expect(rows.nth(2).getByRole('rowheader')).toHaveText(worst[1]!.name);
   if (process.env.LOUPE_SHOT) await page.screenshot({ path: process.env.LOUPE_SHOT.replace(/\.png$/, '-documents.png'), fullPage: true });
+
+  // Save as CSV… and Save as JSON…: the files of the whole report, as pandas and JSON.parse read them.
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await dialog.getByRole('button', { name: 'Save as JSON…' }).click();
+  await expect.poll(() => downloads.length).toBe(1);
+  const jsonFile = test.info().outputPath(downloads[0]!.suggestedFilename());
+  await downloads[0]!.saveAs(jsonFile);
+  expect(path.basename(jsonFile)).toBe('Default.agreement.json');
+  expect(JSON.parse(fs.readFileSync(jsonFile, 'utf8'))).toEqual({ ...report, unattributedSpans: 0 });
+  await dialog.getByRole('button', { name: 'Save as CSV…' }).click();
+  await expect.poll(() => downloads.length).toBe(3);
+  const [figures, disagreements] = await Promise.all(
+    downloads.slice(1).map(async (d) => {
+      const file = test.info().outputPath(d.suggestedFilename());
+      await d.saveAs(file);
+      return file;
+    }),
+  );
+  expect([path.basename(figures!), path.basename(disagreements!)]).toEqual(['Default.agreement.csv', 'Default.agreement.disagreements.csv']);
+  if (!skipWithout(PANDAS)) {
+    requireTool(PANDAS);
+    const script = [
+      'import json, sys, pandas as pd',
+      'f = pd.read_csv(sys.argv[1], encoding="utf-8-sig", keep_default_na=False)',
+      'd = pd.read_csv(sys.argv[2], encoding="utf-8-sig", keep_default_na=False)',
+      'pick = lambda **k: f.loc[(f[list(k)] == pd.Series(k)).all(axis=1), "value"].tolist()',
+      'print(json.dumps({"kind": pick(section="attributes", label="quote.kind", measure="krippendorff_alpha"),',
+      '  "doc": pick(section="characters", document_id=str(sys.argv[3]), label="", measure="krippendorff_alpha"), "disagreements": len(d)}))',
+    ].join('\n');
+    const r = spawnSync(DEBIAN_PYTHON, ['-X', 'utf8', '-c', script, figures!, disagreements!, String(worst[0]!.id)], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const read = JSON.parse(r.stdout) as { kind: (string | number)[]; doc: (string | number)[]; disagreements: number };
+    expect(read.kind.map(Number)).toEqual([report.attributes['quote.kind']!.alpha.value]);
+    expect(read.doc.map(Number)).toEqual([worst[0]!.characters.alpha.value]);
+    expect(read.disagreements).toBe(report.disagreements.length);
+  }
 
   // A document's name opens it with every layer side by side.
   await byDocument.getByRole('button', { name: worst[0]!.name }).click();
