@@ -22,7 +22,7 @@ import { systemLocale } from './i18n';
 import { createPlatform, readDropTransfer, type Platform } from './platform';
 import { downloadExport } from './platform/httpApi';
 import { AppController, isGoldLayer, isReadOnly } from './state/appController';
-import { chooseEach, confirmAction, dialogStore, promptText, showMessage } from './state/dialogs';
+import { chooseEach, confirmAction, dialogStore, pickSome, promptText, showMessage } from './state/dialogs';
 import { listenToWindowKeys } from './windowKeys';
 
 type I18n = ReturnType<typeof useTranslation>['i18n'];
@@ -41,7 +41,7 @@ function createApp(i18n: I18n): { platform: Platform; app: AppController } {
       document.documentElement.lang = locale;
     },
     systemLocale,
-    dialogs: { isOpen: () => dialogStore.get() !== null, showMessage, confirmAction, promptText, chooseEach },
+    dialogs: { isOpen: () => dialogStore.get() !== null, showMessage, confirmAction, promptText, chooseEach, pickSome },
     undoInField: (command) => {
       if (!isTextField(document.activeElement)) return false;
       document.execCommand(command);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { AgreementReport } from '../../src/shared/agreement/report';
 import { DEBIAN_PYTHON, python, requireTool, skipWithout } from '../externalTools';
-import { answerPath, editor, expect, fileMenu, type LoupeServer, REPO, selectText, test, waitSaved } from './fixtures';
+import { answerPath, corpusTitles, editor, expect, fileMenu, type LoupeServer, REPO, selectText, test, waitSaved } from './fixtures';
 
 const REFERENCES = python(['sklearn', 'statsmodels', 'nltk'], ['python3-sklearn', 'python3-statsmodels', 'python3-nltk']);
 
@@ -209,4 +209,36 @@ test('the whole round: hand out two blind copies, tag in each, merge both back, 
     ['quote', '河道干不干净', 'gold'],
     ['official', '县委书记周振华', 'gold'],
   ]);
+});
+
+test('Export for annotator… hands out the documents ticked: a filter over their names, all / none of those shown', async ({ page, loupe }) => {
+  await expect(editor(page)).toContainText('县委书记周振华');
+  const file = path.join(loupe.dataDir, 'copy-picked.loupe');
+  await fileMenu(page, 'Export for annotator…');
+  await answerPath(page, 'Export for annotator', '王芳');
+  await page.getByRole('alertdialog', { name: 'Export for annotator' }).getByRole('button', { name: 'With the other layers' }).click();
+  const which = page.getByRole('dialog', { name: 'Export for annotator' });
+  await which.getByRole('combobox', { name: 'Documents' }).selectOption({ label: 'Some I choose…' });
+  await which.getByRole('button', { name: 'Continue' }).click();
+
+  const pick = page.getByRole('dialog', { name: 'Export for annotator' });
+  await expect(pick).toContainText('Tick the documents 王芳 gets.');
+  const count = pick.getByRole('status');
+  await expect(count).toHaveText('1 of 2 ticked'); // the open document, to begin with
+  const filter = pick.getByRole('searchbox', { name: 'Show only names with…' });
+  await expect(filter).toBeFocused();
+  await filter.fill('harbour');
+  await expect(pick.getByRole('checkbox')).toHaveCount(1);
+  await pick.getByRole('button', { name: 'All of those shown' }).click();
+  await filter.fill('');
+  await expect(count).toHaveText('2 of 2 ticked');
+  await pick.getByRole('checkbox', { name: /清河县部署春季河道治理/ }).uncheck();
+  await expect(count).toHaveText('1 of 2 ticked');
+  await pick.getByRole('button', { name: 'None of those shown' }).click();
+  await expect(pick.getByRole('button', { name: 'Continue' })).toBeDisabled(); // a copy of nothing is not offered
+  await pick.getByRole('checkbox', { name: /Harbour city/ }).check();
+  await pick.getByRole('button', { name: 'Continue' }).click();
+  await answerPath(page, 'Save a copy of the corpus', file);
+  expect(await closeMessage(page, 'Export for annotator')).toContain(`Wrote a copy for 王芳 to ${file}: documents: 1`);
+  expect(corpusTitles(file)).toEqual(['Harbour city promises cleaner buses by 2028']);
 });

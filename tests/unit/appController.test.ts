@@ -108,6 +108,7 @@ function setup(options: { api?: ReturnType<typeof fakeApi>; confirm?: boolean; f
     confirmAction: vi.fn(async () => options.confirm ?? false),
     promptText: vi.fn(async () => null as string | null),
     chooseEach: vi.fn(async () => null),
+    pickSome: vi.fn(async () => null),
   };
   const downloadExport = vi.fn(async () => ({ documents: 2, spans: 0, links: 0, losses: [] as string[] }));
   const undoInField = vi.fn(() => options.fieldFocused ?? false);

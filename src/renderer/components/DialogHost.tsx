@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dialogStore, type Dialog } from '../state/dialogs';
 import { ChoicesDialog } from './ChoicesDialog';
+import { PickDialog } from './PickDialog';
 
 /** Renders the open in-page dialog, if any; Esc answers it as its Cancel or Close button would. */
 export function DialogHost() {
@@ -27,6 +28,8 @@ export function DialogHost() {
         <ConfirmDialog dialog={dialog} />
       ) : dialog.kind === 'choices' ? (
         <ChoicesDialog dialog={dialog} />
+      ) : dialog.kind === 'pick' ? (
+        <PickDialog dialog={dialog} />
       ) : (
         <MessageDialog dialog={dialog} />
       )}

@@ -29,7 +29,7 @@ import type { EditorMode } from '../editor/view';
 import { NO_SPANS, type SpanList, SpanListStore } from '../editor/spanList';
 import { describeError, isUserError } from '../i18n';
 import { DocumentSaver, saveDocumentInfo } from './autosave';
-import type { ChoiceRow } from './dialogs';
+import type { ChoiceRow, PickItem } from './dialogs';
 import { runImport, type ImportProgressState } from './importFlow';
 import { SaveStatusStore } from './saveStatus';
 
@@ -84,6 +84,7 @@ export interface AppControllerDeps {
     confirmAction(title: string, lines: string[], confirmLabel: string, cancelLabel?: string): Promise<boolean>;
     promptText(title: string, label: string, initial?: string): Promise<string | null>;
     chooseEach(title: string, lines: string[], rows: ChoiceRow[], confirmLabel: string): Promise<Record<string, string> | null>;
+    pickSome(title: string, lines: string[], label: string, items: PickItem[], initial: string[], confirmLabel: string): Promise<string[] | null>;
   };
   /**
    * Undoes or redoes in the focused text field, if one has the focus; false when none has. The
@@ -681,12 +682,19 @@ export class AppController {
         { value: 'all', label: t('handout.allDocuments', { count: documents.length }) },
         ...(openDoc ? [{ value: 'open', label: t('handout.openDocument', { title: openDoc.title }) }] : []),
         ...(notDone.length && notDone.length < documents.length ? [{ value: 'notDone', label: t('handout.notDone', { count: notDone.length }) }] : []),
+        { value: 'pick', label: t('handout.pick') },
       ];
       if (options.length > 1) {
         const choice = await dialogs.chooseEach(t('handout.title'), [t('handout.whichDocuments', { name })], [{ name: 'documents', label: t('handout.documents'), options }], t('handout.continue'));
         if (!choice) return;
         if (choice.documents === 'open' && openDoc) documentIds = [openDoc.id];
         if (choice.documents === 'notDone') documentIds = notDone.map((d) => d.id);
+        if (choice.documents === 'pick') {
+          const items = documents.map((d) => ({ value: String(d.id), label: d.title }));
+          const picked = await dialogs.pickSome(t('handout.title'), [t('handout.pickQuestion', { name })], t('handout.documents'), items, openDoc ? [String(openDoc.id)] : [], t('handout.continue'));
+          if (!picked) return;
+          documentIds = picked.map(Number);
+        }
       }
     }
     const path = await host.chooseCopyPath(`${corpus.name} – ${name}.loupe`);

@@ -14,7 +14,25 @@ export type Dialog =
     }
   | { kind: 'message'; title: string; lines: string[]; resolve: () => void }
   | { kind: 'confirm'; title: string; lines: string[]; confirmLabel: string; cancelLabel?: string; resolve: (confirmed: boolean) => void }
-  | { kind: 'choices'; title: string; lines: string[]; rows: ChoiceRow[]; confirmLabel: string; resolve: (chosen: Record<string, string> | null) => void };
+  | { kind: 'choices'; title: string; lines: string[]; rows: ChoiceRow[]; confirmLabel: string; resolve: (chosen: Record<string, string> | null) => void }
+  | {
+      kind: 'pick';
+      title: string;
+      lines: string[];
+      /** What the items are (the list's name). */
+      label: string;
+      items: PickItem[];
+      /** The values ticked at first. */
+      initial: string[];
+      confirmLabel: string;
+      resolve: (chosen: string[] | null) => void;
+    };
+
+/** One of the things a pick dialog offers. */
+export interface PickItem {
+  value: string;
+  label: string;
+}
 
 /** One question of a choices dialog: a name, and the values it may take (the first is the default). */
 export interface ChoiceRow {
@@ -82,5 +100,12 @@ export function confirmAction(title: string, lines: string[], confirmLabel: stri
 export function chooseEach(title: string, lines: string[], rows: ChoiceRow[], confirmLabel: string): Promise<Record<string, string> | null> {
   return new Promise((resolve) => {
     set({ kind: 'choices', title, lines, rows, confirmLabel, resolve: (v) => (set(null), resolve(v)) });
+  });
+}
+
+/** Asks for some of `items` (at least one); resolves their values in the items' order, or null when cancelled. */
+export function pickSome(title: string, lines: string[], label: string, items: PickItem[], initial: string[], confirmLabel: string): Promise<string[] | null> {
+  return new Promise((resolve) => {
+    set({ kind: 'pick', title, lines, label, items, initial, confirmLabel, resolve: (v) => (set(null), resolve(v)) });
   });
 }
