@@ -8,6 +8,7 @@
 import type { AgreementDocument, AgreementLink, AgreementSpan, Layer } from '../../shared/agreement/layers';
 import { AgreementBuilder, type AgreementReport } from '../../shared/agreement/report';
 import type { Fragment, SpanAttrs } from '../../shared/types';
+import { compareCodePoints } from '../../shared/offsets';
 import type { CorpusStore } from '../store/corpusStore';
 
 interface MutableLayer extends Layer {
@@ -57,9 +58,16 @@ export function annotatorsOf(store: CorpusStore): AnnotatorSummary[] {
     .all();
 }
 
+/** The names of the corpus's annotators (annotatorsOf without the counts, which read every span again). */
+function annotatorNames(store: CorpusStore): string[] {
+  const spans = store.db.prepare<[], { name: string }>('SELECT DISTINCT annotator AS name FROM spans WHERE annotator IS NOT NULL').all();
+  const layers = hasLayers(store) ? store.db.prepare<[], { name: string }>('SELECT DISTINCT annotator AS name FROM layers').all() : [];
+  return [...new Set([...layers, ...spans].map((r) => r.name))].sort(compareCodePoints);
+}
+
 /** The agreement report between `request.annotators` over the whole corpus. */
 export function corpusAgreement(store: CorpusStore, request: AgreementRequest = {}): CorpusAgreement {
-  const known = annotatorsOf(store).map((a) => a.name);
+  const known = annotatorNames(store);
   const annotators = [...(request.annotators ?? known)];
   const unknown = annotators.filter((a) => !known.includes(a));
   if (unknown.length) {
@@ -97,15 +105,11 @@ export function corpusAgreement(store: CorpusStore, request: AgreementRequest = 
     const layers: (MutableLayer | null)[] = annotators.map(() => null);
     const open = (who: number): MutableLayer => (layers[who] ??= { spans: [], links: [] });
     for (const row of layersOf?.all(d.id, ...annotators) ?? []) open(index.get(row.annotator)!);
-    for (const row of spansOf.all(d.id, ...annotators)) {
-      open(index.get(row.annotator)!).spans.push({
-        id: row.id,
-        label: row.label,
-        start: row.start_cp,
-        end: row.end_cp,
-        ...(row.fragments ? { fragments: JSON.parse(row.fragments) as Fragment[] } : {}),
-        ...(row.attrs === '{}' ? {} : { attrs: JSON.parse(row.attrs) as SpanAttrs }),
-      });
+    for (const { id, label, start_cp: start, end_cp: end, fragments, attrs, annotator } of spansOf.all(d.id, ...annotators)) {
+      const span: AgreementSpan = { id, label, start, end };
+      if (fragments) span.fragments = JSON.parse(fragments) as Fragment[];
+      if (attrs !== '{}') span.attrs = JSON.parse(attrs) as SpanAttrs;
+      open(index.get(annotator)!).spans.push(span);
     }
     for (const row of linksOf.all(d.id, ...annotators)) open(index.get(row.annotator)!).links.push({ id: row.id, type: row.type, from: row.from_span, to: row.to_span });
     const doc: AgreementDocument = { id: d.id, name: d.title, length: d.length, layers };

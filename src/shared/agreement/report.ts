@@ -283,11 +283,14 @@ export class AgreementBuilder {
 
   /** Attribute items: one per span that two or more annotators drew alike (same label and pieces). */
   private addAttributes(doc: AgreementDocument): void {
+    // Nothing to pair when no span of the document has an attribute value.
+    if (!doc.layers.some((layer) => layer?.spans.some((s) => s.attrs && Object.keys(s.attrs).length > 0))) return;
     const units = new Map<string, (AgreementSpan | null)[]>();
     doc.layers.forEach((layer, who) => {
       const seen = new Map<string, number>();
       for (const span of layer?.spans ?? []) {
-        const base = JSON.stringify([span.label, piecesOf(span, doc.length)]);
+        // The label, then the pieces (a label has no control characters: the key is unambiguous).
+        const base = `${span.label}\u0000${piecesOf(span, doc.length).join(';')}`;
         const n = seen.get(base) ?? 0;
         seen.set(base, n + 1);
         const key = `${base}#${n}`;

@@ -70,10 +70,22 @@ function overlapIndex(spans: readonly Prepared[]): (pieces: readonly Fragment[])
       }
     }
   });
+  // Each lookup marks what it found with its own number (no Set per lookup: there is one per span).
+  const seen = new Uint32Array(spans.length);
+  let lookup = 0;
   return (pieces) => {
-    const found = new Set<number>();
-    for (const [s, e] of pieces) for (let k = Math.floor(s / BLOCK); k <= Math.floor((e - 1) / BLOCK); k++) for (const j of blocks.get(k) ?? []) found.add(j);
-    return [...found].sort((x, y) => x - y);
+    lookup++;
+    const found: number[] = [];
+    for (const [s, e] of pieces) {
+      for (let k = Math.floor(s / BLOCK); k <= Math.floor((e - 1) / BLOCK); k++) {
+        for (const j of blocks.get(k) ?? []) {
+          if (seen[j] === lookup) continue;
+          seen[j] = lookup;
+          found.push(j);
+        }
+      }
+    }
+    return found.sort((x, y) => x - y);
   };
 }
 
