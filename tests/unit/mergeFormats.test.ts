@@ -161,16 +161,25 @@ describe('loupe merge from other formats', () => {
       admin: ['1:official:县委书记周振华', '2:pledge:新建学校十所'],
       王芳: ['1:quote:县委书记周振华', '2:pledge:新建学校十所'],
     });
-    // The same files unzipped into a folder.
+    // The members' files unzipped into a folder, without all.jsonl: they hold the same texts, as a project's do.
     const folder = path.join(dir, 'project');
     fs.mkdirSync(folder);
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(folder, name), `${text}\n`);
+    for (const [name, text] of Object.entries(files)) if (name !== 'all.jsonl') fs.writeFileSync(path.join(folder, name), `${text}\n`);
     const again = corpus('again.loupe');
     expect((await cli('merge', again, folder)).code).toBe(0);
     expect(layersOf(again)).toEqual(layersOf(lead));
     // One file alone names no one (its name may be anything): whose it is must be said.
     const alone = await cli('merge', corpus('alone.loupe'), path.join(folder, 'admin.jsonl'));
     expect(alone.out).toContain('span(s) with no annotator: name whose they are (--annotator NAME); not merged');
+    // Nor do the parts of a dataset (other texts in each file): they are one person's, said with --annotator.
+    const parts = path.join(dir, 'parts');
+    fs.mkdirSync(parts);
+    fs.writeFileSync(path.join(parts, 'part1.jsonl'), `${JSON.stringify(lines[0])}\n`);
+    fs.writeFileSync(path.join(parts, 'part2.jsonl'), `${JSON.stringify(lines[1])}\n`);
+    const split = corpus('parts.loupe');
+    expect((await cli('merge', split, parts)).out).toContain('span(s) with no annotator: name whose they are (--annotator NAME); not merged');
+    expect((await cli('merge', split, parts, '--annotator', '张三')).code).toBe(0);
+    expect(layersOf(split)).toEqual({ 张三: ['1:official:县委书记周振华', '2:pledge:新建学校十所'] });
   });
 
   it('remembers what it merged from another tool’s file by annotator and document, not by its ids alone', async () => {

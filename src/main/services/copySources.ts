@@ -125,10 +125,10 @@ export function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySo
   if (failures.length) throw new Error(`could not read ${failures.length === 1 ? 'a file' : `${failures.length} files`} of ${file}: ${failures.slice(0, 3).join('; ')}`);
   if (parsed.length === 0) throw new Error(`${file} holds no documents to merge`);
   const folderOwner = bratFolderOwners(parsed);
-  const fileOwner = doccanoFileOwner(stat.isDirectory());
-  const documents = parsed.map(({ name, format, doc }) => {
+  const fileOwner = doccanoFileOwners(parsed, stat.isDirectory());
+  const documents = parsed.map(({ name, doc }) => {
     const byFolder = folderOwner(name);
-    return copyDocument(doc, byFolder !== undefined ? byFolder : format === 'doccano' ? fileOwner(name) : undefined);
+    return copyDocument(doc, byFolder !== undefined ? byFolder : fileOwner(name));
   });
   return { handedOutTo: null, key: `file:${path.basename(file)}`, foreign: true, documents: () => documents, close: () => undefined };
 }
@@ -164,16 +164,23 @@ function bratFolderOwners(parsed: readonly { name: string; format: ImportFormat 
 
 /**
  * doccano's export of a project whose members annotate apart is a zip of one JSONL file per member,
- * named after them (`admin.jsonl`, `wang.jsonl`), beside `all.jsonl` / `unknown.jsonl` (no one's).
- * In such a zip, or a folder (one unzipped), the file's name is its annotator; a lone file names no one.
+ * named after them (`admin.jsonl`, `wang.jsonl`), each with the project's documents, beside
+ * `all.jsonl` or `unknown.jsonl` (no one's). Files laid out so (in a zip, or a folder unzipped from
+ * one: all.jsonl/unknown.jsonl there, or two or more files holding the same texts) are each their
+ * member's layer; other doccano files (a lone one, parts of a dataset) name no one.
  */
-function doccanoFileOwner(folder: boolean): (name: string) => string | undefined {
-  return (name) => {
-    if (!folder && !/\.zip\//i.test(name)) return undefined;
-    const stem = path.basename(name).replace(/\.jsonl?$/i, '');
-    if (/^(all|unknown)$/i.test(stem)) return undefined;
-    return annotatorName(stem) ?? undefined;
-  };
+function doccanoFileOwners(parsed: readonly { name: string; format: ImportFormat; doc: ParsedDocument }[], folder: boolean): (name: string) => string | undefined {
+  const files = new Map<string, string[]>();
+  for (const { name, format, doc } of parsed) {
+    if (format !== 'doccano' || (!folder && !/\.zip\//i.test(name))) continue;
+    files.set(name, [...(files.get(name) ?? []), doc.text]);
+  }
+  const stem = (name: string) => path.basename(name).replace(/\.jsonl?$/i, '');
+  const shared = /^(all|unknown)$/i;
+  const texts = [...files].filter(([name]) => !shared.test(stem(name))).map(([, t]) => [...t].sort().join('\u0000'));
+  const project = [...files.keys()].some((name) => shared.test(stem(name))) || (texts.length >= 2 && texts.every((t) => t === texts[0]));
+  if (!project) return () => undefined;
+  return (name) => (files.has(name) && !shared.test(stem(name)) ? (annotatorName(stem(name)) ?? undefined) : undefined);
 }
 
 /**
