@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './cliRun';
 import { corpusAgreement } from '../../src/main/services/agreement';
+import { noteToAdd } from '../../src/main/services/teamwork';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import type { CorpusStore } from '../../src/main/store/corpusStore';
 
@@ -183,6 +184,15 @@ describe('loupe handout and loupe merge', () => {
     const again = await cli('merge', lead, wang);
     expect(again.out).not.toMatch(/document notes/);
     withStore(lead, null, (s) => expect(s.getDocument(1).note).toBe('待核实：发言时间\n\n王芳: 引语出处不明'));
+  });
+
+  it('a copy’s note lines are compared whole with the corpus’s: a short line inside a longer one is still added', () => {
+    expect(noteToAdd('待核实：发言时间', '待核实', '王芳')).toBe('待核实：发言时间\n\n王芳: 待核实');
+    expect(noteToAdd('待核实：发言时间', '待核实：发言时间', '王芳')).toBeNull();
+    // Merged before (as NAME: line, several lines under one name): nothing again.
+    expect(noteToAdd('A\n\n王芳: X\nY', 'A\nX\nY', '王芳')).toBeNull();
+    expect(noteToAdd('', ' \n ', '王芳')).toBeNull();
+    expect(noteToAdd('', '标题有误\r\n出处？', '王芳')).toBe('王芳: 标题有误\n出处？');
   });
 
   it('refuses clearly and merges nothing of a copy it cannot read', async () => {

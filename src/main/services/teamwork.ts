@@ -123,18 +123,28 @@ const textOf = (text: string, s: Pick<Span, 'fragments'>): string => {
 
 /**
  * What a document's note becomes when a copy's note is merged into the corpus's, or null when
- * nothing is added: the lines of the copy's note the corpus's does not have (a handed-out copy
- * starts with the corpus's note; a note merged before is there already), after the corpus's note,
- * as `who: lines`. The corpus's note is kept as it is, and merging the same copy again adds nothing.
+ * nothing is added: the lines of the copy's note that are not lines of the corpus's (whole lines,
+ * trimmed; a handed-out copy starts with the corpus's note, and a line merged before is there as
+ * `NAME: line`), after the corpus's note, as `who: lines`. The corpus's note is kept as it is, and
+ * merging the same copy again adds nothing.
  */
 export function noteToAdd(lead: string, copy: string, who: string): string | null {
-  const lines = copy
-    .split(/\r\n|\n|\r/)
-    .map((l) => l.trim())
-    .filter((l) => l && !lead.includes(l));
-  if (!lines.length) return null;
-  const added = `${who}: ${lines.join('\n')}`;
-  return lead.trim() ? `${lead.trimEnd()}\n\n${added}` : added;
+  const lines = (note: string) =>
+    note
+      .split(/\r\n|\n|\r/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+  const have = new Set<string>();
+  for (const line of lines(lead)) {
+    have.add(line);
+    // A merged line, `NAME: line` (the first of several under one name too).
+    const colon = line.indexOf(': ');
+    if (colon > 0) have.add(line.slice(colon + 2).trim());
+  }
+  const added = lines(copy).filter((l) => !have.has(l));
+  if (!added.length) return null;
+  const block = `${who}: ${added.join('\n')}`;
+  return lead.trim() ? `${lead.trimEnd()}\n\n${block}` : block;
 }
 /**
  * Merges a copy back into `store`: a Loupe corpus file (see handout), or another tool's export of the

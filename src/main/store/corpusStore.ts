@@ -605,8 +605,10 @@ export class CorpusStore {
 
   /** Replaces a document's note (a merge adds an annotator's to it); its revision moves on. */
   setDocumentNote(id: number, note: string): void {
-    const changed = this.db.prepare('UPDATE documents SET note = ?, revision = revision + 1, updated_at = ? WHERE id = ?').run(note, now(), id);
-    if (changed.changes === 0) throw new StoreError(`document ${id} does not exist`, 'not-found');
+    this.db.transaction(() => {
+      if (this.statements.updateNote.run(note, id).changes === 0) throw new StoreError(`document ${id} does not exist`, 'not-found');
+      this.statements.touchInfo.get(now(), id);
+    })();
   }
 
   /**

@@ -289,7 +289,7 @@ export const en = {
   'merge.title': 'Merge annotations',
   'merge.documents': 'Documents in the copy: {{inCopy}} (by id: {{byId}}, by text: {{byText}}, edited text aligned: {{aligned}}, not found: {{notFound}}).',
   'merge.layer': '{{annotator}}: spans added: {{spansAdded}}, links added: {{linksAdded}}, documents added to: {{documents}}, unchanged: {{unchanged}}, kept as the corpus has them: {{conflicts}}, removed here since the last merge: {{removedSince}}.',
-  'merge.notes': 'Document notes written in the copy, added to the corpus’s (under the annotator’s name): {{count}}.',
+  'merge.notes': 'Document notes written in the copy, added to the corpus’s (under the annotator’s name, or the file’s when it holds several annotators): {{count}}.',
   'merge.more': '… and {{count}} more (loupe merge lists them all).',
   'curate.title': 'Accept all agreed',
   'curate.goldTitle': 'The gold layer',

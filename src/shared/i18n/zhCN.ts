@@ -291,7 +291,7 @@ export const zhCN: Record<MessageKey, string> = {
   'merge.title': '合并标注',
   'merge.documents': '副本中的文档：{{inCopy}} 篇（按编号 {{byId}}，按文本 {{byText}}，对齐了改动文本的 {{aligned}}，未找到 {{notFound}}）。',
   'merge.layer': '{{annotator}}：新增标注 {{spansAdded}} 处、关系 {{linksAdded}} 条，涉及文档 {{documents}} 篇；未变 {{unchanged}}；按语料库现状保留 {{conflicts}}；上次合并后已在此删除的 {{removedSince}}。',
-  'merge.notes': '副本中写下的文档备注，已附在语料库备注之后（注明标注人）：{{count}} 条。',
+  'merge.notes': '副本中写下的文档备注，已附在语料库备注之后（注明标注人；文件含多位标注人时注明文件名）：{{count}} 条。',
   'merge.more': '……另有 {{count}} 条（loupe merge 会全部列出）。',
   'curate.title': '接受全部一致标注',
   'curate.goldTitle': '金标准层',
