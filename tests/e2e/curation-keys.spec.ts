@@ -82,13 +82,26 @@ test('curating from the keyboard: G, N / P, A (not on a tie), X, a digit, ←; t
   await expect(summary).toHaveText('Places to decide: 4; agreed by all: 1; open: 1 · curation in progress');
   await expect(version('王芳')).toContainText(`«${TIE}»`);
   // A on a tie (pledge 1, slogan 1) decides nothing; the digit of 王芳's lane takes hers. Each
-  // decision is one call to the API: counted, so an A that decided would show (its call comes first).
+  // decision is one call to the API, counted in the page: the key's handler makes the call at once
+  // (the count is read after the key is handled), and over the network too (A's call would come first).
   let decisions = 0;
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/api/curate') decisions++;
   });
+  await page.evaluate(() => {
+    const w = window as unknown as { __curateCalls: number };
+    w.__curateCalls = 0;
+    const send = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      if (String(input).endsWith('/api/curate')) w.__curateCalls++;
+      return send(input, init);
+    };
+  });
   await page.keyboard.press('a');
+  expect(await page.evaluate(() => new Promise((resolve) => setTimeout(() => resolve((window as unknown as { __curateCalls: number }).__curateCalls), 0)))).toBe(0);
+  await expect(lanes).not.toHaveAttribute('aria-busy', 'true');
   await expect(summary).toHaveText('Places to decide: 4; agreed by all: 1; open: 1 · curation in progress');
+  await expect(version('王芳')).not.toContainText('★ gold');
   const digit = await lanes.getByRole('list', { name: 'Lanes, top to bottom' }).getByRole('listitem').filter({ hasText: '王芳' }).locator('kbd').textContent();
   expect(digit).toMatch(/^[1-3]$/);
   await page.keyboard.press(digit!);
