@@ -32,7 +32,7 @@ import { exportFrom, exportToStream, openCorpusStore, streamableExport } from '.
 import { importInWorker } from '../services/importer';
 import type { WorkerFile } from '../services/importWorker';
 import { startWeb } from '../web';
-import { type AgreementReport } from '../../shared/agreement/report';
+import { type AgreementReport, documentsByAgreement, meanF1 } from '../../shared/agreement/report';
 import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvFile } from '../../shared/csv';
 import { annotatorsOf, type CorpusAgreement, corpusAgreement } from '../services/agreement';
@@ -386,9 +386,7 @@ export function agreementText(report: AgreementReport, unattributed: number): st
     lines.push('', 'attributes of spans drawn alike (Krippendorff α):');
     for (const [name, a] of attributes) lines.push(`  ${name}: ${fig(a.alpha.value)} over ${plural(a.alpha.items, 'span')}`);
   }
-  const meanF1 = (pairs: AgreementReport['spans']['pairs'], kind: 'exact' | 'overlap'): number | null =>
-    pairs.length === 0 || pairs.some((p) => p[kind].f1 === null) ? null : pairs.reduce((n, p) => n + p[kind].f1!, 0) / pairs.length;
-  const docs = [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2));
+  const docs = documentsByAgreement(report.byDocument);
   if (docs.length) {
     const shown = docs.slice(0, TEXT_LISTED);
     lines.push('', `by document, least agreement first (${shown.length} of ${docs.length}${shown.length < docs.length ? '; --format csv or json for all' : ''}):`);

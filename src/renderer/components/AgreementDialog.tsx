@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgreementSummary, LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
-import type { AgreementReport, Disagreement, PairScores } from '../../shared/agreement/report';
+import { type AgreementReport, type Disagreement, documentsByAgreement, meanF1 } from '../../shared/agreement/report';
 import { disagreementRows, DISAGREEMENT_HEADER, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvFile } from '../../shared/csv';
 import { describeError } from '../i18n';
@@ -30,11 +30,6 @@ interface Props {
 const LISTED = 200;
 
 const fig = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(3));
-
-const meanF1 = (pairs: readonly PairScores[] | undefined, kind: 'exact' | 'overlap'): number | null => {
-  const values = (pairs ?? []).map((p) => p[kind].f1);
-  return values.length === 0 || values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-};
 
 /** `name` cut to about `width` half-width characters (a Chinese character counts two), with an ellipsis. */
 function clip(name: string, width: number): string {
@@ -132,11 +127,9 @@ export function AgreementDialog({ api, host, corpusName, onShow, onShowDocument,
         ...report.labels.map((l) => ({ name: l, c: report.characters.byLabel[l]!, u: report.unitizing.byLabel[l], spans: report.spans.byLabel[l] })),
       ]
     : [];
-  const worstDocs = report
-    ? [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2)).slice(0, 15)
-    : [];
   // Every document compared, least agreement first (α; those without a figure last); the files have them all.
-  const docRows = report ? [...report.byDocument].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2)) : [];
+  const docRows = report ? documentsByAgreement(report.byDocument) : [];
+  const worstDocs = docRows.slice(0, 15);
   const attributeRows = report ? Object.entries(report.attributes) : [];
   const confusion = report?.confusion[pair];
   const showDisagreement = (d: Disagreement) => {
@@ -247,37 +240,39 @@ export function AgreementDialog({ api, host, corpusName, onShow, onShowDocument,
               </tbody>
             </table>
           )}
-          <div className="agreement-scroll">
-            <table className="agreement-table">
-              <caption>{t('agreement.byDocument', { shown: Math.min(docRows.length, LISTED), count: docRows.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('agreement.document')}</th>
-                  <th scope="col">{t('agreement.meanCohen')}</th>
-                  <th scope="col">{t('agreement.alpha')}</th>
-                  <th scope="col">{t('agreement.alphaU')}</th>
-                  <th scope="col">{t('agreement.exactF1')}</th>
-                  <th scope="col">{t('agreement.overlapF1')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {docRows.slice(0, LISTED).map((d) => (
-                  <tr key={d.id}>
-                    <th scope="row">
-                      <button type="button" className="link-button" title={t('agreement.showDocument')} onClick={() => onShowDocument(d.id)}>
-                        {d.name}
-                      </button>
-                    </th>
-                    <td>{fig(d.characters.meanCohen.value)}</td>
-                    <td>{fig(d.characters.alpha.value)}</td>
-                    <td>{fig(d.unitizing.value)}</td>
-                    <td>{fig(meanF1(d.spans, 'exact'))}</td>
-                    <td>{fig(meanF1(d.spans, 'overlap'))}</td>
+          {docRows.length > 0 && (
+            <div className="agreement-scroll">
+              <table className="agreement-table">
+                <caption>{t('agreement.byDocument', { shown: Math.min(docRows.length, LISTED), count: docRows.length })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('agreement.document')}</th>
+                    <th scope="col">{t('agreement.meanCohen')}</th>
+                    <th scope="col">{t('agreement.alpha')}</th>
+                    <th scope="col">{t('agreement.alphaU')}</th>
+                    <th scope="col">{t('agreement.exactF1')}</th>
+                    <th scope="col">{t('agreement.overlapF1')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {docRows.slice(0, LISTED).map((d) => (
+                    <tr key={d.id}>
+                      <th scope="row">
+                        <button type="button" className="link-button" title={t('agreement.showDocument')} onClick={() => onShowDocument(d.id)}>
+                          {d.name}
+                        </button>
+                      </th>
+                      <td>{fig(d.characters.meanCohen.value)}</td>
+                      <td>{fig(d.characters.alpha.value)}</td>
+                      <td>{fig(d.unitizing.value)}</td>
+                      <td>{fig(meanF1(d.spans, 'exact'))}</td>
+                      <td>{fig(meanF1(d.spans, 'overlap'))}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <div className="agreement-plots">
             <Bars title={t('agreement.plotLabels')} rows={labelRows.map((r) => ({ name: r.name, value: r.c.alpha.value }))} />
             <Bars title={t('agreement.plotDocuments')} rows={worstDocs.map((d) => ({ name: d.name, value: d.characters.alpha.value }))} />

@@ -126,6 +126,13 @@ const attrValue = (v: unknown): string | null => (v === undefined || v === null 
 const meanOf = (values: readonly (number | null)[]): number | null =>
   values.length === 0 || values.some((v) => v === null) ? null : (values as number[]).reduce((x, y) => x + y, 0) / values.length;
 
+/** The mean span F1 (`kind`: exact or overlap) over some pairs; null when one is undefined or there is none. */
+export const meanF1 = (pairs: readonly PairScores[] | undefined, kind: 'exact' | 'overlap'): number | null => meanOf((pairs ?? []).map((p) => p[kind].f1));
+
+/** The documents, least agreement first (character α; those with no figure last). */
+export const documentsByAgreement = (docs: readonly DocumentAgreement[]): DocumentAgreement[] =>
+  [...docs].sort((a, b) => (a.characters.alpha.value ?? 2) - (b.characters.alpha.value ?? 2));
+
 /** A span's id, label and place, as a disagreement names it (not its attribute values). */
 const placeOf = (s: AgreementSpan): SpanPlace => ({ id: s.id, label: s.label, start: s.start, end: s.end, ...(s.fragments ? { fragments: s.fragments } : {}) });
 
