@@ -315,6 +315,12 @@ export class CorpusStore {
            end_cp = excluded.end_cp, fragments = excluded.fragments,
            attrs = coalesce(@attrs, spans.attrs), note = coalesce(@note, spans.note), updated_at = excluded.updated_at`,
       ),
+      // A span whose id is known to be new (checked first): a plain insert, three times as fast as
+      // the upsert above on a large corpus (a merge adds hundreds of thousands).
+      insertSpan: db.prepare(
+        `INSERT INTO spans (id, document_id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at)
+         VALUES (@id, @documentId, @label, @start, @end, @fragments, coalesce(@attrs, '{}'), coalesce(@note, ''), @annotator, @now, @now)`,
+      ),
       deleteSpan: db.prepare('DELETE FROM spans WHERE id = ? AND document_id = ?'),
       deleteLayerSpan: db.prepare('DELETE FROM spans WHERE id = ? AND document_id = ? AND annotator = ?'),
       deleteLink: db.prepare('DELETE FROM links WHERE id = ? AND document_id = ?'),
@@ -593,7 +599,7 @@ export class CorpusStore {
       this.checkSpans(spans, codePointLength(row.text), labels);
       for (const s of spans) {
         if (this.statements.spanRow.get(s.id)) throw new StoreError(`span id ${s.id} is already used in this corpus`, 'conflict');
-        this.writeSpan(id, s, stamp, annotator);
+        this.writeSpan(id, s, stamp, annotator, true);
         this.checkAttrs(s.id, labels.get(s.label)!, s.attrs ?? {});
       }
       this.refuseTwins(id, spans);
@@ -1140,8 +1146,8 @@ export class CorpusStore {
     if (problems.length) throw new StoreError(`span ${spanId}: ${problems.join('; ')}`);
   }
 
-  private writeSpan(documentId: number, s: SpanInput, stamp: string, annotator: string | null = this.annotator): void {
-    this.statements.upsertSpan.run({
+  private writeSpan(documentId: number, s: SpanInput, stamp: string, annotator: string | null = this.annotator, isNew = false): void {
+    (isNew ? this.statements.insertSpan : this.statements.upsertSpan).run({
       annotator,
       id: s.id,
       documentId,
