@@ -27,8 +27,9 @@ function scrollParent(el: HTMLElement): HTMLElement | null {
 export function scrollRangeIntoView(view: EditorView, from: number, to: number): void {
   const scroller = scrollParent(view.dom);
   if (!scroller) return;
-  const place = (): void => {
-    if (!view.dom.isConnected) return;
+  /** Places the range; returns where it then is in the area (px from its top), or null to stop. */
+  const place = (): number | null => {
+    if (!view.dom.isConnected) return null;
     let top: number;
     let bottom: number;
     try {
@@ -37,7 +38,7 @@ export function scrollRangeIntoView(view: EditorView, from: number, to: number):
       top = Math.min(start.top, end.top);
       bottom = Math.max(start.bottom, end.bottom);
     } catch {
-      return; // a position the document no longer has
+      return null; // a position the document no longer has
     }
     const box = scroller.getBoundingClientRect();
     const margin = Math.max(SCROLL_MARGIN_PX, box.height * SCROLL_MARGIN_SHARE);
@@ -47,14 +48,29 @@ export function scrollRangeIntoView(view: EditorView, from: number, to: number):
     if (top < low || bottom - top > high - low) delta = top - low;
     else if (bottom > high) delta = bottom - high;
     if (Math.abs(delta) >= 1) scroller.scrollTop += delta;
+    return Math.round(top - delta - box.top);
   };
-  place();
   // Paragraphs out of view are laid out at a guessed height (content-visibility: auto); drawn, they
-  // take their real one and the text moves: place it again once they have.
-  requestAnimationFrame(() => {
-    place();
-    requestAnimationFrame(place);
-  });
+  // take their real one and the text moves. So: place it again each frame until it stays put two
+  // frames running (at most 30 frames), and stop as soon as the user scrolls by hand meanwhile
+  // (scrollTop alone cannot tell: the browser's scroll anchoring moves it too).
+  let last = place();
+  if (last === null) return;
+  let byHand = false;
+  const hand = () => void (byHand = true);
+  const events = ['wheel', 'pointerdown', 'touchstart'] as const;
+  for (const e of events) scroller.addEventListener(e, hand, { passive: true });
+  let frames = 0;
+  const again = () => {
+    const now = byHand ? null : place();
+    if (now === null || ++frames > 30 || (now === last && frames > 1)) {
+      for (const e of events) scroller.removeEventListener(e, hand);
+      return;
+    }
+    last = now;
+    requestAnimationFrame(again);
+  };
+  requestAnimationFrame(again);
 }
 
 /** ProseMirror's own scrolling (when the text has the keyboard), with the same margin. */

@@ -3,7 +3,7 @@
  * still works and the window's key handler drives tagging), 'edit' makes the text editable.
  */
 import type { Node } from 'prosemirror-model';
-import { history, redo, undo } from 'prosemirror-history';
+import { history, isHistoryTransaction, redo, undo } from 'prosemirror-history';
 import { type Command, EditorState, Plugin, TextSelection, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import type { Link, LinkType, SpanInput } from '../../shared/types';
@@ -115,8 +115,11 @@ export function createEditor(mount: HTMLElement, options: EditorOptions): LoupeE
       const state = view.state.apply(tr);
       view.updateState(state);
       // ProseMirror scrolls only when the text has the keyboard; find, the span list, J/K and undo
-      // in annotate mode must bring what they select into view too.
-      if (tr.scrolledIntoView && !view.hasFocus()) scrollRangeIntoView(view, state.selection.from, state.selection.to);
+      // in annotate mode must bring what they select into view too. An undo or redo with the
+      // keyboard in the text goes there as well: it may jump far, over paragraphs laid out at a
+      // guessed height, and only scrollRangeIntoView places it again as they take their real one
+      // (typing, which stays near the caret, is left to ProseMirror alone).
+      if (tr.scrolledIntoView && (!view.hasFocus() || isHistoryTransaction(tr))) scrollRangeIntoView(view, state.selection.from, state.selection.to);
       options.onChange?.(state, tr);
       const after = getSelectedSpanId(state);
       if (after !== before) options.onSelectSpan?.(after);
