@@ -4,7 +4,7 @@
  * that agree least, the label confusion of a pair and the disagreements, each one click from its text.
  * The report saves as CSV (the figures, as `loupe agreement --format csv` writes them) or JSON.
  */
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgreementSummary, LoupeApi } from '../../shared/contract';
 import type { HostBridge } from '../../shared/host';
@@ -44,6 +44,34 @@ function clip(name: string, width: number): string {
 }
 
 /** Horizontal bars of values in [-1, 1] (α, κ), with their names; a missing value is drawn as such. */
+/** A table of figures: a caption, the columns' names, and a row per thing (its name, then its figures). */
+function FigureTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: { key: string; head: ReactNode; cells: string[] }[] }) {
+  return (
+    <table className="agreement-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.head}</th>
+            {r.cells.map((cell, i) => (
+              <td key={i}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Bars({ title, rows }: { title: string; rows: { name: string; value: number | null }[] }) {
   const width = 240;
   const row = 20;
@@ -161,116 +189,55 @@ export function AgreementDialog({ api, host, corpusName, onShow, onShowDocument,
             {t('agreement.compared', { documents: report.documents, unitized: report.unitizing.documents })}
             {summary!.unattributedSpans > 0 && ` ${t('agreement.unattributed', { count: summary!.unattributedSpans })}`}
           </p>
-          <table className="agreement-table">
-            <caption>{t('agreement.byLabel')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('agreement.label')}</th>
-                <th scope="col">{t('agreement.meanCohen')}</th>
-                <th scope="col">{t('agreement.fleiss')}</th>
-                <th scope="col">{t('agreement.alpha')}</th>
-                <th scope="col">{t('agreement.alphaU')}</th>
-                <th scope="col">{t('agreement.exactF1')}</th>
-                <th scope="col">{t('agreement.overlapF1')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {labelRows.map((r) => (
-                <tr key={r.name}>
-                  <th scope="row">{r.name}</th>
-                  <td>{fig(r.c.meanCohen.value)}</td>
-                  <td>{fig(r.c.fleiss.value)}</td>
-                  <td>{fig(r.c.alpha.value)}</td>
-                  <td>{fig(r.u?.value)}</td>
-                  <td>{fig(meanF1(r.spans, 'exact'))}</td>
-                  <td>{fig(meanF1(r.spans, 'overlap'))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="agreement-table">
-            <caption>{t('agreement.pairs')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('agreement.pair')}</th>
-                <th scope="col">{t('agreement.cohen')}</th>
-                <th scope="col">{t('agreement.exactPRF')}</th>
-                <th scope="col">{t('agreement.overlapF1')}</th>
-                <th scope="col">{t('agreement.linksF1')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.spans.pairs.map((p, i) => (
-                <tr key={`${p.a}|${p.b}`}>
-                  <th scope="row">
-                    {p.a} – {p.b}
-                  </th>
-                  <td>{fig(report.characters.corpus.cohen[i]?.kappa.value)}</td>
-                  <td>
-                    {fig(p.exact.f1)} ({fig(p.exact.precision)} / {fig(p.exact.recall)})
-                  </td>
-                  <td>{fig(p.overlap.f1)}</td>
-                  <td>{fig(report.links[i]?.f1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FigureTable
+            caption={t('agreement.byLabel')}
+            columns={[t('agreement.label'), t('agreement.meanCohen'), t('agreement.fleiss'), t('agreement.alpha'), t('agreement.alphaU'), t('agreement.exactF1'), t('agreement.overlapF1')]}
+            rows={labelRows.map((r) => ({
+              key: r.name,
+              head: r.name,
+              cells: [fig(r.c.meanCohen.value), fig(r.c.fleiss.value), fig(r.c.alpha.value), fig(r.u?.value), fig(meanF1(r.spans, 'exact')), fig(meanF1(r.spans, 'overlap'))],
+            }))}
+          />
+          <FigureTable
+            caption={t('agreement.pairs')}
+            columns={[t('agreement.pair'), t('agreement.cohen'), t('agreement.exactPRF'), t('agreement.overlapF1'), t('agreement.linksF1')]}
+            rows={report.spans.pairs.map((p, i) => ({
+              key: `${p.a}|${p.b}`,
+              head: `${p.a} – ${p.b}`,
+              cells: [
+                fig(report.characters.corpus.cohen[i]?.kappa.value),
+                `${fig(p.exact.f1)} (${fig(p.exact.precision)} / ${fig(p.exact.recall)})`,
+                fig(p.overlap.f1),
+                fig(report.links[i]?.f1),
+              ],
+            }))}
+          />
           {attributeRows.length > 0 && (
-            <table className="agreement-table">
-              <caption>{t('agreement.attributes')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('agreement.attribute')}</th>
-                  <th scope="col">{t('agreement.meanCohen')}</th>
-                  <th scope="col">{t('agreement.fleiss')}</th>
-                  <th scope="col">{t('agreement.alpha')}</th>
-                  <th scope="col">{t('agreement.spans')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {attributeRows.map(([name, c]) => (
-                  <tr key={name}>
-                    <th scope="row">{name}</th>
-                    <td>{fig(c.meanCohen.value)}</td>
-                    <td>{fig(c.fleiss.value)}</td>
-                    <td>{fig(c.alpha.value)}</td>
-                    <td>{c.alpha.items}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <FigureTable
+              caption={t('agreement.attributes')}
+              columns={[t('agreement.attribute'), t('agreement.meanCohen'), t('agreement.fleiss'), t('agreement.alpha'), t('agreement.spans')]}
+              rows={attributeRows.map(([name, c]) => ({
+                key: name,
+                head: name,
+                cells: [fig(c.meanCohen.value), fig(c.fleiss.value), fig(c.alpha.value), String(c.alpha.items)],
+              }))}
+            />
           )}
           {docRows.length > 0 && (
             <div className="agreement-scroll">
-              <table className="agreement-table">
-                <caption>{t('agreement.byDocument', { shown: Math.min(docRows.length, LISTED), count: docRows.length })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('agreement.document')}</th>
-                    <th scope="col">{t('agreement.meanCohen')}</th>
-                    <th scope="col">{t('agreement.alpha')}</th>
-                    <th scope="col">{t('agreement.alphaU')}</th>
-                    <th scope="col">{t('agreement.exactF1')}</th>
-                    <th scope="col">{t('agreement.overlapF1')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {docRows.slice(0, LISTED).map((d) => (
-                    <tr key={d.id}>
-                      <th scope="row">
-                        <button type="button" className="link-button" title={t('agreement.showDocument')} onClick={() => onShowDocument(d.id)}>
-                          {d.name}
-                        </button>
-                      </th>
-                      <td>{fig(d.characters.meanCohen.value)}</td>
-                      <td>{fig(d.characters.alpha.value)}</td>
-                      <td>{fig(d.unitizing.value)}</td>
-                      <td>{fig(meanF1(d.spans, 'exact'))}</td>
-                      <td>{fig(meanF1(d.spans, 'overlap'))}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <FigureTable
+                caption={t('agreement.byDocument', { shown: Math.min(docRows.length, LISTED), count: docRows.length })}
+                columns={[t('agreement.document'), t('agreement.meanCohen'), t('agreement.alpha'), t('agreement.alphaU'), t('agreement.exactF1'), t('agreement.overlapF1')]}
+                rows={docRows.slice(0, LISTED).map((d) => ({
+                  key: String(d.id),
+                  head: (
+                    <button type="button" className="link-button" title={t('agreement.showDocument')} onClick={() => onShowDocument(d.id)}>
+                      {d.name}
+                    </button>
+                  ),
+                  cells: [fig(d.characters.meanCohen.value), fig(d.characters.alpha.value), fig(d.unitizing.value), fig(meanF1(d.spans, 'exact')), fig(meanF1(d.spans, 'overlap'))],
+                }))}
+              />
             </div>
           )}
           <div className="agreement-plots">
