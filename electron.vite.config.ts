@@ -35,14 +35,16 @@ export default defineConfig(({ command }) => {
       build: {
         // dependencies (better-sqlite3 with its native addon, zod, …) stay external: electron-vite's default
         externalizeDeps: true,
-        // three entries: the Electron shell (out/main/index.js), the `loupe` command (out/main/cli.js,
-        // which bin/loupe.cjs loads under plain Node) and the import worker, which runs in a thread of its
-        // own from its own file beside them (services/importer.ts); code they share goes to files beside them
+        // four entries: the Electron shell (out/main/index.js), the `loupe` command (out/main/cli.js,
+        // which bin/loupe.cjs loads under plain Node) and two workers, which run in threads of their
+        // own from their own files beside them (services/importer.ts, services/integrityCheck.ts); code
+        // they share goes to files beside them
         lib: {
           entry: {
             index: resolve(__dirname, 'src/main/index.ts'),
             cli: resolve(__dirname, 'src/main/cli/index.ts'),
             importWorker: resolve(__dirname, 'src/main/services/importWorker.ts'),
+            integrityWorker: resolve(__dirname, 'src/main/services/integrityWorker.ts'),
           },
         },
       },

@@ -18,7 +18,7 @@ import {
   meanCohenKappa,
   pairsOf,
 } from '../../src/shared/agreement/coefficients';
-import type { AgreementDocument, AgreementSpan, Layer } from '../../src/shared/agreement/layers';
+import { type AgreementDocument, type AgreementSpan, type Layer, piecesOf } from '../../src/shared/agreement/layers';
 import { AgreementBuilder, type AgreementReport, type Coefficients } from '../../src/shared/agreement/report';
 import { alignSpans, matchCounts, scores } from '../../src/shared/agreement/spans';
 import { segmentDistance, type Unit, unitizingAlpha } from '../../src/shared/agreement/unitizing';
@@ -311,6 +311,34 @@ describe('span matches, alignment, links and attributes, worked by hand', () => 
     expect(whole.exact.get('quote')!.foundA).toBe(0);
     expect(whole.overlap.get('quote')!.foundA).toBe(1);
     expect(gap.overlap.get('quote')!.foundA).toBe(0); // only the gap in common
+  });
+
+  it('overlap matches are those of a plain pairwise search, over dense random layers with spans in pieces', () => {
+    const rnd = random(4242);
+    const spanAt = (id: string): AgreementSpan => {
+      const label = ['quote', 'pledge'][Math.floor(rnd() * 2)]!;
+      const start = Math.floor(rnd() * 190);
+      const end = start + 1 + Math.floor(rnd() * 12);
+      if (rnd() < 0.3) {
+        const cut = start + 1 + Math.floor(rnd() * 5);
+        return s(id, label, start, end + 6, { fragments: [[start, cut], [cut + 2 + Math.floor(rnd() * 3), end + 6]] });
+      }
+      return s(id, label, start, end);
+    };
+    // Written plainly: a span is found when some span of the other layer with its label has a character in common.
+    const found = (x: AgreementSpan, other: readonly AgreementSpan[]): boolean =>
+      other.some((y) => y.label === x.label && piecesOf(x, 200).some(([s1, e1]) => piecesOf(y, 200).some(([s2, e2]) => Math.min(e1, e2) > Math.max(s1, s2))));
+    for (let round = 0; round < 200; round++) {
+      const a = Array.from({ length: Math.floor(rnd() * 30) }, (_, i) => spanAt(`a${i}`));
+      const b = Array.from({ length: Math.floor(rnd() * 30) }, (_, i) => spanAt(`b${i}`));
+      const { overlap } = matchCounts(a, b, 200);
+      for (const label of ['quote', 'pledge']) {
+        const la = a.filter((x) => x.label === label);
+        const lb = b.filter((x) => x.label === label);
+        const counts = overlap.get(label) ?? { spansA: 0, spansB: 0, foundA: 0, foundB: 0 };
+        expect(counts).toEqual({ spansA: la.length, spansB: lb.length, foundA: la.filter((x) => found(x, lb)).length, foundB: lb.filter((x) => found(x, la)).length });
+      }
+    }
   });
 
   it('aligns one to one: same span first, then same range with another label, then the largest overlap', () => {

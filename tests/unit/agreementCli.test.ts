@@ -4,13 +4,17 @@
  * scientist would, and clear refusals.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
 import { openCorpusStore } from '../../src/main/services/loupeService';
+import { LOUPE_APPLICATION_ID } from '../../src/main/store/database';
+import { MIGRATIONS } from '../../src/main/store/migrations';
 import type { Layer } from '../../src/shared/agreement/layers';
 import { AgreementBuilder, type AgreementReport } from '../../src/shared/agreement/report';
 import type { SpanInput } from '../../src/shared/types';
@@ -148,6 +152,73 @@ print(json.dumps({
     expect(got.exact_f1).toBeCloseTo(report.spans.pairs[0]!.exact.f1!, 12);
     expect(got.kinds).toEqual(report.disagreements.map((x) => x.kind).sort());
     expect(got.starts.length).toBeGreaterThan(0);
+  });
+
+  it('only reads the corpus, and writes no report from one that fails its integrity check (checked while it is read)', async () => {
+    const corpus = writeCorpus();
+    const sha = (): string => createHash('sha256').update(fs.readFileSync(corpus)).digest('hex');
+    const before = sha();
+    expect((await cli('agreement', corpus, '--format', 'json', '--out', path.join(dir, 'ok.json'))).code).toBe(0);
+    expect(sha()).toBe(before);
+    expect(fs.existsSync(`${corpus}-wal`) ? fs.statSync(`${corpus}-wal`).size : 0).toBe(0);
+
+    // A span added while the label index was turned off (a partial index of no row), then the index
+    // put back as it was: every read the command makes succeeds, the label index lacks the span, and
+    // only SQLite's integrity check sees the damage.
+    const withSchema = (change: (db: Database.Database) => void) => {
+      const db = new Database(corpus);
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      change(db);
+      db.close();
+    };
+    let indexSql = '';
+    withSchema((db) => {
+      indexSql = db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'spans_by_label'").pluck().get()!;
+      db.prepare("UPDATE sqlite_master SET sql = ? WHERE name = 'spans_by_label'").run(`${indexSql} WHERE 0`);
+    });
+    const db = new Database(corpus);
+    const columns = (db.pragma('table_info(spans)') as { name: string }[]).map((c) => c.name);
+    const copied = columns.map((c) => (c === 'id' ? "'l3 again'" : c));
+    expect(db.prepare(`INSERT INTO spans (${columns.join(', ')}) SELECT ${copied.join(', ')} FROM spans WHERE id = 'l3'`).run().changes).toBe(1);
+    db.close();
+    withSchema((db) => db.prepare("UPDATE sqlite_master SET sql = ? WHERE name = 'spans_by_label'").run(indexSql));
+    expect(() => openCorpusStore(corpus, { create: false, readOnly: true })).toThrow(/fails SQLite's integrity check/);
+    const damaged = sha();
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+    let result: { code: number; out: string };
+    try {
+      result = await cli('agreement', corpus, '--format', 'json', '--out', path.join(dir, 'damaged.json'));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(result.code).not.toBe(0);
+    expect(errors.join('')).toMatch(/is damaged: it fails SQLite's integrity check/);
+    expect(fs.existsSync(path.join(dir, 'damaged.json'))).toBe(false);
+    expect(sha()).toBe(damaged);
+  });
+
+  it('a corpus too old to be read as it is gets upgraded first, as every command does', async () => {
+    const file = path.join(dir, 'v1.loupe');
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0]!.up);
+    db.pragma('user_version = 1');
+    db.pragma(`application_id = ${LOUPE_APPLICATION_ID}`);
+    db.close();
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect((await cli('agreement', file)).code).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(errors.join('')).toMatch(/agreement needs two or more annotators; this corpus has none/);
+    const upgraded = new Database(file, { readonly: true });
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    upgraded.close();
   });
 
   it('refuses clearly: an unknown annotator, one annotator, a CSV to stdout, an unknown label', async () => {

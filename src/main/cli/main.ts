@@ -36,6 +36,9 @@ import { type AgreementReport, documentsByAgreement, meanF1 } from '../../shared
 import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvFile } from '../../shared/csv';
 import { annotatorsOf, type CorpusAgreement, corpusAgreement } from '../services/agreement';
+import { readWhileChecking } from '../services/integrityCheck';
+import type { CorpusStore } from '../store/corpusStore';
+import { CorpusOpenError } from '../store/database';
 import { handout, type MergeReport, mergeCopy } from '../services/teamwork';
 import { type AcceptAgreedReport, acceptAgreed } from '../services/curation';
 
@@ -539,7 +542,17 @@ function curateCommand(args: string[], out: NodeJS.WritableStream): number {
   }
 }
 
-function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
+/** The corpus opened read-only with its integrity check left to the caller; null when it is too old to be read without an upgrade. */
+function openReadOnlyUnlessOld(file: string): CorpusStore | null {
+  try {
+    return openCorpusStore(file, { create: false, readOnly: true, deferIntegrityCheck: true });
+  } catch (error) {
+    if (error instanceof CorpusOpenError && error.reason?.key === 'error.readOnlyOld') return null;
+    throw error;
+  }
+}
+
+async function agreementCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -555,20 +568,28 @@ function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
   if (format === 'csv' && values.out === '-') throw new UsageError('--format csv writes two files (figures and disagreements): name one with --out');
   const annotators = (values.annotators ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
   const labels = (values.label ?? []).flatMap((l) => l.split(',')).map((l) => l.trim()).filter(Boolean);
-  const store = openCorpusStore(requireCorpus(positionals[0]), { create: false });
-  let result: CorpusAgreement;
-  try {
-    const known = new Set(store.labels().map((l) => l.name));
-    const unknown = labels.filter((l) => !known.has(l));
-    if (unknown.length) throw new UsageError(`no label called ${unknown.join(', ')} in this corpus`);
+  const file = requireCorpus(positionals[0]);
+  const measure = (store: CorpusStore): CorpusAgreement => {
     try {
-      result = corpusAgreement(store, { ...(annotators.length ? { annotators } : {}), ...(labels.length ? { labels } : {}) });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
+      const known = new Set(store.labels().map((l) => l.name));
+      const unknown = labels.filter((l) => !known.has(l));
+      if (unknown.length) throw new UsageError(`no label called ${unknown.join(', ')} in this corpus`);
+      try {
+        return corpusAgreement(store, { ...(annotators.length ? { annotators } : {}), ...(labels.length ? { labels } : {}) });
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    } finally {
+      store.close();
     }
-  } finally {
-    store.close();
-  }
+  };
+  // Read-only, with the corpus's integrity checked in a worker while it is read (nothing is written
+  // before the check passed). A corpus too old to be read without an upgrade opens as any other
+  // command opens it: upgraded, checked first.
+  let result: CorpusAgreement;
+  const readOnly = openReadOnlyUnlessOld(file);
+  if (readOnly) result = await readWhileChecking(file, () => measure(readOnly));
+  else result = measure(openCorpusStore(file, { create: false }));
   const { report, unattributedSpans } = result;
   if (format === 'csv') {
     const file = path.resolve(values.out);
@@ -697,7 +718,7 @@ export async function runCli(
       case 'stats':
         return statsCommand(rest, out);
       case 'agreement':
-        return agreementCommand(rest, out);
+        return await agreementCommand(rest, out);
       case 'handout':
         return await handoutCommand(rest, out);
       case 'merge':

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultSchema } from '../../shared/labels';
 import { CorpusStore } from '../store/corpusStore';
+import type { OpenOptions } from '../store/database';
 
 /** Opens a corpus store, creating the file (with the default labels) when asked to. */
-export function openCorpusStore(file: string, options: { create: boolean; readOnly?: boolean }): CorpusStore {
+export function openCorpusStore(file: string, options: OpenOptions): CorpusStore {
   const store = CorpusStore.open(file, options);
   if (store.labels().length === 0 && !store.readOnly) store.addToSchema(defaultSchema());
   return store;

@@ -7,8 +7,6 @@
  * from the disk only when its turn comes, while this thread stores batch after batch and stays free
  * for other calls in between.
  */
-import path from 'node:path';
-import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ImportOptions, ImportReport, Link, SpanInput } from '../../shared/types';
 import { emptyImportReport } from '../../shared/types';
@@ -20,6 +18,7 @@ import { matchNames } from '../formats/import/nameMatch';
 import { mergeDuplicateSpans } from '../formats/import/duplicateSpans';
 import type { CorpusStore } from '../store/corpusStore';
 import type { WorkerFile, WorkerInput, WorkerPack } from './importWorker';
+import { workerScript } from './workerScript';
 
 /** How much one batch holds at most: each is stored in one go, so the thread stays free between them. */
 export const BATCH_FILES = 8;
@@ -170,16 +169,6 @@ export interface ImportControl {
 export const newImportControl = (): ImportControl => ({ done: 0, total: 0, cancelled: false });
 
 /**
- * The worker's script: the built one beside this bundle (out/main), else the TypeScript source,
- * compiled in the worker by tsx as the CLI and the tests are.
- */
-function workerScript(): { file: string; execArgv: string[] } {
-  const built = path.join(__dirname, 'importWorker.js');
-  if (fs.existsSync(built)) return { file: built, execArgv: [] };
-  return { file: path.join(__dirname, 'importWorker.ts'), execArgv: ['--require', require.resolve('tsx/cjs')] };
-}
-
-/**
  * Imports `files` (paths read in the worker, or bytes already here) into `store`: a worker thread
  * reads and parses them, this thread stores them batch by batch (see the top of this file), with
  * `control` telling how far it is and taking a cancel. A dry run rolls each batch back.
@@ -191,7 +180,7 @@ export async function importInWorker(
   control: ImportControl = newImportControl(),
 ): Promise<ImportReport> {
   const report = emptyImportReport();
-  const { file, execArgv } = workerScript();
+  const { file, execArgv } = workerScript(__dirname, 'importWorker');
   const input: WorkerInput = { files: [...files], options };
   const worker = new Worker(file, { workerData: input, execArgv });
   const packs: WorkerPack[] = [];

@@ -36,6 +36,12 @@ export interface OpenOptions {
    * way without being asked.
    */
   readOnly?: boolean;
+  /**
+   * Leave `PRAGMA integrity_check` to the caller, who runs it beside its reading (a whole check of a
+   * large corpus takes a second or more) and trusts nothing it read until it passed. Read-only only:
+   * a corpus that may be damaged is never written to.
+   */
+  deferIntegrityCheck?: boolean;
 }
 
 function checkHeader(path: string): void {
@@ -129,7 +135,7 @@ function checkShape(db: Database.Database, path: string, version: number): void 
 }
 
 /** Checks, read-only, that an existing file is a Loupe corpus this version can read; returns its schema version. */
-function inspect(path: string): number {
+function inspect(path: string, integrity: boolean): number {
   let db: Database.Database | undefined;
   try {
     db = openForReading(path);
@@ -141,8 +147,24 @@ function inspect(path: string): number {
     }
     if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
     checkShape(db, path, version);
-    if (appId === LOUPE_APPLICATION_ID) checkIntegrity(db, path);
+    if (appId === LOUPE_APPLICATION_ID && integrity) checkIntegrity(db, path);
     return version;
+  } catch (error) {
+    throw describeOpenError(path, error);
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Checks, read-only, that the corpus at `path` passes `PRAGMA integrity_check`; throws the damaged
+ * corpus's CorpusOpenError when it does not. What a deferred check (OpenOptions) runs.
+ */
+export function checkCorpusIntegrity(path: string): void {
+  let db: Database.Database | undefined;
+  try {
+    db = openForReading(path);
+    checkIntegrity(db, path);
   } catch (error) {
     throw describeOpenError(path, error);
   } finally {
@@ -274,7 +296,8 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   }
   // The checks run on a read-only connection: closing a read-write one would checkpoint a pending
   // WAL into the file, and a foreign or newer corpus must be left exactly as it was.
-  const version = exists && fs.statSync(path).size > 0 ? inspect(path) : 0;
+  if (options.deferIntegrityCheck && !options.readOnly) throw new Error('only a read-only open may leave the integrity check for later');
+  const version = exists && fs.statSync(path).size > 0 ? inspect(path, !options.deferIntegrityCheck) : 0;
   if (exists && (options.readOnly || !writable(path))) return openReadOnly(path, version);
   let db: Database.Database;
   try {

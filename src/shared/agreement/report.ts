@@ -19,7 +19,7 @@ import {
 } from './coefficients';
 import { type AgreementDocument, type AgreementLink, type AgreementSpan, piecesOf, presentIn } from './layers';
 import { type Unit, type UnitizingFigure, unitizingAlpha } from './unitizing';
-import { addCounts, type Aligned, alignSpans, type DisagreementKind, type MatchCounts, matchCounts, NO_MATCHES, scores } from './spans';
+import { addCounts, type Aligned, alignPrepared, type DisagreementKind, type MatchCounts, matchPrepared, NO_MATCHES, prepareSpans, scores } from './spans';
 
 /** More annotators than this are refused (character items keep who coded as bits of a number). */
 export const MAX_ANNOTATORS = 30;
@@ -156,7 +156,8 @@ export class AgreementBuilder {
   private readonly exactByLabel = new Map<string, MatchCounts[]>();
   private readonly lenientByLabel = new Map<string, MatchCounts[]>();
   private readonly links: MatchCounts[];
-  private readonly confusion: Map<string, number>[];
+  /** Per pair: a's label (null: none) → b's label → how many aligned spans. */
+  private readonly confusion: Map<string | null, Map<string | null, number>>[];
   private readonly byDocument: DocumentAgreement[] = [];
   /** Units of the documents every annotator annotated, on one continuum (each document after the last). */
   private readonly units: Unit[] = [];
@@ -200,16 +201,18 @@ export class AgreementBuilder {
     }
 
     const docPairs: PairScores[] = [];
+    // Each layer's pieces are found once for all its pairs.
+    const prepared = doc.layers.map((layer) => layer && prepareSpans(layer.spans, doc.length));
     this.pairs.forEach(([ia, ib], p) => {
       const la = doc.layers[ia];
       const lb = doc.layers[ib];
       if (!la || !lb) return;
-      const { exact, overlap } = matchCounts(la.spans, lb.spans, doc.length);
+      const { exact, overlap } = matchPrepared(prepared[ia]!, prepared[ib]!);
       const docExact = this.tally(p, exact, this.exact, this.exactByLabel);
       const docLenient = this.tally(p, overlap, this.lenient, this.lenientByLabel);
       docPairs.push({ a: names[ia]!, b: names[ib]!, exact: withScores(docExact), overlap: withScores(docLenient) });
 
-      const aligned = alignSpans(la.spans, lb.spans, doc.length);
+      const aligned = alignPrepared(prepared[ia]!, prepared[ib]!);
       this.addAlignment(p, aligned, doc);
       this.addLinks(p, aligned, la.links, lb.links);
     });
@@ -248,8 +251,11 @@ export class AgreementBuilder {
     const [ia, ib] = this.pairs[p]!;
     const cells = this.confusion[p]!;
     for (const x of aligned) {
-      const key = JSON.stringify([x.a?.label ?? null, x.b?.label ?? null]);
-      cells.set(key, (cells.get(key) ?? 0) + 1);
+      const la = x.a?.label ?? null;
+      const lb = x.b?.label ?? null;
+      let row = cells.get(la);
+      if (!row) cells.set(la, (row = new Map()));
+      row.set(lb, (row.get(lb) ?? 0) + 1);
       if (x.kind) {
         this.disagreements.push({
           document: doc.id,
@@ -353,10 +359,7 @@ export class AgreementBuilder {
         a: names[a]!,
         b: names[b]!,
         cells: [...this.confusion[p]!]
-          .map(([key, count]) => {
-            const [la, lb] = JSON.parse(key) as [string | null, string | null];
-            return { a: la, b: lb, count };
-          })
+          .flatMap(([la, row]) => [...row].map(([lb, count]) => ({ a: la, b: lb, count })))
           // Code-point order: the same in every locale, so the CSV/JSON do not change with the user's.
           .sort((x, y) => compareCodePoints(String(x.a), String(y.a)) || compareCodePoints(String(x.b), String(y.b))),
       })),

@@ -44,13 +44,15 @@ export function overlap(a: readonly Fragment[], b: readonly Fragment[]): number 
   return n;
 }
 
-interface Prepared {
+/** A span with its pieces clipped to the text, and those pieces as a key: what every comparison of it reads. */
+export interface PreparedSpan {
   span: AgreementSpan;
   pieces: Fragment[];
   key: string;
 }
 
-const prepare = (spans: readonly AgreementSpan[], length: number): Prepared[] =>
+/** A layer's spans prepared once for all the pairs it is part of. */
+export const prepareSpans = (spans: readonly AgreementSpan[], length: number): PreparedSpan[] =>
   spans.map((span) => {
     const pieces = piecesOf(span, length);
     return { span, pieces, key: piecesKey(pieces) };
@@ -59,7 +61,7 @@ const prepare = (spans: readonly AgreementSpan[], length: number): Prepared[] =>
 const BLOCK = 64;
 
 /** Finds the spans that may overlap some pieces (those sharing a block of 64 characters), without comparing every pair. */
-function overlapIndex(spans: readonly Prepared[]): (pieces: readonly Fragment[]) => number[] {
+function overlapIndex(spans: readonly PreparedSpan[]): (pieces: readonly Fragment[]) => number[] {
   const blocks = new Map<number, number[]>();
   spans.forEach((p, j) => {
     for (const [s, e] of p.pieces) {
@@ -89,25 +91,56 @@ function overlapIndex(spans: readonly Prepared[]): (pieces: readonly Fragment[])
   };
 }
 
-/** Exact and overlap match counts, overall and by label. */
-export function matchCounts(
-  aSpans: readonly AgreementSpan[],
-  bSpans: readonly AgreementSpan[],
-  length: number,
-): { exact: Map<string, MatchCounts>; overlap: Map<string, MatchCounts> } {
-  const byLabel = new Map<string, [Prepared[], Prepared[]]>();
-  const group = (spans: readonly AgreementSpan[], side: 0 | 1) => {
-    for (const p of prepare(spans, length)) {
-      let g = byLabel.get(p.span.label);
-      if (!g) byLabel.set(p.span.label, (g = [[], []]));
+/**
+ * The characters some spans cover, as sorted disjoint runs [start, end, start, end, …]: a span has a
+ * character in common with one of them exactly when it has one in common with their union.
+ */
+function coverage(spans: readonly PreparedSpan[]): number[] {
+  const pieces = spans.flatMap((p) => p.pieces).sort((x, y) => x[0] - y[0]);
+  const runs: number[] = [];
+  for (const [s, e] of pieces) {
+    if (runs.length && s <= runs[runs.length - 1]!) runs[runs.length - 1] = Math.max(runs[runs.length - 1]!, e);
+    else runs.push(s, e);
+  }
+  return runs;
+}
+
+/** Whether some piece has a character inside the runs of `coverage`. */
+function meets(pieces: readonly Fragment[], runs: readonly number[]): boolean {
+  for (const [s, e] of pieces) {
+    // The first run that ends after s (runs are disjoint and sorted, so their ends are too).
+    let lo = 0;
+    let hi = runs.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (runs[2 * mid + 1]! > s) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < runs.length / 2 && runs[2 * lo]! < e) return true;
+  }
+  return false;
+}
+
+/** The spans of one pair, by label: a's, b's. */
+function byLabel(a: readonly PreparedSpan[], b: readonly PreparedSpan[]): Map<string, [PreparedSpan[], PreparedSpan[]]> {
+  const groups = new Map<string, [PreparedSpan[], PreparedSpan[]]>();
+  const group = (spans: readonly PreparedSpan[], side: 0 | 1) => {
+    for (const p of spans) {
+      let g = groups.get(p.span.label);
+      if (!g) groups.set(p.span.label, (g = [[], []]));
       g[side].push(p);
     }
   };
-  group(aSpans, 0);
-  group(bSpans, 1);
+  group(a, 0);
+  group(b, 1);
+  return groups;
+}
+
+/** Exact and overlap match counts of prepared spans, overall and by label. */
+export function matchPrepared(a: readonly PreparedSpan[], b: readonly PreparedSpan[]): { exact: Map<string, MatchCounts>; overlap: Map<string, MatchCounts> } {
   const exact = new Map<string, MatchCounts>();
   const lenient = new Map<string, MatchCounts>();
-  for (const [label, [la, lb]] of byLabel) {
+  for (const [label, [la, lb]] of byLabel(a, b)) {
     const countA = new Map<string, number>();
     for (const p of la) countA.set(p.key, (countA.get(p.key) ?? 0) + 1);
     let same = 0;
@@ -119,18 +152,25 @@ export function matchCounts(
       }
     }
     exact.set(label, { spansA: la.length, spansB: lb.length, foundA: same, foundB: same });
-    const inA = overlapIndex(la);
-    const inB = overlapIndex(lb);
-    const found = (p: Prepared, other: Prepared[], near: (pieces: readonly Fragment[]) => number[]) =>
-      near(p.pieces).some((j) => overlap(p.pieces, other[j]!.pieces) > 0);
+    const coveredA = coverage(la);
+    const coveredB = coverage(lb);
     lenient.set(label, {
       spansA: la.length,
       spansB: lb.length,
-      foundA: la.filter((p) => found(p, lb, inB)).length,
-      foundB: lb.filter((p) => found(p, la, inA)).length,
+      foundA: la.filter((p) => meets(p.pieces, coveredB)).length,
+      foundB: lb.filter((p) => meets(p.pieces, coveredA)).length,
     });
   }
   return { exact, overlap: lenient };
+}
+
+/** Exact and overlap match counts, overall and by label. */
+export function matchCounts(
+  aSpans: readonly AgreementSpan[],
+  bSpans: readonly AgreementSpan[],
+  length: number,
+): { exact: Map<string, MatchCounts>; overlap: Map<string, MatchCounts> } {
+  return matchPrepared(prepareSpans(aSpans, length), prepareSpans(bSpans, length));
 }
 
 /** How a pair of aligned spans (or an unpaired one) differs. */
@@ -146,8 +186,11 @@ export interface Aligned {
 
 /** Pairs a's spans with b's one to one: same pieces and label, then same pieces, then largest overlap. */
 export function alignSpans(aSpans: readonly AgreementSpan[], bSpans: readonly AgreementSpan[], length: number): Aligned[] {
-  const a = prepare(aSpans, length);
-  const b = prepare(bSpans, length);
+  return alignPrepared(prepareSpans(aSpans, length), prepareSpans(bSpans, length));
+}
+
+/** alignSpans of prepared spans. */
+export function alignPrepared(a: readonly PreparedSpan[], b: readonly PreparedSpan[]): Aligned[] {
   const pairedA = new Array<number>(a.length).fill(-1);
   const pairedB = new Array<number>(b.length).fill(-1);
   const pair = (i: number, j: number) => {
