@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/main';
 import { openCorpusStore } from '../../src/main/services/loupeService';
 import { LOUPE_APPLICATION_ID } from '../../src/main/store/database';
+import { loseIndexEntry } from './damage';
 import { MIGRATIONS } from '../../src/main/store/migrations';
 import type { Layer } from '../../src/shared/agreement/layers';
 import { AgreementBuilder, type AgreementReport } from '../../src/shared/agreement/report';
@@ -162,27 +163,8 @@ print(json.dumps({
     expect(sha()).toBe(before);
     expect(fs.existsSync(`${corpus}-wal`) ? fs.statSync(`${corpus}-wal`).size : 0).toBe(0);
 
-    // A span added while the label index was turned off (a partial index of no row), then the index
-    // put back as it was: every read the command makes succeeds, the label index lacks the span, and
-    // only SQLite's integrity check sees the damage.
-    const withSchema = (change: (db: Database.Database) => void) => {
-      const db = new Database(corpus);
-      db.unsafeMode(true);
-      db.pragma('writable_schema = ON');
-      change(db);
-      db.close();
-    };
-    let indexSql = '';
-    withSchema((db) => {
-      indexSql = db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'spans_by_label'").pluck().get()!;
-      db.prepare("UPDATE sqlite_master SET sql = ? WHERE name = 'spans_by_label'").run(`${indexSql} WHERE 0`);
-    });
-    const db = new Database(corpus);
-    const columns = (db.pragma('table_info(spans)') as { name: string }[]).map((c) => c.name);
-    const copied = columns.map((c) => (c === 'id' ? "'l3 again'" : c));
-    expect(db.prepare(`INSERT INTO spans (${columns.join(', ')}) SELECT ${copied.join(', ')} FROM spans WHERE id = 'l3'`).run().changes).toBe(1);
-    db.close();
-    withSchema((db) => db.prepare("UPDATE sqlite_master SET sql = ? WHERE name = 'spans_by_label'").run(indexSql));
+    // Every read the command makes gets through; only SQLite's integrity check sees the damage.
+    loseIndexEntry(corpus, 'l3');
     expect(() => openCorpusStore(corpus, { create: false, readOnly: true })).toThrow(/fails SQLite's integrity check/);
     const damaged = sha();
     const errors: string[] = [];

@@ -4,11 +4,13 @@
  * both layers into the lead's corpus: every span on the same words, the edited document aligned,
  * what cannot be placed reported, nothing of the lead's overwritten, a second merge adding nothing.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './cliRun';
+import { loseIndexEntry } from './damage';
 import { corpusAgreement } from '../../src/main/services/agreement';
 import { noteToAdd } from '../../src/main/services/teamwork';
 import { openCorpusStore } from '../../src/main/services/loupeService';
@@ -193,6 +195,32 @@ describe('loupe handout and loupe merge', () => {
     expect(noteToAdd('A\n\n王芳: X\nY', 'A\nX\nY', '王芳')).toBeNull();
     expect(noteToAdd('', ' \n ', '王芳')).toBeNull();
     expect(noteToAdd('', '标题有误\r\n出处？', '王芳')).toBe('王芳: 标题有误\n出处？');
+  });
+
+  it('merges nothing from a copy, or into a corpus, that fails its integrity check (run while the merge reads)', async () => {
+    const lead = leadCorpus();
+    const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    const handOut = async (name: string): Promise<string> => {
+      const copy = path.join(dir, `${name}.loupe`);
+      expect((await cli('handout', lead, '--annotator', name, '--out', copy, '--blind')).code).toBe(0);
+      withStore(copy, name, (store) => tag(store, 2, `${name}1`, 'slogan', '人民至上'));
+      return copy;
+    };
+    const damagedCopy = await handOut('ann');
+    const goodCopy = await handOut('bo');
+    loseIndexEntry(damagedCopy, 'ann1');
+    const before = sha(lead);
+    const fromDamaged = await cli('merge', lead, damagedCopy);
+    expect(fromDamaged.code).toBe(1);
+    expect(fromDamaged.err).toMatch(/ann\.loupe: .*is damaged: it fails SQLite's integrity check.*nothing of it was merged/);
+    expect(sha(lead)).toBe(before);
+
+    loseIndexEntry(lead, 'lead1');
+    const damaged = sha(lead);
+    const intoDamaged = await cli('merge', lead, goodCopy);
+    expect(intoDamaged.code).toBe(1);
+    expect(intoDamaged.err).toMatch(/bo\.loupe: .*lead\.loupe is damaged: it fails SQLite's integrity check.*nothing of it was merged/);
+    expect(sha(lead)).toBe(damaged);
   });
 
   it('refuses clearly and merges nothing of a copy it cannot read', async () => {

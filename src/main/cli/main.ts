@@ -36,7 +36,7 @@ import { type AgreementReport, documentsByAgreement, meanF1 } from '../../shared
 import { DISAGREEMENT_HEADER, disagreementRows, FIGURE_HEADER, figureRows } from '../../shared/agreement/table';
 import { csvFile } from '../../shared/csv';
 import { annotatorsOf, type CorpusAgreement, corpusAgreement } from '../services/agreement';
-import { readWhileChecking } from '../services/integrityCheck';
+import { readWhileChecking, startIntegrityCheck } from '../services/integrityCheck';
 import type { CorpusStore } from '../store/corpusStore';
 import { CorpusOpenError } from '../store/database';
 import { handout, type MergeReport, mergeCopy } from '../services/teamwork';
@@ -470,13 +470,18 @@ function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
   if (!copies.length) throw new UsageError('name the copies to merge (loupe merge CORPUS COPY.loupe...)');
   const format = values.format as ImportFormat | 'auto';
   if (format !== 'auto' && !IMPORT_FORMATS.includes(format)) throw new UsageError(`--format must be auto or one of ${IMPORT_FORMATS.join(', ')}`);
-  const store = openCorpusStore(requireCorpus(corpus), { create: false });
+  // The corpus's integrity is checked in a worker while the copies are read and merged; each merge
+  // waits for it before it commits (a damaged corpus is not written to).
+  const file = requireCorpus(corpus);
+  const store = openCorpusStore(file, { create: false, deferIntegrityCheck: true });
+  const check = startIntegrityCheck(file);
   let failed = false;
   try {
     for (const copy of copies) {
       let report: MergeReport;
       try {
         report = mergeCopy(store, copy, {
+          checkCorpus: () => check.wait(),
           ...(values.annotator !== undefined ? { annotator: values.annotator } : {}),
           allLayers: values['all-layers'],
           dryRun: values['dry-run'],
@@ -500,6 +505,7 @@ function mergeCommand(args: string[], out: NodeJS.WritableStream): number {
     }
     return failed ? 1 : 0;
   } finally {
+    check.stop();
     store.close();
   }
 }
@@ -552,7 +558,7 @@ function openReadOnlyUnlessOld(file: string): CorpusStore | null {
   }
 }
 
-async function agreementCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -588,7 +594,7 @@ async function agreementCommand(args: string[], out: NodeJS.WritableStream): Pro
   // command opens it: upgraded, checked first.
   let result: CorpusAgreement;
   const readOnly = openReadOnlyUnlessOld(file);
-  if (readOnly) result = await readWhileChecking(file, () => measure(readOnly));
+  if (readOnly) result = readWhileChecking(file, () => measure(readOnly));
   else result = measure(openCorpusStore(file, { create: false }));
   const { report, unattributedSpans } = result;
   if (format === 'csv') {
@@ -718,7 +724,7 @@ export async function runCli(
       case 'stats':
         return statsCommand(rest, out);
       case 'agreement':
-        return await agreementCommand(rest, out);
+        return agreementCommand(rest, out);
       case 'handout':
         return await handoutCommand(rest, out);
       case 'merge':

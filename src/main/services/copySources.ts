@@ -13,6 +13,7 @@ import { lazyFile } from '../files/lazyFile';
 import { parseBatch, type BatchFile } from '../formats/import';
 import type { ParsedDocument } from '../formats/import/types';
 import { openCorpusStore } from './corpusFiles';
+import { startIntegrityCheck } from './integrityCheck';
 import { annotatorName } from './settingsStore';
 
 /** Corpus metadata of a copy: for whom, of which corpus, when. */
@@ -51,12 +52,15 @@ export interface CopySource {
    */
   foreign: boolean;
   documents(): Iterable<CopyDocument>;
+  /** Throws when what was read cannot be trusted (a Loupe copy that fails its integrity check, run while it was read). */
+  verify(): void;
   close(): void;
 }
 
 /** A Loupe corpus file as a copy (see handout). */
 export function loupeCopy(file: string): CopySource {
-  const copy = openCorpusStore(file, { create: false, readOnly: true });
+  const copy = openCorpusStore(file, { create: false, readOnly: true, deferIntegrityCheck: true });
+  const check = startIntegrityCheck(file);
   const meta = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?');
   let layersOfCopy: ((id: number) => string[]) | null = null;
   try {
@@ -73,17 +77,24 @@ export function loupeCopy(file: string): CopySource {
       for (const doc of copy.documents()) {
         const names = new Set(layersOfCopy?.(doc.id) ?? []);
         for (const s of doc.spans) if (s.annotator !== null) names.add(s.annotator);
+        // Each layer as getDocument(id, [], name) reads it, from the spans and links read already:
+        // its spans in the same order, the links from its spans.
         const layers = new Map<string, CopyLayer>();
         for (const name of names) {
-          const layer = copy.getDocument(doc.id, [], name);
-          layers.set(name, { spans: layer.spans, links: layer.links });
+          const spans = doc.spans.filter((s) => s.annotator === name);
+          const ids = new Set(spans.map((s) => s.id));
+          layers.set(name, { spans, links: doc.links.filter((l) => ids.has(l.from)) });
         }
         const nobody = doc.spans.filter((s) => s.annotator === null);
         const nobodyIds = new Set(nobody.map((s) => s.id));
         yield { id: doc.id, title: doc.title, text: doc.text, note: doc.note, layers, nobody: { spans: nobody, links: doc.links.filter((l) => nobodyIds.has(l.from)) } };
       }
     },
-    close: () => copy.close(),
+    verify: () => check.wait(),
+    close: () => {
+      check.stop();
+      copy.close();
+    },
   };
 }
 
@@ -130,7 +141,7 @@ export function foreignCopy(file: string, format: ImportFormat | 'auto'): CopySo
     const byFolder = folderOwner(name);
     return copyDocument(doc, byFolder !== undefined ? byFolder : fileOwner(name));
   });
-  return { handedOutTo: null, key: `file:${path.basename(file)}`, foreign: true, documents: () => documents, close: () => undefined };
+  return { handedOutTo: null, key: `file:${path.basename(file)}`, foreign: true, documents: () => documents, verify: () => undefined, close: () => undefined };
 }
 
 /** The top folder of a name in a folder or zip (`王芳/1-x.txt`, `export.zip/王芳/1-x.txt` → `王芳`), if it is in one. */

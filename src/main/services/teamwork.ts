@@ -107,10 +107,14 @@ export interface MergeRequest {
   dryRun?: boolean;
   /** The copy's format (default: a Loupe corpus file, else detected as an import detects it). */
   format?: ImportFormat | 'auto';
+  /**
+   * Throws when the corpus cannot be trusted. The merge calls it last inside its transaction (what it
+   * throws rolls the merge back), and when the merge fails, whose error it then replaces: damage can
+   * make a merge fail in any way. The command line waits there for the corpus's integrity check,
+   * which runs while the merge reads and writes.
+   */
+  checkCorpus?: () => void;
 }
-
-
-
 
 /** What makes two spans the same annotation (ids aside). */
 const spanKey = (s: Pick<Span, 'label' | 'fragments' | 'attrs' | 'note'>): string => JSON.stringify([s.label, s.fragments, s.attrs, s.note]);
@@ -179,6 +183,10 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
     const copyKey = copy.key;
     const mergedFrom = store.db.prepare<[string], string>('SELECT span_id FROM merged_spans WHERE copy = ?').pluck();
     const recordMerged = store.db.prepare('INSERT OR IGNORE INTO merged_spans (copy, span_id) VALUES (?, ?)');
+    const verify = () => {
+      copy.verify();
+      request.checkCorpus?.();
+    };
     const write = store.db.transaction(() => {
       // What was merged from this copy before, read once in the transaction (a lookup per span was a tenth of a large merge).
       const mergedBefore = new Set(mergedFrom.all(copyKey));
@@ -326,8 +334,15 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
           stats.linksAdded += links.length;
         }
       }
+      // Nothing is committed, nor reported, from a copy or a corpus that fails its integrity check.
+      verify();
     });
-    write.immediate();
+    try {
+      write.immediate();
+    } catch (error) {
+      verify();
+      throw error;
+    }
     report.layers.sort((a, b) => compareCodePoints(a.annotator, b.annotator));
     return report;
   } finally {

@@ -37,9 +37,10 @@ export interface OpenOptions {
    */
   readOnly?: boolean;
   /**
-   * Leave `PRAGMA integrity_check` to the caller, who runs it beside its reading (a whole check of a
-   * large corpus takes a second or more) and trusts nothing it read until it passed. Read-only only:
-   * a corpus that may be damaged is never written to.
+   * Leave `PRAGMA integrity_check` to the caller, who runs it beside its work (services/integrityCheck;
+   * a whole check of a large corpus takes a second or more) and trusts nothing it read, and commits
+   * nothing, until it passed. A corpus that an open would upgrade is checked first all the same: the
+   * upgrade writes.
    */
   deferIntegrityCheck?: boolean;
 }
@@ -135,7 +136,7 @@ function checkShape(db: Database.Database, path: string, version: number): void 
 }
 
 /** Checks, read-only, that an existing file is a Loupe corpus this version can read; returns its schema version. */
-function inspect(path: string, integrity: boolean): number {
+function inspect(path: string, checkNow: (version: number) => boolean): number {
   let db: Database.Database | undefined;
   try {
     db = openForReading(path);
@@ -147,7 +148,7 @@ function inspect(path: string, integrity: boolean): number {
     }
     if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
     checkShape(db, path, version);
-    if (appId === LOUPE_APPLICATION_ID && integrity) checkIntegrity(db, path);
+    if (appId === LOUPE_APPLICATION_ID && checkNow(version)) checkIntegrity(db, path);
     return version;
   } catch (error) {
     throw describeOpenError(path, error);
@@ -296,8 +297,7 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   }
   // The checks run on a read-only connection: closing a read-write one would checkpoint a pending
   // WAL into the file, and a foreign or newer corpus must be left exactly as it was.
-  if (options.deferIntegrityCheck && !options.readOnly) throw new Error('only a read-only open may leave the integrity check for later');
-  const version = exists && fs.statSync(path).size > 0 ? inspect(path, !options.deferIntegrityCheck) : 0;
+  const version = exists && fs.statSync(path).size > 0 ? inspect(path, (v) => !options.deferIntegrityCheck || (!options.readOnly && v < SCHEMA_VERSION)) : 0;
   if (exists && (options.readOnly || !writable(path))) return openReadOnly(path, version);
   let db: Database.Database;
   try {
