@@ -35,16 +35,17 @@ export default defineConfig(({ command }) => {
       build: {
         // dependencies (better-sqlite3 with its native addon, zod, …) stay external: electron-vite's default
         externalizeDeps: true,
-        // four entries: the Electron shell (out/main/index.js), the `loupe` command (out/main/cli.js,
-        // which bin/loupe.cjs loads under plain Node) and two workers, which run in threads of their
-        // own from their own files beside them (services/importer.ts, services/integrityCheck.ts); code
-        // they share goes to files beside them
+        // the Electron shell (out/main/index.js), the `loupe` command (out/main/cli.js, which
+        // bin/loupe.cjs loads under plain Node) and three workers, which run in threads of their own
+        // from their own files beside them (services/importer.ts, services/integrityCheck.ts,
+        // services/agreementDocuments.ts); code they share goes to files beside them
         lib: {
           entry: {
             index: resolve(__dirname, 'src/main/index.ts'),
             cli: resolve(__dirname, 'src/main/cli/index.ts'),
             importWorker: resolve(__dirname, 'src/main/services/importWorker.ts'),
             integrityWorker: resolve(__dirname, 'src/main/services/integrityWorker.ts'),
+            agreementReadWorker: resolve(__dirname, 'src/main/services/agreementReadWorker.ts'),
           },
         },
       },

@@ -83,6 +83,7 @@ describe('the packaged Linux app', () => {
     expect(entries).toContain('/out/main/cli.js');
     expect(entries).toContain('/out/main/importWorker.js');
     expect(entries).toContain('/out/main/integrityWorker.js');
+    expect(entries).toContain('/out/main/agreementReadWorker.js');
     expect(entries).toContain('/out/preload/index.js');
     expect(entries).toContain('/out/renderer/index.html');
     expect(entries.filter((e) => e.endsWith('.map'))).toEqual([]);

@@ -581,7 +581,8 @@ function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
       const unknown = labels.filter((l) => !known.has(l));
       if (unknown.length) throw new UsageError(`no label called ${unknown.join(', ')} in this corpus`);
       try {
-        return corpusAgreement(store, { ...(annotators.length ? { annotators } : {}), ...(labels.length ? { labels } : {}) });
+        // The command has the file to itself: the documents are read in a worker while this thread computes.
+        return corpusAgreement(store, { ...(annotators.length ? { annotators } : {}), ...(labels.length ? { labels } : {}) }, { readInWorker: true });
       } catch (error) {
         throw new UsageError((error as Error).message);
       }

@@ -1,20 +1,13 @@
 /**
- * Agreement between a corpus's annotators, read from its SQLite file one document at a time (texts
- * are not read: only their lengths, in code points, which SQLite's length() counts). An annotator's
- * layer of a document is their spans there, and the links between them; a layer is there when the
- * corpus records it (see store/migrations/m004Layers.ts), with no span too. A span with no annotator
- * belongs to nobody's layer and is left out (the report says how many).
+ * Agreement between a corpus's annotators, read from its SQLite file one document at a time (see
+ * agreementDocuments.ts for what is read). A span with no annotator belongs to nobody's layer and is
+ * left out (the report says how many).
  */
-import type { AgreementDocument, AgreementLink, AgreementSpan, Layer } from '../../shared/agreement/layers';
 import { AgreementBuilder, type AgreementReport } from '../../shared/agreement/report';
-import type { Fragment, SpanAttrs } from '../../shared/types';
 import { compareCodePoints } from '../../shared/offsets';
 import type { CorpusStore } from '../store/corpusStore';
-
-interface MutableLayer extends Layer {
-  spans: AgreementSpan[];
-  links: AgreementLink[];
-}
+import { agreementDocumentsInWorker, hasLayers, readAgreementDocuments } from './agreementDocuments';
+import { canBlock } from './syncWorker';
 
 export interface AnnotatorSummary {
   name: string;
@@ -29,15 +22,20 @@ export interface AgreementRequest {
   labels?: readonly string[];
 }
 
+export interface AgreementOptions {
+  /**
+   * Read the documents in a worker thread (its own read-only connection to the file) while this
+   * thread computes, where this thread may wait for it (canBlock): for a command that has the file to
+   * itself; the store's own uncommitted work, if any, is not seen.
+   */
+  readInWorker?: boolean;
+}
+
 export interface CorpusAgreement {
   report: AgreementReport;
   /** Spans with no annotator, left out. */
   unattributedSpans: number;
 }
-
-/** Whether the corpus records layers (schema 4; an older corpus opened read-only does not). */
-const hasLayers = (store: CorpusStore): boolean =>
-  store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'layers'").get()!.n > 0;
 
 /** The corpus's annotators, with how many documents they have a layer of and how many spans. */
 export function annotatorsOf(store: CorpusStore): AnnotatorSummary[] {
@@ -65,10 +63,8 @@ function annotatorNames(store: CorpusStore): string[] {
   return [...new Set([...layers, ...spans].map((r) => r.name))].sort(compareCodePoints);
 }
 
-const textOrder = (x: AgreementSpan, y: AgreementSpan): number => x.start - y.start || x.end - y.end || compareCodePoints(x.id, y.id);
-
 /** The agreement report between `request.annotators` over the whole corpus. */
-export function corpusAgreement(store: CorpusStore, request: AgreementRequest = {}): CorpusAgreement {
+export function corpusAgreement(store: CorpusStore, request: AgreementRequest = {}, options: AgreementOptions = {}): CorpusAgreement {
   const known = annotatorNames(store);
   const annotators = [...(request.annotators ?? known)];
   const unknown = annotators.filter((a) => !known.includes(a));
@@ -94,43 +90,9 @@ export function corpusAgreement(store: CorpusStore, request: AgreementRequest = 
     labels = [...new Set([...labels, ...used])];
   }
 
-  const index = new Map(annotators.map((a, i) => [a, i]));
-  const placeholders = annotators.map(() => '?').join(',');
-  // The annotator as their index, and no attribute values as null: fewer strings made per row.
-  const spansOf = store.db.prepare<unknown[], { id: string; label: string; start_cp: number; end_cp: number; fragments: string | null; attrs: string | null; who: number }>(
-    `SELECT id, label, start_cp, end_cp, fragments, CASE attrs WHEN '{}' THEN NULL ELSE attrs END AS attrs,
-       CASE annotator ${annotators.map(() => 'WHEN ? THEN ?').join(' ')} END AS who FROM spans
-     WHERE document_id = ? AND annotator IN (${placeholders})`,
-  );
-  const whoParams = annotators.flatMap((a, i) => [a, i]);
-  const linksOf = store.db.prepare<unknown[], { id: string; type: string; from_span: string; to_span: string; annotator: string }>(
-    `SELECT l.id, l.type, l.from_span, l.to_span, f.annotator FROM links l JOIN spans f ON f.id = l.from_span JOIN spans t ON t.id = l.to_span
-     WHERE l.document_id = ? AND f.annotator IN (${placeholders}) AND t.annotator IS f.annotator ORDER BY l.id`,
-  );
-  // An annotator has a layer of a document when it is recorded (also one with no span: read, nothing
-  // to tag) or when they have spans there.
-  const layersOf = hasLayers(store)
-    ? store.db.prepare<unknown[], { annotator: string }>(`SELECT annotator FROM layers WHERE document_id = ? AND annotator IN (${placeholders})`)
-    : null;
-  const documents = store.db.prepare<[], { id: number; title: string; length: number }>('SELECT id, title, length(text) AS length FROM documents ORDER BY id');
   const builder = new AgreementBuilder(annotators, labels);
-  for (const d of documents.all()) {
-    const layers: (MutableLayer | null)[] = annotators.map(() => null);
-    const open = (who: number): MutableLayer => (layers[who] ??= { spans: [], links: [] });
-    for (const row of layersOf?.all(d.id, ...annotators) ?? []) open(index.get(row.annotator)!);
-    for (const { id, label, start_cp: start, end_cp: end, fragments, attrs, who } of spansOf.all(...whoParams, d.id, ...annotators)) {
-      const span: AgreementSpan = { id, label, start, end };
-      if (fragments) span.fragments = JSON.parse(fragments) as Fragment[];
-      if (attrs) span.attrs = JSON.parse(attrs) as SpanAttrs;
-      open(who).spans.push(span);
-    }
-    // In text order, as SQLite's ORDER BY start_cp, end_cp, id would give them (ids by code point,
-    // as SQLite compares them), but without its sort of every document's rows on disk.
-    for (const layer of layers) layer?.spans.sort(textOrder);
-    for (const row of linksOf.all(d.id, ...annotators)) open(index.get(row.annotator)!).links.push({ id: row.id, type: row.type, from: row.from_span, to: row.to_span });
-    const doc: AgreementDocument = { id: d.id, name: d.title, length: d.length, layers };
-    builder.add(doc);
-  }
+  const documents = options.readInWorker && canBlock() ? agreementDocumentsInWorker(store.path, annotators) : readAgreementDocuments(store, annotators);
+  for (const doc of documents) builder.add(doc);
   const unattributed = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spans WHERE annotator IS NULL').get()!.n;
   return { report: builder.report(), unattributedSpans: unattributed };
 }

@@ -5,10 +5,9 @@
  * On a large corpus the check takes a second or more, which it then no longer adds to the command.
  * Waiting is synchronous (Atomics.wait), so that it can happen inside an SQLite transaction.
  */
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { CorpusOpenError } from '../store/database';
-import type { IntegrityInput, IntegrityOutcome } from './integrityWorker';
-import { workerScript } from './workerScript';
+import { checkCorpusIntegrity, CorpusOpenError } from '../store/database';
+import type { IntegrityOutcome } from './integrityWorker';
+import { canBlock, startSyncWorker } from './syncWorker';
 
 /** A check under way. */
 export interface IntegrityCheck {
@@ -19,43 +18,36 @@ export interface IntegrityCheck {
 }
 
 /**
- * The worker's script runs inside a small loader, so that a script that cannot even load (a broken
- * build) still posts an outcome and raises the flag: a thread waiting for it never waits forever.
+ * Starts the check of the corpus at `path` in a worker thread; where this thread may not block
+ * (canBlock), `wait` runs the check itself instead.
  */
-const LOADER = `
-const { workerData } = require('node:worker_threads');
-try {
-  require(workerData.script);
-} catch (error) {
-  workerData.port.postMessage({ ok: false, message: 'the integrity check could not start: ' + (error && error.message), damaged: false });
-  Atomics.store(workerData.flag, 0, 1);
-  Atomics.notify(workerData.flag, 0);
-}`;
-
-/** Starts the check of the corpus at `path` in a worker thread. */
 export function startIntegrityCheck(path: string): IntegrityCheck {
-  const { file, execArgv } = workerScript(__dirname, 'integrityWorker');
-  const { port1, port2 } = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const input: IntegrityInput & { script: string } = { path, port: port2, flag, script: file };
-  const worker = new Worker(LOADER, { eval: true, workerData: input, transferList: [port2], execArgv });
-  // Neither keeps the process alive: a command that ends (or fails) without waiting just ends.
-  worker.unref();
-  port1.unref();
+  if (!canBlock()) {
+    let passed = false;
+    return {
+      wait() {
+        if (!passed) checkCorpusIntegrity(path);
+        passed = true;
+      },
+      stop: () => undefined,
+    };
+  }
+  const worker = startSyncWorker<IntegrityOutcome>(__dirname, 'integrityWorker', { path });
   let outcome: IntegrityOutcome | undefined;
   return {
     wait() {
-      while (!outcome) {
-        Atomics.wait(flag, 0, 0);
-        outcome = receiveMessageOnPort(port1)?.message as IntegrityOutcome | undefined;
+      if (!outcome) {
+        try {
+          outcome = worker.next();
+        } catch (error) {
+          outcome = { ok: false, message: `the integrity check of ${path} could not run: ${(error as Error).message}`, damaged: false };
+        }
+        worker.stop();
       }
-      port1.close();
       if (!outcome.ok) throw new CorpusOpenError(outcome.message, outcome.reason, outcome.damaged);
     },
     stop() {
-      if (outcome) return;
-      port1.close();
-      void worker.terminate();
+      if (!outcome) worker.stop();
     },
   };
 }

@@ -15,28 +15,34 @@ import { type AgreementDocument, piecesOf } from './layers';
 /** Per label, the document's character items as weighted patterns. */
 export function characterItems(doc: AgreementDocument, labels: readonly string[]): Map<string, Item[]> {
   const k = doc.layers.length;
-  const edges = new Map<string, { at: number; who: number; step: number }[]>(labels.map((l) => [l, []]));
+  // An edge is one number, place × 2k + (k + who when a piece starts there, who when it ends), so
+  // that a label's edges sort as numbers; the order of edges at one place does not matter (no
+  // character lies between them).
+  const edges = new Map<string, number[]>(labels.map((l) => [l, []]));
   doc.layers.forEach((layer, who) => {
     for (const span of layer?.spans ?? []) {
       const list = edges.get(span.label);
       if (!list) continue;
-      for (const [s, e] of piecesOf(span, doc.length)) list.push({ at: s, who, step: 1 }, { at: e, who, step: -1 });
+      for (const [s, e] of piecesOf(span, doc.length)) list.push(s * 2 * k + k + who, e * 2 * k + who);
     }
   });
   const out = new Map<string, Item[]>();
   for (const label of labels) {
-    const list = edges.get(label)!.sort((x, y) => x.at - y.at);
+    const list = Float64Array.from(edges.get(label)!).sort();
     const byMask = new Map<number, number>();
     const cover = new Array<number>(k).fill(0);
     let mask = 0;
     let at = 0;
     for (const edge of list) {
-      if (edge.at > at) {
-        byMask.set(mask, (byMask.get(mask) ?? 0) + edge.at - at);
-        at = edge.at;
+      const place = Math.floor(edge / (2 * k));
+      const code = edge - place * 2 * k;
+      const who = code >= k ? code - k : code;
+      if (place > at) {
+        byMask.set(mask, (byMask.get(mask) ?? 0) + place - at);
+        at = place;
       }
-      cover[edge.who]! += edge.step;
-      mask = cover[edge.who]! > 0 ? mask | (1 << edge.who) : mask & ~(1 << edge.who);
+      cover[who]! += code >= k ? 1 : -1;
+      mask = cover[who]! > 0 ? mask | (1 << who) : mask & ~(1 << who);
     }
     if (doc.length > at) byMask.set(mask, (byMask.get(mask) ?? 0) + doc.length - at);
     const items: Item[] = [];

@@ -11,9 +11,10 @@ export interface AgreementSpan {
   label: string;
   start: number;
   end: number;
-  /** Sorted, disjoint pieces; absent: one piece, [start, end]. */
-  fragments?: readonly Fragment[];
-  attrs?: Readonly<Record<string, AttrValue>>;
+  /** Sorted, disjoint pieces; absent or null: one piece, [start, end]. */
+  fragments?: readonly Fragment[] | null;
+  /** Absent or null: none. */
+  attrs?: Readonly<Record<string, AttrValue>> | null;
 }
 
 export interface AgreementLink {

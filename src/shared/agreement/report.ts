@@ -19,7 +19,7 @@ import {
 } from './coefficients';
 import { type AgreementDocument, type AgreementLink, type AgreementSpan, piecesOf, presentIn } from './layers';
 import { type Unit, type UnitizingFigure, unitizingAlpha } from './unitizing';
-import { addCounts, type Aligned, alignPrepared, type DisagreementKind, type MatchCounts, matchPrepared, NO_MATCHES, prepareSpans, scores } from './spans';
+import { addCounts, type Aligned, alignPrepared, type DisagreementKind, type MatchCounts, matchLayers, NO_MATCHES, prepareLayer, scores } from './spans';
 
 /** More annotators than this are refused (character items keep who coded as bits of a number). */
 export const MAX_ANNOTATORS = 30;
@@ -202,17 +202,17 @@ export class AgreementBuilder {
 
     const docPairs: PairScores[] = [];
     // Each layer's pieces are found once for all its pairs.
-    const prepared = doc.layers.map((layer) => layer && prepareSpans(layer.spans, doc.length));
+    const prepared = doc.layers.map((layer) => layer && prepareLayer(layer.spans, doc.length));
     this.pairs.forEach(([ia, ib], p) => {
       const la = doc.layers[ia];
       const lb = doc.layers[ib];
       if (!la || !lb) return;
-      const { exact, overlap } = matchPrepared(prepared[ia]!, prepared[ib]!);
+      const { exact, overlap } = matchLayers(prepared[ia]!, prepared[ib]!);
       const docExact = this.tally(p, exact, this.exact, this.exactByLabel);
       const docLenient = this.tally(p, overlap, this.lenient, this.lenientByLabel);
       docPairs.push({ a: names[ia]!, b: names[ib]!, exact: withScores(docExact), overlap: withScores(docLenient) });
 
-      const aligned = alignPrepared(prepared[ia]!, prepared[ib]!);
+      const aligned = alignPrepared(prepared[ia]!.spans, prepared[ib]!.spans);
       this.addAlignment(p, aligned, doc);
       this.addLinks(p, aligned, la.links, lb.links);
     });

@@ -121,44 +121,55 @@ function meets(pieces: readonly Fragment[], runs: readonly number[]): boolean {
   return false;
 }
 
-/** The spans of one pair, by label: a's, b's. */
-function byLabel(a: readonly PreparedSpan[], b: readonly PreparedSpan[]): Map<string, [PreparedSpan[], PreparedSpan[]]> {
-  const groups = new Map<string, [PreparedSpan[], PreparedSpan[]]>();
-  const group = (spans: readonly PreparedSpan[], side: 0 | 1) => {
-    for (const p of spans) {
-      let g = groups.get(p.span.label);
-      if (!g) groups.set(p.span.label, (g = [[], []]));
-      g[side].push(p);
-    }
-  };
-  group(a, 0);
-  group(b, 1);
-  return groups;
+/** A label's spans in one layer, with what matching them against another layer's needs. */
+interface LabelGroup {
+  spans: PreparedSpan[];
+  /** How many spans have each pieces key. */
+  keys: Map<string, number>;
+  /** The characters they cover (see coverage). */
+  runs: number[];
 }
 
-/** Exact and overlap match counts of prepared spans, overall and by label. */
-export function matchPrepared(a: readonly PreparedSpan[], b: readonly PreparedSpan[]): { exact: Map<string, MatchCounts>; overlap: Map<string, MatchCounts> } {
+/** A layer's spans prepared once, in text order and by label, for all the pairs it is part of. */
+export interface PreparedLayer {
+  spans: PreparedSpan[];
+  byLabel: Map<string, LabelGroup>;
+}
+
+/** Prepares one layer of a document of `length` code points. */
+export function prepareLayer(spans: readonly AgreementSpan[], length: number): PreparedLayer {
+  const prepared = prepareSpans(spans, length);
+  const byLabel = new Map<string, LabelGroup>();
+  for (const p of prepared) {
+    let g = byLabel.get(p.span.label);
+    if (!g) byLabel.set(p.span.label, (g = { spans: [], keys: new Map(), runs: [] }));
+    g.spans.push(p);
+    g.keys.set(p.key, (g.keys.get(p.key) ?? 0) + 1);
+  }
+  for (const g of byLabel.values()) g.runs = coverage(g.spans);
+  return { spans: prepared, byLabel };
+}
+
+const NO_GROUP: LabelGroup = { spans: [], keys: new Map(), runs: [] };
+
+/** Exact and overlap match counts of two prepared layers, overall and by label. */
+export function matchLayers(a: PreparedLayer, b: PreparedLayer): { exact: Map<string, MatchCounts>; overlap: Map<string, MatchCounts> } {
   const exact = new Map<string, MatchCounts>();
   const lenient = new Map<string, MatchCounts>();
-  for (const [label, [la, lb]] of byLabel(a, b)) {
-    const countA = new Map<string, number>();
-    for (const p of la) countA.set(p.key, (countA.get(p.key) ?? 0) + 1);
+  // a's labels as its spans bring them, then b's others.
+  const labels = [...a.byLabel.keys(), ...[...b.byLabel.keys()].filter((l) => !a.byLabel.has(l))];
+  for (const label of labels) {
+    const ga = a.byLabel.get(label) ?? NO_GROUP;
+    const gb = b.byLabel.get(label) ?? NO_GROUP;
+    // Each span matches at most one of the other's (multisets of pieces keys).
     let same = 0;
-    for (const p of lb) {
-      const left = countA.get(p.key) ?? 0;
-      if (left > 0) {
-        same++;
-        countA.set(p.key, left - 1);
-      }
-    }
-    exact.set(label, { spansA: la.length, spansB: lb.length, foundA: same, foundB: same });
-    const coveredA = coverage(la);
-    const coveredB = coverage(lb);
+    for (const [key, n] of ga.keys) same += Math.min(n, gb.keys.get(key) ?? 0);
+    exact.set(label, { spansA: ga.spans.length, spansB: gb.spans.length, foundA: same, foundB: same });
     lenient.set(label, {
-      spansA: la.length,
-      spansB: lb.length,
-      foundA: la.filter((p) => meets(p.pieces, coveredB)).length,
-      foundB: lb.filter((p) => meets(p.pieces, coveredA)).length,
+      spansA: ga.spans.length,
+      spansB: gb.spans.length,
+      foundA: ga.spans.filter((p) => meets(p.pieces, gb.runs)).length,
+      foundB: gb.spans.filter((p) => meets(p.pieces, ga.runs)).length,
     });
   }
   return { exact, overlap: lenient };
@@ -170,7 +181,7 @@ export function matchCounts(
   bSpans: readonly AgreementSpan[],
   length: number,
 ): { exact: Map<string, MatchCounts>; overlap: Map<string, MatchCounts> } {
-  return matchPrepared(prepareSpans(aSpans, length), prepareSpans(bSpans, length));
+  return matchLayers(prepareLayer(aSpans, length), prepareLayer(bSpans, length));
 }
 
 /** How a pair of aligned spans (or an unpaired one) differs. */

@@ -51,20 +51,31 @@ export function segmentDistance(b1: number, l1: number, unit1: boolean, b2: numb
 
 /** A rater's units of one category: clipped to the continuum, sorted, overlapping ones merged, empty ones dropped. */
 function tidy(units: readonly Unit[], begin: number, end: number): { begin: number; length: number }[] {
-  const clipped = units
-    .map((u) => ({ b: Math.max(begin, u.begin), e: Math.min(end, u.begin + u.length) }))
-    .filter((u) => u.e > u.b)
-    .sort((x, y) => x.b - y.b || x.e - y.e);
+  // Units come in text order from a corpus (each document's spans are): sorted only when they are not.
+  let sorted = true;
+  for (let i = 1; i < units.length && sorted; i++) {
+    const x = units[i - 1]!;
+    const y = units[i]!;
+    sorted = x.begin < y.begin || (x.begin === y.begin && x.length <= y.length);
+  }
+  const inOrder = sorted ? units : [...units].sort((x, y) => x.begin - y.begin || x.length - y.length);
   const out: { begin: number; length: number }[] = [];
-  let last: { b: number; e: number } | null = null;
-  for (const u of clipped) {
-    if (last && u.b < last.e) last.e = Math.max(last.e, u.e);
+  let b = 0;
+  let e = 0;
+  let open = false;
+  for (const u of inOrder) {
+    const ub = Math.max(begin, u.begin);
+    const ue = Math.min(end, u.begin + u.length);
+    if (ue <= ub) continue;
+    if (open && ub < e) e = Math.max(e, ue);
     else {
-      if (last) out.push({ begin: last.b, length: last.e - last.b });
-      last = { ...u };
+      if (open) out.push({ begin: b, length: e - b });
+      b = ub;
+      e = ue;
+      open = true;
     }
   }
-  if (last) out.push({ begin: last.b, length: last.e - last.b });
+  if (open) out.push({ begin: b, length: e - b });
   return out;
 }
 
