@@ -106,3 +106,27 @@ describe('saving a span that would duplicate another', () => {
     expect(store.getDocument(id).spans.find((s) => s.id === 'q2')).toMatchObject({ attrs: { kind: 'indirect' }, note: '同一句' });
   });
 });
+
+describe('a merge into a layer (addToLayer)', () => {
+  const layerSpans = (who: string) => store.getDocument(id, [], who).spans.map((s) => s.id);
+
+  it('refuses twins within the layer, among the new spans or with its own, whole; another layer’s are not twins', () => {
+    // q1 (nobody's) has this place: another layer's span is no twin.
+    store.addToLayer(id, 'ann', [{ id: 'a1', label: 'quote', start: 5, end: 11 }], []);
+    expect(layerSpans('ann')).toEqual(['a1']);
+    expect(() => store.addToLayer(id, 'ann', [{ id: 'a2', label: 'official', start: 0, end: 3 }, { id: 'a3', label: 'quote', start: 5, end: 11 }], [])).toThrow(
+      /span a3 would be an exact duplicate of span a1: both are “quote” on the same text \(5–11\)/,
+    );
+    expect(() =>
+      store.addToLayer(id, 'bo', [
+        { id: 'b1', label: 'quote', start: 5, end: 11, fragments: [[5, 7], [8, 11]] },
+        { id: 'b2', label: 'quote', start: 5, end: 11, fragments: [[5, 7], [8, 11]] },
+      ], []),
+    ).toThrow(/span b1 would be an exact duplicate of span b2: both are “quote” on the same text \(5–7, 8–11\)/);
+    expect(layerSpans('ann')).toEqual(['a1']);
+    expect(layerSpans('bo')).toEqual([]);
+    // The same place in pieces, or with another label, is another span.
+    store.addToLayer(id, 'ann', [{ id: 'a4', label: 'quote', start: 5, end: 11, fragments: [[5, 7], [8, 11]] }, { id: 'a5', label: 'pledge', start: 5, end: 11 }], []);
+    expect(layerSpans('ann').sort()).toEqual(['a1', 'a4', 'a5']);
+  });
+});

@@ -268,7 +268,7 @@ export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRe
             }
             placed.push({ ...s, fragments, start: fragments[0]![0], end: fragments[fragments.length - 1]![1] });
           }
-          const existing = store.getDocument(target, [], annotator);
+          const existing = store.layerOf(target, annotator);
           const have = new Map<string, number>();
           for (const s of existing.spans) have.set(spanKey(s), (have.get(spanKey(s)) ?? 0) + 1);
           const fresh: Span[] = [];

@@ -223,6 +223,17 @@ const fragmentsOf = (s: SpanInput): Fragment[] => s.fragments ?? [[s.start, s.en
 const storedFragments = (fragments: readonly Fragment[]): string | null =>
   fragments.length <= 1 ? null : JSON.stringify(fragments);
 
+/** The error of a save or merge that would make span `s` an exact duplicate of span `twin`. */
+function twinError(s: SpanInput, twin: string): StoreError {
+  return new StoreError(
+    `span ${s.id} would be an exact duplicate of span ${twin}: both are “${s.label}” on the same text (${fragmentsOf(s)
+      .map(([a, b]) => `${a}–${b}`)
+      .join(', ')}); remove one of them. Nothing was saved`,
+    'invalid-argument',
+    { key: 'error.duplicateSpan', params: { label: s.label } },
+  );
+}
+
 const EMPTY_IMPACT = (): SchemaImpact => ({ labels: [], attributes: [], linkTypes: [] });
 
 /** Whether an impact deletes anything. */
@@ -269,6 +280,10 @@ export class CorpusStore {
       spansOf: db.prepare<[number], SpanRow>(
         `SELECT id, label, start_cp, end_cp, fragments, attrs, note, annotator, created_at, updated_at
          FROM spans WHERE document_id = ? ORDER BY start_cp, end_cp`,
+      ),
+      // Where one annotator's spans of a document are (spans_by_annotator).
+      layerPlaces: db.prepare<[number, string], { id: string; label: string; start_cp: number; end_cp: number; fragments: string | null }>(
+        'SELECT id, label, start_cp, end_cp, fragments FROM spans WHERE document_id = ? AND annotator = ?',
       ),
       // One annotator's layer (spans_by_annotator), ordered as spansOf.
       layerSpansOf: db.prepare<[number, string], SpanRow>(
@@ -586,6 +601,14 @@ export class CorpusStore {
     return this.readDocument(row, problems && ((what) => problems.push(what)), layer);
   }
 
+  /** `annotator`'s spans and links of document `id`, as getDocument(id, [], annotator) has them, without the document. */
+  layerOf(id: number, annotator: string): { spans: Span[]; links: Link[] } {
+    return {
+      spans: orderTiesById(this.statements.layerSpansOf.all(id, annotator)).map((span) => toSpan(span)),
+      links: this.statements.layerLinksOf.all(id, annotator).map(toLink),
+    };
+  }
+
   /**
    * Adds spans and links to `annotator`'s layer of document `id` (a merge), checked as a save checks
    * them, in one transaction: all or nothing. Records the layer, also when `spans` is empty.
@@ -602,7 +625,7 @@ export class CorpusStore {
         this.writeSpan(id, s, stamp, annotator, true);
         this.checkAttrs(s.id, labels.get(s.label)!, s.attrs ?? {});
       }
-      this.refuseTwins(id, spans);
+      this.refuseLayerTwins(id, annotator, spans);
       if (links.length) this.asLayer(annotator, () => this.writeLinks(id, links, stamp));
       this.later.touchLayer().run(id, annotator, stamp, stamp);
       if (spans.length || links.length) this.statements.touch.get(stamp, id);
@@ -1121,23 +1144,35 @@ export class CorpusStore {
    */
   private refuseTwins(documentId: number, spans: readonly SpanInput[]): void {
     for (const s of spans) {
-      const fragments = fragmentsOf(s);
       const twin = this.statements.twinOf.get({
         documentId,
         id: s.id,
         label: s.label,
         start: s.start,
         end: s.end,
-        fragments: storedFragments(fragments),
+        fragments: storedFragments(fragmentsOf(s)),
       });
-      if (!twin) continue;
-      throw new StoreError(
-        `span ${s.id} would be an exact duplicate of span ${twin.id}: both are “${s.label}” on the same text (${fragments
-          .map(([a, b]) => `${a}–${b}`)
-          .join(', ')}); remove one of them. Nothing was saved`,
-        'invalid-argument',
-        { key: 'error.duplicateSpan', params: { label: s.label } },
-      );
+      if (twin) throw twinError(s, twin.id);
+    }
+  }
+
+  /**
+   * refuseTwins for many spans just written into `annotator`'s layer of a document (a merge): the
+   * layer's places are read once and compared here, not looked up span by span.
+   */
+  private refuseLayerTwins(documentId: number, annotator: string, spans: readonly SpanInput[]): void {
+    if (!spans.length) return;
+    const place = (label: string, start: number, end: number, fragments: string | null) => `${label}\u0000${start}\u0000${end}\u0000${fragments ?? ''}`;
+    const ids = new Map<string, string[]>();
+    for (const r of this.statements.layerPlaces.all(documentId, annotator)) {
+      const key = place(r.label, r.start_cp, r.end_cp, r.fragments);
+      const list = ids.get(key);
+      if (list) list.push(r.id);
+      else ids.set(key, [r.id]);
+    }
+    for (const s of spans) {
+      const twin = ids.get(place(s.label, s.start, s.end, storedFragments(fragmentsOf(s))))?.find((other) => other !== s.id);
+      if (twin !== undefined) throw twinError(s, twin);
     }
   }
 
