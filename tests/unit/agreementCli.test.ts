@@ -8,14 +8,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/main';
 import { openCorpusStore } from '../../src/main/services/loupeService';
-import { LOUPE_APPLICATION_ID } from '../../src/main/store/database';
-import { loseIndexEntry } from './damage';
 import { MIGRATIONS } from '../../src/main/store/migrations';
+import { cli } from './cliRun';
+import { schemaOneCorpus } from './corpusHelpers';
+import { loseIndexEntry } from './damage';
 import type { Layer } from '../../src/shared/agreement/layers';
 import { AgreementBuilder, type AgreementReport } from '../../src/shared/agreement/report';
 import type { SpanInput } from '../../src/shared/types';
@@ -67,14 +66,6 @@ function writeCorpus(): string {
     store.close();
   }
   return file;
-}
-
-async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  const code = await runCli(args, out);
-  return { code, out: text };
 }
 
 /** The report built by hand from the same layers. */
@@ -167,37 +158,18 @@ print(json.dumps({
     loseIndexEntry(corpus, 'l3');
     expect(() => openCorpusStore(corpus, { create: false, readOnly: true })).toThrow(/fails SQLite's integrity check/);
     const damaged = sha();
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-    let result: { code: number; out: string };
-    try {
-      result = await cli('agreement', corpus, '--format', 'json', '--out', path.join(dir, 'damaged.json'));
-    } finally {
-      process.stderr.write = write;
-    }
+    const result = await cli('agreement', corpus, '--format', 'json', '--out', path.join(dir, 'damaged.json'));
     expect(result.code).not.toBe(0);
-    expect(errors.join('')).toMatch(/is damaged: it fails SQLite's integrity check/);
+    expect(result.err).toMatch(/is damaged: it fails SQLite's integrity check/);
     expect(fs.existsSync(path.join(dir, 'damaged.json'))).toBe(false);
     expect(sha()).toBe(damaged);
   });
 
   it('a corpus too old to be read as it is gets upgraded first, as every command does', async () => {
-    const file = path.join(dir, 'v1.loupe');
-    const db = new Database(file);
-    db.exec(MIGRATIONS[0]!.up);
-    db.pragma('user_version = 1');
-    db.pragma(`application_id = ${LOUPE_APPLICATION_ID}`);
-    db.close();
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      expect((await cli('agreement', file)).code).toBe(2);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(errors.join('')).toMatch(/agreement needs two or more annotators; this corpus has none/);
+    const file = schemaOneCorpus(path.join(dir, 'v1.loupe'));
+    const result = await cli('agreement', file);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/agreement needs two or more annotators; this corpus has none/);
     const upgraded = new Database(file, { readonly: true });
     expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     upgraded.close();
@@ -205,18 +177,14 @@ print(json.dumps({
 
   it('refuses clearly: an unknown annotator, one annotator, a CSV to stdout, an unknown label', async () => {
     const corpus = writeCorpus();
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      expect((await cli('agreement', corpus, '--annotators', 'li,sam')).code).toBe(2);
-      expect((await cli('agreement', corpus, '--annotators', 'li')).code).toBe(2);
-      expect((await cli('agreement', corpus, '--format', 'csv')).code).toBe(2);
-      expect((await cli('agreement', corpus, '--label', 'nope')).code).toBe(2);
-    } finally {
-      process.stderr.write = write;
-    }
-    const said = errors.join('');
+    const runs = [
+      await cli('agreement', corpus, '--annotators', 'li,sam'),
+      await cli('agreement', corpus, '--annotators', 'li'),
+      await cli('agreement', corpus, '--format', 'csv'),
+      await cli('agreement', corpus, '--label', 'nope'),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    const said = runs.map((r) => r.err).join('');
     expect(said).toMatch(/no spans by "sam" in this corpus \(its annotators: li, 王芳\)/);
     expect(said).toMatch(/agreement needs two or more annotators/);
     expect(said).toMatch(/--format csv writes two files/);

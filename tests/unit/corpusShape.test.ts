@@ -12,6 +12,7 @@ import { ApiError } from '../../src/shared/contract';
 import { createLoupeService, openCorpusStore } from '../../src/main/services/loupeService';
 import { MIGRATIONS } from '../../src/main/store/migrations';
 import { LOUPE_APPLICATION_ID } from '../../src/main/store/database';
+import { schemaOneCorpus } from './corpusHelpers';
 
 let dir: string;
 beforeEach(() => {
@@ -97,12 +98,7 @@ describe('a corpus whose schema Loupe did not make', () => {
   });
 
   it('an older Loupe corpus (schema 1) still opens and is upgraded; a fresh one has trusted_schema off', () => {
-    const file = path.join(dir, 'v1.loupe');
-    const db = new Database(file);
-    db.exec(MIGRATIONS[0]!.up);
-    db.pragma('user_version = 1');
-    db.pragma(`application_id = ${LOUPE_APPLICATION_ID}`);
-    db.close();
+    const file = schemaOneCorpus(path.join(dir, 'v1.loupe'));
     const store = openCorpusStore(file, { create: false });
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

@@ -14,10 +14,11 @@ function withSchema(file: string, change: (db: Database.Database) => void): void
 }
 
 /**
- * Adds a copy of span `spanId` (as `${spanId} again`) while the label index is turned off (a partial
- * index of no row), then puts the index back as it was: the label index lacks a row of the table.
+ * Adds a copy of span `spanId` (as `${spanId} again`, its columns changed as `changes` says) while the
+ * label index is turned off (a partial index of no row), then puts the index back as it was: the
+ * label index lacks a row of the table.
  */
-export function loseIndexEntry(file: string, spanId: string): void {
+export function loseIndexEntry(file: string, spanId: string, changes: Record<string, string | number> = {}): void {
   let indexSql = '';
   withSchema(file, (db) => {
     indexSql = db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'spans_by_label'").pluck().get()!;
@@ -26,8 +27,9 @@ export function loseIndexEntry(file: string, spanId: string): void {
   const db = new Database(file);
   try {
     const columns = (db.pragma('table_info(spans)') as { name: string }[]).map((c) => c.name);
-    const copied = columns.map((c) => (c === 'id' ? '? ' : c));
-    const added = db.prepare(`INSERT INTO spans (${columns.join(', ')}) SELECT ${copied.join(', ')} FROM spans WHERE id = ?`).run(`${spanId} again`, spanId);
+    const values = { ...changes, id: `${spanId} again` };
+    const copied = columns.map((c) => (c in values ? `@${c}` : c));
+    const added = db.prepare(`INSERT INTO spans (${columns.join(', ')}) SELECT ${copied.join(', ')} FROM spans WHERE id = @spanId`).run({ ...values, spanId });
     if (added.changes !== 1) throw new Error(`no span ${spanId} to copy`);
   } finally {
     db.close();

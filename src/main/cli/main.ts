@@ -591,11 +591,12 @@ function agreementCommand(args: string[], out: NodeJS.WritableStream): number {
     }
   };
   // Read-only, with the corpus's integrity checked in a worker while it is read (nothing is written
-  // before the check passed). A corpus too old to be read without an upgrade opens as any other
-  // command opens it: upgraded, checked first.
+  // before the check passed); the workers read the file the store reads (the one snapshot copy of a
+  // corpus in a folder Loupe may not write to). A corpus too old to be read without an upgrade opens
+  // as any other command opens it: upgraded, checked first.
   let result: CorpusAgreement;
   const readOnly = openReadOnlyUnlessOld(file);
-  if (readOnly) result = readWhileChecking(file, () => measure(readOnly));
+  if (readOnly) result = readWhileChecking(file, () => measure(readOnly), readOnly.db.name);
   else result = measure(openCorpusStore(file, { create: false }));
   const { report, unattributedSpans } = result;
   if (format === 'csv') {

@@ -91,7 +91,7 @@ export function corpusAgreement(store: CorpusStore, request: AgreementRequest = 
   }
 
   const builder = new AgreementBuilder(annotators, labels);
-  const documents = options.readInWorker && canBlock() ? agreementDocumentsInWorker(store.path, annotators) : readAgreementDocuments(store, annotators);
+  const documents = options.readInWorker && canBlock() ? agreementDocumentsInWorker(store.db.name, annotators) : readAgreementDocuments(store, annotators);
   for (const doc of documents) builder.add(doc);
   const unattributed = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spans WHERE annotator IS NULL').get()!.n;
   return { report: builder.report(), unattributedSpans: unattributed };

@@ -22,10 +22,11 @@ try {
       }
     }
     if (batch.length) side.post(packDocuments(batch, annotators.length));
-    side.post(null);
   } finally {
     store.close();
   }
+  // Last, once the store is closed: the thread that took it may stop this worker at once.
+  side.post(null, true);
 } catch (error) {
   side.fail(error);
 }

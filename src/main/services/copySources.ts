@@ -13,7 +13,7 @@ import { lazyFile } from '../files/lazyFile';
 import { parseBatch, type BatchFile } from '../formats/import';
 import type { ParsedDocument } from '../formats/import/types';
 import { openCorpusStore } from './corpusFiles';
-import { startIntegrityCheck } from './integrityCheck';
+import { type IntegrityCheck, startIntegrityCheck } from './integrityCheck';
 import { annotatorName } from './settingsStore';
 
 /** Corpus metadata of a copy: for whom, of which corpus, when. */
@@ -60,18 +60,38 @@ export interface CopySource {
 /** A Loupe corpus file as a copy (see handout). */
 export function loupeCopy(file: string): CopySource {
   const copy = openCorpusStore(file, { create: false, readOnly: true, deferIntegrityCheck: true });
-  const check = startIntegrityCheck(file);
-  const meta = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?');
+  // Checked while it is read (from the file the store reads: a snapshot copy of one in a folder Loupe may not write to).
+  let check: IntegrityCheck;
+  try {
+    check = startIntegrityCheck(file, copy.db.name);
+  } catch (error) {
+    copy.close();
+    throw error;
+  }
+  let handedOutTo: string | null;
+  let key: string;
   let layersOfCopy: ((id: number) => string[]) | null = null;
   try {
-    const statement = copy.db.prepare<[number], { annotator: string }>('SELECT annotator FROM layers WHERE document_id = ?');
-    layersOfCopy = (id) => statement.all(id).map((r) => r.annotator);
-  } catch {
-    // a copy from before layers: its spans' annotators are all there is
+    const meta = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?');
+    handedOutTo = meta.get(HANDOUT_FOR)?.value ?? null;
+    key = meta.get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`;
+    if (copy.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'layers'").pluck().get()) {
+      const statement = copy.db.prepare<[number], { annotator: string }>('SELECT annotator FROM layers WHERE document_id = ?');
+      layersOfCopy = (id) => statement.all(id).map((r) => r.annotator);
+    } // else a copy from before layers: its spans' annotators are all there is
+  } catch (error) {
+    // A damaged copy says so rather than how reading it failed.
+    try {
+      check.wait();
+    } finally {
+      check.stop();
+      copy.close();
+    }
+    throw error;
   }
   return {
-    handedOutTo: meta.get(HANDOUT_FOR)?.value ?? null,
-    key: meta.get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`,
+    handedOutTo,
+    key,
     foreign: false,
     *documents() {
       for (const doc of copy.documents()) {

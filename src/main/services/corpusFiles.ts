@@ -6,12 +6,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultSchema } from '../../shared/labels';
 import { CorpusStore } from '../store/corpusStore';
-import type { OpenOptions } from '../store/database';
+import { checkCorpusIntegrity, type OpenOptions } from '../store/database';
 
 /** Opens a corpus store, creating the file (with the default labels) when asked to. */
 export function openCorpusStore(file: string, options: OpenOptions): CorpusStore {
   const store = CorpusStore.open(file, options);
-  if (store.labels().length === 0 && !store.readOnly) store.addToSchema(defaultSchema());
+  if (store.labels().length === 0 && !store.readOnly) {
+    try {
+      // Nothing is written to a corpus whose integrity check was left for later before it passed.
+      if (options.deferIntegrityCheck) checkCorpusIntegrity(file);
+      store.addToSchema(defaultSchema());
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
   return store;
 }
 

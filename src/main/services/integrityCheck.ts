@@ -19,20 +19,28 @@ export interface IntegrityCheck {
 
 /**
  * Starts the check of the corpus at `path` in a worker thread; where this thread may not block
- * (canBlock), `wait` runs the check itself instead.
+ * (canBlock), `wait` runs the check itself instead. `readFrom`: the file to check when it is not
+ * `path` itself (the snapshot copy a read-only corpus is read from: see store/database.ts).
  */
-export function startIntegrityCheck(path: string): IntegrityCheck {
+export function startIntegrityCheck(path: string, readFrom = path): IntegrityCheck {
   if (!canBlock()) {
-    let passed = false;
+    let outcome: { error?: unknown } | undefined;
     return {
       wait() {
-        if (!passed) checkCorpusIntegrity(path);
-        passed = true;
+        if (!outcome) {
+          try {
+            checkCorpusIntegrity(readFrom, path);
+            outcome = {};
+          } catch (error) {
+            outcome = { error };
+          }
+        }
+        if (outcome.error) throw outcome.error;
       },
       stop: () => undefined,
     };
   }
-  const worker = startSyncWorker<IntegrityOutcome>(__dirname, 'integrityWorker', { path });
+  const worker = startSyncWorker<IntegrityOutcome>(__dirname, 'integrityWorker', { path: readFrom, shownAs: path });
   let outcome: IntegrityOutcome | undefined;
   return {
     wait() {
@@ -53,12 +61,12 @@ export function startIntegrityCheck(path: string): IntegrityCheck {
 }
 
 /**
- * Runs `read` (which reads the corpus at `path`, opened with the check deferred) while the check runs,
- * and returns what it read once the check passed. When the check fails, its error is thrown, also
+ * Runs `read` (which reads the corpus at `path`, opened with the check deferred; from `readFrom`, see
+ * startIntegrityCheck) while the check runs, and returns what it read once the check passed. When the check fails, its error is thrown, also
  * over any error of `read` (a damaged file can make reading fail in any way).
  */
-export function readWhileChecking<T>(path: string, read: () => T): T {
-  const check = startIntegrityCheck(path);
+export function readWhileChecking<T>(path: string, read: () => T, readFrom = path): T {
+  const check = startIntegrityCheck(path, readFrom);
   try {
     let result: T;
     try {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { edgeMapper, sharedRuns } from '../../shared/textAlign';
 import { compareCodePoints } from '../../shared/offsets';
-import { alignedShare, foreignCopy, HANDOUT_FOR, HANDOUT_ID, isCorpusFile, loupeCopy, MIN_ALIGNED_SHARE } from './copySources';
+import { alignedShare, type CopySource, foreignCopy, HANDOUT_FOR, HANDOUT_ID, isCorpusFile, loupeCopy, MIN_ALIGNED_SHARE } from './copySources';
 import type { Fragment, ImportFormat, Link, Span, SpanInput } from '../../shared/types';
 import { newId } from '../../shared/ids';
 import { replaceFile } from '../files/atomicFile';
@@ -155,197 +155,200 @@ export function noteToAdd(lead: string, copy: string, who: string): string | nul
  * annotators' work (Loupe JSONL/JSON, Label Studio, brat, doccano…; see foreignCopy).
  */
 export function mergeCopy(store: CorpusStore, copyPath: string, request: MergeRequest = {}): MergeReport {
-  const file = path.resolve(copyPath);
-  if (replacesCorpus(store.path, file)) throw new Error('a corpus cannot be merged into itself');
-  const format = request.format ?? 'auto';
-  const copy = format === 'auto' && isCorpusFile(file) ? loupeCopy(file) : foreignCopy(file, format);
+  let copy: CopySource | undefined;
   try {
-    const { handedOutTo } = copy;
-    const fallback = request.annotator === undefined ? handedOutTo : annotatorName(request.annotator);
-    if (request.annotator !== undefined && !fallback) throw new Error('--annotator takes an annotator name');
-    const report: MergeReport = {
-      copy: file,
-      handedOutTo,
-      documents: { inCopy: 0, byId: 0, byText: 0, aligned: 0, notFound: 0 },
-      layers: [],
-      problems: [],
-      unattributedSpans: 0,
-      documentNotes: 0,
-      dryRun: Boolean(request.dryRun),
-    };
-    const layerReport = (annotator: string): LayerMerge => {
-      let r = report.layers.find((l) => l.annotator === annotator);
-      if (!r) report.layers.push((r = { annotator, documents: 0, spansAdded: 0, linksAdded: 0, unchanged: 0, conflicts: 0, removedSince: 0 }));
-      return r;
-    };
-    const leadText = store.db.prepare<[number], { text: string }>('SELECT text FROM documents WHERE id = ?');
-    const leadNote = store.db.prepare<[number], { note: string }>('SELECT note FROM documents WHERE id = ?');
-    const copyKey = copy.key;
-    const mergedFrom = store.db.prepare<[string], string>('SELECT span_id FROM merged_spans WHERE copy = ?').pluck();
-    const recordMerged = store.db.prepare('INSERT OR IGNORE INTO merged_spans (copy, span_id) VALUES (?, ?)');
-    const verify = () => {
-      copy.verify();
-      request.checkCorpus?.();
-    };
-    const write = store.db.transaction(() => {
-      // What was merged from this copy before, read once in the transaction (a lookup per span was a tenth of a large merge).
-      const mergedBefore = new Set(mergedFrom.all(copyKey));
-      let position = 0;
-      for (const doc of copy.documents()) {
-        report.documents.inCopy++;
-        position++;
-        const problem = (annotator: string | null, what: string) => report.problems.push({ document: doc.id ?? position, title: doc.title, annotator, what });
-        // The corpus's document: the same id with the same text, else the same text, else the same id (aligned).
-        let leadId: number | undefined;
-        let move: ((s: Span) => Fragment[] | null) | null = null;
-        const sameId = doc.id === null ? undefined : leadText.get(doc.id);
-        if (sameId && sameId.text === doc.text) {
+    const file = path.resolve(copyPath);
+    if (replacesCorpus(store.path, file)) throw new Error('a corpus cannot be merged into itself');
+    const format = request.format ?? 'auto';
+    copy = format === 'auto' && isCorpusFile(file) ? loupeCopy(file) : foreignCopy(file, format);
+    return mergeFrom(store, file, copy, request);
+  } catch (error) {
+    // Damage can make a merge fail in any way: a copy or a corpus that fails its integrity check says so first.
+    copy?.verify();
+    request.checkCorpus?.();
+    throw error;
+  } finally {
+    copy?.close();
+  }
+}
+
+/** mergeCopy of the copy at `file`, opened as `copy`. */
+function mergeFrom(store: CorpusStore, file: string, copy: CopySource, request: MergeRequest): MergeReport {
+  const { handedOutTo } = copy;
+  const fallback = request.annotator === undefined ? handedOutTo : annotatorName(request.annotator);
+  if (request.annotator !== undefined && !fallback) throw new Error('--annotator takes an annotator name');
+  const report: MergeReport = {
+    copy: file,
+    handedOutTo,
+    documents: { inCopy: 0, byId: 0, byText: 0, aligned: 0, notFound: 0 },
+    layers: [],
+    problems: [],
+    unattributedSpans: 0,
+    documentNotes: 0,
+    dryRun: Boolean(request.dryRun),
+  };
+  const layerReport = (annotator: string): LayerMerge => {
+    let r = report.layers.find((l) => l.annotator === annotator);
+    if (!r) report.layers.push((r = { annotator, documents: 0, spansAdded: 0, linksAdded: 0, unchanged: 0, conflicts: 0, removedSince: 0 }));
+    return r;
+  };
+  const leadText = store.db.prepare<[number], { text: string }>('SELECT text FROM documents WHERE id = ?');
+  const leadNote = store.db.prepare<[number], { note: string }>('SELECT note FROM documents WHERE id = ?');
+  const copyKey = copy.key;
+  const mergedFrom = store.db.prepare<[string], string>('SELECT span_id FROM merged_spans WHERE copy = ?').pluck();
+  const recordMerged = store.db.prepare('INSERT OR IGNORE INTO merged_spans (copy, span_id) VALUES (?, ?)');
+  const write = store.db.transaction(() => {
+    // What was merged from this copy before, read once in the transaction (a lookup per span was a tenth of a large merge).
+    const mergedBefore = new Set(mergedFrom.all(copyKey));
+    let position = 0;
+    for (const doc of copy.documents()) {
+      report.documents.inCopy++;
+      position++;
+      const problem = (annotator: string | null, what: string) => report.problems.push({ document: doc.id ?? position, title: doc.title, annotator, what });
+      // The corpus's document: the same id with the same text, else the same text, else the same id (aligned).
+      let leadId: number | undefined;
+      let move: ((s: Span) => Fragment[] | null) | null = null;
+      const sameId = doc.id === null ? undefined : leadText.get(doc.id);
+      if (sameId && sameId.text === doc.text) {
+        leadId = doc.id!;
+        report.documents.byId++;
+      } else {
+        const byText = store.documentWithText(doc.text);
+        if (byText !== undefined) {
+          leadId = byText;
+          report.documents.byText++;
+        } else if (sameId && (!copy.foreign || alignedShare(doc.text, sameId.text) >= MIN_ALIGNED_SHARE)) {
           leadId = doc.id!;
-          report.documents.byId++;
-        } else {
-          const byText = store.documentWithText(doc.text);
-          if (byText !== undefined) {
-            leadId = byText;
-            report.documents.byText++;
-          } else if (sameId && (!copy.foreign || alignedShare(doc.text, sameId.text) >= MIN_ALIGNED_SHARE)) {
-            leadId = doc.id!;
-            report.documents.aligned++;
-            const map = edgeMapper(sharedRuns(doc.text, sameId.text));
-            move = (s) => {
-              const out: Fragment[] = [];
-              for (const [a, b] of s.fragments) {
-                const start = map.start(a);
-                const end = map.end(b);
-                if (start === null || end === null || end <= start) return null;
-                out.push([start, end]);
-              }
-              return out;
-            };
-          }
-        }
-        if (leadId === undefined) {
-          report.documents.notFound++;
-          problem(null, 'not in the corpus (neither its id nor its text): not merged');
-          continue;
-        }
-        const target = leadId;
-
-        for (const n of doc.notes ?? []) problem(n.annotator, n.what);
-        // The document's note written in the copy: added after the corpus's, under whose it is.
-        const added = noteToAdd(leadNote.get(target)?.note ?? '', doc.note, handedOutTo ?? fallback ?? (doc.layers.size === 1 ? [...doc.layers.keys()][0]! : path.basename(file)));
-        if (added !== null) {
-          report.documentNotes++;
-          if (!request.dryRun) store.setDocumentNote(target, added);
-        }
-        // What merged_spans remembers of a span: its id (a corpus copy's ids are the corpus's), or for
-        // another tool's export (ids unique within a document), the layer, the document and the id.
-        const inLayerId = (annotator: string) => (id: string) => (copy.foreign ? `${annotator}\u001f${target}\u001f${id}` : id);
-        // The copy's layers of this document, and its spans of nobody as the fallback annotator's.
-        const byAnnotator = new Map(doc.layers);
-        const { nobody } = doc;
-        if (nobody.spans.length && !fallback) {
-          report.unattributedSpans += nobody.spans.length;
-          problem(null, `${nobody.spans.length} span(s) with no annotator: name whose they are (--annotator NAME); not merged`);
-        }
-        if (nobody.spans.length && fallback) {
-          const mine = byAnnotator.get(fallback) ?? { spans: [], links: [] };
-          byAnnotator.set(fallback, { spans: [...mine.spans, ...nobody.spans], links: [...mine.links, ...nobody.links] });
-        }
-
-        for (const [annotator, layer] of byAnnotator) {
-          if (handedOutTo && !request.allLayers && annotator !== handedOutTo && annotator !== fallback) continue;
-          const stats = layerReport(annotator);
-          const mergedId = inLayerId(annotator);
-          // The copy's spans moved onto the corpus's text.
-          const placed: Span[] = [];
-          const dropped = new Set<string>();
-          for (const s of layer.spans) {
-            const fragments = move ? move(s) : s.fragments;
-            if (!fragments) {
-              dropped.add(s.id);
-              problem(annotator, `span ${s.id} (${s.label}, “${textOf(doc.text, s)}”) could not be placed: its text was changed in the copy`);
-              continue;
+          report.documents.aligned++;
+          const map = edgeMapper(sharedRuns(doc.text, sameId.text));
+          move = (s) => {
+            const out: Fragment[] = [];
+            for (const [a, b] of s.fragments) {
+              const start = map.start(a);
+              const end = map.end(b);
+              if (start === null || end === null || end <= start) return null;
+              out.push([start, end]);
             }
-            placed.push({ ...s, fragments, start: fragments[0]![0], end: fragments[fragments.length - 1]![1] });
-          }
-          const existing = store.layerOf(target, annotator);
-          const have = new Map<string, number>();
-          for (const s of existing.spans) have.set(spanKey(s), (have.get(spanKey(s)) ?? 0) + 1);
-          const fresh: Span[] = [];
-          const sameAs = new Map<string, string>(); // copy span id -> the corpus's identical span id
-          const existingByKey = new Map<string, string[]>();
-          for (const s of existing.spans) existingByKey.set(spanKey(s), [...(existingByKey.get(spanKey(s)) ?? []), s.id]);
-          let removedSince = 0;
-          for (const s of placed) {
-            const k = spanKey(s);
-            const left = have.get(k) ?? 0;
-            if (left > 0) {
-              have.set(k, left - 1);
-              sameAs.set(s.id, existingByKey.get(k)![existingByKey.get(k)!.length - left]!);
-            } else if (mergedBefore.has(mergedId(s.id)) && (copy.foreign || !store.hasSpanId(s.id))) {
-              removedSince++; // merged from this copy before, removed in the corpus since
-              dropped.add(s.id);
-            } else fresh.push(s);
-          }
-          if (removedSince) {
-            stats.removedSince += removedSince;
-            problem(annotator, `${removedSince} span(s) merged from this copy before were removed in the corpus since: not brought back`);
-          }
-          const onlyInCorpus = [...have.values()].reduce((n, c) => n + c, 0);
-          if (onlyInCorpus > 0) {
-            // The corpus's layer has spans the copy does not: the copy is not simply further work on it.
-            stats.conflicts++;
-            problem(annotator, `the corpus's layer has ${onlyInCorpus} span(s) the copy has not (changed since the copy was made?): kept as the corpus has it, nothing merged`);
-            continue;
-          }
-          // New ids where the corpus already uses the copy's (a span made in both).
-          const ids = new Map<string, string>(sameAs);
-          const spans: SpanInput[] = fresh.map((s) => {
-            const id = store.hasSpanId(s.id) ? newId() : s.id;
-            ids.set(s.id, id);
-            return { id, label: s.label, start: s.start, end: s.end, fragments: s.fragments, attrs: s.attrs, note: s.note };
-          });
-          const existingLinks = new Set(existing.links.map((l) => JSON.stringify([l.type, l.from, l.to])));
-          const links: Link[] = [];
-          for (const l of layer.links) {
-            if (dropped.has(l.from) || dropped.has(l.to)) {
-              problem(annotator, `link ${l.id} (${l.type}) not merged: a span it joins could not be placed`);
-              continue;
-            }
-            const from = ids.get(l.from);
-            const to = ids.get(l.to);
-            if (!from || !to || existingLinks.has(JSON.stringify([l.type, from, to]))) continue;
-            links.push({ id: store.hasLinkId(l.id) ? newId() : l.id, type: l.type, from, to });
-          }
-          if (!spans.length && !links.length) {
-            stats.unchanged++;
-            if (!request.dryRun && existing.spans.length === 0) store.addToLayer(target, annotator, [], []); // an empty layer is a layer
-            continue;
-          }
-          if (!request.dryRun) {
-            store.addToLayer(target, annotator, spans, links);
-            for (const s of fresh) {
-              recordMerged.run(copyKey, mergedId(s.id));
-              mergedBefore.add(mergedId(s.id));
-            }
-          }
-          stats.documents++;
-          stats.spansAdded += spans.length;
-          stats.linksAdded += links.length;
+            return out;
+          };
         }
       }
-      // Nothing is committed, nor reported, from a copy or a corpus that fails its integrity check.
-      verify();
-    });
-    try {
-      write.immediate();
-    } catch (error) {
-      verify();
-      throw error;
+      if (leadId === undefined) {
+        report.documents.notFound++;
+        problem(null, 'not in the corpus (neither its id nor its text): not merged');
+        continue;
+      }
+      const target = leadId;
+
+      for (const n of doc.notes ?? []) problem(n.annotator, n.what);
+      // The document's note written in the copy: added after the corpus's, under whose it is.
+      const added = noteToAdd(leadNote.get(target)?.note ?? '', doc.note, handedOutTo ?? fallback ?? (doc.layers.size === 1 ? [...doc.layers.keys()][0]! : path.basename(file)));
+      if (added !== null) {
+        report.documentNotes++;
+        if (!request.dryRun) store.setDocumentNote(target, added);
+      }
+      // What merged_spans remembers of a span: its id (a corpus copy's ids are the corpus's), or for
+      // another tool's export (ids unique within a document), the layer, the document and the id.
+      const inLayerId = (annotator: string) => (id: string) => (copy.foreign ? `${annotator}\u001f${target}\u001f${id}` : id);
+      // The copy's layers of this document, and its spans of nobody as the fallback annotator's.
+      const byAnnotator = new Map(doc.layers);
+      const { nobody } = doc;
+      if (nobody.spans.length && !fallback) {
+        report.unattributedSpans += nobody.spans.length;
+        problem(null, `${nobody.spans.length} span(s) with no annotator: name whose they are (--annotator NAME); not merged`);
+      }
+      if (nobody.spans.length && fallback) {
+        const mine = byAnnotator.get(fallback) ?? { spans: [], links: [] };
+        byAnnotator.set(fallback, { spans: [...mine.spans, ...nobody.spans], links: [...mine.links, ...nobody.links] });
+      }
+
+      for (const [annotator, layer] of byAnnotator) {
+        if (handedOutTo && !request.allLayers && annotator !== handedOutTo && annotator !== fallback) continue;
+        const stats = layerReport(annotator);
+        const mergedId = inLayerId(annotator);
+        // The copy's spans moved onto the corpus's text.
+        const placed: Span[] = [];
+        const dropped = new Set<string>();
+        for (const s of layer.spans) {
+          const fragments = move ? move(s) : s.fragments;
+          if (!fragments) {
+            dropped.add(s.id);
+            problem(annotator, `span ${s.id} (${s.label}, “${textOf(doc.text, s)}”) could not be placed: its text was changed in the copy`);
+            continue;
+          }
+          placed.push({ ...s, fragments, start: fragments[0]![0], end: fragments[fragments.length - 1]![1] });
+        }
+        const existing = store.layerOf(target, annotator);
+        const have = new Map<string, number>();
+        for (const s of existing.spans) have.set(spanKey(s), (have.get(spanKey(s)) ?? 0) + 1);
+        const fresh: Span[] = [];
+        const sameAs = new Map<string, string>(); // copy span id -> the corpus's identical span id
+        const existingByKey = new Map<string, string[]>();
+        for (const s of existing.spans) existingByKey.set(spanKey(s), [...(existingByKey.get(spanKey(s)) ?? []), s.id]);
+        let removedSince = 0;
+        for (const s of placed) {
+          const k = spanKey(s);
+          const left = have.get(k) ?? 0;
+          if (left > 0) {
+            have.set(k, left - 1);
+            sameAs.set(s.id, existingByKey.get(k)![existingByKey.get(k)!.length - left]!);
+          } else if (mergedBefore.has(mergedId(s.id)) && (copy.foreign || !store.hasSpanId(s.id))) {
+            removedSince++; // merged from this copy before, removed in the corpus since
+            dropped.add(s.id);
+          } else fresh.push(s);
+        }
+        if (removedSince) {
+          stats.removedSince += removedSince;
+          problem(annotator, `${removedSince} span(s) merged from this copy before were removed in the corpus since: not brought back`);
+        }
+        const onlyInCorpus = [...have.values()].reduce((n, c) => n + c, 0);
+        if (onlyInCorpus > 0) {
+          // The corpus's layer has spans the copy does not: the copy is not simply further work on it.
+          stats.conflicts++;
+          problem(annotator, `the corpus's layer has ${onlyInCorpus} span(s) the copy has not (changed since the copy was made?): kept as the corpus has it, nothing merged`);
+          continue;
+        }
+        // New ids where the corpus already uses the copy's (a span made in both).
+        const ids = new Map<string, string>(sameAs);
+        const spans: SpanInput[] = fresh.map((s) => {
+          const id = store.hasSpanId(s.id) ? newId() : s.id;
+          ids.set(s.id, id);
+          return { id, label: s.label, start: s.start, end: s.end, fragments: s.fragments, attrs: s.attrs, note: s.note };
+        });
+        const existingLinks = new Set(existing.links.map((l) => JSON.stringify([l.type, l.from, l.to])));
+        const links: Link[] = [];
+        for (const l of layer.links) {
+          if (dropped.has(l.from) || dropped.has(l.to)) {
+            problem(annotator, `link ${l.id} (${l.type}) not merged: a span it joins could not be placed`);
+            continue;
+          }
+          const from = ids.get(l.from);
+          const to = ids.get(l.to);
+          if (!from || !to || existingLinks.has(JSON.stringify([l.type, from, to]))) continue;
+          links.push({ id: store.hasLinkId(l.id) ? newId() : l.id, type: l.type, from, to });
+        }
+        if (!spans.length && !links.length) {
+          stats.unchanged++;
+          if (!request.dryRun && existing.spans.length === 0) store.addToLayer(target, annotator, [], []); // an empty layer is a layer
+          continue;
+        }
+        if (!request.dryRun) {
+          store.addToLayer(target, annotator, spans, links);
+          for (const s of fresh) {
+            recordMerged.run(copyKey, mergedId(s.id));
+            mergedBefore.add(mergedId(s.id));
+          }
+        }
+        stats.documents++;
+        stats.spansAdded += spans.length;
+        stats.linksAdded += links.length;
+      }
     }
-    report.layers.sort((a, b) => compareCodePoints(a.annotator, b.annotator));
-    return report;
-  } finally {
-    copy.close();
-  }
+    // Nothing is committed, nor reported, from a copy or a corpus that fails its integrity check.
+    copy.verify();
+    request.checkCorpus?.();
+  });
+  write.immediate();
+  report.layers.sort((a, b) => compareCodePoints(a.annotator, b.annotator));
+  return report;
 }

@@ -136,7 +136,7 @@ function checkShape(db: Database.Database, path: string, version: number): void 
 }
 
 /** Checks, read-only, that an existing file is a Loupe corpus this version can read; returns its schema version. */
-function inspect(path: string, checkNow: (version: number) => boolean): number {
+function inspect(path: string, checkNow: (version: number, journalMode: string) => boolean): number {
   let db: Database.Database | undefined;
   try {
     db = openForReading(path);
@@ -148,7 +148,7 @@ function inspect(path: string, checkNow: (version: number) => boolean): number {
     }
     if (version > SCHEMA_VERSION) throw new NewerSchemaError(version);
     checkShape(db, path, version);
-    if (appId === LOUPE_APPLICATION_ID && checkNow(version)) checkIntegrity(db, path);
+    if (appId === LOUPE_APPLICATION_ID && checkNow(version, String(db.pragma('journal_mode', { simple: true })))) checkIntegrity(db, path);
     return version;
   } catch (error) {
     throw describeOpenError(path, error);
@@ -159,15 +159,16 @@ function inspect(path: string, checkNow: (version: number) => boolean): number {
 
 /**
  * Checks, read-only, that the corpus at `path` passes `PRAGMA integrity_check`; throws the damaged
- * corpus's CorpusOpenError when it does not. What a deferred check (OpenOptions) runs.
+ * corpus's CorpusOpenError when it does not, naming it `shownAs` (the user's path, when `path` is a
+ * snapshot copy of it). What a deferred check (OpenOptions) runs.
  */
-export function checkCorpusIntegrity(path: string): void {
+export function checkCorpusIntegrity(path: string, shownAs = path): void {
   let db: Database.Database | undefined;
   try {
     db = openForReading(path);
-    checkIntegrity(db, path);
+    checkIntegrity(db, shownAs);
   } catch (error) {
-    throw describeOpenError(path, error);
+    throw describeOpenError(shownAs, error);
   } finally {
     db?.close();
   }
@@ -273,6 +274,18 @@ function openReadOnly(path: string, version: number): Database.Database {
 }
 
 /**
+ * Whether opening the corpus at `path` writes nothing before its deferred integrity check (OpenOptions)
+ * has passed: read-only, or read-write on a corpus that needs no upgrade, is in WAL mode already (the
+ * pragma would rewrite the header) and has no write-ahead log left with transactions in it (closing
+ * the connection would copy them into the file).
+ */
+function deferrable(path: string, options: OpenOptions, version: number, journalMode: string): boolean {
+  if (options.readOnly || !writable(path)) return true;
+  const log = fs.statSync(`${path}-wal`, { throwIfNoEntry: false });
+  return version === SCHEMA_VERSION && journalMode === 'wal' && (!log || log.size === 0);
+}
+
+/**
  * Opens (or creates) a corpus database at the current schema version. An existing file that Loupe
  * may not write to opens read-only (`db.readonly`); so does any file when `options.readOnly` is set.
  */
@@ -297,7 +310,7 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   }
   // The checks run on a read-only connection: closing a read-write one would checkpoint a pending
   // WAL into the file, and a foreign or newer corpus must be left exactly as it was.
-  const version = exists && fs.statSync(path).size > 0 ? inspect(path, (v) => !options.deferIntegrityCheck || (!options.readOnly && v < SCHEMA_VERSION)) : 0;
+  const version = exists && fs.statSync(path).size > 0 ? inspect(path, (v, journal) => !options.deferIntegrityCheck || !deferrable(path, options, v, journal)) : 0;
   if (exists && (options.readOnly || !writable(path))) return openReadOnly(path, version);
   let db: Database.Database;
   try {

@@ -360,8 +360,15 @@ export class AgreementBuilder {
         b: names[b]!,
         cells: [...this.confusion[p]!]
           .flatMap(([la, row]) => [...row].map(([lb, count]) => ({ a: la, b: lb, count })))
-          // Code-point order: the same in every locale, so the CSV/JSON do not change with the user's.
-          .sort((x, y) => compareCodePoints(String(x.a), String(y.a)) || compareCodePoints(String(x.b), String(y.b))),
+          // Code-point order: the same in every locale, so the CSV/JSON do not change with the user's
+          // (no label, null, sorts as "null" and after a label of that name).
+          .sort(
+            (x, y) =>
+              compareCodePoints(String(x.a), String(y.a)) ||
+              Number(x.a === null) - Number(y.a === null) ||
+              compareCodePoints(String(x.b), String(y.b)) ||
+              Number(x.b === null) - Number(y.b === null),
+          ),
       })),
       byDocument: this.byDocument,
       disagreements: this.disagreements,
