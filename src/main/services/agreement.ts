@@ -91,11 +91,8 @@ export function corpusAgreement(store: CorpusStore, request: AgreementRequest = 
   }
 
   const builder = new AgreementBuilder(annotators, labels);
-  if (options.readInWorker && canBlock()) {
-    for (const { doc, analysis } of agreementDocumentsInWorker(store.db.name, annotators, labels)) builder.add(doc, analysis);
-  } else {
-    for (const doc of readAgreementDocuments(store, annotators)) builder.add(doc);
-  }
+  const documents = options.readInWorker && canBlock() ? agreementDocumentsInWorker(store.db.name, annotators) : readAgreementDocuments(store, annotators);
+  for (const doc of documents) builder.add(doc);
   const unattributed = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spans WHERE annotator IS NULL').get()!.n;
   return { report: builder.report(), unattributedSpans: unattributed };
 }

@@ -6,12 +6,9 @@
  *
  * The command line reads them in a worker thread (agreementReadWorker.ts) while this thread computes:
  * the worker sends them in batches packed as columns (a span's numbers in typed arrays, its id in one
- * string), which this thread turns into spans for a tenth of what reading them from SQLite costs, and
- * with each its analysis (report.ts: character items and unitizing α), which does not depend on the
- * other documents; this thread matches and aligns the spans and adds everything up.
+ * string), which this thread turns into spans for a tenth of what reading them from SQLite costs.
  */
 import type { AgreementDocument, AgreementLink, AgreementSpan, Layer } from '../../shared/agreement/layers';
-import { analyseDocument, type DocumentAnalysis } from '../../shared/agreement/report';
 import { compareCodePoints } from '../../shared/offsets';
 import type { Fragment, SpanAttrs } from '../../shared/types';
 import type { CorpusStore } from '../store/corpusStore';
@@ -97,18 +94,10 @@ export interface DocumentBatch {
   extras: { at: number; fragments: readonly Fragment[] | null; attrs: SpanAttrs | null }[];
   /** Per document and annotator: their links. */
   links: AgreementLink[][];
-  /** Per document, its analysis (report.ts), when the worker was asked for one. */
-  analyses?: (DocumentAnalysis | null)[];
 }
 
-/** A document, and its analysis when the thread that read it made one. */
-export interface ReadDocument {
-  doc: AgreementDocument;
-  analysis?: DocumentAnalysis | null;
-}
-
-/** Packs documents of `k` annotators' layers into one batch (with an analysis of each for a report of `labels`, when given). */
-export function packDocuments(documents: readonly AgreementDocument[], k: number, reportLabels?: readonly string[]): DocumentBatch {
+/** Packs documents of `k` annotators' layers into one batch. */
+export function packDocuments(documents: readonly AgreementDocument[], k: number): DocumentBatch {
   const counts = new Int32Array(documents.length * k);
   const spans = documents.flatMap((d) => d.layers.flatMap((layer) => layer?.spans ?? []));
   const labels: string[] = [];
@@ -137,23 +126,11 @@ export function packDocuments(documents: readonly AgreementDocument[], k: number
       links.push(layer ? [...layer.links] : []);
     });
   });
-  return {
-    documents: documents.map((d) => ({ id: d.id, name: d.name, length: d.length })),
-    counts,
-    ids: spans.map((s) => s.id).join(''),
-    idLengths,
-    labels,
-    label,
-    start,
-    end,
-    extras,
-    links,
-    ...(reportLabels ? { analyses: documents.map((d) => analyseDocument(d, reportLabels)) } : {}),
-  };
+  return { documents: documents.map((d) => ({ id: d.id, name: d.name, length: d.length })), counts, ids: spans.map((s) => s.id).join(''), idLengths, labels, label, start, end, extras, links };
 }
 
-/** The documents of a batch of `k` annotators' layers, as they were packed, with their analyses when it has them. */
-export function unpackDocuments(batch: DocumentBatch, k: number): ReadDocument[] {
+/** The documents of a batch of `k` annotators' layers, as they were packed. */
+export function unpackDocuments(batch: DocumentBatch, k: number): AgreementDocument[] {
   const extras = new Map(batch.extras.map((e) => [e.at, e]));
   let i = 0;
   let at = 0;
@@ -181,8 +158,7 @@ export function unpackDocuments(batch: DocumentBatch, k: number): ReadDocument[]
       }
       layers.push({ spans, links: batch.links[n * k + who]! });
     }
-    const doc: AgreementDocument = { ...d, layers };
-    return batch.analyses ? { doc, analysis: batch.analyses[n]! } : { doc };
+    return { ...d, layers };
   });
 }
 
@@ -190,19 +166,14 @@ export function unpackDocuments(batch: DocumentBatch, k: number): ReadDocument[]
 export interface ReadInput {
   path: string;
   annotators: string[];
-  /** The report's labels: the worker analyses each document for them (report.ts, analyseDocument). */
-  labels: string[];
 }
 
 /** Documents a batch holds at most. */
 export const BATCH_DOCUMENTS = 64;
 
-/**
- * readAgreementDocuments of the corpus at `path`, read in a worker thread while the caller uses them,
- * each with its analysis for a report of `labels`, made there too.
- */
-export function* agreementDocumentsInWorker(path: string, annotators: readonly string[], labels: readonly string[]): Generator<ReadDocument> {
-  const worker = startSyncWorker<DocumentBatch | null>(__dirname, 'agreementReadWorker', { path, annotators: [...annotators], labels: [...labels] } satisfies ReadInput);
+/** readAgreementDocuments of the corpus at `path`, read in a worker thread while the caller uses them. */
+export function* agreementDocumentsInWorker(path: string, annotators: readonly string[]): Generator<AgreementDocument> {
+  const worker = startSyncWorker<DocumentBatch | null>(__dirname, 'agreementReadWorker', { path, annotators: [...annotators] } satisfies ReadInput);
   try {
     for (let batch = worker.next(); batch; batch = worker.next()) yield* unpackDocuments(batch, annotators.length);
   } finally {

@@ -10,18 +10,18 @@ import { syncWorkerSide } from './syncWorker';
 
 const side = syncWorkerSide<ReadInput, DocumentBatch | null>();
 try {
-  const { path, annotators, labels } = side.data;
+  const { path, annotators } = side.data;
   const store = openCorpusStore(path, { create: false, readOnly: true, deferIntegrityCheck: true });
   try {
     let batch: AgreementDocument[] = [];
     for (const doc of readAgreementDocuments(store, annotators)) {
       batch.push(doc);
       if (batch.length === BATCH_DOCUMENTS) {
-        side.post(packDocuments(batch, annotators.length, labels));
+        side.post(packDocuments(batch, annotators.length));
         batch = [];
       }
     }
-    if (batch.length) side.post(packDocuments(batch, annotators.length, labels));
+    if (batch.length) side.post(packDocuments(batch, annotators.length));
   } finally {
     store.close();
   }

@@ -143,29 +143,6 @@ function unitsOf(doc: AgreementDocument, present: readonly number[]): Unit[] {
   );
 }
 
-/**
- * Figures of a document that do not depend on the other documents and take no span matching: its
- * character items and its unitizing α. A pure function of the document and the labels, so that the
- * thread that reads the documents can work them out while another matches spans and adds up (about
- * an even share of the work between the two).
- */
-export interface DocumentAnalysis {
-  /** Per label, the document's character items. */
-  perLabel: Map<string, Item[]>;
-  /** Unitizing α between the annotators present, over all labels. */
-  unitizing: UnitizingFigure;
-}
-
-/** The document's analysis for a report of `labels`; null when fewer than two annotators annotated it. */
-export function analyseDocument(doc: AgreementDocument, labels: readonly string[]): DocumentAnalysis | null {
-  const present = presentIn(doc);
-  if (present.length < 2) return null;
-  return {
-    perLabel: characterItems(doc, labels),
-    unitizing: unitizingAlpha({ raters: present.length, begin: 0, length: doc.length, units: unitsOf(doc, present) }).overall,
-  };
-}
-
 export class AgreementBuilder {
   private readonly k: number;
   private readonly all: number[];
@@ -206,20 +183,16 @@ export class AgreementBuilder {
     for (const label of labels) this.labelItems.set(label, new Map());
   }
 
-  /**
-   * Adds one document (its layers by annotator index, null for an annotator who did not annotate it).
-   * `analysis`: analyseDocument's of it with this builder's labels, when it was made elsewhere (in the
-   * thread that read the document).
-   */
-  add(doc: AgreementDocument, analysis: DocumentAnalysis | null = analyseDocument(doc, this.labels)): void {
+  /** Adds one document (its layers by annotator index, null for an annotator who did not annotate it). */
+  add(doc: AgreementDocument): void {
     if (doc.layers.length !== this.k) throw new Error(`document ${doc.id} has ${doc.layers.length} layers for ${this.k} annotators`);
     const present = presentIn(doc);
-    if (present.length < 2 || !analysis) return;
+    if (present.length < 2) return;
     this.documents++;
     const names = this.annotators;
 
     // Character items: per label, and the document's own (all labels together).
-    const { perLabel } = analysis;
+    const perLabel = characterItems(doc, this.labels);
     const docItems = new Map<string, Item>();
     for (const [label, items] of perLabel) {
       addItems(this.labelItems.get(label)!, items);
@@ -245,8 +218,9 @@ export class AgreementBuilder {
     });
 
     this.addAttributes(doc);
+    const docUnits = unitsOf(doc, present);
     if (present.length === this.k) {
-      for (const u of unitsOf(doc, present)) this.units.push({ ...u, begin: u.begin + this.continuum });
+      for (const u of docUnits) this.units.push({ ...u, begin: u.begin + this.continuum });
       this.continuum += doc.length;
       this.unitizedDocuments++;
     }
@@ -255,7 +229,7 @@ export class AgreementBuilder {
       name: doc.name,
       annotators: present.map((i) => names[i]!),
       characters: coefficientsOf([...docItems.values()], present, names),
-      unitizing: analysis.unitizing,
+      unitizing: unitizingAlpha({ raters: present.length, begin: 0, length: doc.length, units: docUnits }).overall,
       spans: docPairs,
     });
   }
