@@ -62,8 +62,9 @@ export function startIntegrityCheck(path: string, readFrom = path): IntegrityChe
 
 /**
  * Runs `read` (which reads the corpus at `path`, opened with the check deferred; from `readFrom`, see
- * startIntegrityCheck) while the check runs, and returns what it read once the check passed. When the check fails, its error is thrown, also
- * over any error of `read` (a damaged file can make reading fail in any way).
+ * startIntegrityCheck) while the check runs, and returns what it read once the check passed. When
+ * the check fails, its error is thrown, also over any error of `read` (a damaged file can make
+ * reading fail in any way).
  */
 export function readWhileChecking<T>(path: string, read: () => T, readFrom = path): T {
   const check = startIntegrityCheck(path, readFrom);

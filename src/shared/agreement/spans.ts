@@ -52,7 +52,7 @@ export interface PreparedSpan {
 }
 
 /** A layer's spans prepared once for all the pairs it is part of. */
-export const prepareSpans = (spans: readonly AgreementSpan[], length: number): PreparedSpan[] =>
+const prepareSpans = (spans: readonly AgreementSpan[], length: number): PreparedSpan[] =>
   spans.map((span) => {
     const pieces = piecesOf(span, length);
     return { span, pieces, key: piecesKey(pieces) };
