@@ -6,7 +6,7 @@
 import { AgreementBuilder, type AgreementReport } from '../../shared/agreement/report';
 import { compareCodePoints } from '../../shared/offsets';
 import type { CorpusStore } from '../store/corpusStore';
-import { agreementDocumentsInWorker, hasLayers, readAgreementDocuments } from './agreementDocuments';
+import { agreementDocumentsInWorker, readAgreementDocuments } from './agreementDocuments';
 import { canBlock } from './syncWorker';
 
 export interface AnnotatorSummary {
@@ -39,7 +39,7 @@ export interface CorpusAgreement {
 
 /** The corpus's annotators, with how many documents they have a layer of and how many spans. */
 export function annotatorsOf(store: CorpusStore): AnnotatorSummary[] {
-  if (!hasLayers(store)) {
+  if (!store.recordsLayers) {
     return store.db
       .prepare<[], AnnotatorSummary>(
         `SELECT annotator AS name, count(DISTINCT document_id) AS documents, count(*) AS spans
@@ -59,7 +59,7 @@ export function annotatorsOf(store: CorpusStore): AnnotatorSummary[] {
 /** The names of the corpus's annotators (annotatorsOf without the counts, which read every span again). */
 function annotatorNames(store: CorpusStore): string[] {
   const spans = store.db.prepare<[], { name: string }>('SELECT DISTINCT annotator AS name FROM spans WHERE annotator IS NOT NULL').all();
-  const layers = hasLayers(store) ? store.db.prepare<[], { name: string }>('SELECT DISTINCT annotator AS name FROM layers').all() : [];
+  const layers = store.recordsLayers ? store.db.prepare<[], { name: string }>('SELECT DISTINCT annotator AS name FROM layers').all() : [];
   return [...new Set([...layers, ...spans].map((r) => r.name))].sort(compareCodePoints);
 }
 

@@ -30,10 +30,6 @@ interface MutableLayer extends Layer {
   links: AgreementLink[];
 }
 
-/** Whether the corpus records layers (schema 4; an older corpus opened read-only does not). */
-export const hasLayers = (store: CorpusStore): boolean =>
-  store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'layers'").get()!.n > 0;
-
 const textOrder = (x: AgreementSpan, y: AgreementSpan): number => x.start - y.start || x.end - y.end || compareCodePoints(x.id, y.id);
 
 /** The corpus's documents, each with the layers of `annotators` (null where one has none), in id order. */
@@ -54,7 +50,7 @@ export function* readAgreementDocuments(store: CorpusStore, annotators: readonly
   );
   // An annotator has a layer of a document when it is recorded (also one with no span: read, nothing
   // to tag) or when they have spans there.
-  const layersOf = hasLayers(store)
+  const layersOf = store.recordsLayers
     ? store.db.prepare<unknown[], { annotator: string }>(`SELECT annotator FROM layers WHERE document_id = ? AND annotator IN (${placeholders})`)
     : null;
   const documents = store.db.prepare<[], { id: number; title: string; length: number }>('SELECT id, title, length(text) AS length FROM documents ORDER BY id');

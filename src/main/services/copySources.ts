@@ -75,7 +75,7 @@ export function loupeCopy(file: string): CopySource {
     const meta = copy.db.prepare<[string], { value: string }>('SELECT value FROM corpus_meta WHERE key = ?');
     handedOutTo = meta.get(HANDOUT_FOR)?.value ?? null;
     key = meta.get(HANDOUT_ID)?.value ?? `file:${path.basename(file)}`;
-    if (copy.db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'layers'").pluck().get()) {
+    if (copy.recordsLayers) {
       const statement = copy.db.prepare<[number], { annotator: string }>('SELECT annotator FROM layers WHERE document_id = ?');
       layersOfCopy = (id) => statement.all(id).map((r) => r.annotator);
     } // else a copy from before layers: its spans' annotators are all there is

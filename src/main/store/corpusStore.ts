@@ -452,6 +452,11 @@ export class CorpusStore {
     return this.db.readonly;
   }
 
+  /** Whether the corpus records layers (schema 4; an older corpus opened read-only does not). */
+  get recordsLayers(): boolean {
+    return this.db.prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'layers'").pluck().get()! > 0;
+  }
+
   /** The corpus name: its stored name, else the file name without extension. */
   get name(): string {
     return this.statements.getMeta.get('name')?.value ?? path.basename(this.path).replace(/\.loupe$/i, '');
@@ -582,13 +587,15 @@ export class CorpusStore {
 
   /** A document row with its spans and links; `problem` hears of span data that could not be read. */
   private readDocument(row: DocumentRow, problem?: (what: string) => void, layer: string | null = null): LoupeDocument {
-    const spans = layer === null ? this.statements.spansOf.all(row.id) : this.statements.layerSpansOf.all(row.id, layer);
-    const links = layer === null ? this.statements.linksOf.all(row.id) : this.statements.layerLinksOf.all(row.id, layer);
-    return toDocument(
-      row,
-      orderTiesById(spans).map((span) => toSpan(span, problem)),
-      links.map(toLink),
-    );
+    const { spans, links } = this.spansAndLinks(row.id, layer, problem);
+    return toDocument(row, spans, links);
+  }
+
+  /** Document `id`'s spans (in text order) and links: `layer`'s only, or every layer's when null. */
+  private spansAndLinks(id: number, layer: string | null, problem?: (what: string) => void): { spans: Span[]; links: Link[] } {
+    const spans = layer === null ? this.statements.spansOf.all(id) : this.statements.layerSpansOf.all(id, layer);
+    const links = layer === null ? this.statements.linksOf.all(id) : this.statements.layerLinksOf.all(id, layer);
+    return { spans: orderTiesById(spans).map((span) => toSpan(span, problem)), links: links.map(toLink) };
   }
 
   /**
@@ -603,10 +610,7 @@ export class CorpusStore {
 
   /** `annotator`'s spans and links of document `id`, as getDocument(id, [], annotator) has them, without the document. */
   layerOf(id: number, annotator: string): { spans: Span[]; links: Link[] } {
-    return {
-      spans: orderTiesById(this.statements.layerSpansOf.all(id, annotator)).map((span) => toSpan(span)),
-      links: this.statements.layerLinksOf.all(id, annotator).map(toLink),
-    };
+    return this.spansAndLinks(id, annotator);
   }
 
   /**

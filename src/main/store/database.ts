@@ -39,8 +39,8 @@ export interface OpenOptions {
   /**
    * Leave `PRAGMA integrity_check` to the caller, who runs it beside its work (services/integrityCheck;
    * a whole check of a large corpus takes a second or more) and trusts nothing it read, and commits
-   * nothing, until it passed. A corpus that an open would upgrade is checked first all the same: the
-   * upgrade writes.
+   * nothing, until it passed. Where opening the corpus writes (an upgrade, a switch to WAL mode, a
+   * write-ahead log left over) it is checked first all the same: see `deferrable`.
    */
   deferIntegrityCheck?: boolean;
 }

@@ -51,7 +51,7 @@ export interface PreparedSpan {
   key: string;
 }
 
-/** A layer's spans prepared once for all the pairs it is part of. */
+/** Each span's pieces, clipped to the text, and their key. */
 const prepareSpans = (spans: readonly AgreementSpan[], length: number): PreparedSpan[] =>
   spans.map((span) => {
     const pieces = piecesOf(span, length);
